@@ -1,0 +1,40 @@
+# dangbo — the two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install demo run worker test test-sqlite test-postgres lint messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+## install: create .venv, install the pinned dependencies, migrate the database
+install: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+
+## demo: install, load the Đông Hà demo, serve on http://127.0.0.1:8000 with the worker
+demo: install
+	$(BIN)/python manage.py load_demo
+	HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh
+
+## test: install what tests need, lint, type-check, run the suite on SQLite and PostgreSQL
+test: $(VENV)/.installed-test
+	bash scripts/test.sh
+
+messages:
+	cd dangbo && ../$(BIN)/django-admin makemessages -l vi -l en --no-obsolete --no-location
+	cd dangbo && ../$(BIN)/django-admin compilemessages
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,34 @@
+"""Vietnamese text helpers, free of Django.
+
+``fold`` turns any spelling of a Vietnamese string (precomposed or decomposed letters,
+upper or lower case, the look-alikes of Đ) into plain lower-case ASCII-like text, so
+"nghi quyet" matches "Nghị quyết" in searches and unique checks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters that look like Đ/đ but are other code points (Icelandic eth, African D).
+_D_LOOKALIKES = str.maketrans({"Đ": "d", "đ": "d", "Ð": "d", "ð": "d", "Ɖ": "d", "ɖ": "d"})
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str | None) -> str:
+    """Lower-case, strip diacritics, fold every Đ look-alike to d and collapse spaces."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text).translate(_D_LOOKALIKES)
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", stripped).strip()
+
+
+def normalize(text: str | None) -> str:
+    """Canonical stored form: NFC, Đ look-alikes replaced by Đ/đ, single spaces, trimmed."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    text = text.translate(str.maketrans({"Ð": "Đ", "Ɖ": "Đ", "ð": "đ", "ɖ": "đ"}))
+    return _SPACES.sub(" ", text).strip()
