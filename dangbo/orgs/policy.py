@@ -99,3 +99,11 @@ def check_access(user, unit, action: Action | str = Action.VIEW) -> None:
         raise Http404
     if not can(user, action, unit):
         raise PermissionDenied
+
+
+def max_role(user, unit) -> int:
+    """The highest role the user holds over ``unit`` (0 when none). Nobody may grant more."""
+    if is_everything(user):
+        return max(Role.values)
+    roles = [role for path, role in grant_paths(user) if unit.path.startswith(path)]
+    return max(roles, default=0)

@@ -124,3 +124,68 @@ def person_memberships(*, person: Person) -> QuerySet[Membership]:
 
 def user_grants(*, user) -> QuerySet[Grant]:
     return Grant.objects.current().filter(user=user).select_related("unit", "position")
+
+
+def unit_summaries(*, units: list[Unit]) -> list[dict]:
+    """Units below and current members of each unit, in two queries whatever the count."""
+    if not units:
+        return []
+    units_below = Unit.objects.active().aggregate(
+        **{f"u{i}": Count("pk", filter=Q(path__startswith=u.path)) for i, u in enumerate(units)}
+    )
+    members = Membership.objects.current().aggregate(
+        **{f"u{i}": Count("pk", filter=Q(unit__path__startswith=u.path)) for i, u in enumerate(units)}
+    )
+    return [
+        {"unit": u, "descendants": max(units_below[f"u{i}"] - 1, 0), "members": members[f"u{i}"]}
+        for i, u in enumerate(units)
+    ]
+
+
+def manageable_units(*, user, action: Action | str = Action.CHANGE) -> QuerySet[Unit]:
+    """Active units the user may change (for the choices of a form)."""
+    return Unit.objects.filter(scope_q(user, action)).active().select_related("kind")
+
+
+def get_position_for_user(user, pk: int, action: Action | str = Action.VIEW) -> Position:
+    position = get_object_or_404(Position.objects.select_related("unit", "person"), pk=pk)
+    check_access(user, position.unit, action)
+    return position
+
+
+def unit_audit(*, unit: Unit):
+    """Audit entries about the unit, its positions and its terms, newest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from dangbo.core.models import AuditEntry
+
+    types = ContentType.objects.get_for_models(Unit, Position, Term)
+    return (
+        AuditEntry.objects.filter(
+            Q(content_type=types[Unit], object_id=unit.pk)
+            | Q(content_type=types[Position], object_id__in=Position.objects.filter(unit=unit).values("pk"))
+            | Q(content_type=types[Term], object_id__in=Term.objects.filter(unit=unit).values("pk"))
+        )
+        .select_related("actor", "actor__person")
+        .order_by("-created_at", "-id")
+    )
+
+
+def person_audit(*, person: Person):
+    from dangbo.core.audit import audit_for
+
+    return audit_for(person)
+
+
+def attach_current_units(people) -> list[Person]:
+    """Set ``current_unit`` on each person of a page, in one query; returns the page as a list."""
+    people = list(people)
+    units = dict(
+        Membership.objects.current()
+        .filter(person__in=people)
+        .select_related("unit")
+        .values_list("person_id", "unit__name")
+    )
+    for person in people:
+        person.current_unit = units.get(person.pk)  # type: ignore[attr-defined]
+    return people

@@ -71,10 +71,10 @@ def unit_create(
     )
     unit.full_clean(exclude=["path", "depth", "numchild", "search_name"])
     if parent is None:
-        unit = Unit.add_root(instance=unit)
+        unit = Unit.objects.add_root(instance=unit)
     else:
         parent = Unit.objects.get(pk=parent.pk)  # fresh numchild
-        unit = parent.add_child(instance=unit)
+        unit = Unit.objects.add_child(parent, instance=unit)
     change = UnitChange.objects.create(
         kind=UnitChange.Kind.CREATE,
         date=valid_from or timezone.localdate(),
@@ -184,21 +184,27 @@ def unit_move(
     return unit
 
 
+def _sync_accounts(person_ids) -> None:
+    """Re-derive the grants of the people (with a login) among ``person_ids``."""
+    for person in Person.objects.filter(pk__in=set(person_ids), user__isnull=False).select_related("user"):
+        grants_sync_for_person(person=person)
+
+
 def _end_unit(unit: Unit, last_day: dt.date) -> None:
     """Close a unit on ``last_day``: its positions and memberships end with it."""
     unit.valid_to = last_day
     unit.save(update_fields=["valid_to"])
-    people = set(
-        Position.objects.current(last_day).filter(unit=unit).values_list("person_id", flat=True)
-    )
+    affected = set(Position.objects.filter(unit=unit).values_list("person_id", flat=True))
+    affected |= set(Membership.objects.filter(unit=unit).values_list("person_id", flat=True))
     Position.objects.filter(unit=unit, end__isnull=True).update(end=last_day)
     Position.objects.filter(unit=unit, end__gt=last_day).update(end=last_day)
     Membership.objects.filter(unit=unit, end__isnull=True).update(end=last_day)
-    for person in Person.objects.filter(pk__in=people):
-        grants_sync_for_person(person=person)
+    Membership.objects.filter(unit=unit, end__gt=last_day).update(end=last_day)
+    _sync_accounts(affected)
 
 
 def _transfer_members(source: Unit, target: Unit, first_day: dt.date) -> int:
+    """Members of ``source`` on the day before ``first_day`` join ``target`` on ``first_day``."""
     moved = list(Membership.objects.current(first_day - dt.timedelta(days=1)).filter(unit=source))
     Membership.objects.bulk_create(
         [Membership(person_id=m.person_id, unit=target, start=first_day) for m in moved]

@@ -1,0 +1,321 @@
+"""Pages of the organisation tree: units, their positions, members, terms and history."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dangbo.core.forms import add_service_errors
+from dangbo.core.pagination import paginate
+
+from . import selectors, services
+from .forms import (
+    PositionEndForm,
+    PositionForm,
+    TermForm,
+    UnitCreateForm,
+    UnitEditForm,
+    UnitMergeForm,
+    UnitMoveForm,
+    UnitSplitForm,
+)
+from .models import Role
+from .policy import Action, can, max_role
+
+
+def _section(request: HttpRequest, name: str) -> None:
+    request.nav_section = name  # type: ignore[attr-defined]
+
+
+def _unit_context(request: HttpRequest, unit) -> dict:
+    return {
+        "unit": unit,
+        "ancestors": selectors.unit_ancestors(user=request.user, unit=unit),
+        "can_change": can(request.user, Action.CHANGE, unit),
+        "can_reorganise": can(request.user, Action.REORGANISE, unit),
+    }
+
+
+@login_required
+@require_GET
+def unit_list(request: HttpRequest) -> HttpResponse:
+    """The tree of the units the user may see, or the units matching a search."""
+    _section(request, "orgs")
+    q = request.GET.get("q", "").strip()
+    show_closed = request.GET.get("closed") == "1"
+    context: dict = {"q": q, "show_closed": show_closed}
+    if q:
+        units = selectors.unit_list(user=request.user, q=q, include_inactive=show_closed)
+        context["page_obj"], context["querystring_base"] = paginate(request, units)
+    else:
+        roots = selectors.visible_roots(user=request.user)
+        context["tree"] = [
+            (root, list(selectors.unit_children(unit=root, include_inactive=show_closed))) for root in roots
+        ]
+    return render(request, "orgs/unit_list.html", context)
+
+
+@login_required
+@require_GET
+def unit_tree_children(request: HttpRequest, pk: int) -> HttpResponse:
+    """The children of one unit as tree items (loaded when a branch is opened)."""
+    unit = selectors.get_unit_for_user(request.user, pk)
+    show_closed = request.GET.get("closed") == "1"
+    children = selectors.unit_children(unit=unit, include_inactive=show_closed)
+    return render(request, "orgs/_tree_children.html", {"children": children, "show_closed": show_closed})
+
+
+@login_required
+@require_GET
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request, "orgs")
+    unit = selectors.get_unit_for_user(request.user, pk)
+    changes = list(selectors.unit_changes(unit=unit)[:10])
+    successors = [
+        (change, list(change.to_units.all()))
+        for change in changes
+        if change.kind in ("merge", "split") and unit in change.from_units.all()
+    ]
+    context = _unit_context(request, unit) | {
+        "positions": selectors.unit_positions(unit=unit),
+        "children": selectors.unit_children(unit=unit, include_inactive=True),
+        "terms": selectors.unit_terms(unit=unit),
+        "changes": changes,
+        "successors": successors,
+        "summary": selectors.unit_summaries(units=[unit])[0],
+    }
+    return render(request, "orgs/unit_detail.html", context)
+
+
+@login_required
+@require_GET
+def unit_members(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request, "orgs")
+    unit = selectors.get_unit_for_user(request.user, pk)
+    q = request.GET.get("q", "").strip()
+    show_past = request.GET.get("past") == "1"
+    members = selectors.unit_members(unit=unit, q=q, current=not show_past)
+    page_obj, querystring_base = paginate(request, members)
+    context = _unit_context(request, unit) | {
+        "page_obj": page_obj, "querystring_base": querystring_base, "q": q, "show_past": show_past,
+    }
+    template = "orgs/_member_rows.html" if request.htmx else "orgs/unit_members.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def unit_history(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request, "orgs")
+    unit = selectors.get_unit_for_user(request.user, pk)
+    page_obj, querystring_base = paginate(request, selectors.unit_audit(unit=unit))
+    context = _unit_context(request, unit) | {
+        "changes": selectors.unit_changes(unit=unit),
+        "page_obj": page_obj,
+        "querystring_base": querystring_base,
+        "past_positions": selectors.unit_positions(unit=unit, current=False),
+    }
+    return render(request, "orgs/unit_history.html", context)
+
+
+def _form_page(request, template: str, unit, form, **extra) -> HttpResponse:
+    return render(request, template, _unit_context(request, unit) | {"form": form} | extra)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request, "orgs")
+    parent = selectors.get_unit_for_user(request.user, pk, Action.CHANGE)
+    form = UnitCreateForm(request.POST or None, parent=parent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(actor=request.user, parent=parent, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(unit)s was created.") % {"unit": unit.name})
+            return redirect("orgs:unit_detail", pk=unit.pk)
+    return _form_page(request, "orgs/unit_create.html", parent, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request, "orgs")
+    unit = selectors.get_unit_for_user(request.user, pk, Action.CHANGE)
+    initial = {"name": unit.name, "short_name": unit.short_name, "code": unit.code}
+    form = UnitEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("orgs:unit_detail", pk=unit.pk)
+    return _form_page(request, "orgs/unit_edit.html", unit, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request, "orgs")
+    unit = selectors.get_unit_for_user(request.user, pk, Action.REORGANISE)
+    parents = selectors.manageable_units(user=request.user, action=Action.REORGANISE).exclude(
+        path__startswith=unit.path
+    ).filter(kind__in=unit.kind.allowed_parents.all())
+    form = UnitMoveForm(request.POST or None, parents=parents)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.unit_move(
+                actor=request.user, unit=unit, new_parent=data["new_parent"], date=data["date"],
+                decision=data["decision"], reason=data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(unit)s was moved.") % {"unit": unit.name})
+            return redirect("orgs:unit_detail", pk=unit.pk)
+    return _form_page(request, "orgs/unit_move.html", unit, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request, "orgs")
+    unit = selectors.get_unit_for_user(request.user, pk, Action.REORGANISE)
+    same_kind = selectors.manageable_units(user=request.user, action=Action.REORGANISE).filter(kind=unit.kind)
+    siblings = same_kind.filter(path__startswith=unit.parent_path, depth=unit.depth).exclude(pk=unit.pk)
+    targets = same_kind.exclude(pk=unit.pk)
+    form = UnitMergeForm(request.POST or None, siblings=siblings, targets=targets)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.unit_merge(
+                actor=request.user, sources=[unit, *data["others"]], target=data["target"], date=data["date"],
+                decision=data["decision"], reason=data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The units were merged into %(unit)s.") % {"unit": data["target"].name})
+            return redirect("orgs:unit_detail", pk=data["target"].pk)
+    return _form_page(request, "orgs/unit_merge.html", unit, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_split(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request, "orgs")
+    unit = selectors.get_unit_for_user(request.user, pk, Action.REORGANISE)
+    parent = unit.get_parent()
+    if parent is None or not can(request.user, Action.REORGANISE, parent):
+        raise PermissionDenied
+    children = selectors.unit_children(unit=unit)
+    form = UnitSplitForm(request.POST or None, children=children)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.unit_split(
+                actor=request.user, source=unit, parts=data["parts"], date=data["date"],
+                child_assignment=form.child_assignment(), decision=data["decision"], reason=data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(unit)s was split.") % {"unit": unit.name})
+            return redirect("orgs:unit_detail", pk=unit.pk)
+    return _form_page(request, "orgs/unit_split.html", unit, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def term_create(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request, "orgs")
+    unit = selectors.get_unit_for_user(request.user, pk, Action.CHANGE)
+    form = TermForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.term_create(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The term was added."))
+            return redirect("orgs:unit_detail", pk=unit.pk)
+    return _form_page(request, "orgs/term_form.html", unit, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def position_create(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request, "orgs")
+    unit = selectors.get_unit_for_user(request.user, pk, Action.CHANGE)
+    form = PositionForm(
+        request.POST or None,
+        people=selectors.person_list(user=request.user),
+        terms=selectors.unit_terms(unit=unit),
+    )
+    ceiling = max_role(request.user, unit)
+    form.fields["role"].choices = [(value, label) for value, label in Role.choices if value <= ceiling]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.position_create(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The position was recorded."))
+            return redirect("orgs:unit_detail", pk=unit.pk)
+    return _form_page(request, "orgs/position_form.html", unit, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def position_end(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request, "orgs")
+    position = selectors.get_position_for_user(request.user, pk, Action.CHANGE)
+    form = PositionEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.position_end(actor=request.user, position=position, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The position was ended."))
+            return redirect("orgs:unit_detail", pk=position.unit_id)
+    return _form_page(request, "orgs/position_end.html", position.unit, form, position=position)
+
+
+@login_required
+@require_GET
+def person_list(request: HttpRequest) -> HttpResponse:
+    _section(request, "people")
+    q = request.GET.get("q", "").strip()
+    page_obj, querystring_base = paginate(request, selectors.person_list(user=request.user, q=q))
+    page_obj.object_list = selectors.attach_current_units(page_obj.object_list)
+    return render(
+        request, "orgs/person_list.html", {"page_obj": page_obj, "querystring_base": querystring_base, "q": q}
+    )
+
+
+@login_required
+@require_GET
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request, "people")
+    person = selectors.get_person_for_user(request.user, pk)
+    return render(
+        request,
+        "orgs/person_detail.html",
+        {
+            "person": person,
+            "positions": selectors.person_positions(person=person),
+            "memberships": selectors.person_memberships(person=person),
+            "audit": selectors.person_audit(person=person)[:50],
+        },
+    )
