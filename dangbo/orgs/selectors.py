@@ -189,3 +189,20 @@ def attach_current_units(people) -> list[Person]:
     for person in people:
         person.current_unit = units.get(person.pk)  # type: ignore[attr-defined]
     return people
+
+
+def get_term_for_user(user, pk: int) -> Term:
+    term = get_object_or_404(Term.objects.select_related("unit", "unit__kind"), pk=pk)
+    check_access(user, term.unit, Action.VIEW)
+    return term
+
+
+def term_bodies(*, term: Term) -> list[tuple[str, list[Position]]]:
+    """The term's positions grouped by body (Thường trực, BTV, BCH…), in one query."""
+    order = [Position.Body.TT, Position.Body.BTV, Position.Body.BCH, Position.Body.CHI_UY,
+             Position.Body.GOV, Position.Body.NONE]
+    groups: dict[str, list[Position]] = {body: [] for body in order}
+    for position in term.positions.select_related("person").order_by("sort_order", "start", "id"):
+        groups.setdefault(position.body, []).append(position)
+    labels = dict(Position.Body.choices)
+    return [(labels.get(body, body), rows) for body, rows in groups.items() if rows]

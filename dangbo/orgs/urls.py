@@ -16,6 +16,7 @@ urlpatterns = [
     path("don-vi/<int:pk>/chia-tach/", views.unit_split, name="unit_split"),
     path("don-vi/<int:pk>/nhiem-ky/them/", views.term_create, name="term_create"),
     path("don-vi/<int:pk>/chuc-vu/them/", views.position_create, name="position_create"),
+    path("nhiem-ky/<int:pk>/", views.term_detail, name="term_detail"),
     path("chuc-vu/<int:pk>/ket-thuc/", views.position_end, name="position_end"),
     path("nguoi/", views.person_list, name="person_list"),
     path("nguoi/<int:pk>/", views.person_detail, name="person_detail"),

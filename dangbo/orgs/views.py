@@ -253,6 +253,16 @@ def term_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def term_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A term with its standing members, standing committee and executive committee."""
+    _section(request, "orgs")
+    term = selectors.get_term_for_user(request.user, pk)
+    context = _unit_context(request, term.unit) | {"term": term, "bodies": selectors.term_bodies(term=term)}
+    return render(request, "orgs/term_detail.html", context)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def position_create(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request, "orgs")

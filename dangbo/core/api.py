@@ -1,0 +1,317 @@
+"""What every API endpoint shares: authentication, the error shape and the docs page.
+
+* Authentication: ``Authorization: Bearer <token>`` (an ``ApiToken``) or the Django session
+  (CSRF is checked on unsafe methods, as for any form post).
+* Every 4xx answer has one shape: ``{"error": "<message>", "fields": {<field>: [<messages>]}}``
+  with ``fields`` empty when the problem is not about a particular field. Messages go
+  through gettext and follow the request's language.
+* The docs page serves Swagger UI from ninja's bundled static files, never from a CDN.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.template import Engine, RequestContext
+from django.urls import re_path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.docs import Swagger
+from ninja.renderers import JSONRenderer
+from ninja.security import HttpBearer
+from ninja.security.apikey import APIKeyCookie
+from ninja.utils import check_csrf
+
+from dangbo.core.models import ApiToken
+
+#: ``last_used_at`` is written at most this often per token.
+LAST_USED_PRECISION = dt.timedelta(minutes=1)
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+class ErrorOut(Schema):
+    """The body of every 4xx answer."""
+
+    error: str
+    fields: dict[str, list[str]]
+
+
+#: Declare on every operation: ``response={200: Out, **ERRORS}``.
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+# --- Authentication --------------------------------------------------------------------
+
+
+class InvalidToken(AuthenticationError):
+    def __init__(self) -> None:
+        super().__init__(message=_("The API token is not valid."))
+
+
+class BearerTokenAuth(HttpBearer):
+    """``Authorization: Bearer dgb_…``: an active user's unrevoked ``ApiToken``.
+
+    A token that is presented but wrong is a 401 at once; the session is not tried.
+    """
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        token = token.strip()
+        if not token:
+            raise InvalidToken
+        api_token = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True)
+            .first()
+        )
+        if api_token is None or not api_token.user.is_active:
+            raise InvalidToken
+        now = timezone.now()
+        if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        request.user = api_token.user
+        return api_token.user
+
+
+class SessionAuth(APIKeyCookie):
+    """The Django session. Unsafe methods must carry the CSRF token, like any form post."""
+
+    def __init__(self) -> None:
+        self.param_name = settings.SESSION_COOKIE_NAME
+        super().__init__(csrf=True)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        needs_csrf = request.method not in SAFE_METHODS and not getattr(
+            request, "_ninja_csrf_exempt", False
+        )
+        if needs_csrf and check_csrf(request) is not None:
+            raise HttpError(403, _("CSRF check failed. Reload the page and try again."))
+        return user
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:  # pragma: no cover
+        return None  # __call__ does the work; ninja requires the method.
+
+
+# --- Errors ----------------------------------------------------------------------------
+
+# Ninja raises these with fixed English messages; say them in the user's language.
+_NINJA_MESSAGES = {
+    "Unauthorized": gettext_lazy("Authentication required."),
+    "Forbidden": gettext_lazy("You do not have permission to do this."),
+    "CSRF check Failed": gettext_lazy("CSRF check failed. Reload the page and try again."),
+    "Cannot parse request body": gettext_lazy("The request body could not be read."),
+    "Too many requests.": gettext_lazy("Too many requests. Try again later."),
+}
+
+
+def caller(request: HttpRequest) -> Any:
+    """The authenticated user of an API request (ninja's auth sets ``request.auth``)."""
+    return request.auth  # type: ignore[attr-defined]
+
+
+def error_body(message: object, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    return {"error": str(message), "fields": fields or {}}
+
+
+def _pydantic_message(error: dict[str, Any]) -> str:
+    """One pydantic error as a translated sentence (Django's own msgids where they exist)."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return _("Enter a whole number.")
+    if kind in {"float_parsing", "float_type", "decimal_parsing", "decimal_type"}:
+        return _("Enter a number.")
+    if kind in {"greater_than_equal", "greater_than"}:
+        limit = ctx.get("ge", ctx.get("gt"))
+        if kind == "greater_than":
+            return _("Ensure this value is greater than %(limit_value)s.") % {"limit_value": limit}
+        return _("Ensure this value is greater than or equal to %(limit_value)s.") % {
+            "limit_value": limit
+        }
+    if kind in {"less_than_equal", "less_than"}:
+        limit = ctx.get("le", ctx.get("lt"))
+        if kind == "less_than":
+            return _("Ensure this value is less than %(limit_value)s.") % {"limit_value": limit}
+        return _("Ensure this value is less than or equal to %(limit_value)s.") % {
+            "limit_value": limit
+        }
+    if kind in {"bool_parsing", "bool_type"}:
+        return _("Enter true or false.")
+    if kind.startswith(("date_", "datetime_")):
+        return _("Enter a valid date.")
+    if kind == "string_too_long":
+        return _("Ensure this value has at most %(max)s characters.") % {
+            "max": ctx.get("max_length")
+        }
+    if kind == "string_too_short":
+        return _("Ensure this value has at least %(min)s characters.") % {
+            "min": ctx.get("min_length")
+        }
+    if kind in {"enum", "literal_error"}:
+        return _("Select a valid choice.")
+    if kind == "value_error" and ctx.get("error"):
+        return str(ctx["error"])
+    return _("Enter a valid value.")
+
+
+def _field_name(loc: tuple | list) -> str:
+    """``("query", "limit")`` → ``limit``; ``("body", "payload", "name")`` → ``name``."""
+    parts = [str(p) for p in loc]
+    source = parts[0] if parts else ""
+    parts = parts[1:]
+    if source == "body" and len(parts) > 1:
+        parts = parts[1:]  # the name of the body parameter itself
+    return ".".join(parts) or NON_FIELD_ERRORS
+
+
+def on_validation_error(request: HttpRequest, exc: ValidationError, api: NinjaAPI) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors:
+        fields.setdefault(_field_name(error.get("loc", ())), []).append(_pydantic_message(error))
+    general = fields.pop(NON_FIELD_ERRORS, None)
+    message = general[0] if general else _("Some of the values are not valid.")
+    return api.create_response(request, error_body(message, fields), status=422)
+
+
+def on_django_validation_error(
+    request: HttpRequest, exc: DjangoValidationError, api: NinjaAPI
+) -> HttpResponse:
+    """A service refused the change: 400, its field messages kept."""
+    if hasattr(exc, "error_dict"):
+        fields = {key: [str(m) for m in messages] for key, messages in exc.message_dict.items()}
+    else:
+        fields = {NON_FIELD_ERRORS: [str(m) for m in exc.messages]}
+    general = fields.pop(NON_FIELD_ERRORS, None)
+    message = general[0] if general else _("Some of the values are not valid.")
+    return api.create_response(request, error_body(message, fields), status=400)
+
+
+def on_http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResponse:
+    message = _NINJA_MESSAGES.get(exc.message, exc.message)
+    response = api.create_response(request, error_body(message), status=exc.status_code)
+    if exc.status_code == 401:
+        response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def on_not_found(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    return api.create_response(request, error_body(_("Not found")), status=404)
+
+
+def on_permission_denied(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
+    message = _("You do not have permission to do this.")
+    return api.create_response(request, error_body(message), status=403)
+
+
+# --- The docs page ---------------------------------------------------------------------
+
+_NINJA_TEMPLATES = Path(Swagger.template_cdn).parent.parent  # .../ninja/templates
+_DOCS_ENGINE = Engine(
+    dirs=[str(_NINJA_TEMPLATES)],
+    libraries={"static": "django.templatetags.static"},
+)
+
+
+class LocalSwagger(Swagger):
+    """Swagger UI from ninja's bundled static files (``/static/ninja/…``), whatever
+    ``INSTALLED_APPS`` says; ninja would fall back to a CDN when ``ninja`` is not listed.
+    The online validator badge (a request to validator.swagger.io) is switched off."""
+
+    def __init__(self) -> None:
+        super().__init__(settings={"validatorUrl": None})
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": _json_dumps(self.settings),
+            "api": api,
+            "add_csrf": True,
+        }
+        template = _DOCS_ENGINE.get_template(self.template)
+        return HttpResponse(template.render(RequestContext(request, context)))
+
+
+def _json_dumps(value: Any) -> str:
+    # The settings are embedded in a <script> block: keep "</" out of it.
+    return json.dumps(value, indent=1).replace("</", "<\\/")
+
+
+# --- The API object --------------------------------------------------------------------
+
+
+def _json_errors_outside_operations(view, api: NinjaAPI):
+    """Wrap a URL's view so that 404 and 405 from outside an operation use our shape too."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404 as exc:
+            return on_not_found(request, exc, api)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = api.create_response(
+                request, error_body(_("Method not allowed.")), status=405
+            )
+            response["Allow"] = allowed
+        return response
+
+    return wrapper
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Vietnamese names as UTF-8 (the content type says so), not ``\\u`` escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+class DangboAPI(NinjaAPI):
+    """``NinjaAPI`` with our authentication, error shape, renderer and docs page."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("auth", [BearerTokenAuth(), SessionAuth()])
+        kwargs.setdefault("docs", LocalSwagger())
+        kwargs.setdefault("renderer", Utf8JSONRenderer())
+        super().__init__(**kwargs)
+
+    def set_default_exception_handlers(self) -> None:
+        super().set_default_exception_handlers()  # keeps the catch-all for real 500s
+        handlers: dict[type[Exception], Callable[..., HttpResponse]] = {
+            ValidationError: on_validation_error,
+            HttpError: on_http_error,
+            Http404: on_not_found,
+            PermissionDenied: on_permission_denied,
+            DjangoValidationError: on_django_validation_error,
+        }
+        for exc_class, handler in handlers.items():
+            self.add_exception_handler(exc_class, functools.partial(handler, api=self))
+
+    @property
+    def urls(self) -> tuple[list[Any], str, str]:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            pattern.callback = _json_errors_outside_operations(pattern.callback, self)
+
+        def unknown(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            return on_not_found(request, Http404(), self)
+
+        unknown.csrf_exempt = True  # type: ignore[attr-defined]
+        patterns.append(re_path(r"^.+$", unknown, name="unknown"))
+        return patterns, app_name, namespace
