@@ -11,7 +11,8 @@ import re
 import unicodedata
 
 # Letters that look like Đ/đ but are other code points (Icelandic eth, African D).
-_D_LOOKALIKES = str.maketrans({"Đ": "d", "đ": "d", "Ð": "d", "ð": "d", "Ɖ": "d", "ɖ": "d"})
+_D_LOOKALIKES: dict[int, str] = str.maketrans({"Đ": "d", "đ": "d", "Ð": "d", "ð": "d", "Ɖ": "d", "ɖ": "d"})
+_D_CANONICAL: dict[int, str] = str.maketrans({"Ð": "Đ", "Ɖ": "Đ", "ð": "đ", "ɖ": "đ"})
 _SPACES = re.compile(r"\s+")
 
 
@@ -30,5 +31,5 @@ def normalize(text: str | None) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFC", text)
-    text = text.translate(str.maketrans({"Ð": "Đ", "Ɖ": "Đ", "ð": "đ", "ɖ": "đ"}))
+    text = text.translate(_D_CANONICAL)
     return _SPACES.sub(" ", text).strip()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -46,8 +48,8 @@ class UnitCreateForm(forms.Form):
 
     def __init__(self, *args, parent: Unit, **kwargs):
         super().__init__(*args, **kwargs)
-        kinds = UnitKind.objects.filter(allowed_parents=parent.kind).select_related("level")
-        self.fields["kind"].queryset = kinds
+        kind_field = cast(forms.ModelChoiceField, self.fields["kind"])
+        kind_field.queryset = UnitKind.objects.filter(allowed_parents=parent.kind).select_related("level")
 
 
 class UnitEditForm(forms.Form):
@@ -149,6 +151,11 @@ class PositionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
         self.fields["term"].queryset = terms
+
+    def limit_roles(self, ceiling: int) -> None:
+        """Offer only roles up to ``ceiling``: nobody grants more than they hold."""
+        role = cast(forms.TypedChoiceField, self.fields["role"])
+        role.choices = [(value, label) for value, label in Role.choices if value <= ceiling]
 
     def clean(self):
         data = super().clean()

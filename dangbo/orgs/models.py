@@ -256,11 +256,15 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_name = fold(self.full_name)
-        if self.birth_date and not self.birth_year:
+        if self.birth_date:
             self.birth_year = self.birth_date.year
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "full_name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "search_name"}
+        if update_fields is not None:
+            if "full_name" in update_fields:
+                update_fields = {*update_fields, "search_name"}
+            if "birth_date" in update_fields:
+                update_fields = {*update_fields, "birth_year"}
+            kwargs["update_fields"] = update_fields
         super().save(*args, **kwargs)
 
 

@@ -205,4 +205,8 @@ def term_bodies(*, term: Term) -> list[tuple[str, list[Position]]]:
     for position in term.positions.select_related("person").order_by("sort_order", "start", "id"):
         groups.setdefault(position.body, []).append(position)
     labels = dict(Position.Body.choices)
-    return [(labels.get(body, body), rows) for body, rows in groups.items() if rows]
+    return [(str(labels.get(body, body)), rows) for body, rows in groups.items() if rows]
+
+
+def unit_parent(*, unit: Unit) -> Unit | None:
+    return Unit.objects.get_parent(unit)

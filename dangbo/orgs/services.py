@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -153,12 +154,12 @@ def unit_move(
             {"new_parent": _("%(unit)s no longer exists.") % {"unit": new_parent.name}}
         )
     _check_kind_under(unit.kind, new_parent)
-    old_parent = unit.get_parent()
+    old_parent = Unit.objects.get_parent(unit)
     if old_parent and old_parent.pk == new_parent.pk:
         raise ValidationError(
             {"new_parent": _("The unit is already under %(unit)s.") % {"unit": new_parent.name}}
         )
-    unit.move(new_parent, pos="last-child")
+    Unit.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()
     change = UnitChange.objects.create(
         kind=UnitChange.Kind.MOVE,
@@ -257,7 +258,7 @@ def unit_merge(
         )
         for child in children:
             child = Unit.objects.get(pk=child.pk)
-            child.move(Unit.objects.get(pk=target.pk), pos="last-child")
+            Unit.objects.move(child, Unit.objects.get(pk=target.pk), pos="last-child")
         details["children"][source.name] = [c.name for c in children]  # type: ignore[index]
         details["members"][source.name] = _transfer_members(source, target, date)  # type: ignore[index]
         source.refresh_from_db()
@@ -314,7 +315,7 @@ def unit_split(
     if len(set(codes)) != len(codes):
         raise ValidationError({"parts": _("Each new unit needs its own code.")})
     _check_reorganisation_date([source], date)
-    parent = source.get_parent()
+    parent = Unit.objects.get_parent(source)
     new_units = [
         unit_create(
             actor=actor,
@@ -338,7 +339,7 @@ def unit_split(
                 {"children": _("Unknown part for %(unit)s.") % {"unit": child.name}}
             )
         child = Unit.objects.get(pk=child.pk)
-        child.move(Unit.objects.get(pk=new_units[index].pk), pos="last-child")
+        Unit.objects.move(child, Unit.objects.get(pk=new_units[index].pk), pos="last-child")
     memberships = list(Membership.objects.current(date - dt.timedelta(days=1)).filter(unit=source))
     Membership.objects.bulk_create(
         [
@@ -468,7 +469,12 @@ def membership_create(*, actor, person: Person, unit: Unit, start: dt.date) -> M
                 % {"kind": unit.kind.name}
             }
         )
-    current = Membership.objects.current(start).filter(person=person).select_related("unit").first()
+    current = (
+        Membership.objects.filter(person=person)
+        .filter(Q(end__isnull=True) | Q(end__gte=start))
+        .select_related("unit")
+        .first()
+    )
     if current:
         raise ValidationError(
             {
@@ -619,15 +625,33 @@ def person_create(
 
 
 @transaction.atomic
-def person_link_user(
-    *, actor, person: Person, username: str, password: str | None = None, email: str = ""
-):
-    """Give a person a login (or attach an existing one) and derive their grants."""
+def person_link_user(*, actor, person: Person, username: str, password: str | None = None, email: str = ""):
+    """Give a person a login (or attach an existing one) and derive their grants.
+
+    An account belongs to one person; a person's previous account loses the grants it derived
+    from that person.
+    """
     User = get_user_model()
     user, _created = User.objects.get_or_create(username=username, defaults={"email": email})
+    owner = Person.objects.filter(user=user).exclude(pk=person.pk).first()
+    if owner is not None:
+        raise ValidationError(
+            {"username": _("The account %(username)s already belongs to %(person)s.")
+             % {"username": username, "person": owner.full_name}}
+        )
+    if person.user_id and person.user_id != user.pk:
+        previous = person.user
+        Grant.objects.filter(user=previous).exclude(source=Grant.Source.DIRECT).delete()
+        forget(previous)
+    update = []
     if password:
         user.set_password(password)
-        user.save(update_fields=["password"])
+        update.append("password")
+    if email and user.email != email:
+        user.email = email
+        update.append("email")
+    if update:
+        user.save(update_fields=update)
     person.user = user
     person.save(update_fields=["user"])
     grants_sync_for_person(person=person)

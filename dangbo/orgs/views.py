@@ -24,7 +24,6 @@ from .forms import (
     UnitMoveForm,
     UnitSplitForm,
 )
-from .models import Role
 from .policy import Action, can, max_role
 
 
@@ -104,7 +103,7 @@ def unit_members(request: HttpRequest, pk: int) -> HttpResponse:
     context = _unit_context(request, unit) | {
         "page_obj": page_obj, "querystring_base": querystring_base, "q": q, "show_past": show_past,
     }
-    template = "orgs/_member_rows.html" if request.htmx else "orgs/unit_members.html"
+    template = "orgs/_member_rows.html" if getattr(request, "htmx", False) else "orgs/unit_members.html"
     return render(request, template, context)
 
 
@@ -215,7 +214,7 @@ def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_split(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request, "orgs")
     unit = selectors.get_unit_for_user(request.user, pk, Action.REORGANISE)
-    parent = unit.get_parent()
+    parent = selectors.unit_parent(unit=unit)
     if parent is None or not can(request.user, Action.REORGANISE, parent):
         raise PermissionDenied
     children = selectors.unit_children(unit=unit)
@@ -273,7 +272,7 @@ def position_create(request: HttpRequest, pk: int) -> HttpResponse:
         terms=selectors.unit_terms(unit=unit),
     )
     ceiling = max_role(request.user, unit)
-    form.fields["role"].choices = [(value, label) for value, label in Role.choices if value <= ceiling]
+    form.limit_roles(ceiling)
     if request.method == "POST" and form.is_valid():
         try:
             services.position_create(actor=request.user, unit=unit, **form.cleaned_data)

@@ -140,7 +140,7 @@ def test_move_a_cell_to_another_ward(cast, login):
     )
     assert response.status_code == 302
     cell = Unit.objects.get(pk=cast.cell1.pk)
-    assert cell.get_parent() == cast.ward_dl
+    assert Unit.objects.get_parent(cell) == cast.ward_dl
     # The ward secretary of Phường 1 no longer sees it; the outsider now does.
     assert status_of(login(cast.ward_secretary), reverse("orgs:unit_detail", args=[cell.pk])) == 404
     assert status_of(login(cast.outsider), reverse("orgs:unit_detail", args=[cell.pk])) == 200
@@ -218,7 +218,7 @@ def test_split_creates_parts_and_closes_the_source(cast, login):
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     part_b = Unit.objects.get(code="t-p1b")
-    assert Unit.objects.get(pk=cast.cell1.pk).get_parent() == part_b
+    assert Unit.objects.get_parent(Unit.objects.get(pk=cast.cell1.pk)) == part_b
     assert Unit.objects.get(pk=cast.ward1.pk).valid_to == dt.date(2025, 6, 30)
     assert UnitChange.objects.get(kind="split").to_units.count() == 2
 

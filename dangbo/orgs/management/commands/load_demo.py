@@ -1,0 +1,54 @@
+"""``python manage.py load_demo``: the Đông Hà (Quảng Trị) demo, loaded once."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dangbo.orgs.demo.loader import PASSWORD, DemoError, load_demo
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(  # type: ignore[assignment]
+        "Load the demonstration data of the Đông Hà (Quảng Trị) city Party Committee: "
+        "units, terms, about 4,000 party members, positions and demo accounts. "
+        "Running it again changes nothing, apart from repairing the demo accounts."
+    )
+
+    def handle(self, *args, **options):
+        try:
+            summary = load_demo()
+        except (DemoError, ValidationError) as error:
+            raise CommandError(
+                _("The demo could not be loaded: %(error)s") % {"error": error}
+            ) from error
+        if options["verbosity"] < 1:
+            return
+        if summary.created:
+            self.stdout.write(self.style.SUCCESS(_("The Đông Hà demo has been loaded.")))
+        else:
+            self.stdout.write(_("The Đông Hà demo was already loaded; nothing was added."))
+        self.stdout.write(
+            _(
+                "%(units)d units, %(members)d party members, %(positions)d positions, "
+                "%(terms)d terms, %(accounts)d demo accounts."
+            )
+            % {
+                "units": summary.units,
+                "members": summary.members,
+                "positions": summary.positions,
+                "terms": summary.terms,
+                "accounts": len(summary.accounts),
+            }
+        )
+        if summary.repaired and not summary.created:
+            self.stdout.write(
+                _("Accounts created or repaired: %(names)s.")
+                % {"names": ", ".join(summary.repaired)}
+            )
+        self.stdout.write(_("Demo accounts (password: %(password)s):") % {"password": PASSWORD})
+        for username, description in summary.accounts:
+            self.stdout.write(f"  {username:<16} {description}")
+        self.stdout.write(_("Done in %(seconds).1f s.") % {"seconds": summary.seconds})
