@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "dangbo.core",
     "dangbo.orgs",
+    "dangbo.documents",
+    "dangbo.assignments",
+    "dangbo.meetings",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,9 @@ from dangbo.api import api
 urlpatterns = [
     path("", include("dangbo.core.urls")),
     path("to-chuc/", include("dangbo.orgs.urls")),
+    path("van-ban/", include("dangbo.documents.urls")),
+    path("nhiem-vu/", include("dangbo.assignments.urls")),
+    path("sinh-hoat/", include("dangbo.meetings.urls")),
     path(
         "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),
