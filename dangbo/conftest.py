@@ -119,3 +119,20 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def keep_db_connection():
+    """Keep the test's database connection open across requests made straight to the WSGI app.
+
+    Django closes "old" connections when a request starts and finishes; inside a test
+    transaction on PostgreSQL that would close the transaction the test runs in.
+    """
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

@@ -20,6 +20,8 @@ from dangbo.wsgi import application
 # ``node._nodeid``, which pytest 9 no longer has.)
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
+pytestmark = pytest.mark.usefixtures("keep_db_connection")
+
 
 @pytest.fixture
 def clerk_token(cast) -> str:

@@ -1,0 +1,1 @@
+"""Browser tests (Playwright + Debian's Chromium); fixtures and how to use them: conftest.py."""
