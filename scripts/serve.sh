@@ -6,14 +6,17 @@ BIN=.venv/bin
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 
-$BIN/python manage.py db_worker --queue-name '*' --interval 5 &
-worker=$!
+server="" worker=""
 stop() {
   trap - INT TERM EXIT
-  kill "$worker" 2>/dev/null || true
-  wait "$worker" 2>/dev/null || true
+  kill -TERM $server $worker 2>/dev/null || true
+  wait $server $worker 2>/dev/null || true
+  echo "dangbo đã dừng / stopped."
 }
 trap stop INT TERM EXIT
+
+$BIN/python manage.py db_worker --queue-name '*' --interval 5 --no-reload &
+worker=$!
 
 cat <<MSG
 
@@ -29,4 +32,7 @@ cat <<MSG
   Nhấn Ctrl-C để dừng / press Ctrl-C to stop.
 
 MSG
-$BIN/python manage.py runserver "$HOST:$PORT" --noreload
+$BIN/python manage.py runserver "$HOST:$PORT" --noreload &
+server=$!
+# When either process ends (or Ctrl-C arrives), stop the other too.
+wait -n $server $worker || true
