@@ -213,11 +213,12 @@ def _transfer_members(source: Unit, target: Unit, first_day: dt.date) -> int:
     return len(moved)
 
 
-def _check_reorganisation_date(units: Sequence[Unit], date: dt.date) -> None:
+def _check_reorganisation_date(units: Sequence[Unit], date: dt.date, *, closing: bool = True) -> None:
+    """The units exist on ``date``; units that close must have begun before it."""
     for unit in units:
         if not unit.is_active:
             raise ValidationError(_("%(unit)s has already been closed.") % {"unit": unit.name})
-        if unit.valid_from and date <= unit.valid_from:
+        if unit.valid_from and (date <= unit.valid_from if closing else date < unit.valid_from):
             raise ValidationError(
                 {"date": _("The date must be after %(unit)s was founded.") % {"unit": unit.name}}
             )
@@ -249,7 +250,8 @@ def unit_merge(
         raise ValidationError(
             {"target": _("The target cannot be a unit below one of the merged units.")}
         )
-    _check_reorganisation_date([*sources, target], date)
+    _check_reorganisation_date(sources, date)
+    _check_reorganisation_date([target], date, closing=False)
     last_day = date - dt.timedelta(days=1)
     details: dict[str, object] = {"members": {}, "children": {}}
     for source in sources:
