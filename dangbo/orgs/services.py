@@ -28,6 +28,10 @@ POSITION_FIELDS = ["person", "unit", "title", "body", "term", "start", "end", "r
 TERM_FIELDS = ["unit", "code", "name", "start", "end"]
 
 
+def _user_or_none(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def _check_kind_under(kind: UnitKind, parent: Unit | None) -> None:
     if parent is None:
         return
@@ -80,7 +84,7 @@ def unit_create(
         kind=UnitChange.Kind.CREATE,
         date=valid_from or timezone.localdate(),
         decision=decision,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=_user_or_none(actor),
     )
     change.to_units.add(unit)
     audit_record(actor=actor, action="unit.create", obj=unit, after=snapshot(unit, UNIT_FIELDS))
@@ -117,7 +121,7 @@ def unit_update(
             decision=decision,
             note=reason,
             details={"old_name": old_name, "new_name": unit.name},
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=_user_or_none(actor),
         )
         change.from_units.add(unit)
         change.to_units.add(unit)
@@ -170,7 +174,7 @@ def unit_move(
             "old_parent": old_parent.name if old_parent else None,
             "new_parent": new_parent.name,
         },
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=_user_or_none(actor),
     )
     change.from_units.add(unit)
     change.to_units.add(unit)
@@ -279,7 +283,7 @@ def unit_merge(
         decision=decision,
         note=reason,
         details=details,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=_user_or_none(actor),
     )
     change.from_units.add(*sources)
     change.to_units.add(target)
@@ -361,7 +365,7 @@ def unit_split(
         decision=decision,
         note=reason,
         details={"parts": [u.name for u in new_units]},
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=_user_or_none(actor),
     )
     change.from_units.add(source)
     change.to_units.add(*new_units)

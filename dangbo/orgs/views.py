@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dangbo.core.forms import add_service_errors
+from dangbo.core.forms import submit
 from dangbo.core.pagination import paginate
 
 from . import selectors, services
@@ -132,14 +132,10 @@ def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request, "orgs")
     parent = selectors.get_unit_for_user(request.user, pk, Action.CHANGE)
     form = UnitCreateForm(request.POST or None, parent=parent)
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.unit_create(actor=request.user, parent=parent, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("%(unit)s was created.") % {"unit": unit.name})
-            return redirect("orgs:unit_detail", pk=unit.pk)
+    unit = submit(request, form, lambda data: services.unit_create(actor=request.user, parent=parent, **data))
+    if unit is not None:
+        messages.success(request, _("%(unit)s was created.") % {"unit": unit.name})
+        return redirect("orgs:unit_detail", pk=unit.pk)
     return _form_page(request, "orgs/unit_create.html", parent, form)
 
 
@@ -150,14 +146,10 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.get_unit_for_user(request.user, pk, Action.CHANGE)
     initial = {"name": unit.name, "short_name": unit.short_name, "code": unit.code}
     form = UnitEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("orgs:unit_detail", pk=unit.pk)
+    updated = submit(request, form, lambda data: services.unit_update(actor=request.user, unit=unit, **data))
+    if updated is not None:
+        messages.success(request, _("The changes were saved."))
+        return redirect("orgs:unit_detail", pk=unit.pk)
     return _form_page(request, "orgs/unit_edit.html", unit, form)
 
 
@@ -170,18 +162,10 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
         path__startswith=unit.path
     ).filter(kind__in=unit.kind.allowed_parents.all())
     form = UnitMoveForm(request.POST or None, parents=parents)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.unit_move(
-                actor=request.user, unit=unit, new_parent=data["new_parent"], date=data["date"],
-                decision=data["decision"], reason=data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("%(unit)s was moved.") % {"unit": unit.name})
-            return redirect("orgs:unit_detail", pk=unit.pk)
+    moved = submit(request, form, lambda data: services.unit_move(actor=request.user, unit=unit, **data))
+    if moved is not None:
+        messages.success(request, _("%(unit)s was moved.") % {"unit": unit.name})
+        return redirect("orgs:unit_detail", pk=unit.pk)
     return _form_page(request, "orgs/unit_move.html", unit, form)
 
 
@@ -194,18 +178,16 @@ def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
     siblings = same_kind.filter(path__startswith=unit.parent_path, depth=unit.depth).exclude(pk=unit.pk)
     targets = same_kind.exclude(pk=unit.pk)
     form = UnitMergeForm(request.POST or None, siblings=siblings, targets=targets)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.unit_merge(
-                actor=request.user, sources=[unit, *data["others"]], target=data["target"], date=data["date"],
-                decision=data["decision"], reason=data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The units were merged into %(unit)s.") % {"unit": data["target"].name})
-            return redirect("orgs:unit_detail", pk=data["target"].pk)
+
+    def merge(data):
+        others = data.pop("others")
+        return services.unit_merge(actor=request.user, sources=[unit, *others], **data)
+
+    change = submit(request, form, merge)
+    if change is not None:
+        target = change.to_units.get()
+        messages.success(request, _("The units were merged into %(unit)s.") % {"unit": target.name})
+        return redirect("orgs:unit_detail", pk=target.pk)
     return _form_page(request, "orgs/unit_merge.html", unit, form)
 
 
@@ -219,18 +201,17 @@ def unit_split(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     children = selectors.unit_children(unit=unit)
     form = UnitSplitForm(request.POST or None, children=children)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.unit_split(
-                actor=request.user, source=unit, parts=data["parts"], date=data["date"],
-                child_assignment=form.child_assignment(), decision=data["decision"], reason=data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("%(unit)s was split.") % {"unit": unit.name})
-            return redirect("orgs:unit_detail", pk=unit.pk)
+    split = submit(
+        request,
+        form,
+        lambda data: services.unit_split(
+            actor=request.user, source=unit, parts=data["parts"], date=data["date"],
+            child_assignment=form.child_assignment(), decision=data["decision"], reason=data["reason"],
+        ),
+    )
+    if split is not None:
+        messages.success(request, _("%(unit)s was split.") % {"unit": unit.name})
+        return redirect("orgs:unit_detail", pk=unit.pk)
     return _form_page(request, "orgs/unit_split.html", unit, form)
 
 
@@ -240,14 +221,10 @@ def term_create(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request, "orgs")
     unit = selectors.get_unit_for_user(request.user, pk, Action.CHANGE)
     form = TermForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.term_create(actor=request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The term was added."))
-            return redirect("orgs:unit_detail", pk=unit.pk)
+    term = submit(request, form, lambda data: services.term_create(actor=request.user, unit=unit, **data))
+    if term is not None:
+        messages.success(request, _("The term was added."))
+        return redirect("orgs:unit_detail", pk=unit.pk)
     return _form_page(request, "orgs/term_form.html", unit, form)
 
 
@@ -273,14 +250,12 @@ def position_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
     ceiling = max_role(request.user, unit)
     form.limit_roles(ceiling)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.position_create(actor=request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The position was recorded."))
-            return redirect("orgs:unit_detail", pk=unit.pk)
+    position = submit(
+        request, form, lambda data: services.position_create(actor=request.user, unit=unit, **data)
+    )
+    if position is not None:
+        messages.success(request, _("The position was recorded."))
+        return redirect("orgs:unit_detail", pk=unit.pk)
     return _form_page(request, "orgs/position_form.html", unit, form)
 
 
@@ -290,14 +265,12 @@ def position_end(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request, "orgs")
     position = selectors.get_position_for_user(request.user, pk, Action.CHANGE)
     form = PositionEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.position_end(actor=request.user, position=position, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The position was ended."))
-            return redirect("orgs:unit_detail", pk=position.unit_id)
+    ended = submit(
+        request, form, lambda data: services.position_end(actor=request.user, position=position, **data)
+    )
+    if ended is not None:
+        messages.success(request, _("The position was ended."))
+        return redirect("orgs:unit_detail", pk=position.unit_id)
     return _form_page(request, "orgs/position_end.html", position.unit, form, position=position)
 
 
