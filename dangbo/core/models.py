@@ -6,6 +6,7 @@ import secrets
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -76,3 +77,160 @@ class ApiToken(models.Model):
         raw = "dgb_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, digest=cls.digest_of(raw), prefix=raw[:8])
         return token, raw
+
+
+class SearchEntry(models.Model):
+    """One thing a user may find through the search box (see ``dangbo.core.search``).
+
+    ``title``, ``number`` and ``body`` keep the original text (for display and snippets);
+    the ``*_text`` columns hold it folded and tokenised, which is what the full-text index
+    reads: an FTS5 table kept in sync by triggers on SQLite, generated ``search_vector`` and
+    ``head_vector`` columns with a GIN index on PostgreSQL (all made by migration 0003,
+    outside the model).
+
+    On SQLite, a migration that rebuilds this table (altering a column) drops the triggers
+    and the join index: recreate them in the same migration. On PostgreSQL the ``*_text``
+    columns feed the generated columns: change them only after dropping those.
+    """
+
+    kind = models.CharField(max_length=40)
+    object_id = models.PositiveBigIntegerField()
+    unit_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    title = models.TextField()
+    number = models.CharField(max_length=100, blank=True)
+    body = models.TextField(blank=True)
+    date = models.DateField(null=True, blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    facets = models.JSONField(default=dict, blank=True)
+    # Also visible to the users of the units below ``unit_id`` (a document sent down).
+    shared_down = models.BooleanField(default=False)
+    number_key = models.CharField(max_length=100, blank=True)
+    number_text = models.TextField(blank=True)
+    title_text = models.TextField(blank=True)
+    body_text = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="searchentry_unique_object")
+        ]
+        indexes = [
+            models.Index(
+                fields=["unit_id"], condition=Q(shared_down=True), name="searchentry_shared_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: {self.title}"
+
+
+class Notification(models.Model):
+    """Something one person should know about: shown under the bell, sent in the daily digest.
+
+    Written by ``dangbo.core.notifications.notify``; ``key`` (when given) makes it
+    idempotent per user. ``emailed_at`` is set by the digest that carried it.
+    """
+
+    class Level(models.TextChoices):
+        INFO = "info", _("Information")
+        WARNING = "warning", _("Warning")
+        URGENT = "urgent", _("Urgent")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    verb = models.CharField(_("kind"), max_length=64)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("details"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.INFO)
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    key = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~models.Q(key=""), name="notification_unique_key"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_user_time"),
+            models.Index(
+                fields=["user"], condition=models.Q(read_at__isnull=True), name="notification_unread"
+            ),
+            models.Index(
+                fields=["user", "created_at"],
+                condition=models.Q(emailed_at__isnull=True),
+                name="notification_not_emailed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verb} → {self.user_id}: {self.title}"
+
+
+class NotificationPreference(models.Model):
+    """How one person wants to hear about notifications; no row means the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_digest = models.BooleanField(_("daily e-mail digest"), default=True)
+    language = models.CharField(_("e-mail language"), max_length=8, blank=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: digest {'on' if self.email_digest else 'off'}"
+
+
+class DigestEmail(models.Model):
+    """One daily digest e-mail sent to one person: at most one per person and day."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_emails"
+    )
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    count = models.PositiveIntegerField(_("notifications"), default=0)
+
+    class Meta:
+        verbose_name = _("digest e-mail")
+        verbose_name_plural = _("digest e-mails")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="digestemail_one_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day}: {self.count}"
+
+
+class ScheduledRun(models.Model):
+    """A daily job enqueued for one day (see ``dangbo.core.schedule``): at most once a day."""
+
+    name = models.CharField(max_length=64)
+    day = models.DateField()
+    enqueued_at = models.DateTimeField(default=timezone.now)
+    task_result_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "day"], name="scheduledrun_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day}"

@@ -6,4 +6,11 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("thong-bao/", views.notification_list, name="notifications"),
+    path("thong-bao/menu/", views.notifications_menu, name="notifications_menu"),
+    path("thong-bao/da-doc-het/", views.notifications_read_all, name="notifications_read_all"),
+    path("thong-bao/cai-dat/", views.notification_preferences, name="notification_preferences"),
+    path("thong-bao/<int:pk>/", views.notification_open, name="notification_open"),
+    path("thong-bao/<int:pk>/da-doc/", views.notification_read, name="notification_read"),
+    path("tim-kiem/", views.search, name="search"),
 ]

@@ -1,12 +1,29 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
+from dangbo.core import search as core_search
 from dangbo.orgs import selectors as org_selectors
+from dangbo.orgs.search import search_for_user
+
+from . import notifications as notes
+from .forms import add_service_errors
+from .pagination import paginate
 
 
 @login_required
@@ -30,3 +47,237 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+# --- Search ------------------------------------------------------------------------------
+
+SEARCH_PAGE_SIZE = 20
+#: Facet filters the search page understands, with their labels.
+SEARCH_FACETS = {"type": _("Type"), "issuer": _("Issuer"), "term": _("Term"), "field": _("Field")}
+#: Facets shown on each hit as links that narrow the search (an issuer is an id: not shown).
+SEARCH_HIT_FACETS = ("type", "term", "field")
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=core_search.MAX_QUERY_CHARS, required=False)
+    kind = forms.ChoiceField(label=_("Show"), required=False)
+    date_from = forms.DateField(
+        label=_("Dated from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=_("Dated to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    type = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
+    issuer = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
+    term = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
+    field = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        kind_field: forms.ChoiceField = self.fields["kind"]  # type: ignore[assignment]
+        kind_field.choices = [
+            ("", _("Everything")),
+            *((kind.name, kind.label) for kind in core_search.kinds()),
+        ]
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs["placeholder"] = _("e.g. nghi quyet 05, 05-CT/TW, Phường 1")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date must not be before the start date."))
+        return data
+
+
+def _page_number(value: str | None) -> int:
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
+
+
+def _facet_values(value) -> list[str]:
+    """A hit's facet as a list of values (a facet holds one value or a list)."""
+    values = value if isinstance(value, list) else [value]
+    return [str(v) for v in values if v not in (None, "")]
+
+
+@login_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """One search box for everything the user may see."""
+    request.nav_section = "search"  # type: ignore[attr-defined]
+    form = SearchForm(request.GET)
+    context: dict = {"form": form, "q": "", "facet_filters": []}
+    if not form.is_valid() or not form.cleaned_data["q"].strip():
+        return render(request, "core/search.html", context)
+    data = form.cleaned_data
+    q = data["q"].strip()
+    facets = {name: data[name].strip() for name in SEARCH_FACETS if data[name].strip()}
+    number = _page_number(request.GET.get("page"))
+
+    def run(page: int) -> core_search.SearchResults:
+        return search_for_user(
+            request.user,
+            q,
+            kinds=[data["kind"]] if data["kind"] else None,
+            facets=facets,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            limit=SEARCH_PAGE_SIZE,
+            offset=(page - 1) * SEARCH_PAGE_SIZE,
+        )
+
+    results = run(number)
+    if not results.items and results.count:  # a page past the end: show the last one
+        number = (results.count - 1) // SEARCH_PAGE_SIZE + 1
+        results = run(number)
+    paginator = Paginator(range(results.count), SEARCH_PAGE_SIZE)
+    page_obj = paginator.get_page(number)
+
+    params = {k: v for k, v in request.GET.items() if k != "page" and v}
+
+    def link(**changes) -> str:
+        merged = {**params, **changes}
+        return "?" + urlencode({k: v for k, v in merged.items() if v})
+
+    hits = [
+        (
+            hit,
+            [
+                (SEARCH_FACETS[name], value, link(**{name: value}))
+                for name in SEARCH_HIT_FACETS
+                for value in _facet_values(hit.facets.get(name))
+            ],
+        )
+        for hit in results.items
+    ]
+    context.update(
+        q=q,
+        page_obj=page_obj,
+        hits=hits,
+        querystring_base=urlencode(params) + "&" if params else "",
+        facet_filters=[
+            (SEARCH_FACETS[name], value, link(**{name: ""})) for name, value in facets.items()
+        ],
+    )
+    return render(request, "core/search.html", context)
+
+
+# --- Notifications -----------------------------------------------------------------------
+
+#: How many unread notifications the bell's menu lists.
+BELL_MENU_SIZE = 8
+
+
+class NotificationPreferenceForm(forms.Form):
+    email_digest = forms.BooleanField(
+        label=_("Send me a daily e-mail digest"),
+        required=False,
+        help_text=_("One e-mail each morning listing what is new, never one e-mail per event."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the e-mails"),
+        required=False,
+        choices=[("", _("The site's language (Vietnamese)")), *settings.LANGUAGES],
+    )
+
+
+def _safe_next(request: HttpRequest, url: str | None) -> str:
+    """``url`` if it is a page of this site, else the notifications page."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse("core:notifications")
+
+
+def _notifications_page(request: HttpRequest, form: NotificationPreferenceForm) -> HttpResponse:
+    request.nav_section = "notifications"  # type: ignore[attr-defined]
+    unread_only = request.GET.get("unread") == "1"
+    page_obj, querystring_base = paginate(
+        request, notes.notification_list(user=request.user, unread_only=unread_only)
+    )
+    context = {
+        "page_obj": page_obj,
+        "querystring_base": querystring_base,
+        "unread_only": unread_only,
+        "form": form,
+    }
+    return render(request, "core/notifications.html", context)
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """My notifications, newest first (or only the unread ones), and my e-mail preference."""
+    pref = notes.preference_for(request.user)
+    form = NotificationPreferenceForm(
+        initial={"email_digest": pref.email_digest, "language": pref.language}
+    )
+    return _notifications_page(request, form)
+
+
+@login_required
+@require_GET
+def notifications_menu(request: HttpRequest) -> HttpResponse:
+    """The bell's menu (an htmx partial): my latest unread notifications."""
+    items = list(notes.notification_list(user=request.user, unread_only=True)[:BELL_MENU_SIZE])
+    htmx = getattr(request, "htmx", None)
+    here = htmx.current_url_abs_path if htmx else None
+    return render(
+        request, "core/notifications_menu.html", {"items": items, "next": _safe_next(request, here)}
+    )
+
+
+@login_required
+@require_GET
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a notification (from the list, the bell or the e-mail): mark it read and go to
+    what it is about."""
+    notification = notes.get_notification_for_user(request.user, pk)
+    notes.notification_mark_read(user=request.user, notification=notification)
+    return redirect(_safe_next(request, notification.url))
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = notes.get_notification_for_user(request.user, pk)
+    notes.notification_mark_read(user=request.user, notification=notification)
+    if getattr(request, "htmx", False):
+        # The row, read now, and the bell with its new count (out of band).
+        return render(request, "core/notifications_row.html", {"n": notification, "oob": True})
+    return redirect(_safe_next(request, request.POST.get("next")))
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    count = notes.notification_mark_all_read(user=request.user)
+    messages.success(
+        request,
+        ngettext("%(n)s notification marked as read.", "%(n)s notifications marked as read.", count)
+        % {"n": count},
+    )
+    return redirect(_safe_next(request, request.POST.get("next")))
+
+
+@login_required
+@require_POST
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    form = NotificationPreferenceForm(request.POST)
+    if form.is_valid():
+        try:
+            notes.preference_update(actor=request.user, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your e-mail preference was saved."))
+            return redirect(reverse("core:notifications") + "#cai-dat")
+    return _notifications_page(request, form)

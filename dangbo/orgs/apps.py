@@ -6,3 +6,8 @@ class OrgsConfig(AppConfig):
     name = "dangbo.orgs"
     label = "orgs"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from . import search
+
+        search.register()

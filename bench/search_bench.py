@@ -1,0 +1,307 @@
+"""How fast is the one search? ``.venv/bin/python bench/search_bench.py [--n 100000]``
+
+Runs against the database kind DANGBO_DATABASE_URL names, but never in that database:
+
+* PostgreSQL: a database ``dangbo_bench`` on the same server (created if missing);
+* SQLite: a file in the temporary directory (``--sqlite-path`` to choose another).
+
+It builds a province-shaped tree (1 province → 10 districts → 90 wards → 900 cells, 1,001
+units), writes N synthetic documents straight into the index (realistic Vietnamese titles,
+numbers such as ``123-KH/TU``, bodies of about 200 words, dates 2010–2025; 10 % of them
+belong to the province, 20 % to the districts, 30 % to the wards, 40 % to the cells, and 70 %
+of the committees' documents are shared down), then times 50 searches (words, numbers,
+unfinished words) as the secretary of one ward (who sees the ward, its cells and what the
+district and the province sent down: the permission policy applied inside the query) and,
+for comparison, as a province-wide clerk. The data is kept between runs with the same N;
+``--fresh`` builds it again.
+
+Prints a table: backend, N, who, median ms, p95 ms, max ms, hits (median).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SEED = 20261125
+SHARED_DOWN = 0.7  # share of the province's, districts' and wards' documents sent down
+BENCH_DB = "dangbo_bench"
+
+TYPES = [
+    ("NQ", "Nghị quyết"), ("CT", "Chỉ thị"), ("KL", "Kết luận"), ("CTr", "Chương trình hành động"),
+    ("KH", "Kế hoạch"), ("QC", "Quy chế"), ("QĐ", "Quy định"), ("QĐ", "Quyết định"),
+    ("HD", "Hướng dẫn"), ("TB", "Thông báo"), ("BC", "Báo cáo"), ("CV", "Công văn"),
+]
+ISSUERS = ["TW", "TU", "HU", "ĐU", "BTCTW", "VPTU", "BTGTU", "UBKTTU"]
+TERMS = ["2010-2015", "2015-2020", "2020-2025"]
+FIELDS = {
+    "kinh-te": "phát triển kinh tế - xã hội",
+    "xay-dung-dang": "công tác xây dựng Đảng và hệ thống chính trị",
+    "cai-cach-hanh-chinh": "cải cách hành chính, nâng cao chỉ số năng lực cạnh tranh",
+    "can-bo": "công tác cán bộ và quy hoạch cán bộ",
+    "tu-tuong": "học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+    "dan-van": "công tác dân vận, tiếp công dân và đối thoại",
+    "kiem-tra": "công tác kiểm tra, giám sát và thi hành kỷ luật đảng",
+    "quoc-phong": "quốc phòng, an ninh và trật tự an toàn xã hội",
+    "van-hoa": "văn hóa, giáo dục và y tế",
+    "do-thi": "chỉnh trang đô thị, xây dựng nông thôn mới",
+    "moi-truong": "bảo vệ môi trường và ứng phó biến đổi khí hậu",
+    "chuyen-doi-so": "chuyển đổi số và ứng dụng công nghệ thông tin",
+}
+SUBJECTS = [
+    "tăng cường sự lãnh đạo của Đảng đối với", "nâng cao chất lượng", "đẩy mạnh",
+    "tiếp tục thực hiện", "tổ chức quán triệt và triển khai", "sơ kết 5 năm thực hiện",
+    "tổng kết công tác", "kiện toàn tổ chức bộ máy về", "đổi mới phương thức lãnh đạo về",
+]
+SENTENCE_PARTS = [
+    "Ban Thường vụ Thành ủy yêu cầu các cấp ủy, tổ chức đảng", "cán bộ, đảng viên",
+    "quán triệt sâu sắc nội dung", "tổ chức thực hiện nghiêm túc", "đạt được nhiều kết quả quan trọng",
+    "tuy nhiên vẫn còn một số hạn chế, khuyết điểm", "nguyên nhân chủ yếu là do",
+    "trong thời gian tới cần tập trung", "phát huy vai trò tiên phong, gương mẫu của người đứng đầu",
+    "nâng cao năng lực lãnh đạo và sức chiến đấu của tổ chức cơ sở đảng",
+    "Đảng bộ phường", "chi bộ khu phố", "Ủy ban Mặt trận Tổ quốc và các đoàn thể chính trị - xã hội",
+    "thực hiện có hiệu quả các chỉ tiêu kinh tế - xã hội", "giải quyết kịp thời kiến nghị của nhân dân",
+    "tăng cường kiểm tra, giám sát việc thực hiện", "báo cáo kết quả về Thường trực Thành ủy",
+    "trước ngày 15 hằng tháng", "theo đúng quy định của Điều lệ Đảng", "sinh hoạt chi bộ định kỳ",
+    "đánh giá, xếp loại chất lượng tổ chức đảng và đảng viên", "phân công cán bộ phụ trách địa bàn",
+    "chương trình hành động của Thành ủy", "kế hoạch của Ban Thường vụ", "công tác phát triển đảng viên",
+    "xây dựng chính quyền điện tử", "cải thiện môi trường đầu tư kinh doanh", "đảm bảo an sinh xã hội",
+    "nhân dân đồng tình, ủng hộ", "các cơ quan tham mưu, giúp việc", "Ủy ban Kiểm tra Thành ủy",
+    "Văn phòng Thành ủy theo dõi, đôn đốc", "trách nhiệm người đứng đầu cấp ủy", "năm 2019 và những năm tiếp theo",
+]
+
+QUERIES = [
+    # words
+    "nghi quyet", "chi thi", "ke hoach", "xay dung dang", "cai cach hanh chinh", "can bo dang vien",
+    "hoc tap va lam theo tu tuong", "quan triet", "thuc hien", "phat trien kinh te xa hoi",
+    "chuyen doi so", "moi truong", "dan van", "kiem tra giam sat", "sinh hoat chi bo",
+    "nguoi dung dau", "an sinh xa hoi", "quoc phong an ninh", "nong thon moi", "to chuc co so dang",
+    "Nghị quyết về công tác cán bộ", "Đảng bộ phường", "ủy ban kiểm tra", "tiếp công dân",
+    "phát triển đảng viên",
+    # numbers
+    "05-CT/TW", "123-KH/TU", "12 hd btctw", "687-kh", "45", "05-ct", "30-NQ/TU", "7-kl",
+    "101 kh tu", "250-QĐ/TW", "15", "9-tb/vptu", "2-qc/tu",
+    # unfinished words
+    "nghi quy", "ke hoa", "chi th", "cai ca", "dan v", "chuyen do", "kiem tr", "sinh hoat chi",
+    "xay dung d", "quan tri", "phat trien kinh t", "bao ca",
+]
+if len(QUERIES) != 50:
+    raise SystemExit(f"the bench times 50 searches, not {len(QUERIES)}")
+
+
+def bench_database_url(url: str, sqlite_path: str | None) -> str:
+    """The bench's own database, next to the one ``url`` names (never that one)."""
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        parts = urlsplit(url)
+        with psycopg.connect(url, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+        return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+    path = sqlite_path or os.path.join(tempfile.gettempdir(), "dangbo_search_bench.sqlite3")
+    return f"sqlite:///{os.path.abspath(path)}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=100_000, help="documents to index (default 100000)")
+    parser.add_argument("--fresh", action="store_true", help="build the data again")
+    parser.add_argument("--sqlite-path", help="SQLite file for the bench (default: in the temp dir)")
+    parser.add_argument("--rounds", type=int, default=1, help="times each of the 50 searches runs")
+    args = parser.parse_args()
+
+    source = os.environ.get("DANGBO_DATABASE_URL", "sqlite:///var/dangbo.sqlite3")
+    os.environ["DANGBO_DATABASE_URL"] = bench_database_url(source, args.sqlite_path)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
+    os.environ.setdefault("DANGBO_LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    province, ward = build(args.n, fresh=args.fresh)
+    ward_secretary, clerk = users(province, ward)
+    print(f"{connection.vendor}: {connection.settings_dict['NAME']}", file=sys.stderr)
+
+    rows = [time_searches(user, label, args.rounds) for user, label in
+            [(ward_secretary, "ward secretary"), (clerk, "province clerk")]]
+    from dangbo.core.models import SearchEntry
+
+    count = SearchEntry.objects.count()
+    print()
+    print(f"{'backend':<11} {'N':>8} {'who':<15} {'visible':>8} {'median ms':>9} {'p95 ms':>8} "
+          f"{'max ms':>8} {'hits':>6}")
+    for (label, times, hits), user in zip(rows, (ward_secretary, clerk), strict=True):
+        times = sorted(times)
+        p95 = times[max(0, round(0.95 * len(times)) - 1)]
+        print(
+            f"{connection.vendor:<11} {count:>8} {label:<15} {visible(user):>8} "
+            f"{statistics.median(times):>9.1f} {p95:>8.1f} {times[-1]:>8.1f} "
+            f"{statistics.median(hits):>6.0f}"
+        )
+
+
+def build(n: int, *, fresh: bool):
+    """The tree and the N documents; kept when already there with the same N."""
+    from django.db import connection, transaction
+
+    from dangbo.core import search
+    from dangbo.core.models import SearchEntry
+    from dangbo.core.text import fold
+    from dangbo.orgs.models import Unit, UnitKind
+
+    if not fresh and Unit.objects.filter(code="bench-province").exists():
+        if SearchEntry.objects.filter(kind="document").count() == n:
+            province = Unit.objects.get(code="bench-province")
+            return province, Unit.objects.get(code="bench-ward-1-1")
+    began = time.monotonic()
+    rng = random.Random(SEED)
+    with transaction.atomic():
+        SearchEntry.objects.all().delete()
+        Unit.objects.filter(code__startswith="bench-").delete()
+    kinds = {k.code: k for k in UnitKind.objects.all()}
+
+    def step(i: int) -> str:
+        alphabet = Unit.alphabet
+        out = ""
+        for _ in range(Unit.steplen):
+            i, rest = divmod(i, len(alphabet))
+            out = alphabet[rest] + out
+        return out
+
+    root_step = Unit.objects.filter(depth=1).count() + 1
+    units: list[Unit] = []
+
+    def unit(path, name, kind, code, numchild):
+        u = Unit(path=path, depth=len(path) // Unit.steplen, numchild=numchild, name=name,
+                 search_name=fold(name), kind=kinds[kind], code=code, valid_from=dt.date(2010, 1, 1))
+        units.append(u)
+        return u
+
+    unit(step(root_step), "Đảng bộ tỉnh Bench", "dang-bo-tinh", "bench-province", 10)
+    for d in range(1, 11):
+        dpath = step(root_step) + step(d)
+        unit(dpath, f"Đảng bộ huyện {d}", "dang-bo-huyen", f"bench-district-{d}", 9)
+        for w in range(1, 10):
+            wpath = dpath + step(w)
+            unit(wpath, f"Đảng bộ phường {w} huyện {d}", "dang-bo-xa", f"bench-ward-{d}-{w}", 10)
+            for c in range(1, 11):
+                unit(wpath + step(c), f"Chi bộ khu phố {c} phường {w} huyện {d}", "chi-bo",
+                     f"bench-cell-{d}-{w}-{c}", 0)
+    Unit.objects.bulk_create(units, batch_size=500)
+    by_depth: dict[int, list[int]] = {}
+    for u in Unit.objects.filter(code__startswith="bench-").values("pk", "depth"):
+        by_depth.setdefault(u["depth"], []).append(u["pk"])
+    levels = [(by_depth[1], 0.10), (by_depth[2], 0.20), (by_depth[3], 0.30), (by_depth[4], 0.40)]
+
+    sentences = []
+    for _ in range(600):
+        words = rng.sample(SENTENCE_PARTS, 3)
+        sentences.append(", ".join(words).capitalize() + ".")
+    counters: dict[tuple[str, str], int] = {}
+    field_items = list(FIELDS.items())
+    batch: list[SearchEntry] = []
+    vendor = connection.vendor
+    print(f"writing {n} documents on {vendor}…", file=sys.stderr)
+    with transaction.atomic():
+        for i in range(1, n + 1):
+            abbr, type_name = rng.choice(TYPES)
+            issuer = rng.choice(ISSUERS)
+            counters[abbr, issuer] = counters.get((abbr, issuer), 0) % 999 + 1
+            number = f"{counters[abbr, issuer]:02d}-{abbr}/{issuer}"
+            field_code, field_name = rng.choice(field_items)
+            title = f"{type_name} {rng.choice(SUBJECTS)} {field_name}"
+            cited_abbr, cited_issuer = rng.choice(TYPES)[0], rng.choice(ISSUERS)
+            body = " ".join(rng.choice(sentences) for _ in range(13))
+            body += f" Căn cứ {rng.randint(1, 300):02d}-{cited_abbr}/{cited_issuer}."
+            level = rng.choices(range(len(levels)), weights=[w for _p, w in levels])[0]
+            pool = levels[level][0]
+            date = dt.date(2010, 1, 1) + dt.timedelta(days=rng.randrange(16 * 365))
+            doc = search.SearchDocument(
+                kind="document", object_id=i, unit_id=rng.choice(pool), title=title,
+                number=number, body=body, date=date, url=f"/van-ban/{i}/",
+                facets={"type": abbr, "issuer": rng.choice(ISSUERS), "term": rng.choice(TERMS),
+                        "field": [field_code]},
+                # Most documents of the committees are sent down to the units below them.
+                shared_down=level < 3 and rng.random() < SHARED_DOWN,
+            )
+            batch.append(search.entry_for(doc))
+            if len(batch) == 2000:
+                SearchEntry.objects.bulk_create(batch)
+                batch = []
+                if i % 20000 == 0:
+                    print(f"  {i} ({time.monotonic() - began:.0f} s)", file=sys.stderr)
+        SearchEntry.objects.bulk_create(batch)
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE core_searchentry")
+        elif vendor == "sqlite":
+            cursor.execute("INSERT INTO core_searchentry_fts(core_searchentry_fts) VALUES ('optimize')")
+            cursor.execute("ANALYZE")
+    print(f"built in {time.monotonic() - began:.0f} s", file=sys.stderr)
+    return Unit.objects.get(code="bench-province"), Unit.objects.get(code="bench-ward-1-1")
+
+
+def users(province, ward):
+    from django.contrib.auth import get_user_model
+
+    from dangbo.orgs.models import Grant, Role
+
+    User = get_user_model()
+    result = []
+    for username, unit, role in [("bench-ward", ward, Role.MANAGE), ("bench-clerk", province, Role.ADMIN)]:
+        user, _ = User.objects.get_or_create(username=username)
+        Grant.objects.filter(user=user).delete()
+        Grant.objects.create(user=user, unit=unit, role=role, start=dt.date(2010, 1, 1))
+        result.append(User.objects.get(pk=user.pk))
+    return result
+
+
+def visible(user) -> int:
+    """How many entries the user may see."""
+    from django.db.models import Q
+
+    from dangbo.core.models import SearchEntry
+    from dangbo.orgs.search import allowed_units, units_above
+
+    mine, above = allowed_units(user), units_above(user)
+    if mine is None:
+        return SearchEntry.objects.count()
+    scope = Q(unit_id__in=mine)
+    if above is not None:
+        scope |= Q(shared_down=True, unit_id__in=above)
+    return SearchEntry.objects.filter(scope).count()
+
+
+def time_searches(user, label: str, rounds: int):
+    from dangbo.orgs.search import search_for_user
+
+    for q in QUERIES:  # warm the caches once
+        search_for_user(user, q)
+    times, hits = [], []
+    for _ in range(rounds):
+        for q in QUERIES:
+            began = time.perf_counter()
+            results = search_for_user(user, q)
+            times.append((time.perf_counter() - began) * 1000)
+            hits.append(results.count)
+    return label, times, hits
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""Units and people in the one search (``dangbo.core.search``), and searching as a user.
+
+* A unit is found by its name, short name, code, kind and parent's name; it belongs to
+  itself, so whoever may see the unit may find it. Closed units stay findable: their
+  history stays readable.
+* A person is found by name, current positions and cell; they belong to their current cell,
+  else to the unit of their first current position. Someone with neither belongs to no unit
+  and only a superuser finds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Length, Substr
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangbo.core import search
+
+from .models import Membership, Person, Position, Unit
+from .policy import grant_paths, is_everything, scope_q
+
+UNIT = "unit"
+PERSON = "person"
+
+
+def units_for_search() -> QuerySet[Unit]:
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Unit.steplen)
+    parent_name = Unit.objects.filter(path=parent_path).order_by().values("name")[:1]
+    return Unit.objects.select_related("kind").annotate(parent_name=Subquery(parent_name))
+
+
+def unit_document(unit: Unit) -> search.SearchDocument:
+    parent = getattr(unit, "parent_name", None) or ""
+    body = " · ".join(part for part in [unit.short_name, unit.kind.name, parent, unit.code] if part)
+    return search.SearchDocument(
+        kind=UNIT,
+        object_id=unit.pk,
+        unit_id=unit.pk,
+        title=unit.name,
+        body=body,
+        date=unit.valid_from,
+        url=reverse("orgs:unit_detail", args=[unit.pk]),
+    )
+
+
+def people_for_search() -> QuerySet[Person]:
+    return Person.objects.order_by("pk").prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("unit").order_by("-start")),
+        Prefetch(
+            "positions",
+            queryset=Position.objects.select_related("unit").order_by("sort_order", "-start", "id"),
+        ),
+    )
+
+
+def _current(rows: Iterable[Any], today) -> list[Any]:
+    return [r for r in rows if r.start <= today and (r.end is None or r.end >= today)]
+
+
+def person_document(person: Person) -> search.SearchDocument:
+    today = timezone.localdate()
+    memberships = _current(person.memberships.all(), today)
+    positions = _current(person.positions.all(), today)
+    if memberships:
+        unit_id: int | None = memberships[0].unit_id
+    elif positions:
+        unit_id = positions[0].unit_id
+    else:
+        unit_id = None
+    parts = [f"{p.title} {p.unit.name}" for p in positions]
+    parts += [m.unit.name for m in memberships]
+    return search.SearchDocument(
+        kind=PERSON,
+        object_id=person.pk,
+        unit_id=unit_id,
+        title=person.full_name,
+        body=" · ".join(dict.fromkeys(parts)),
+        url=reverse("orgs:person_detail", args=[person.pk]),
+    )
+
+
+def register() -> None:
+    """Called from ``OrgsConfig.ready``."""
+    search.register(UNIT, label=_("Unit"), build=unit_document, queryset=units_for_search)
+    search.register(PERSON, label=_("Person"), build=person_document, queryset=people_for_search)
+
+
+def reindex_units(units: Iterable[Unit]) -> None:
+    """After a reorganisation: the units, the units right below them and their people."""
+    ids = {u.pk for u in units}
+    for path, depth in Unit.objects.filter(pk__in=ids).values_list("path", "depth"):
+        ids.update(
+            Unit.objects.filter(path__startswith=path, depth=depth + 1).values_list("pk", flat=True)
+        )
+    search.index(Unit.objects.filter(pk__in=ids), kind=UNIT)
+    people = set(Membership.objects.filter(unit__in=ids).values_list("person_id", flat=True))
+    people |= set(Position.objects.filter(unit__in=ids).values_list("person_id", flat=True))
+    search.index(Person.objects.filter(pk__in=people), kind=PERSON)
+
+
+def allowed_units(user) -> QuerySet | None:
+    """The ids of the units ``user`` may see, as a subquery; ``None`` for a superuser."""
+    if is_everything(user):
+        return None
+    return Unit.objects.filter(scope_q(user)).values("pk")
+
+
+def units_above(user) -> QuerySet | None:
+    """The ids of the units above the user's grants (whose shared-down entries they see)."""
+    if is_everything(user):
+        return None
+    above = {
+        path[:end]
+        for path, _role in grant_paths(user)
+        for end in range(Unit.steplen, len(path), Unit.steplen)
+    }
+    if not above:
+        return None
+    return Unit.objects.filter(path__in=sorted(above)).values("pk")
+
+
+def search_for_user(user, q: str, **kwargs: Any) -> search.SearchResults:
+    """``dangbo.core.search.search`` scoped by the permission policy, inside the query: the
+    entries of the units the user may see, and the shared-down entries of the units above."""
+    return search.search(
+        q, allowed_units=allowed_units(user), shared_units=units_above(user), **kwargs
+    )
