@@ -6,3 +6,18 @@ class DocumentsConfig(AppConfig):
     name = "dangbo.documents"
     label = "documents"
     verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        from dangbo.core import search
+
+        from .models import Document
+        from .services import search_document
+
+        search.register(
+            "document",
+            label=_("Document"),
+            build=search_document,
+            queryset=lambda: Document.objects.select_related(
+                "type", "issuer", "issuing_unit", "unit", "term"
+            ).prefetch_related("fields"),
+        )

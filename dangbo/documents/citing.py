@@ -1,0 +1,104 @@
+"""The bridge between the citation parser (``citations.find_citations``) and the register.
+
+The parser knows nothing of the database; this module turns what it finds into the
+values of ``DocumentCitation`` rows and finds the registered document each one names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from .models import Document, normalize_number
+
+
+@dataclass
+class Found:
+    raw: str
+    start: int
+    end: int
+    number: str
+    type_abbr: str
+    issuer_abbr: str
+    type_name: str
+    issuer_name: str
+    date: dt.date | None
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def parse(text: str) -> list:
+    """The parser's citations for ``text`` (its own objects)."""
+    from .citations import find_citations
+
+    return list(find_citations(text or ""))
+
+
+def as_dict(citation: Any) -> dict[str, Any]:
+    """A citation as JSON, the parser's own ``as_dict`` when it has one."""
+    if hasattr(citation, "as_dict"):
+        return dict(citation.as_dict())
+    from dataclasses import asdict
+
+    data = asdict(citation)
+    if isinstance(data.get("date"), dt.date):
+        data["date"] = data["date"].isoformat()
+    return data
+
+
+def find(text: str) -> list[Found]:
+    found = []
+    for c in parse(text):
+        found.append(
+            Found(
+                raw=str(getattr(c, "raw", ""))[:200],
+                start=int(getattr(c, "start", 0)),
+                end=int(getattr(c, "end", 0)),
+                number=normalize_number(getattr(c, "number", None) or "")[:20],
+                type_abbr=(getattr(c, "type_abbr", None) or "")[:10],
+                issuer_abbr=(getattr(c, "issuer_abbr", None) or "")[:20],
+                type_name=(getattr(c, "type_name", None) or "")[:120],
+                issuer_name=(getattr(c, "issuer_name", None) or "")[:200],
+                date=_date(getattr(c, "date", None)),
+            )
+        )
+    return found
+
+
+def resolve(found: Found, *, citing: Document | None = None) -> Document | None:
+    """The registered document a citation names, or ``None`` when none or several match.
+
+    Several candidates (``01-KH/ĐU`` of many wards): the one issued nearest above the
+    citing document's unit wins; otherwise the citation stays unresolved."""
+    if not (found.number and found.type_abbr):
+        return None
+    candidates = Document.objects.filter(number=found.number, type_abbr=found.type_abbr)
+    if found.issuer_abbr:
+        candidates = candidates.filter(issuer_abbr=found.issuer_abbr)
+    if found.date:
+        candidates = candidates.filter(year=found.date.year)
+    if citing is not None and citing.pk:
+        candidates = candidates.exclude(pk=citing.pk)
+    rows = list(candidates.select_related("issuing_unit")[:20])
+    if len(rows) == 1:
+        return rows[0]
+    if not rows or citing is None:
+        return None
+    path = citing.unit.path
+    above = [d for d in rows if d.issuing_unit and path.startswith(d.issuing_unit.path)]
+    above.sort(key=lambda d: -len(d.issuing_unit.path))  # type: ignore[union-attr]
+    if above and (len(above) == 1 or len(above[0].issuing_unit.path) > len(above[1].issuing_unit.path)):  # type: ignore[union-attr]
+        return above[0]
+    return None

@@ -1,0 +1,549 @@
+"""Every change to the document register goes through one of these functions.
+
+Each takes keyword-only arguments, runs in a transaction, validates with ``full_clean``,
+writes an audit entry and raises ``ValidationError`` (keyed by field) on bad input, leaving
+nothing changed. The search index is updated once the transaction commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from dangbo.core import search
+from dangbo.core.audit import audit_record, snapshot
+from dangbo.core.text import normalize
+from dangbo.orgs.models import Membership, Person, Term, Unit
+
+from . import citing, selectors
+from .files import check_upload
+from .models import (
+    Document,
+    DocumentCitation,
+    DocumentFile,
+    DocumentRelation,
+    DocumentType,
+    Field,
+    Issuer,
+    StudyAttendance,
+    StudyMaterial,
+    StudySession,
+)
+
+DOCUMENT_FIELDS = [
+    "unit", "type", "number", "type_abbr", "issuer_abbr", "symbol", "issuer", "issuing_unit",
+    "date", "title", "summary", "signer", "signer_person", "term", "term_code", "status",
+    "shared_down",
+]
+TEXT_FIELDS = [c for c in DOCUMENT_FIELDS if c not in ("unit",)]
+CITED_SOURCES = (
+    (DocumentCitation.Source.TITLE, "title"),
+    (DocumentCitation.Source.SUMMARY, "summary"),
+    (DocumentCitation.Source.FULL_TEXT, "full_text"),
+)
+
+
+# --- search -----------------------------------------------------------------------------
+
+
+def _index_on_commit(document: Document) -> None:
+    """Rewrite the document's search entry once the transaction commits."""
+    pk = document.pk
+    transaction.on_commit(lambda: search.index(Document.objects.filter(pk=pk)))
+
+
+def search_document(document: Document):
+    """The search service's view of a document (registered in ``DocumentsConfig.ready``)."""
+    fields = [f.code for f in document.fields.all()]
+    body = "\n".join(part for part in (document.summary, document.full_text) if part)
+    return search.SearchDocument(
+        kind="document",
+        object_id=document.pk,
+        unit_id=document.unit_id,
+        title=document.title,
+        number=document.symbol,
+        body=body,
+        date=document.date,
+        url=document.get_absolute_url(),
+        shared_down=document.shared_down,
+        facets={
+            "type": document.type_abbr,
+            "issuer": document.issuer_id or "",
+            "issuing_unit": document.issuing_unit_id or "",
+            "term": document.term_code,
+            "field": ",".join(fields),
+            "status": document.status,
+        },
+    )
+
+
+# --- citations --------------------------------------------------------------------------
+
+
+def _refresh_citations(document: Document) -> None:
+    """Find the citations in the document's texts again and resolve each one."""
+    document.citations.all().delete()
+    rows = []
+    seen_raw: set[tuple[str, int]] = set()
+    for source, attr in CITED_SOURCES:
+        for found in citing.find(getattr(document, attr) or ""):
+            if (source, found.start) in seen_raw:
+                continue
+            seen_raw.add((source, found.start))
+            target = citing.resolve(found, citing=document)
+            rows.append(
+                DocumentCitation(
+                    document=document, source=source, raw=found.raw, start=found.start,
+                    end=found.end, number=found.number, type_abbr=found.type_abbr,
+                    issuer_abbr=found.issuer_abbr, type_name=found.type_name,
+                    issuer_name=found.issuer_name, date=found.date, target=target,
+                )
+            )
+    DocumentCitation.objects.bulk_create(rows)
+
+
+def _link_waiting_citations(document: Document) -> int:
+    """Citations elsewhere that name this (new) document and were not resolved yet."""
+    waiting = DocumentCitation.objects.filter(
+        target__isnull=True, number=document.number, type_abbr=document.type_abbr
+    ).exclude(document=document)
+    waiting = waiting.filter(issuer_abbr__in=[document.issuer_abbr, ""])
+    linked = 0
+    for citation in waiting.select_related("document__unit"):
+        if citation.date and citation.date.year != document.year:
+            continue
+        found = citing.Found(
+            raw=citation.raw, start=citation.start, end=citation.end, number=citation.number,
+            type_abbr=citation.type_abbr, issuer_abbr=citation.issuer_abbr,
+            type_name=citation.type_name, issuer_name=citation.issuer_name, date=citation.date,
+        )
+        if citing.resolve(found, citing=citation.document) == document:
+            citation.target = document
+            citation.save(update_fields=["target"])
+            linked += 1
+    return linked
+
+
+# --- documents --------------------------------------------------------------------------
+
+
+def _duplicate_error(existing: Document) -> ValidationError:
+    return ValidationError(
+        {
+            "number": _(
+                "%(symbol)s of %(year)s is already registered: “%(title)s” (register of "
+                "%(unit)s, no. %(pk)s)."
+            )
+            % {
+                "symbol": existing.symbol,
+                "year": existing.year,
+                "title": existing.title,
+                "unit": existing.unit.name,
+                "pk": existing.pk,
+            }
+        }
+    )
+
+
+def _validate(document: Document, *, require_issuer: bool = True) -> None:
+    errors: dict[str, list[str]] = {}
+    if require_issuer and not (document.issuer_id or document.issuing_unit_id):
+        errors.setdefault("issuer", []).append(_("Choose the issuer or the issuing unit."))
+    if not document.issuer_abbr:
+        errors.setdefault("issuer_abbr", []).append(
+            _("Give the issuer's abbreviation as it appears in the number, e.g. TW or TU.")
+        )
+    if document.date and document.date > timezone.localdate():
+        errors.setdefault("date", []).append(_("The date cannot be in the future."))
+    if document.type_id and document.type.valid_to and document.date and (
+        document.date > document.type.valid_to
+        and document.type_abbr == document.type.abbr
+    ):
+        errors.setdefault("type_abbr", []).append(
+            _("%(abbr)s was used until %(date)s; give the abbreviation used on the document.")
+            % {"abbr": document.type.abbr, "date": date_format(document.type.valid_to, "d/m/Y")}
+        )
+    if errors:
+        raise ValidationError(errors)
+    document.full_clean(exclude=["fields", "issuer_key", "year", "symbol"])
+
+
+def _save_checked(document: Document, **save_kwargs: Any) -> None:
+    existing = selectors.find_duplicate(
+        type_abbr=document.type_abbr, number=document.number, issuer_key=document.issuer_key,
+        year=document.year, exclude_pk=document.pk,
+    )
+    if existing is not None:
+        raise _duplicate_error(existing)
+    try:
+        with transaction.atomic():
+            document.save(**save_kwargs)
+    except IntegrityError as error:  # registered by someone else a moment ago
+        existing = selectors.find_duplicate(
+            type_abbr=document.type_abbr, number=document.number,
+            issuer_key=document.issuer_key, year=document.year, exclude_pk=document.pk,
+        )
+        if existing is not None:
+            raise _duplicate_error(existing) from error
+        raise
+
+
+def _snapshot(document: Document) -> dict[str, Any]:
+    data = snapshot(document, DOCUMENT_FIELDS)
+    data["fields"] = sorted(f.code for f in document.fields.all()) if document.pk else []
+    return data
+
+
+@transaction.atomic
+def document_register(
+    *,
+    actor,
+    unit: Unit,
+    type: DocumentType,
+    number: str,
+    date: dt.date,
+    title: str,
+    issuer: Issuer | None = None,
+    issuing_unit: Unit | None = None,
+    issuer_abbr: str = "",
+    type_abbr: str = "",
+    summary: str = "",
+    full_text: str = "",
+    signer: str = "",
+    signer_person: Person | None = None,
+    term: Term | None = None,
+    term_code: str = "",
+    fields: Iterable[Field] = (),
+    status: str = Document.Status.IN_FORCE,
+    shared_down: bool = True,
+    uploads: Sequence[Any] = (),
+) -> Document:
+    """Register a document in ``unit``'s register (with its files, if any)."""
+    checked = [check_upload(upload) for upload in uploads]
+    now = timezone.now()
+    document = Document(
+        unit=unit, type=type, number=normalize(number), date=date, title=normalize(title),
+        issuer=issuer, issuing_unit=issuing_unit, issuer_abbr=normalize(issuer_abbr),
+        type_abbr=normalize(type_abbr), summary=(summary or "").strip(),
+        full_text=(full_text or "").strip(), signer=normalize(signer),
+        signer_person=signer_person, term=term, term_code=normalize(term_code),
+        status=status, shared_down=shared_down,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_at=now, updated_at=now,
+    )
+    if not document.full_text:
+        document.full_text = "\n\n".join(c.text for c in checked if c.text)
+    document.compute_derived()
+    _validate(document)
+    _save_checked(document)
+    document.fields.set(list(fields))
+    for item in checked:
+        _store_file(actor=actor, document=document, checked=item)
+    _refresh_citations(document)
+    _link_waiting_citations(document)
+    audit_record(actor=actor, action="document.register", obj=document, after=_snapshot(document))
+    _index_on_commit(document)
+    return document
+
+
+@transaction.atomic
+def document_update(
+    *,
+    actor,
+    document: Document,
+    type: DocumentType,
+    number: str,
+    date: dt.date,
+    title: str,
+    issuer: Issuer | None = None,
+    issuing_unit: Unit | None = None,
+    issuer_abbr: str = "",
+    type_abbr: str = "",
+    summary: str = "",
+    full_text: str = "",
+    signer: str = "",
+    signer_person: Person | None = None,
+    term: Term | None = None,
+    term_code: str = "",
+    fields: Iterable[Field] = (),
+    status: str = Document.Status.IN_FORCE,
+    shared_down: bool = True,
+    reason: str = "",
+) -> Document:
+    """Correct a registered document. The registering unit does not change."""
+    document = Document.objects.select_for_update().select_related("unit").get(pk=document.pk)
+    before = _snapshot(document)
+    document.type = type
+    document.number = normalize(number)
+    document.date = date
+    document.title = normalize(title)
+    document.issuer = issuer
+    document.issuing_unit = issuing_unit
+    document.issuer_abbr = normalize(issuer_abbr)
+    document.type_abbr = normalize(type_abbr)
+    document.summary = (summary or "").strip()
+    document.full_text = (full_text or "").strip()
+    document.signer = normalize(signer)
+    document.signer_person = signer_person
+    document.term = term
+    document.term_code = normalize(term_code)
+    document.status = status
+    document.shared_down = shared_down
+    document.updated_at = timezone.now()
+    document.compute_derived()
+    _validate(document)
+    _save_checked(document, update_fields=[*TEXT_FIELDS, "full_text", "issuer_key", "year", "updated_at"])
+    document.fields.set(list(fields))
+    _refresh_citations(document)
+    _link_waiting_citations(document)
+    audit_record(
+        actor=actor, action="document.update", obj=document, before=before,
+        after=_snapshot(document), reason=reason,
+    )
+    _index_on_commit(document)
+    return document
+
+
+def _would_cycle(document: Document, target: Document) -> bool:
+    """Would ``document`` implementing ``target`` close a loop (target already below it)?"""
+    below = selectors._edges(document.pk, down=True, depth=selectors.MAX_LINEAGE_DEPTH * 4)
+    return target.pk in {node for node, _p, _d in below}
+
+
+@transaction.atomic
+def document_relate(
+    *, actor, document: Document, target: Document, kind: str, note: str = ""
+) -> DocumentRelation:
+    """Record that ``document`` implements, amends or replaces ``target``.
+
+    Amending or replacing also marks ``target`` as amended or replaced."""
+    if target.pk == document.pk:
+        raise ValidationError({"target": _("A document cannot refer to itself.")})
+    if DocumentRelation.objects.filter(from_document=document, to_document=target, kind=kind).exists():
+        raise ValidationError({"target": _("This relation is already recorded.")})
+    if kind == DocumentRelation.Kind.IMPLEMENTS and _would_cycle(document, target):
+        raise ValidationError(
+            {"target": _("%(target)s already implements this document, directly or through others.")
+             % {"target": target.symbol}}
+        )
+    relation = DocumentRelation(
+        from_document=document, to_document=target, kind=kind, note=normalize(note)
+    )
+    relation.full_clean()
+    relation.save()
+    new_status = {
+        DocumentRelation.Kind.AMENDS: Document.Status.AMENDED,
+        DocumentRelation.Kind.REPLACES: Document.Status.REPLACED,
+    }.get(DocumentRelation.Kind(kind))
+    if new_status and target.status != new_status and target.status != Document.Status.REPLACED:
+        before = {"status": target.status}
+        Document.objects.filter(pk=target.pk).update(status=new_status, updated_at=timezone.now())
+        target.status = new_status
+        audit_record(
+            actor=actor, action="document.status", obj=target, before=before,
+            after={"status": new_status}, reason=document.symbol,
+        )
+        _index_on_commit(target)
+    audit_record(
+        actor=actor, action="document.relate", obj=document,
+        after={"kind": kind, "target": target.symbol, "note": relation.note},
+    )
+    return relation
+
+
+@transaction.atomic
+def document_unrelate(*, actor, relation: DocumentRelation) -> None:
+    document = relation.from_document
+    audit_record(
+        actor=actor, action="document.unrelate", obj=document,
+        before={"kind": relation.kind, "target": relation.to_document.symbol},
+    )
+    relation.delete()
+
+
+def _store_file(*, actor, document: Document, checked) -> DocumentFile:
+    attached = DocumentFile(
+        document=document, name=checked.name, content_type=checked.content_type,
+        size=checked.size, sha256=checked.sha256, text=checked.text,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    attached.file.save(checked.name, ContentFile(checked.data), save=False)
+    try:
+        attached.full_clean(exclude=["file"])
+        attached.save()
+    except Exception:
+        attached.file.delete(save=False)
+        raise
+    return attached
+
+
+@transaction.atomic
+def document_attach_file(*, actor, document: Document, upload) -> DocumentFile:
+    """Attach a PDF or DOCX file; its text fills the full text when that is empty."""
+    checked = check_upload(upload)
+    attached = _store_file(actor=actor, document=document, checked=checked)
+    if not document.full_text and checked.text:
+        document.full_text = checked.text
+        document.updated_at = timezone.now()
+        document.save(update_fields=["full_text", "updated_at"])
+        _refresh_citations(document)
+    audit_record(
+        actor=actor, action="document.attach", obj=document,
+        after={"file": attached.name, "size": attached.size, "sha256": attached.sha256},
+    )
+    _index_on_commit(document)
+    return attached
+
+
+# --- Study and dissemination (học tập, quán triệt) ---------------------------------------
+
+
+def _roster(required_units: Sequence[Unit], day: dt.date) -> list[tuple[int, Unit, int]]:
+    """(person, required unit, member's own unit) for every member of the required units on
+    ``day`` (a member under two of them counts once, for the first). One query."""
+    paths = {u.path: u for u in required_units}
+    q = Q()
+    for path in paths:
+        q |= Q(unit__path__startswith=path)
+    rows: list[tuple[int, Unit, int]] = []
+    seen: set[int] = set()
+    memberships = (
+        Membership.objects.current(day).filter(q).values_list("person_id", "unit_id", "unit__path")
+        .order_by("unit__path", "person_id")
+    )
+    for person_id, unit_id, unit_path in memberships:
+        if person_id in seen:
+            continue
+        required = next(
+            (u for path, u in sorted(paths.items(), key=lambda kv: -len(kv[0])) if unit_path.startswith(path)),
+            None,
+        )
+        if required is None:
+            continue
+        seen.add(person_id)
+        rows.append((person_id, required, unit_id))
+    return rows
+
+
+@transaction.atomic
+def study_session_create(
+    *,
+    actor,
+    unit: Unit,
+    title: str,
+    date: dt.date,
+    documents: Sequence[Document],
+    required_units: Sequence[Unit],
+    place: str = "",
+    note: str = "",
+    uploads: Sequence[Any] = (),
+) -> StudySession:
+    """Plan (or record) a study session; every member of the required units on ``date``
+    gets an attendance row, not yet marked present."""
+    errors: dict[str, list[str]] = {}
+    documents = list(dict.fromkeys(documents))
+    required_units = list(dict.fromkeys(required_units))
+    if not documents:
+        errors.setdefault("documents", []).append(_("Name at least one document to study."))
+    if not required_units:
+        errors.setdefault("required_units", []).append(_("Choose the units that must attend."))
+    outside = [u.name for u in required_units if not u.path.startswith(unit.path)]
+    if outside:
+        errors.setdefault("required_units", []).append(
+            _("These units are not under %(unit)s: %(names)s.") % {"unit": unit.name, "names": ", ".join(outside)}
+        )
+    checked = [check_upload(upload) for upload in uploads]
+    session = StudySession(
+        unit=unit, title=normalize(title), date=date, place=normalize(place), note=(note or "").strip(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    try:
+        session.full_clean()
+    except ValidationError as error:
+        for key, messages in error.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    session.save()
+    session.documents.set(documents)
+    session.required_units.set(required_units)
+    StudyAttendance.objects.bulk_create(
+        [
+            StudyAttendance(session=session, person_id=person_id, required_unit=required, unit_id=unit_id)
+            for person_id, required, unit_id in _roster(required_units, date)
+        ],
+        batch_size=1000,
+    )
+    for item in checked:
+        _store_material(actor=actor, session=session, checked=item)
+    audit_record(
+        actor=actor, action="study.create", obj=session,
+        after={
+            "title": session.title, "date": session.date.isoformat(), "place": session.place,
+            "documents": [d.symbol for d in documents], "required_units": [u.name for u in required_units],
+        },
+    )
+    return session
+
+
+@transaction.atomic
+def study_attendance_record(
+    *, actor, session: StudySession, required_unit: Unit, present: Iterable[int], among: Iterable[int] | None = None
+) -> int:
+    """Mark who of ``required_unit``'s members attended: the people in ``present``, and
+    nobody else among ``among`` (the rows the recorder could tick; all rows when None).
+    Returns how many are marked present."""
+    rows = StudyAttendance.objects.select_for_update().filter(session=session, required_unit=required_unit)
+    if among is not None:
+        rows = rows.filter(person_id__in=list(among))
+    present_ids = set(present)
+    known = set(rows.values_list("person_id", flat=True))
+    unknown = present_ids - known
+    if unknown:
+        raise ValidationError({"present": _("Some of the people ticked are not expected at this session.")})
+    now = timezone.now()
+    recorder = actor if getattr(actor, "is_authenticated", False) else None
+    before = rows.filter(attended=True).count()
+    rows.filter(person_id__in=present_ids).update(attended=True, recorded_by=recorder, recorded_at=now)
+    rows.exclude(person_id__in=present_ids).update(attended=False, recorded_by=recorder, recorded_at=now)
+    audit_record(
+        actor=actor, action="study.attendance", obj=session,
+        before={"unit": required_unit.name, "present": before},
+        after={"unit": required_unit.name, "present": len(present_ids), "expected": len(known)},
+    )
+    return len(present_ids)
+
+
+def _store_material(*, actor, session: StudySession, checked) -> StudyMaterial:
+    material = StudyMaterial(
+        session=session, name=checked.name, content_type=checked.content_type, size=checked.size,
+        sha256=checked.sha256, uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    material.file.save(checked.name, ContentFile(checked.data), save=False)
+    try:
+        material.full_clean(exclude=["file"])
+        material.save()
+    except Exception:
+        material.file.delete(save=False)
+        raise
+    return material
+
+
+@transaction.atomic
+def study_material_add(*, actor, session: StudySession, upload) -> StudyMaterial:
+    """Attach a material (PDF or DOCX) to a session."""
+    material = _store_material(actor=actor, session=session, checked=check_upload(upload))
+    audit_record(
+        actor=actor, action="study.material", obj=session,
+        after={"file": material.name, "size": material.size, "sha256": material.sha256},
+    )
+    return material

@@ -1,0 +1,334 @@
+"""The register as an XLSX workbook: export, template and import (openpyxl).
+
+Import is all or nothing: every row goes through ``document_register`` inside one
+transaction; if any row is refused, the whole import is rolled back and every bad row is
+listed with its row number, column and reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from dangbo.core.text import fold
+from dangbo.orgs.models import Term, Unit
+from dangbo.orgs.policy import scope_q
+
+from . import services
+from .files import max_upload_bytes
+from .models import Document, DocumentType, Field, Issuer
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_ROWS = 5000
+
+#: The columns of the register, in order: key, header. Import reads exactly these.
+COLUMNS: list[tuple[str, object]] = [
+    ("number", gettext_lazy("Number")),
+    ("type", gettext_lazy("Type")),
+    ("issuer", gettext_lazy("Issuer")),
+    ("issuer_abbr", gettext_lazy("Issuer abbreviation")),
+    ("date", gettext_lazy("Date")),
+    ("title", gettext_lazy("Title")),
+    ("signer", gettext_lazy("Signer")),
+    ("term_code", gettext_lazy("Term")),
+    ("fields", gettext_lazy("Fields")),
+    ("status", gettext_lazy("Status")),
+    ("summary", gettext_lazy("Summary")),
+]
+EXPORT_EXTRA: list[tuple[str, object]] = [
+    ("symbol", gettext_lazy("Number and symbol")),
+    ("unit", gettext_lazy("Registering unit")),
+    ("id", gettext_lazy("ID")),
+]
+#: Which column a service's error about a field belongs to.
+FIELD_COLUMN = {
+    "number": "number", "type": "type", "type_abbr": "type", "issuer": "issuer",
+    "issuing_unit": "issuer", "issuer_abbr": "issuer_abbr", "date": "date", "title": "title",
+    "signer": "signer", "term": "term_code", "term_code": "term_code", "fields": "fields",
+    "status": "status", "summary": "summary",
+}
+
+
+def _header(key: str) -> str:
+    return str(dict(COLUMNS + EXPORT_EXTRA)[key])
+
+
+def _bold_header(sheet, headers: list[str]) -> None:
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(len(header) + 4, 60))
+
+
+def _save(workbook: Workbook) -> bytes:
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def export_register(documents: Iterable[Document]) -> bytes:
+    """The documents (already filtered by the caller's selector) as an XLSX workbook."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Documents")[:31]
+    _bold_header(sheet, [str(h) for _k, h in COLUMNS + EXPORT_EXTRA])
+    for d in documents:
+        sheet.append(
+            [
+                d.number,
+                d.type_abbr,
+                d.issuer.name if d.issuer else (d.issuing_unit.code if d.issuing_unit else ""),
+                d.issuer_abbr,
+                d.date,
+                d.title,
+                d.signer,
+                d.term_code,
+                ", ".join(f.code for f in d.fields.all()),
+                d.status,
+                d.summary,
+                d.symbol,
+                d.unit.name,
+                d.pk,
+            ]
+        )
+    for row in sheet.iter_rows(min_row=2, min_col=5, max_col=5):
+        for cell in row:
+            cell.number_format = "DD/MM/YYYY"
+    return _save(workbook)
+
+
+def template() -> bytes:
+    """An empty register with its header row, and a sheet explaining the allowed values."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Documents")[:31]
+    _bold_header(sheet, [str(h) for _k, h in COLUMNS])
+    help_sheet = workbook.create_sheet(_("Instructions")[:31])
+    help_sheet.append([_("Column"), _("What to write")])
+    help_sheet.append([_header("number"), _("The number, e.g. 05 or 687.")])
+    help_sheet.append([_header("type"), _("A type abbreviation from the list below, e.g. CT.")])
+    help_sheet.append([_header("issuer"), _("An issuer's name from the list below, or the code of a unit.")])
+    help_sheet.append([_header("issuer_abbr"), _("Optional: the issuer's abbreviation in the number, e.g. TU.")])
+    help_sheet.append([_header("date"), _("The date, dd/mm/yyyy.")])
+    help_sheet.append([_header("fields"), _("Field codes separated by commas.")])
+    help_sheet.append([_header("status"), ", ".join(f"{v} ({label})" for v, label in Document.Status.choices)])
+    help_sheet.append([])
+    help_sheet.append([_("Types")])
+    for t in DocumentType.objects.all():
+        help_sheet.append([t.abbr, t.name])
+    help_sheet.append([])
+    help_sheet.append([_("Issuers")])
+    for i in Issuer.objects.all():
+        help_sheet.append([i.name, i.abbr])
+    help_sheet.append([])
+    help_sheet.append([_("Fields")])
+    for f in Field.objects.all():
+        help_sheet.append([f.code, f.name])
+    help_sheet.column_dimensions["A"].width = 40
+    help_sheet.column_dimensions["B"].width = 60
+    return _save(workbook)
+
+
+# --- import -----------------------------------------------------------------------------
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    created: list[Document] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+class _Catalogues:
+    """The catalogues read once for the whole import."""
+
+    def __init__(self, user) -> None:
+        self.types = {t.abbr: t for t in DocumentType.objects.all()}
+        self.types_by_name = {fold(t.name): t for t in self.types.values()}
+        issuers = list(Issuer.objects.select_related("unit"))
+        self.issuers_by_name = {fold(i.name): i for i in issuers}
+        by_abbr: dict[str, list[Issuer]] = {}
+        for i in issuers:
+            by_abbr.setdefault(i.abbr, []).append(i)
+        self.issuers_by_abbr = {k: v[0] for k, v in by_abbr.items() if len(v) == 1}
+        self.fields = {f.code: f for f in Field.objects.all()}
+        self.fields_by_name = {fold(f.name): f for f in self.fields.values()}
+        self.user = user
+        self.statuses = {v: v for v, _label in Document.Status.choices}
+        self.statuses.update({fold(str(label)): v for v, label in Document.Status.choices})
+
+
+_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _parse_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value)
+    match = _DATE.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        return dt.date(year, month, day)
+    return dt.date.fromisoformat(text)
+
+
+def _row_values(row, catalogues: _Catalogues, unit: Unit) -> tuple[dict, list[tuple[str, str]]]:
+    """The service's arguments for a row, and the (column, message) problems found."""
+    cells = dict(zip([k for k, _h in COLUMNS], list(row) + [None] * len(COLUMNS), strict=False))
+    problems: list[tuple[str, str]] = []
+    values: dict = {"unit": unit}
+    values["number"] = _text(cells["number"])
+    if not values["number"]:
+        problems.append(("number", _("The number is missing.")))
+    type_text = _text(cells["type"])
+    doc_type = catalogues.types.get(type_text) or catalogues.types_by_name.get(fold(type_text))
+    if doc_type is None:
+        problems.append(("type", _("“%(value)s” is not a known document type.") % {"value": type_text}))
+    else:
+        values["type"] = doc_type
+        if type_text and type_text != doc_type.abbr and type_text in catalogues.types:
+            values["type_abbr"] = type_text
+    issuer_text = _text(cells["issuer"])
+    issuer = catalogues.issuers_by_name.get(fold(issuer_text)) or catalogues.issuers_by_abbr.get(issuer_text)
+    if issuer is not None:
+        values["issuer"] = issuer
+    elif issuer_text:
+        issuing_unit = Unit.objects.filter(scope_q(catalogues.user), code=issuer_text).first()
+        if issuing_unit is None:
+            problems.append(("issuer", _("“%(value)s” is neither a known issuer nor the code of a unit you may see.") % {"value": issuer_text}))
+        else:
+            values["issuing_unit"] = issuing_unit
+    else:
+        problems.append(("issuer", _("The issuer is missing.")))
+    values["issuer_abbr"] = _text(cells["issuer_abbr"])
+    try:
+        values["date"] = _parse_date(cells["date"])
+    except (ValueError, TypeError):
+        problems.append(("date", _("“%(value)s” is not a date (dd/mm/yyyy).") % {"value": _text(cells["date"])}))
+    values["title"] = _text(cells["title"])
+    values["signer"] = _text(cells["signer"])
+    term_code = _text(cells["term_code"])
+    values["term_code"] = term_code
+    if term_code:
+        term = Term.objects.filter(code=term_code, unit__path__in=[unit.path[:i] for i in range(4, len(unit.path) + 1, 4)]).order_by("-unit__depth").first()
+        values["term"] = term
+    chosen = []
+    for code in re.split(r"[,;\n]+", _text(cells["fields"])):
+        code = code.strip()
+        if not code:
+            continue
+        found = catalogues.fields.get(code) or catalogues.fields_by_name.get(fold(code))
+        if found is None:
+            problems.append(("fields", _("“%(value)s” is not a known field.") % {"value": code}))
+        else:
+            chosen.append(found)
+    values["fields"] = chosen
+    status_text = _text(cells["status"])
+    if status_text:
+        status = catalogues.statuses.get(status_text) or catalogues.statuses.get(fold(status_text))
+        if status is None:
+            problems.append(("status", _("“%(value)s” is not a known status.") % {"value": status_text}))
+        else:
+            values["status"] = status
+    values["summary"] = _text(cells["summary"])
+    return values, problems
+
+
+def _is_header(row) -> bool:
+    """The template's header row, in any of the site's languages (accents optional)."""
+    found = [fold(_text(h)) for h in row[: len(COLUMNS)]]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            if found == [fold(str(h)) for _k, h in COLUMNS]:
+                return True
+    return False
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _open(upload):
+    data = upload.read(max_upload_bytes() + 1)
+    if len(data) > max_upload_bytes():
+        raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": max_upload_bytes() // (1024 * 1024)}})
+    if not data.startswith(b"PK\x03\x04"):
+        raise ValidationError({"file": _("The file is not an Excel (XLSX) workbook.")})
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise ValidationError({"file": _("The file is not an Excel (XLSX) workbook.")}) from error
+
+
+def import_register(*, actor, unit: Unit, upload) -> ImportResult:
+    """Register every row of the workbook in ``unit``'s register, or none of them."""
+    workbook = _open(upload)
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None)
+    expected = [str(h) for _k, h in COLUMNS]
+    if header is None or not _is_header(header):
+        raise ValidationError(
+            {"file": _("The first row must be the template's header row: %(headers)s.") % {"headers": ", ".join(expected)}}
+        )
+    catalogues = _Catalogues(actor)
+    result = ImportResult()
+    headers = dict(COLUMNS)
+    try:
+        with transaction.atomic():
+            for number, row in enumerate(rows, start=2):
+                if number > MAX_ROWS + 1:
+                    raise ValidationError({"file": _("A workbook may hold at most %(n)s rows.") % {"n": MAX_ROWS}})
+                if row is None or all(_text(v) == "" for v in row):
+                    continue
+                values, problems = _row_values(row, catalogues, unit)
+                if not problems:
+                    try:
+                        with transaction.atomic():
+                            result.created.append(services.document_register(actor=actor, **values))
+                    except ValidationError as error:
+                        for key, messages in error.message_dict.items():
+                            problems.extend((FIELD_COLUMN.get(key, ""), m) for m in messages)
+                for key, message in problems:
+                    result.errors.append(RowError(number, str(headers.get(key, "—")), message))
+            if result.errors:
+                raise _Rollback
+    except _Rollback:
+        result.created = []
+    workbook.close()
+    if not result.errors and not result.created:
+        raise ValidationError({"file": _("The workbook has no rows to import.")})
+    return result
+
