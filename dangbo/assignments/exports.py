@@ -1,0 +1,189 @@
+"""Exports of tasks: any filtered list as XLSX (openpyxl), a document's implementation
+report as DOCX in the party's document format (python-docx), and the timeline (Gantt)
+geometry the document page draws."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from dangbo.documents.models import Document
+
+from .models import Task
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MAX_EXPORT_ROWS = 20000
+#: The national header of every party document (a proper name, not translated).
+PARTY_HEADER = "ĐẢNG CỘNG SẢN VIỆT NAM"
+
+
+def _flags_text(task: Task, today: dt.date) -> str:
+    labels = {
+        "overdue": _("Overdue"),
+        "behind": _("Behind schedule"),
+        "due_soon": _("Due soon"),
+        "long_running": _("Long-running"),
+    }
+    return ", ".join(str(labels[f]) for f in task.flags(today))
+
+
+def tasks_xlsx(tasks: Iterable[Task], *, today: dt.date) -> HttpResponse:
+    """The filtered list as a workbook, streamed in chunks (at most 20,000 rows)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Tasks"))
+    headers = [
+        _("Title"), _("Unit in charge"), _("Assigning unit"), _("Responsible person"),
+        _("Document"), _("Start date"), _("Deadline"), _("Status"), _("Progress (%)"),
+        _("Follow-up"), _("Done on"),
+    ]
+    sheet.append([str(h) for h in headers])
+    for count, task in enumerate(tasks.iterator(chunk_size=2000) if hasattr(tasks, "iterator") else tasks):  # type: ignore[attr-defined]
+        if count >= MAX_EXPORT_ROWS:
+            break
+        sheet.append([
+            task.title,
+            task.unit.name,
+            task.assigning_unit.name,
+            task.responsible.full_name if task.responsible else "",
+            task.document.symbol if task.document else "",
+            task.start,
+            task.deadline,
+            task.get_status_display(),
+            task.progress,
+            _flags_text(task, today),
+            task.done_on,
+        ])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="nhiem-vu-{today:%Y%m%d}.xlsx"'
+    return response
+
+
+def gantt(tasks: list[Task], *, today: dt.date) -> dict:
+    """Bars of a timeline: for each task its offset and width in percent of the whole span."""
+    if not tasks:
+        return {"rows": [], "start": today, "end": today, "today": None, "years": []}
+    start = min(t.start for t in tasks)
+    end = max(max(t.deadline, t.done_on or t.deadline) for t in tasks)
+    span = max((end - start).days, 1)
+
+    def pct(day: dt.date) -> float:
+        return round(min(max((day - start).days / span, 0), 1) * 100, 2)
+
+    rows = []
+    for task in tasks:
+        left = pct(task.start)
+        right = pct(task.deadline)
+        rows.append({
+            "task": task,
+            "left": left,
+            "width": max(right - left, 0.6),
+            "flags": task.flags(today),
+            "indent": task.depth - 1,
+        })
+    years = [
+        {"year": y, "left": pct(dt.date(y, 1, 1))}
+        for y in range(start.year + 1, end.year + 1)
+    ]
+    return {
+        "rows": rows, "start": start, "end": end, "years": years,
+        "today": pct(today) if start <= today <= end else None,
+    }
+
+
+def document_report_docx(document: Document, tasks: list[Task], *, today: dt.date) -> HttpResponse:
+    """The implementation report of a document, laid out as a party document (Hướng dẫn
+    36-HD/VPTW): issuer and number at the left, the party header and place-date at the
+    right, the title, the body, a table of the tasks, the signature block."""
+    from docx import Document as Docx
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    doc = Docx()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin = section.bottom_margin = Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
+    style = doc.styles["Normal"]
+    style.font.name = "Times New Roman"  # type: ignore[attr-defined]
+    style.font.size = Pt(14)  # type: ignore[attr-defined]
+
+    head = doc.add_table(rows=1, cols=2)
+    head.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = head.rows[0].cells
+    issuer = document.unit.name.upper()
+    p = left.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run(issuer).bold = True
+    left.add_paragraph("*").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    left.add_paragraph(_("No.     -BC")).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p = right.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run(PARTY_HEADER)
+    run.bold = True
+    run.underline = True
+    p = right.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    p.add_run(
+        _("%(place)s, %(day)s %(month)s %(year)s")
+        % {"place": document.unit.short_name or document.unit.name, "day": today.day,
+           "month": today.month, "year": today.year}
+    ).italic = True
+
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.add_run("\n" + _("REPORT")).bold = True
+    sub = doc.add_paragraph()
+    sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    sub.add_run(
+        _("on the implementation of %(symbol)s, %(title)s") % {"symbol": document.symbol, "title": document.title}
+    ).bold = True
+
+    roots = [t for t in tasks if t.document_id == document.pk and t.depth == 1]
+    done = sum(1 for t in tasks if t.status == Task.Status.DONE)
+    overdue = sum(1 for t in tasks if t.is_overdue(today))
+    average = round(sum(t.progress for t in roots) / len(roots)) if roots else 0
+    doc.add_paragraph(
+        _("As of %(date)s, %(n)s tasks serve the document; %(done)s are done, %(overdue)s are overdue. "
+          "The average progress of the tasks assigned directly under it is %(avg)s%%.")
+        % {"date": today.strftime("%d/%m/%Y"), "n": len(tasks), "done": done, "overdue": overdue, "avg": average}
+    )
+    table = doc.add_table(rows=1, cols=6)
+    table.style = "Table Grid"
+    for cell, text in zip(
+        table.rows[0].cells,
+        [_("No."), _("Task"), _("Unit in charge"), _("Deadline"), _("Status"), _("Progress (%)")],
+        strict=True,
+    ):
+        cell.text = ""
+        cell.paragraphs[0].add_run(str(text)).bold = True
+    for index, task in enumerate(tasks, start=1):
+        cells = table.add_row().cells
+        cells[0].text = str(index)
+        cells[1].text = ("– " * (task.depth - 1)) + task.title
+        cells[2].text = task.unit.name
+        cells[3].text = task.deadline.strftime("%d/%m/%Y")
+        cells[4].text = task.get_status_display() + (f" ({_flags_text(task, today)})" if task.flags(today) else "")
+        cells[5].text = str(task.progress)
+    sign = doc.add_table(rows=1, cols=2)
+    left, right = sign.rows[0].cells
+    left.paragraphs[0].add_run(_("Recipients:")).bold = True
+    left.add_paragraph(_("- As above,"))
+    left.add_paragraph(_("- Filed."))
+    p = right.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run(_("ON BEHALF OF THE STANDING COMMITTEE")).bold = True
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=DOCX)
+    safe = "".join(c if c.isalnum() else "-" for c in document.symbol)
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{safe}.docx"'
+    return response

@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from dangbo.documents.models import Document
+from dangbo.orgs.forms import DateInput, UnitChoiceField, UnitMultipleChoiceField
+from dangbo.orgs.models import Person, Unit
+
+from .models import Inspection, Task
+
+FLAG_CHOICES = [
+    ("", _("All")),
+    ("overdue", _("Overdue")),
+    ("behind", _("Behind schedule")),
+    ("due_soon", _("Due soon")),
+    ("long_running", _("Long-running")),
+    ("awaiting", _("Waiting for confirmation")),
+]
+SORT_CHOICES = [
+    ("deadline", _("Deadline, earliest first")),
+    ("-deadline", _("Deadline, latest first")),
+    ("progress", _("Least progress first")),
+    ("-progress", _("Most progress first")),
+    ("priority", _("Priority")),
+    ("-created", _("Newest first")),
+]
+
+
+class TaskFilterForm(forms.Form):
+    q = forms.CharField(label=_("Title contains"), required=False, max_length=200)
+    unit = UnitChoiceField(
+        label=_("Unit (and below)"), queryset=Unit.objects.none(), required=False,
+        empty_label=_("All my units"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False,
+        choices=[("", _("Any")), ("open", _("Not closed")), *Task.Status.choices],
+    )
+    flag = forms.ChoiceField(label=_("Follow-up"), required=False, choices=FLAG_CHOICES)
+    document = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    deadline_from = forms.DateField(label=_("Due from"), required=False, widget=DateInput())
+    deadline_to = forms.DateField(label=_("Due until"), required=False, widget=DateInput())
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), required=False, coerce=int, empty_value=None,
+        choices=[("", _("Any")), *Task.Priority.choices],
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
+
+    def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrowing for mypy
+        field.queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path")
+        self._units = {u.pk: u for u in units}
+        # Render the choices from the list already read (no second query).
+        field.choices = [("", field.empty_label), *((u.pk, field.label_from_instance(u)) for u in units)]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class TaskFieldsMixin(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=500)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    start = forms.DateField(label=_("Start date"), widget=DateInput())
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), coerce=int, choices=Task.Priority.choices, initial=Task.Priority.NORMAL
+    )
+    cadence = forms.ChoiceField(
+        label=_("Report cadence"), required=False, choices=Task.Cadence.choices,
+        help_text=_("How often the unit in charge must report progress."),
+    )
+
+
+class TaskCreateForm(TaskFieldsMixin):
+    assigning_unit = UnitChoiceField(label=_("Assigning unit"), queryset=Unit.objects.none())
+    units = UnitMultipleChoiceField(
+        label=_("Units in charge"), queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose several units to give each of them the same task, tracked separately."),
+    )
+    document = forms.CharField(
+        label=_("Document"), required=False, max_length=80,
+        help_text=_("Number and symbol of the document the task implements, e.g. 05-CT/TW."),
+    )
+    coordinating_units = UnitMultipleChoiceField(
+        label=_("Coordinating units"), queryset=Unit.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+
+    def __init__(self, *args: Any, assigning: Any, targets: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assigning_unit"].queryset = assigning  # type: ignore[attr-defined]
+        self.fields["units"].queryset = targets  # type: ignore[attr-defined]
+        self.fields["coordinating_units"].queryset = targets  # type: ignore[attr-defined]
+
+
+class SubtaskForm(TaskFieldsMixin):
+    unit = UnitChoiceField(label=_("Unit in charge"), queryset=Unit.objects.none())
+    responsible = forms.ModelChoiceField(
+        label=_("Responsible person"), queryset=Person.objects.none(), required=False
+    )
+    weight = forms.IntegerField(
+        label=_("Weight"), required=False, min_value=1, max_value=1000,
+        help_text=_("The share of this sub-task in the parent's progress. Empty: equal shares."),
+    )
+
+    def __init__(self, *args: Any, units: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["responsible"].queryset = people  # type: ignore[attr-defined]
+
+
+class TaskEditForm(TaskFieldsMixin):
+    responsible = forms.ModelChoiceField(
+        label=_("Responsible person"), queryset=Person.objects.none(), required=False
+    )
+    weight = forms.IntegerField(label=_("Weight"), required=False, min_value=1, max_value=1000)
+    reason = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = people  # type: ignore[attr-defined]
+
+
+class ReportForm(forms.Form):
+    percent = forms.IntegerField(
+        label=_("Progress (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)],
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100}),
+    )
+    text = forms.CharField(label=_("Report"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = MultipleFileField(label=_("Evidence files"), required=False)
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=Task.Status.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProgramForm(forms.Form):
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    title = forms.CharField(label=_("Title"), max_length=300)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class InspectionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Inspection.Kind.choices)
+    target_unit = UnitChoiceField(label=_("Inspected unit"), queryset=Unit.objects.none())
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    team = forms.CharField(label=_("Team"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    period_start = forms.DateField(label=_("From"), widget=DateInput())
+    period_end = forms.DateField(label=_("To"), widget=DateInput())
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target_unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class ConclusionForm(forms.Form):
+    findings = forms.CharField(label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    conclusion = forms.CharField(label=_("Conclusion"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    conclusion_document = forms.CharField(
+        label=_("Conclusion document"), required=False, max_length=80,
+        help_text=_("Number and symbol, e.g. 12-KL/UBKTTU."),
+    )
+
+
+class RecommendationForm(forms.Form):
+    text = forms.CharField(label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+
+
+def document_choice(value: Document | None) -> str:
+    return value.symbol if value else ""

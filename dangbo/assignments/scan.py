@@ -1,0 +1,161 @@
+"""The daily follow-up (đôn đốc): tasks due soon, overdue and behind schedule.
+
+``scan_deadlines`` notifies the people in charge of each such task (its responsible person
+and the managers of the unit in charge) and, once a task is ``DANGBO_ESCALATE_AFTER_DAYS``
+overdue, the head of the assigning unit. It asks the database a fixed number of questions
+per batch of 2,000 tasks: the notifications of a batch are written by
+``notifications.notify_many`` (one look-up of the keys already sent, one bulk insert), not
+one by one. Running it twice on the same day sends nothing twice: every
+notification carries a key (``task.overdue:<task>:<day>``, ``task.escalated:<task>:<deadline>``)
+the notifications service refuses to repeat, and the tasks handled today are marked
+(``reminded_on``) so a second run does not even look at them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from dangbo.core import notifications
+
+from . import people
+from .models import Task, due_soon_days, escalate_after_days
+
+BATCH = 2000
+FIELDS = ("pk", "title", "unit_id", "assigning_unit_id", "responsible_id", "deadline",
+          "behind_from", "progress", "start", "unit__name")
+
+
+def _d(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _task_url():
+    """``pk → the task's page``, reversing the URL once rather than once per task."""
+    marker = "987654321"
+    head, tail = reverse("assignments:task_detail", args=[int(marker)]).split(marker)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def scan_deadlines(*, today: dt.date | None = None) -> dict[str, int]:
+    """Find, notify, escalate; returns ``{"due_soon", "overdue", "behind", "escalated", "notified"}``."""
+    today = today or timezone.localdate()
+    with translation.override(settings.LANGUAGE_CODE):
+        return _scan(today)
+
+
+def _scan(today: dt.date) -> dict[str, int]:
+    soon_days = due_soon_days()
+    escalate_days = escalate_after_days()
+    soon_end = today + dt.timedelta(days=soon_days)
+    escalate_before = today - dt.timedelta(days=escalate_days)
+    summary = {
+        "due_soon": Task.objects.due_soon(today, soon_days).count(),
+        "overdue": Task.objects.overdue(today).count(),
+        "behind": Task.objects.behind(today).count(),
+        "escalated": 0,
+        "notified": 0,
+    }
+    pending = (
+        Task.objects.filter(status__in=Task.ACTIVE)
+        .filter(Q(deadline__lte=soon_end) | Q(behind_from__lte=today))
+        .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today))
+        .order_by("pk")
+    )
+    managers: dict[int, list[int]] = {}
+    heads: dict[int, int | None] = {}
+    last_pk = 0
+    while True:
+        rows = list(pending.filter(pk__gt=last_pk).values(*FIELDS)[:BATCH])
+        if not rows:
+            break
+        last_pk = rows[-1]["pk"]
+        with transaction.atomic():
+            sent, escalated = _batch(rows, today, soon_end, escalate_before, managers, heads)
+            Task.objects.filter(pk__in=[r["pk"] for r in rows]).update(reminded_on=today)
+        summary["notified"] += sent
+        summary["escalated"] += escalated
+    return summary
+
+
+def _batch(
+    rows: list[dict[str, Any]],
+    today: dt.date,
+    soon_end: dt.date,
+    escalate_before: dt.date,
+    managers: dict[int, list[int]],
+    heads: dict[int, int | None],
+) -> tuple[int, int]:
+    new_units = {r["unit_id"] for r in rows} - set(managers)
+    managers.update({u: [] for u in new_units})
+    managers.update(people.managers_by_unit(new_units))
+    escalating = [r for r in rows if r["deadline"] < escalate_before]
+    new_heads = {r["assigning_unit_id"] for r in escalating} - set(heads)
+    if new_heads:
+        found = people.heads_by_unit(new_heads)
+        heads.update({u: found.get(u) for u in new_heads})
+    responsible = people.users_of_people(r["responsible_id"] for r in rows)
+    wanted = {uid for r in rows for uid in managers.get(r["unit_id"], [])}
+    wanted |= set(responsible.values())
+    wanted |= {heads[r["assigning_unit_id"]] for r in escalating if heads.get(r["assigning_unit_id"])}  # type: ignore[misc]
+    users = people.users_by_id(wanted)
+    task_url = _task_url()
+    notes: list[tuple[Any, dict[str, Any]]] = []
+    escalations: list[tuple[Any, dict[str, Any]]] = []
+    for row in rows:
+        ids = list(managers.get(row["unit_id"], []))
+        if row["responsible_id"] and responsible.get(row["responsible_id"]):
+            ids.insert(0, responsible[row["responsible_id"]])
+        recipients = [users[i] for i in dict.fromkeys(ids) if i in users]
+        url = task_url(row["pk"])
+        title = row["title"][:200]
+        # A reference for the notification's object: only the id is known (and needed).
+        task = Task.from_db(None, ["id"], (row["pk"],))
+        if row["deadline"] < today:
+            days = (today - row["deadline"]).days
+            note = {
+                "verb": "task.overdue",
+                "title": _("Overdue by %(days)s days: %(title)s") % {"days": days, "title": title},
+                "body": _("Deadline %(date)s, %(unit)s, %(progress)s%% done.")
+                % {"date": _d(row["deadline"]), "unit": row["unit__name"], "progress": row["progress"]},
+                "url": url, "obj": task, "key": f"task.overdue:{row['pk']}:{today.isoformat()}",
+            }
+            head = heads.get(row["assigning_unit_id"]) if row["deadline"] < escalate_before else None
+            if head and head in users:
+                escalations.append((users[head], {
+                    "verb": "task.escalated",
+                    "title": _("Escalated, overdue by %(days)s days: %(title)s") % {"days": days, "title": title},
+                    "body": _("%(unit)s has not finished this task, due on %(date)s.")
+                    % {"unit": row["unit__name"], "date": _d(row["deadline"])},
+                    "url": url, "obj": task,
+                    "key": f"task.escalated:{row['pk']}:{row['deadline'].isoformat()}",
+                }))
+        elif row["deadline"] <= soon_end:
+            note = {
+                "verb": "task.due_soon",
+                "title": _("Due on %(date)s: %(title)s") % {"date": _d(row["deadline"]), "title": title},
+                "body": _("%(unit)s, %(progress)s%% done.") % {"unit": row["unit__name"], "progress": row["progress"]},
+                "url": url, "obj": task, "key": f"task.due_soon:{row['pk']}:{today.isoformat()}",
+            }
+        elif row["behind_from"] and row["behind_from"] <= today:
+            note = {
+                "verb": "task.behind",
+                "title": _("Behind schedule: %(title)s") % {"title": title},
+                "body": _("%(progress)s%% done; due on %(date)s.")
+                % {"progress": row["progress"], "date": _d(row["deadline"])},
+                "url": url, "obj": task, "key": f"task.behind:{row['pk']}:{today.isoformat()}",
+            }
+        else:
+            continue
+        notes.extend((user, note) for user in recipients)
+    sent = notifications.notify_many(notes)
+    # One head per escalated task: each escalation created is one task escalated.
+    escalated = notifications.notify_many(escalations)
+    return sent + escalated, escalated

@@ -1,0 +1,614 @@
+"""Every change to a task goes through one of these functions.
+
+Keyword-only arguments, one transaction, ``full_clean``, an audit entry, notifications on
+commit, and a ``ValidationError`` keyed by field on bad input (nothing is changed then).
+
+Progress: a task with sub-tasks (not cancelled) takes the weighted average of its
+children's progress (equal shares when no weight is set); a task without takes its latest
+report. Every change of progress locks the chain of ancestors top-down (``select_for_update``
+in depth order, so two writers never wait on each other crosswise) and recomputes it
+bottom-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from dangbo.core.audit import audit_record, snapshot
+from dangbo.core.text import normalize
+from dangbo.documents.models import Document
+from dangbo.orgs.models import Person, Unit
+
+from . import notices, people
+from .models import (
+    Inspection,
+    InspectionProgram,
+    ProgressReport,
+    Recommendation,
+    ReportFile,
+    Task,
+)
+from .policy import TaskAction, can_task
+
+S = Task.Status
+TASK_FIELDS = [
+    "title", "description", "unit", "assigning_unit", "responsible", "start", "deadline",
+    "priority", "status", "progress", "weight", "cadence", "document", "parent",
+]
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+
+#: (from, to) → who may do it: "unit" = contribute on the unit in charge,
+#: "assigning" = manage on the assigning unit. Reason required where marked.
+TRANSITIONS: dict[tuple[str, str], tuple[str, bool]] = {
+    (S.ASSIGNED, S.IN_PROGRESS): ("unit", False),
+    (S.ASSIGNED, S.AWAITING): ("unit", False),
+    (S.IN_PROGRESS, S.AWAITING): ("unit", False),
+    (S.AWAITING, S.DONE): ("assigning", False),
+    (S.AWAITING, S.IN_PROGRESS): ("assigning", True),  # returned: not finished yet
+    (S.ASSIGNED, S.PAUSED): ("assigning", True),
+    (S.IN_PROGRESS, S.PAUSED): ("assigning", True),
+    (S.AWAITING, S.PAUSED): ("assigning", True),
+    (S.PAUSED, S.IN_PROGRESS): ("assigning", False),
+    (S.ASSIGNED, S.CANCELLED): ("assigning", True),
+    (S.IN_PROGRESS, S.CANCELLED): ("assigning", True),
+    (S.AWAITING, S.CANCELLED): ("assigning", True),
+    (S.PAUSED, S.CANCELLED): ("assigning", True),
+    (S.DONE, S.IN_PROGRESS): ("assigning", True),  # reopened
+}
+
+
+def allowed_transitions(user, task: Task) -> list[str]:
+    """The statuses ``user`` may move ``task`` to now."""
+    result = []
+    for (source, target), (who, _reason) in TRANSITIONS.items():
+        if source != task.status:
+            continue
+        action = TaskAction.REPORT if who == "unit" else TaskAction.MANAGE
+        if user is None or can_task(user, action, task):
+            result.append(target)
+    return result
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _d(day: dt.date) -> str:
+    return date_format(day, "d/m/Y")
+
+
+def _tree_ids(task: Task) -> list[int]:
+    return [int(part) for part in task.tree_path.strip("/").split("/") if part]
+
+
+def _lock_chain(task: Task) -> dict[int, Task]:
+    """Lock the task and its ancestors, top-down; returns them by id (fresh from the DB)."""
+    ids = _tree_ids(task) or [task.pk]
+    return {t.pk: t for t in Task.objects.select_for_update().filter(pk__in=ids).order_by("depth", "id")}
+
+
+def _children_progress(task_id: int) -> int | None:
+    rows = list(
+        Task.objects.filter(parent_id=task_id)
+        .exclude(status=S.CANCELLED)
+        .values_list("progress", "weight")
+    )
+    if not rows:
+        return None
+    total = sum((weight or 1) for _p, weight in rows)
+    return round(sum(progress * (weight or 1) for progress, weight in rows) / total)
+
+
+def _set_progress(task: Task, progress: int) -> bool:
+    """Set the cached progress (and what depends on it); True when something changed."""
+    if task.status == S.DONE:
+        progress = 100
+    if task.progress == progress and task.behind_from == task.compute_behind_from():
+        return False
+    task.progress = progress
+    task.behind_from = task.compute_behind_from()
+    task.version = F("version") + 1
+    task.updated_at = timezone.now()
+    task.save(update_fields=["progress", "behind_from", "version", "updated_at"])
+    task.version = Task.objects.values_list("version", flat=True).get(pk=task.pk)
+    return True
+
+
+def _rollup(chain: dict[int, Task], start: Task) -> None:
+    """Recompute ``start``'s progress and its ancestors', bottom-up (rows already locked)."""
+    ids = _tree_ids(start) or [start.pk]
+    for task_id in reversed(ids):
+        task = chain[task_id]
+        from_children = _children_progress(task_id)
+        _set_progress(task, task.own_progress if from_children is None else from_children)
+
+
+def _check_dates(start: dt.date | None, deadline: dt.date | None, parent: Task | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if start and deadline and deadline < start:
+        errors.setdefault("deadline", []).append(
+            _("The deadline (%(deadline)s) cannot be earlier than the start (%(start)s).")
+            % {"deadline": _d(deadline), "start": _d(start)}
+        )
+    if parent is not None and deadline and deadline > parent.deadline:
+        errors.setdefault("deadline", []).append(
+            _("A sub-task cannot be due after its parent task, due on %(deadline)s.")
+            % {"deadline": _d(parent.deadline)}
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _source_fields(source: Any) -> tuple[str, ContentType | None, int | None, Document | None]:
+    """The kind, generic link and document of a task's source object."""
+    if source is None:
+        return "", None, None, None
+    if isinstance(source, Document):
+        return Task.SourceKind.DOCUMENT, ContentType.objects.get_for_model(source), source.pk, source
+    if isinstance(source, Task):
+        return Task.SourceKind.PARENT, ContentType.objects.get_for_model(source), source.pk, source.document
+    if isinstance(source, Recommendation):
+        return (
+            Task.SourceKind.RECOMMENDATION,
+            ContentType.objects.get_for_model(source),
+            source.pk,
+            source.inspection.conclusion_document,
+        )
+    model = source._meta.model_name
+    kind = {
+        "meetingdecision": Task.SourceKind.DECISION,
+        "decision": Task.SourceKind.DECISION,
+        "petition": Task.SourceKind.PETITION,
+        "opinion": Task.SourceKind.PETITION,
+    }.get(model, "")
+    return kind, ContentType.objects.get_for_model(source), source.pk, None
+
+
+def _notify_assigned(task: Task) -> None:
+    notices.send(
+        people.in_charge_of(task),
+        verb="task.assigned",
+        title=_("New task: %(title)s") % {"title": task.title[:150]},
+        url=task.get_absolute_url(),
+        obj=task,
+        key=f"task.assigned:{task.pk}",
+    )
+
+
+@transaction.atomic
+def task_assign(
+    *,
+    actor,
+    title: str,
+    unit: Unit,
+    assigning_unit: Unit,
+    deadline: dt.date,
+    start: dt.date | None = None,
+    description: str = "",
+    source: Any = None,
+    document: Document | None = None,
+    responsible: Person | None = None,
+    coordinating_units: Iterable[Unit] = (),
+    priority: int = Task.Priority.NORMAL,
+    cadence: str = "",
+    weight: int | None = None,
+    parent: Task | None = None,
+    batch: uuid.UUID | None = None,
+    notify: bool = True,
+) -> Task:
+    """Assign a task to ``unit``. With ``parent``, a sub-task (use ``subtask_create``).
+
+    ``source`` is a Document, a meeting decision, an inspection Recommendation, a citizen
+    petition or None; a document source also fills ``document``.
+    """
+    start = start or timezone.localdate()
+    kind, source_ct, source_id, source_document = _source_fields(source)
+    chain: dict[int, Task] = {}
+    if parent is not None:
+        chain = _lock_chain(parent)
+        parent = chain[parent.pk]
+        kind, source_ct, source_id = Task.SourceKind.PARENT, ContentType.objects.get_for_model(Task), parent.pk
+        source_document = parent.document
+    document = document or source_document
+    if parent is not None and parent.document_id and document and document.pk != parent.document_id:
+        document = parent.document
+    _check_dates(start, deadline, parent)
+    if not unit.is_active:
+        raise ValidationError({"unit": _("%(unit)s no longer exists.") % {"unit": unit.name}})
+    task = Task(
+        title=normalize(title),
+        description=description.strip(),
+        source_kind=kind,
+        source_content_type=source_ct,
+        source_object_id=source_id,
+        document=document,
+        assigning_unit=assigning_unit,
+        assigning_path=assigning_unit.path,
+        unit=unit,
+        unit_path=unit.path,
+        responsible=responsible,
+        parent=parent,
+        depth=(parent.depth + 1) if parent else 1,
+        start=start,
+        deadline=deadline,
+        priority=priority,
+        cadence=cadence,
+        weight=weight,
+        batch=batch,
+        created_by=_user(actor),
+    )
+    task.behind_from = task.compute_behind_from()
+    task.full_clean(exclude=["root", "tree_path", "source_content_type"])
+    task.save()
+    task.root_id = parent.root_id if parent else task.pk
+    task.tree_path = f"{parent.tree_path if parent else '/'}{task.pk}/"
+    Task.objects.filter(pk=task.pk).update(root_id=task.root_id, tree_path=task.tree_path)
+    coordinating = [u for u in coordinating_units if u.pk != unit.pk]
+    if coordinating:
+        task.coordinating_units.set(coordinating)
+    if parent is not None:
+        _rollup(chain, parent)
+    audit_record(actor=actor, action="task.assign", obj=task, after=snapshot(task, TASK_FIELDS))
+    if notify:
+        _notify_assigned(task)
+    return task
+
+
+@transaction.atomic
+def task_assign_bulk(*, actor, units: Sequence[Unit], **fields: Any) -> list[Task]:
+    """One decision assigns the same task to several units: one tracked task per unit."""
+    if not units:
+        raise ValidationError({"units": _("Choose at least one unit.")})
+    batch = uuid.uuid4() if len(units) > 1 else None
+    return [task_assign(actor=actor, unit=unit, batch=batch, **fields) for unit in units]
+
+
+def subtask_create(*, actor, parent: Task, unit: Unit, **fields: Any) -> Task:
+    """Cascade (cụ thể hóa): the unit in charge gives part of its task to one of its units."""
+    if not unit.path.startswith(parent.unit_path):
+        raise ValidationError(
+            {"unit": _("A sub-task goes to %(unit)s or a unit below it.") % {"unit": parent.unit.name}}
+        )
+    if not parent.is_open or parent.status == S.PAUSED:
+        raise ValidationError(
+            _("A task that is %(status)s cannot be cascaded.") % {"status": parent.get_status_display().lower()}
+        )
+    fields.pop("assigning_unit", None)
+    if not fields.get("start") and fields.get("deadline"):
+        fields["start"] = min(max(timezone.localdate(), parent.start), fields["deadline"])
+    return task_assign(actor=actor, parent=parent, unit=unit, assigning_unit=parent.unit, **fields)
+
+
+@transaction.atomic
+def task_update(
+    *,
+    actor,
+    task: Task,
+    title: str,
+    deadline: dt.date,
+    start: dt.date,
+    description: str = "",
+    responsible: Person | None = None,
+    priority: int = Task.Priority.NORMAL,
+    cadence: str = "",
+    weight: int | None = None,
+    coordinating_units: Iterable[Unit] | None = None,
+    reason: str = "",
+) -> Task:
+    """Change what was assigned (the assigning unit does this)."""
+    chain = _lock_chain(task)
+    task = chain[task.pk]
+    before = snapshot(task, TASK_FIELDS)
+    parent = chain.get(task.parent_id) if task.parent_id else None
+    _check_dates(start, deadline, parent)
+    latest_child = task.children.exclude(status=S.CANCELLED).order_by("-deadline").first()
+    if latest_child and latest_child.deadline > deadline:
+        raise ValidationError(
+            {
+                "deadline": _(
+                    "A sub-task is due on %(deadline)s: the task cannot be due before its sub-tasks."
+                )
+                % {"deadline": _d(latest_child.deadline)}
+            }
+        )
+    task.title = normalize(title)
+    task.description = description.strip()
+    task.start, task.deadline = start, deadline
+    task.responsible = responsible
+    task.priority, task.cadence, task.weight = priority, cadence, weight
+    task.behind_from = task.compute_behind_from()
+    task.updated_at = timezone.now()
+    task.full_clean(exclude=["root", "tree_path", "source_content_type"])
+    task.version = F("version") + 1
+    task.save(
+        update_fields=[
+            "title", "description", "start", "deadline", "responsible", "priority", "cadence",
+            "weight", "behind_from", "updated_at", "version",
+        ]
+    )
+    task.refresh_from_db(fields=["version"])
+    if coordinating_units is not None:
+        task.coordinating_units.set([u for u in coordinating_units if u.pk != task.unit_id])
+    if parent is not None and before.get("weight") != task.weight:
+        _rollup(chain, parent)
+    audit_record(
+        actor=actor, action="task.update", obj=task, before=before,
+        after=snapshot(task, TASK_FIELDS), reason=reason,
+    )
+    return task
+
+
+@transaction.atomic
+def task_transition(
+    *, actor, task: Task, to: str, reason: str = "", today: dt.date | None = None
+) -> Task:
+    """Move a task along its life: đã giao → đang thực hiện → chờ xác nhận → hoàn thành,
+    or tạm dừng / hủy with a reason. Only the assigning unit confirms completion."""
+    today = today or timezone.localdate()
+    chain = _lock_chain(task)
+    task = chain[task.pk]
+    rule = TRANSITIONS.get((task.status, to))
+    labels = dict(S.choices)
+    if rule is None:
+        raise ValidationError(
+            {
+                "status": _("A task that is “%(current)s” cannot become “%(target)s”.")
+                % {"current": labels.get(task.status, task.status), "target": labels.get(to, to)}
+            }
+        )
+    who, needs_reason = rule
+    if actor is not None:
+        action = TaskAction.REPORT if who == "unit" else TaskAction.MANAGE
+        if not can_task(actor, action, task):
+            if to == S.DONE:
+                raise PermissionDenied(_("Only the assigning unit can confirm that a task is done."))
+            raise PermissionDenied
+    reason = reason.strip()
+    if needs_reason and not reason:
+        raise ValidationError({"reason": _("Give the reason.")})
+    if to in (S.AWAITING, S.DONE):
+        open_children = task.children.filter(status__in=Task.OPEN).count()
+        if open_children:
+            raise ValidationError(
+                {
+                    "status": _("%(n)s sub-tasks are still open: finish or cancel them first.")
+                    % {"n": open_children}
+                }
+            )
+    before = snapshot(task, ["status", "status_reason", "progress"])
+    task.status = to
+    task.status_reason = reason
+    fields = ["status", "status_reason", "updated_at", "version"]
+    if to == S.AWAITING:
+        task.submitted_on = today
+        fields.append("submitted_on")
+    if to == S.DONE:
+        task.done_on = today
+        task.submitted_on = task.submitted_on or today
+        fields += ["done_on", "submitted_on"]
+    if to == S.IN_PROGRESS and before["status"] in (S.DONE, S.AWAITING):
+        task.done_on = None
+        task.submitted_on = None
+        fields += ["done_on", "submitted_on"]
+    task.updated_at = timezone.now()
+    task.version = F("version") + 1
+    task.save(update_fields=fields)
+    task.refresh_from_db(fields=["version"])
+    target_progress = 100 if to == S.DONE else None
+    if target_progress is not None or before["status"] == S.DONE:
+        from_children = _children_progress(task.pk)
+        _set_progress(task, target_progress or (task.own_progress if from_children is None else from_children))
+    if task.parent_id and (to in (S.DONE, S.CANCELLED) or before["status"] in (S.DONE, S.CANCELLED)):
+        _rollup(chain, chain[task.parent_id])
+    audit_record(
+        actor=actor, action=f"task.{to}", obj=task, before=before,
+        after=snapshot(task, ["status", "status_reason", "progress"]), reason=reason,
+    )
+    if to == S.AWAITING:
+        notices.send(
+            people.managers_of(task.assigning_unit_id),
+            verb="task.awaiting",
+            title=_("Waiting for your confirmation: %(title)s") % {"title": task.title[:150]},
+            url=task.get_absolute_url(),
+            obj=task,
+            key=f"task.awaiting:{task.pk}:{today.isoformat()}",
+        )
+    elif who == "assigning":
+        notices.send(
+            people.in_charge_of(task),
+            verb=f"task.{to}",
+            title=_("%(title)s: %(status)s") % {"title": task.title[:150], "status": labels[to]},
+            url=task.get_absolute_url(),
+            body=reason,
+            obj=task,
+            key=f"task.{to}:{task.pk}:{timezone.now().isoformat()}",
+        )
+    return task
+
+
+def _check_file(upload: UploadedFile) -> None:
+    if upload.size is not None and upload.size > MAX_EVIDENCE_BYTES:
+        raise ValidationError(
+            {"evidence": _("%(name)s is larger than 20 MB.") % {"name": upload.name or ""}}
+        )
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    actor,
+    task: Task,
+    percent: int,
+    text: str = "",
+    files: Sequence[UploadedFile] = (),
+    period: str = "",
+    reported_at: dt.datetime | None = None,
+) -> ProgressReport:
+    """Record a progress report. Concurrent reports both survive; the task's progress is
+    the latest report's (by time), set under a row lock, then rolled up the tree."""
+    if percent is None or percent < 0 or percent > 100:
+        raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
+    chain = _lock_chain(task)
+    task = chain[task.pk]
+    if task.status not in Task.ACTIVE:
+        raise ValidationError(
+            _("Progress cannot be reported on a task that is “%(status)s”.")
+            % {"status": task.get_status_display()}
+        )
+    for upload in files:
+        _check_file(upload)
+    report = ProgressReport(
+        task=task, reporter=_user(actor), percent=percent, text=text.strip(), period=period.strip(),
+        reported_at=reported_at or timezone.now(),
+    )
+    report.full_clean()
+    report.save()
+    for upload in files:
+        ReportFile.objects.create(
+            report=report, file=upload, name=(upload.name or "")[:255],
+            content_type=(upload.content_type or "application/octet-stream")[:100],
+            size=upload.size or 0,
+        )
+    latest = (
+        ProgressReport.objects.filter(task=task)
+        .order_by("-reported_at", "-id")
+        .values_list("percent", "reported_at")
+        .first()
+    ) or (report.percent, report.reported_at)
+    task.own_progress, task.last_report_at = latest
+    fields = ["own_progress", "last_report_at"]
+    if task.status == S.ASSIGNED:
+        task.status = S.IN_PROGRESS
+        fields.append("status")
+    task.save(update_fields=fields)
+    _rollup(chain, task)
+    audit_record(
+        actor=actor, action="task.report", obj=task,
+        after={"percent": percent, "text": report.text[:500], "files": len(files)},
+    )
+    return report
+
+
+@transaction.atomic
+def task_paths_refresh(*, unit: Unit) -> int:
+    """After ``unit`` (and its subtree) moved: copy the new paths onto the tasks.
+
+    To be called by ``dangbo.orgs.services.unit_move``; returns the tasks updated."""
+    changed = 0
+    for u in Unit.objects.filter(path__startswith=unit.path).only("pk", "path"):
+        changed += Task.objects.filter(unit=u).exclude(unit_path=u.path).update(unit_path=u.path)
+        changed += Task.objects.filter(assigning_unit=u).exclude(assigning_path=u.path).update(
+            assigning_path=u.path
+        )
+    return changed
+
+
+# --- Inspection and supervision -----------------------------------------------------------
+
+
+@transaction.atomic
+def program_create(
+    *, actor, unit: Unit, year: int, title: str, term=None, document: Document | None = None
+) -> InspectionProgram:
+    program = InspectionProgram(unit=unit, year=year, title=normalize(title), term=term, document=document)
+    program.full_clean()
+    program.save()
+    audit_record(actor=actor, action="inspection_program.create", obj=program,
+                 after=snapshot(program, ["unit", "year", "title", "term"]))
+    return program
+
+
+INSPECTION_FIELDS = ["kind", "target_unit", "subject", "team", "period_start", "period_end"]
+
+
+@transaction.atomic
+def inspection_create(
+    *,
+    actor,
+    program: InspectionProgram,
+    kind: str,
+    target_unit: Unit,
+    subject: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    team: str = "",
+) -> Inspection:
+    if period_end < period_start:
+        raise ValidationError({"period_end": _("The end cannot be earlier than the start.")})
+    inspection = Inspection(
+        program=program, kind=kind, target_unit=target_unit, subject=normalize(subject),
+        team=team.strip(), period_start=period_start, period_end=period_end,
+    )
+    inspection.full_clean()
+    inspection.save()
+    audit_record(actor=actor, action="inspection.create", obj=inspection,
+                 after=snapshot(inspection, INSPECTION_FIELDS))
+    return inspection
+
+
+@transaction.atomic
+def inspection_conclude(
+    *,
+    actor,
+    inspection: Inspection,
+    findings: str,
+    conclusion: str,
+    conclusion_document: Document | None = None,
+) -> Inspection:
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    before = snapshot(inspection, ["findings", "conclusion", "conclusion_document"])
+    inspection.findings = findings.strip()
+    inspection.conclusion = conclusion.strip()
+    inspection.conclusion_document = conclusion_document
+    inspection.full_clean()
+    inspection.save(update_fields=["findings", "conclusion", "conclusion_document"])
+    if conclusion_document is not None:
+        Task.objects.filter(
+            recommendation__inspection=inspection, document__isnull=True
+        ).update(document=conclusion_document)
+    audit_record(actor=actor, action="inspection.conclude", obj=inspection, before=before,
+                 after=snapshot(inspection, ["findings", "conclusion", "conclusion_document"]))
+    return inspection
+
+
+@transaction.atomic
+def recommendation_add(
+    *,
+    actor,
+    inspection: Inspection,
+    text: str,
+    deadline: dt.date,
+    start: dt.date | None = None,
+    responsible: Person | None = None,
+) -> Recommendation:
+    """A recommendation of the conclusion becomes a task of the inspected unit."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("This field is required.")})
+    recommendation = Recommendation.objects.create(inspection=inspection, text=text)
+    task = task_assign(
+        actor=actor,
+        title=text.split("\n")[0][:300],
+        description=text,
+        unit=inspection.target_unit,
+        assigning_unit=inspection.program.unit,
+        deadline=deadline,
+        start=start or inspection.period_end,
+        source=recommendation,
+        responsible=responsible,
+    )
+    recommendation.task = task
+    recommendation.save(update_fields=["task"])
+    return recommendation

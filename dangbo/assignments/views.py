@@ -1,0 +1,431 @@
+"""Pages of tasks: the list, one task, my work, a unit's dashboard, a document's tasks,
+inspection programs; XLSX and DOCX exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dangbo.core.forms import add_service_errors
+from dangbo.core.pagination import paginate
+from dangbo.documents.models import Document
+from dangbo.documents.selectors import find_by_symbol, get_document_for_user
+from dangbo.orgs.models import Person, Unit
+from dangbo.orgs.policy import Action, _paths_for, can, is_everything, scope_q
+from dangbo.orgs.selectors import get_unit_for_user, unit_ancestors
+
+from . import exports, selectors, services
+from .forms import (
+    ConclusionForm,
+    InspectionForm,
+    ProgramForm,
+    RecommendationForm,
+    ReportForm,
+    SubtaskForm,
+    TaskCreateForm,
+    TaskEditForm,
+    TaskFilterForm,
+    TransitionForm,
+)
+from .models import Task
+from .policy import TaskAction, permissions
+
+PER_PAGE = 25
+
+
+def _section(request: HttpRequest) -> None:
+    request.nav_section = "tasks"  # type: ignore[attr-defined]
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _filters(request: HttpRequest) -> tuple[TaskFilterForm, selectors.TaskFilters]:
+    units = selectors.unit_filter_choices(user=request.user)
+    form = TaskFilterForm(request.GET or None, units=units)
+    f = selectors.TaskFilters(status="open")
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        document = None
+        if data.get("document"):
+            document = get_document_for_user(request.user, data["document"])
+        f = selectors.TaskFilters(
+            q=data["q"].strip(), unit=data["unit"], status=data["status"], flag=data["flag"],
+            document=document, deadline_from=data["deadline_from"],
+            deadline_to=data["deadline_to"], priority=data["priority"],
+            sort=data["sort"] or "deadline",
+        )
+        if f.unit is not None and not can(request.user, Action.VIEW, f.unit):
+            raise Http404
+    return form, f
+
+
+@login_required
+@require_GET
+def task_list(request: HttpRequest) -> HttpResponse:
+    """Tasks of the units the user may see, filtered; the first 25 per page."""
+    _section(request)
+    form, f = _filters(request)
+    tasks = selectors.task_list(user=request.user, filters=f, today=_today())
+    if request.GET.get("format") == "xlsx":
+        return exports.tasks_xlsx(tasks, today=_today())
+    page_obj, querystring_base = paginate(request, tasks, per_page=PER_PAGE)
+    context = {
+        "form": form, "filters": f, "page_obj": page_obj, "querystring_base": querystring_base,
+        "today": _today(), "export_query": querystring_base,
+        "can_assign": is_everything(request.user) or bool(_paths_for(request.user, Action.CHANGE)),
+    }
+    template = "assignments/_task_rows.html" if getattr(request, "htmx", False) else "assignments/task_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request)
+    task = selectors.get_task_for_user(request.user, pk)
+    today = _today()
+    children = list(selectors.task_children(task=task))
+    context = {
+        "task": task,
+        "today": today,
+        "flags": task.flags(today),
+        "expected": task.expected_progress(today),
+        "children": children,
+        "reports": selectors.task_reports(task=task)[:20],
+        "lineage": selectors.task_lineage(user=request.user, task=task),
+        "coordinating": list(task.coordinating_units.all()),
+        "transitions": services.allowed_transitions(request.user, task),
+        "report_form": ReportForm(),
+        "status_labels": dict(Task.Status.choices),
+        **permissions(request.user, task),
+    }
+    return render(request, "assignments/task_detail.html", context)
+
+
+def _people_of(units) -> object:
+    return (
+        Person.objects.filter(positions__unit__in=units, positions__end__isnull=True)
+        .distinct()
+        .order_by("search_name")[:300]
+    )
+
+
+def _resolve_document(request: HttpRequest, form, text: str) -> Document | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    found = find_by_symbol(user=request.user, text=text)
+    if isinstance(found, str):
+        form.add_error("document" if "document" in form.fields else "conclusion_document", found)
+        return None
+    return found
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_create(request: HttpRequest) -> HttpResponse:
+    """Assign a task to one unit, or the same task to several (each tracked on its own)."""
+    _section(request)
+    assigning = Unit.objects.filter(scope_q(request.user, Action.CHANGE)).active().select_related("kind")
+    if not request.user.is_superuser and not assigning.exists():
+        raise PermissionDenied
+    chosen = request.POST.get("assigning_unit") or request.GET.get("unit")
+    parent_unit = None
+    if chosen and str(chosen).isdigit():
+        parent_unit = assigning.filter(pk=int(chosen)).first()
+    parent_unit = parent_unit or assigning.order_by("depth", "path").first()
+    targets = (
+        Unit.objects.filter(path__startswith=parent_unit.path, depth__gt=parent_unit.depth, depth__lte=parent_unit.depth + 2)
+        .active()
+        .order_by("path")
+        if parent_unit
+        else Unit.objects.none()
+    )
+    initial: dict = {"start": _today(), "assigning_unit": parent_unit}
+    document_id = request.GET.get("document")
+    if document_id and document_id.isdigit():
+        initial["document"] = get_document_for_user(request.user, int(document_id)).symbol
+    form = TaskCreateForm(request.POST or None, assigning=assigning, targets=targets, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        document = _resolve_document(request, form, data["document"])
+        if not form.errors:
+            try:
+                tasks = services.task_assign_bulk(
+                    actor=request.user, units=list(data["units"]), title=data["title"],
+                    description=data["description"], assigning_unit=data["assigning_unit"],
+                    start=data["start"], deadline=data["deadline"], priority=data["priority"],
+                    cadence=data["cadence"], document=document,
+                    coordinating_units=list(data["coordinating_units"]),
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(n)s tasks were assigned.") % {"n": len(tasks)} if len(tasks) > 1
+                    else _("The task was assigned."),
+                )
+                if len(tasks) == 1:
+                    return redirect("assignments:task_detail", pk=tasks[0].pk)
+                return redirect(reverse("assignments:task_list") + "?" + urlencode({"q": tasks[0].title[:100]}))
+    return render(request, "assignments/task_create.html", {"form": form, "parent_unit": parent_unit, "heading": _("Assign a task")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subtask_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cascade: the unit in charge gives part of its task to one of its own units."""
+    _section(request)
+    parent = selectors.get_task_for_user(request.user, pk, TaskAction.CASCADE)
+    units = (
+        Unit.objects.filter(path__startswith=parent.unit_path, depth__lte=parent.unit.depth + 2)
+        .active()
+        .order_by("path")
+    )
+    initial = {"start": max(parent.start, _today()) if parent.deadline >= _today() else parent.start,
+               "deadline": parent.deadline, "priority": parent.priority, "title": parent.title}
+    form = SubtaskForm(request.POST or None, units=units, people=_people_of(units), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            task = services.subtask_create(actor=request.user, parent=parent, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The sub-task was assigned."))
+            return redirect("assignments:task_detail", pk=task.pk)
+    return render(request, "assignments/subtask_create.html", {"form": form, "task": parent, "heading": _("Cascade the task")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request)
+    task = selectors.get_task_for_user(request.user, pk, TaskAction.MANAGE)
+    initial = {
+        "title": task.title, "description": task.description, "start": task.start,
+        "deadline": task.deadline, "priority": task.priority, "cadence": task.cadence,
+        "responsible": task.responsible, "weight": task.weight,
+    }
+    form = TaskEditForm(request.POST or None, initial=initial, people=_people_of([task.unit]))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.task_update(actor=request.user, task=task, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("assignments:task_detail", pk=task.pk)
+    return render(request, "assignments/task_edit.html", {"form": form, "task": task, "heading": _("Edit the task")})
+
+
+@login_required
+@require_POST
+def task_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Report progress: a percentage, text and evidence files."""
+    _section(request)
+    task = selectors.get_task_for_user(request.user, pk, TaskAction.REPORT)
+    form = ReportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            data = form.cleaned_data
+            services.report_submit(
+                actor=request.user, task=task, percent=data["percent"], text=data["text"],
+                files=data["evidence"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The report was recorded."))
+            return redirect("assignments:task_detail", pk=task.pk)
+    return render(request, "assignments/task_report.html", {"form": form, "task": task, "heading": _("Report progress")}, status=400)
+
+
+@login_required
+@require_POST
+def task_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request)
+    task = selectors.get_task_for_user(request.user, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.task_transition(actor=request.user, task=task, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The status was changed."))
+            return redirect("assignments:task_detail", pk=task.pk)
+    context = {"form": form, "task": task, "heading": _("Change the status")}
+    return render(request, "assignments/task_transition.html", context, status=400)
+
+
+@login_required
+@require_GET
+def my_work(request: HttpRequest) -> HttpResponse:
+    """My work: my units' overdue, due-soon and behind tasks; what waits for my confirmation."""
+    _section(request)
+    today = _today()
+    return render(request, "assignments/my_work.html", {"today": today, **selectors.my_work(user=request.user, today=today)})
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """The overview of the user's top unit (the city compares its wards)."""
+    tops = selectors.top_units(user=request.user)
+    if not tops:
+        _section(request)
+        return render(request, "assignments/no_units.html")
+    return redirect("assignments:unit_dashboard", pk=tops[0].pk)
+
+
+@login_required
+@require_GET
+def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request)
+    unit = get_unit_for_user(request.user, pk)
+    today = _today()
+    context = {
+        "unit": unit, "today": today,
+        "ancestors": unit_ancestors(user=request.user, unit=unit),
+        "chart_names": {
+            "done": _("Done"), "due": _("Falling due"),
+            "completion": _("Completion rate (%)"), "on_time": _("On time (%)"),
+        },
+        **selectors.unit_dashboard(unit=unit, today=today),
+    }
+    return render(request, "assignments/unit_dashboard.html", context)
+
+
+@login_required
+@require_GET
+def document_tasks(request: HttpRequest, pk: int) -> HttpResponse:
+    """How far a document's tasks are, with a timeline (Gantt) of them."""
+    _section(request)
+    document = get_document_for_user(request.user, pk)
+    today = _today()
+    tasks = list(selectors.document_tasks(user=request.user, document=document)[:300])
+    if request.GET.get("format") == "docx":
+        return exports.document_report_docx(document, tasks, today=today)
+    context = {
+        "document": document, "today": today, "tasks": tasks,
+        "summary": selectors.document_summary(user=request.user, document=document, today=today),
+        "gantt": exports.gantt(tasks, today=today),
+        "can_assign": can(request.user, Action.CHANGE, document.unit),
+    }
+    return render(request, "assignments/document_tasks.html", context)
+
+
+# --- Inspections -----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def program_list(request: HttpRequest) -> HttpResponse:
+    _section(request)
+    page_obj, querystring_base = paginate(request, selectors.program_list(user=request.user))
+    can_create = Unit.objects.filter(scope_q(request.user, Action.CHANGE)).exists()
+    return render(request, "assignments/program_list.html", {
+        "page_obj": page_obj, "querystring_base": querystring_base, "can_create": can_create,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_create(request: HttpRequest) -> HttpResponse:
+    _section(request)
+    units = Unit.objects.filter(scope_q(request.user, Action.CHANGE)).active().order_by("path")
+    if not units.exists():
+        raise PermissionDenied
+    form = ProgramForm(request.POST or None, units=units, initial={"year": _today().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = services.program_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect(program.get_absolute_url())
+    return render(request, "assignments/form_page.html", {
+        "form": form, "heading": _("New inspection program"), "cancel_url": "assignments:program_list",
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A program and its inspections; the commission adds an inspection here."""
+    _section(request)
+    program = selectors.get_program_for_user(request.user, pk)
+    can_change = can(request.user, Action.CHANGE, program.unit)
+    targets = Unit.objects.filter(scope_q(request.user)).active().order_by("path")[:400]
+    form = InspectionForm(request.POST or None, units=Unit.objects.filter(pk__in=[u.pk for u in targets]))
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                inspection = services.inspection_create(actor=request.user, program=program, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect(inspection.get_absolute_url())
+    return render(request, "assignments/program_detail.html", {
+        "program": program, "inspections": selectors.program_inspections(program=program),
+        "form": form, "can_change": can_change,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An inspection: findings, conclusion, recommendations (each a task of the inspected unit)."""
+    _section(request)
+    inspection = selectors.get_inspection_for_user(request.user, pk)
+    can_change = can(request.user, Action.CHANGE, inspection.program.unit)
+    conclusion_form = ConclusionForm(
+        request.POST if request.POST.get("form") == "conclusion" else None,
+        initial={"findings": inspection.findings, "conclusion": inspection.conclusion,
+                 "conclusion_document": inspection.conclusion_document.symbol if inspection.conclusion_document else ""},
+        prefix="c",
+    )
+    recommendation_form = RecommendationForm(
+        request.POST if request.POST.get("form") == "recommendation" else None, prefix="r"
+    )
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        try:
+            if conclusion_form.is_bound and conclusion_form.is_valid():
+                data = conclusion_form.cleaned_data
+                document = _resolve_document(request, conclusion_form, data["conclusion_document"])
+                if not conclusion_form.errors:
+                    services.inspection_conclude(
+                        actor=request.user, inspection=inspection, findings=data["findings"],
+                        conclusion=data["conclusion"], conclusion_document=document,
+                    )
+                    messages.success(request, _("The conclusion was saved."))
+                    return redirect(inspection.get_absolute_url())
+            elif recommendation_form.is_bound and recommendation_form.is_valid():
+                services.recommendation_add(actor=request.user, inspection=inspection, **recommendation_form.cleaned_data)
+                messages.success(request, _("The recommendation was recorded as a task of %(unit)s.") % {"unit": inspection.target_unit.name})
+                return redirect(inspection.get_absolute_url())
+        except ValidationError as error:
+            add_service_errors(recommendation_form if recommendation_form.is_bound else conclusion_form, error)
+    return render(request, "assignments/inspection_detail.html", {
+        "inspection": inspection, "can_change": can_change, "today": _today(),
+        "recommendations": selectors.inspection_recommendations(inspection=inspection),
+        "conclusion_form": conclusion_form, "recommendation_form": recommendation_form,
+    })
