@@ -1,0 +1,463 @@
+"""Reads of meetings, scores and leaders' records. Lists filter by ``policy.scope`` inside
+the query; the quality pages aggregate the counts kept on ``Meeting`` (never the roll-call
+table), so their cost follows the number of meetings shown, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from dangbo.core.text import fold
+from dangbo.orgs.models import Person, Unit
+
+from . import policy, scoring
+from .models import (
+    Attendance,
+    CriteriaSet,
+    Criterion,
+    GradeThreshold,
+    LeaderAssignment,
+    LeaderVisit,
+    Meeting,
+    MeetingDecision,
+    MeetingKind,
+    MeetingScore,
+    WorkingGroup,
+)
+from .services import month_range
+
+# --- meetings --------------------------------------------------------------------------
+
+
+def meeting_list(
+    *,
+    user,
+    unit: Unit | None = None,
+    kind: str = "",
+    month: dt.date | None = None,
+    held: bool | None = None,
+    person: Person | None = None,
+) -> QuerySet[Meeting]:
+    meetings = Meeting.objects.filter(policy.scope(user)).select_related("unit")
+    if unit is not None:
+        meetings = meetings.filter(unit__path__startswith=unit.path)
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    if month is not None:
+        meetings = meetings.filter(month=month.replace(day=1))
+    if held is True:
+        meetings = meetings.filter(status=Meeting.Status.HELD)
+    elif held is False:
+        meetings = meetings.exclude(status=Meeting.Status.HELD)
+    if person is not None:
+        meetings = meetings.filter(attendances__person=person)
+    return meetings.order_by("-date", "-id")
+
+
+def get_meeting_for_user(user, pk: int, action: str = "view") -> Meeting:
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("unit", "unit__kind", "criteria_set", "chair", "secretary", "closed_by"),
+        pk=pk,
+    )
+    policy.check_meeting_access(user, meeting, action)
+    return meeting
+
+
+def meeting_units(*, user) -> QuerySet[Unit]:
+    """Units whose meetings the user may schedule (the choices of a form)."""
+    from dangbo.orgs.policy import Action, scope_q
+
+    return Unit.objects.filter(scope_q(user, Action.CHANGE)).active().select_related("kind")
+
+
+def visible_units(*, user) -> QuerySet[Unit]:
+    return Unit.objects.filter(policy.scope(user, prefix="")).active().select_related("kind")
+
+
+def attendance_rows(*, meeting: Meeting) -> list[Attendance]:
+    return list(
+        Attendance.objects.filter(meeting=meeting).select_related("person").order_by("person__search_name", "id")
+    )
+
+
+def guests(*, meeting: Meeting):
+    return meeting.guests.all()
+
+
+def decisions(*, meeting: Meeting) -> QuerySet[MeetingDecision]:
+    return meeting.decisions.select_related("responsible_unit", "task_content_type")
+
+
+@dataclass
+class ScoreTable:
+    criteria_set: CriteriaSet | None
+    raters: list[str]
+    scores: dict[str, MeetingScore]
+    sections: list[tuple[str, list[tuple[Criterion, list[Decimal | None]]]]] = field(default_factory=list)
+    thresholds: list[GradeThreshold] = field(default_factory=list)
+
+
+def score_table(*, meeting: Meeting) -> ScoreTable:
+    """The scores side by side, criterion by criterion (fixed number of queries)."""
+    scores = {
+        s.rater: s
+        for s in MeetingScore.objects.filter(meeting=meeting).select_related("criteria_set", "rater_person")
+        .prefetch_related("items")
+    }
+    criteria_set = next(iter(scores.values())).criteria_set if scores else meeting.criteria_set
+    raters = [r for r in MeetingScore.Rater.values if r in scores]
+    table = ScoreTable(criteria_set=criteria_set, raters=raters, scores=scores)
+    if criteria_set is None:
+        return table
+    points = {r: {i.criterion_id: i.points for i in s.items.all()} for r, s in scores.items()}
+    for section in criteria_set.sections.prefetch_related("criteria"):
+        rows = [(c, [points[r].get(c.pk) for r in raters]) for c in section.criteria.all()]
+        table.sections.append((section.title, rows))
+    table.thresholds = list(criteria_set.thresholds.all())
+    return table
+
+
+def score_form_criteria(*, meeting: Meeting, rater: str) -> tuple[CriteriaSet | None, list, dict[int, Decimal]]:
+    """The criteria to score, grouped by section, and the current or suggested points."""
+    existing = MeetingScore.objects.filter(meeting=meeting, rater=rater).select_related("criteria_set").first()
+    criteria_set = existing.criteria_set if existing else meeting.criteria_set
+    if criteria_set is None:
+        return None, [], {}
+    sections = list(criteria_set.sections.prefetch_related("criteria"))
+    current: dict[int, Decimal] = {}
+    if existing:
+        current = {i.criterion_id: i.points for i in existing.items.all()}
+    else:
+        for section in sections:
+            for c in section.criteria.all():
+                suggestion = scoring.suggest_points(
+                    c, expected=meeting.expected_count, present=meeting.present_count,
+                    unexcused=meeting.unexcused_count, duration=meeting.duration_minutes,
+                    min_duration=meeting.min_duration,
+                )
+                if suggestion is not None:
+                    current[c.pk] = suggestion
+    return criteria_set, sections, current
+
+
+# --- attendance rates ------------------------------------------------------------------
+
+
+@dataclass
+class MemberAttendance:
+    person: Person
+    present: int = 0
+    excused: int = 0
+    unexcused: int = 0
+    streak: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.present + self.excused + self.unexcused
+
+    @property
+    def rate(self) -> float | None:
+        return self.present / self.total if self.total else None
+
+
+def member_attendance(*, unit: Unit, since: dt.date, until: dt.date) -> list[MemberAttendance]:
+    """Each member's attendance at the unit's held meetings in the period, with the longest
+    run of excused absences (more than 3 in a row breaks the 12-HD/BTCTW rule)."""
+    rows = (
+        Attendance.objects.filter(
+            meeting__unit=unit, meeting__status=Meeting.Status.HELD,
+            meeting__date__gte=since, meeting__date__lte=until,
+        )
+        .exclude(status="")
+        .select_related("person")
+        .order_by("person__search_name", "person_id", "meeting__date")
+        .only("status", "person__full_name", "person__search_name", "meeting__date")
+    )
+    result: dict[int, MemberAttendance] = {}
+    sequence: dict[int, list[str]] = defaultdict(list)
+    for row in rows:
+        entry = result.setdefault(row.person_id, MemberAttendance(person=row.person))
+        setattr(entry, row.status, getattr(entry, row.status) + 1)
+        sequence[row.person_id].append(row.status)
+    for person_id, entry in result.items():
+        entry.streak = scoring.excused_streak(sequence[person_id])
+    return list(result.values())
+
+
+# --- quality pages ---------------------------------------------------------------------
+
+
+def window(today: dt.date, months: int) -> list[dt.date]:
+    """The ``months`` whole months before ``today``'s month (the current one is not over)."""
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    return month_range(last, months)
+
+
+def cells_under(unit: Unit) -> QuerySet[Unit]:
+    return Unit.objects.filter(path__startswith=unit.path, kind__holds_members=True).active().order_by("path")
+
+
+def missing_months(*, cells: list[Unit], months: list[dt.date], under: Unit | None = None) -> dict[int, list[dt.date]]:
+    """For each cell, the months of the window without a held regular meeting (one query)."""
+    if not cells or not months:
+        return {}
+    held = Meeting.objects.filter(
+        kind=MeetingKind.REGULAR, status=Meeting.Status.HELD, month__gte=months[0], month__lte=months[-1]
+    )
+    held = held.filter(unit__path__startswith=under.path) if under is not None else held.filter(unit__in=cells)
+    done = set(held.values_list("unit_id", "month"))
+    result = {}
+    for cell in cells:
+        start = cell.valid_from.replace(day=1) if cell.valid_from else None
+        gaps = [m for m in months if (cell.pk, m) not in done and (start is None or m >= start)]
+        if gaps:
+            result[cell.pk] = gaps
+    return result
+
+
+def cell_trend(*, cell: Unit, months: list[dt.date]) -> list[dict]:
+    """Month by month: the regular meeting's score, grade and attendance (one query)."""
+    meetings = {
+        m.month: m
+        for m in Meeting.objects.filter(
+            unit=cell, kind=MeetingKind.REGULAR, month__gte=months[0], month__lte=months[-1]
+        ).order_by("month", "-status")
+    }
+    rows = []
+    for month in months:
+        meeting = meetings.get(month)
+        rows.append({
+            "month": month,
+            "meeting": meeting,
+            "held": bool(meeting and meeting.status == Meeting.Status.HELD),
+            "score": meeting.score if meeting else None,
+            "grade": meeting.grade if meeting else "",
+            "rate": meeting.attendance_rate if meeting else None,
+        })
+    return rows
+
+
+def thresholds_for_display() -> list[GradeThreshold]:
+    """The grades of the criteria set in force today (for legends and columns)."""
+    from .services import criteria_set_for
+
+    current = criteria_set_for(timezone.localdate())
+    return list(current.thresholds.all()) if current else []
+
+
+def ward_quality(*, ward: Unit, months: list[dt.date]) -> dict:
+    """Grade distribution per month, each cell's latest grade and falling cells.
+
+    Three queries whatever the number of cells: cells, regular meetings in the window
+    (only the columns needed), missing months come from the same rows.
+    """
+    cells = list(cells_under(ward).exclude(pk=ward.pk))
+    rows = list(
+        Meeting.objects.filter(
+            unit_id__in=[c.pk for c in cells], kind=MeetingKind.REGULAR,
+            month__gte=months[0], month__lte=months[-1],
+        ).values_list("unit_id", "month", "status", "score", "grade", "present_count", "expected_count")
+    )
+    distribution: dict[dt.date, dict[str, int]] = {m: defaultdict(int) for m in months}
+    by_cell: dict[int, dict[dt.date, tuple]] = defaultdict(dict)
+    present = expected = 0
+    for unit_id, month, status, score, grade, p, e in rows:
+        if status != Meeting.Status.HELD:
+            continue
+        by_cell[unit_id][month] = (score, grade)
+        distribution[month][grade or "none"] += 1
+        present += p
+        expected += e
+    cell_rows = []
+    falling = []
+    missing_total = 0
+    for cell in cells:
+        history = by_cell.get(cell.pk, {})
+        start = cell.valid_from.replace(day=1) if cell.valid_from else None
+        missing = [m for m in months if m not in history and (start is None or m >= start)]
+        missing_total += len(missing)
+        scores = [history.get(m, (None, ""))[0] for m in months]
+        latest = next(((m, history[m]) for m in reversed(months) if m in history), None)
+        row = {
+            "cell": cell, "missing": missing, "latest_month": latest[0] if latest else None,
+            "latest_score": latest[1][0] if latest else None, "latest_grade": latest[1][1] if latest else "",
+            "falling": scoring.fell_three_months(scores),
+            "scores": scores,
+        }
+        cell_rows.append(row)
+        if row["falling"]:
+            falling.append(row)
+    return {
+        "cells": cell_rows,
+        "distribution": [(m, dict(distribution[m])) for m in months],
+        "falling": falling,
+        "missing_total": missing_total,
+        "attendance_rate": present / expected if expected else None,
+    }
+
+
+def city_comparison(*, city: Unit, months: list[dt.date]) -> list[dict]:
+    """One row per unit directly below ``city`` that has cells: held share, average score,
+    grades, attendance. Two aggregate queries on ``Meeting`` grouped by the child's path."""
+    children = list(
+        Unit.objects.filter(path__startswith=city.path, depth=city.depth + 1).active().select_related("kind").order_by("path")
+    )
+    prefix_len = (city.depth + 1) * Unit.steplen
+    cell_counts = dict(
+        Unit.objects.filter(path__startswith=city.path, kind__holds_members=True, depth__gt=city.depth)
+        .active()
+        .annotate(branch=Substr("path", 1, prefix_len))
+        .order_by()
+        .values("branch")
+        .annotate(n=Count("pk"))
+        .values_list("branch", "n")
+    )
+    held = (
+        Meeting.objects.filter(
+            unit__path__startswith=city.path, kind=MeetingKind.REGULAR, status=Meeting.Status.HELD,
+            month__gte=months[0], month__lte=months[-1],
+        )
+        .annotate(branch=Substr("unit__path", 1, prefix_len))
+        .order_by()
+    )
+    totals = {
+        r["branch"]: r
+        for r in held.values("branch").annotate(
+            n=Count("pk"), avg=Avg("score"), present=Sum("present_count"), expected=Sum("expected_count"),
+        )
+    }
+    grades: dict[str, dict[str, int]] = defaultdict(dict)
+    for branch, grade, n in held.values("branch", "grade").annotate(n=Count("pk")).values_list("branch", "grade", "n"):
+        grades[branch][grade or "none"] = n
+    rows = []
+    for child in children:
+        cells = cell_counts.get(child.path, 0)
+        if not cells and child.kind.holds_members:
+            cells = 1
+        if not cells:
+            continue
+        total: dict = dict(totals.get(child.path) or {})
+        possible = cells * len(months)
+        held_n = total.get("n", 0)
+        rows.append({
+            "unit": child, "cells": cells, "held": held_n, "possible": possible,
+            "held_share": held_n / possible if possible else None,
+            "missing": max(possible - held_n, 0),
+            "avg": total.get("avg"),
+            "attendance": (total["present"] / total["expected"]) if total.get("expected") else None,
+            "grades": grades.get(child.path, {}),
+        })
+    return rows
+
+
+# --- leaders ---------------------------------------------------------------------------
+
+
+def assignment_list(*, user, person: Person | None = None, current_on: dt.date | None = None) -> QuerySet[LeaderAssignment]:
+    assignments = LeaderAssignment.objects.filter(policy.scope(user)).select_related("person", "unit", "assigned_by")
+    if person is not None:
+        assignments = LeaderAssignment.objects.filter(person=person).select_related("person", "unit", "assigned_by")
+    if current_on is not None:
+        assignments = assignments.current(current_on)
+    return assignments.order_by("unit__path", "person__search_name", "id")
+
+
+def working_group_list(*, user) -> QuerySet[WorkingGroup]:
+    return (
+        WorkingGroup.objects.filter(policy.scope(user))
+        .select_related("unit")
+        .prefetch_related("followed_units", "members__person")
+        .order_by("-start", "name")
+    )
+
+
+def get_working_group_for_user(user, pk: int) -> WorkingGroup:
+    return get_object_or_404(working_group_list(user=user), pk=pk)
+
+
+def visit_list(*, user, unit: Unit | None = None, person: Person | None = None, q: str = "") -> QuerySet[LeaderVisit]:
+    visits = LeaderVisit.objects.filter(policy.scope(user)).select_related("person", "unit", "meeting")
+    if person is not None:
+        visits = LeaderVisit.objects.filter(person=person).select_related("person", "unit", "meeting")
+    if unit is not None:
+        visits = visits.filter(unit__path__startswith=unit.path)
+    if q:
+        visits = visits.filter(person__search_name__contains=fold(q))
+    return visits.order_by("-date", "-id")
+
+
+def get_visit_for_user(user, pk: int) -> LeaderVisit:
+    visit = get_object_or_404(LeaderVisit.objects.select_related("person", "unit", "meeting"), pk=pk)
+    if not policy.can_view(user, visit.unit) and not (
+        getattr(user, "person", None) is not None and visit.person_id == user.person.pk
+    ):
+        from django.http import Http404
+
+        raise Http404
+    return visit
+
+
+def coverage(*, root: Unit, months: int, today: dt.date, person: Person | None = None) -> list[dict]:
+    """Cells under ``root`` and the last time a leader assigned to them (to the cell or a
+    unit above it, or through a working group) attended or visited. Cells with no such
+    visit in the last ``months`` months are ``uncovered``. Four queries.
+
+    With ``person``: only the cells that person follows, and only their visits count.
+    """
+    since = month_range(today, months)[0]
+    cells = list(cells_under(root))
+    assignments = LeaderAssignment.objects.current(today).filter(
+        Q(unit__path__startswith=root.path) | Q(unit__path__in=root.ancestor_paths())
+    )
+    if person is not None:
+        assignments = assignments.filter(person=person)
+    leaders: list[tuple[str, int, str]] = list(
+        assignments.values_list("unit__path", "person_id", "person__full_name")
+    )
+    groups = WorkingGroup.objects.filter(start__lte=today).filter(Q(end__isnull=True) | Q(end__gte=today))
+    group_rows = groups.values_list("followed_units__path", "members__person_id", "members__person__full_name")
+    if person is not None:
+        group_rows = group_rows.filter(members__person=person)
+    leaders += [(p, pid, name) for p, pid, name in group_rows if p and pid]
+    visits = (
+        LeaderVisit.objects.filter(unit__path__startswith=root.path, date__gte=since, date__lte=today)
+        .values("unit_id", "person_id")
+        .annotate(last=Max("date"), n=Count("pk"))
+    )
+    last: dict[tuple[int, int], tuple[dt.date, int]] = {
+        (v["unit_id"], v["person_id"]): (v["last"], v["n"]) for v in visits
+    }
+    rows = []
+    for cell in cells:
+        followers = {(pid, name) for path, pid, name in leaders if cell.path.startswith(path)}
+        if person is not None and not followers:
+            continue
+        seen = [last[(cell.pk, pid)] for pid, _name in followers if (cell.pk, pid) in last]
+        rows.append({
+            "cell": cell,
+            "leaders": sorted(name for _pid, name in followers),
+            "last_visit": max((d for d, _n in seen), default=None),
+            "visits": sum(n for _d, n in seen),
+            "uncovered": not seen,
+        })
+    return rows
+
+
+# --- iCal ------------------------------------------------------------------------------
+
+
+def meetings_expected_at(*, person: Person, since: dt.date) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.filter(Q(attendances__person=person) | Q(guests__person=person), date__gte=since)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("unit")
+        .distinct()
+        .order_by("date")
+    )

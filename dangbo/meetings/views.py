@@ -1,0 +1,826 @@
+"""Pages of party cell meetings, scoring, quality trends and leaders on the ground."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dangbo.core.forms import add_service_errors
+from dangbo.core.pagination import paginate
+from dangbo.orgs.models import Person, Unit
+from dangbo.orgs.policy import Action, can
+from dangbo.orgs.selectors import get_unit_for_user, unit_ancestors, visible_roots
+
+from . import exports, policy, selectors, services
+from .forms import (
+    ROLL_CALL_CHOICES,
+    AssignmentForm,
+    CriteriaVersionForm,
+    CriterionForm,
+    DecisionForm,
+    GuestForm,
+    MeetingCreateForm,
+    MeetingEditForm,
+    MeetingFilterForm,
+    MeetingRecordForm,
+    ScheduleYearForm,
+    ScoreForm,
+    VisitForm,
+    WorkingGroupForm,
+)
+from .models import (
+    Attendance,
+    CriteriaSet,
+    Criterion,
+    LeaderAssignment,
+    LeaderVisit,
+    Meeting,
+    MeetingScore,
+)
+
+ICAL_SALT = "dangbo.meetings.ical"
+
+
+def _leader_choices(user):
+    """People holding a current position in a unit the user may see: who can be assigned."""
+    from dangbo.orgs.models import Position
+
+    positions = Position.objects.current().filter(policy.scope(user)).values("person_id")
+    return Person.objects.filter(pk__in=positions).order_by("search_name")
+
+
+def _section(request: HttpRequest) -> None:
+    request.nav_section = "meetings"  # type: ignore[attr-defined]
+
+
+def _person(user) -> Person | None:
+    try:
+        return user.person
+    except Exception:  # no person linked to the account
+        return None
+
+
+# --- meeting list, create, schedule ----------------------------------------------------
+
+
+@login_required
+@require_GET
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    _section(request)
+    units = selectors.visible_units(user=request.user)
+    form = MeetingFilterForm(request.GET or None, units=units)
+    filters: dict = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        held = {"1": True, "0": False}.get(data["held"] or "")
+        filters = {"unit": data["unit"], "kind": data["kind"], "month": data["month"], "held": held}
+    meetings = selectors.meeting_list(user=request.user, **filters)
+    page_obj, querystring_base = paginate(request, meetings)
+    can_schedule = selectors.meeting_units(user=request.user).exists()
+    grade_names = {t.code: t.name for t in selectors.thresholds_for_display()}
+    context = {
+        "form": form, "page_obj": page_obj, "querystring_base": querystring_base,
+        "can_schedule": can_schedule, "grade_names": grade_names,
+    }
+    template = "meetings/_meeting_rows.html" if getattr(request, "htmx", False) else "meetings/meeting_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    _section(request)
+    units = selectors.meeting_units(user=request.user)
+    initial = {}
+    if request.GET.get("unit"):
+        initial["unit"] = request.GET["unit"]
+    form = MeetingCreateForm(request.POST or None, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The meeting was scheduled."))
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    return render(request, "meetings/form_page.html", {
+        "form": form, "heading": _("Schedule a meeting"), "submit": _("Schedule"),
+        "cancel": reverse("meetings:meeting_list"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def schedule_year(request: HttpRequest) -> HttpResponse:
+    _section(request)
+    units = selectors.meeting_units(user=request.user).filter(kind__holds_members=True)
+    initial: dict[str, object] = {"year": timezone.localdate().year}
+    if request.GET.get("unit"):
+        initial["unit"] = request.GET["unit"]
+    form = ScheduleYearForm(request.POST or None, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.meeting_schedule_year(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(n)d meetings were scheduled.") % {"n": len(created)})
+            unit = form.cleaned_data["unit"]
+            return redirect(reverse("meetings:meeting_list") + f"?unit={unit.pk}")
+    return render(request, "meetings/form_page.html", {
+        "form": form, "heading": _("Schedule the year's regular meetings"), "submit": _("Schedule"),
+        "intro": _("One regular meeting a month for the whole year; months that already have one are skipped."),
+        "cancel": reverse("meetings:meeting_list"),
+    })
+
+
+# --- one meeting -----------------------------------------------------------------------
+
+
+def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict:
+    user = request.user
+    return {
+        "meeting": meeting,
+        "ancestors": unit_ancestors(user=user, unit=meeting.unit),
+        "can_change": policy.can_manage(user, meeting.unit),
+        "can_score": {r: policy.can_score(user, meeting, r) for r in MeetingScore.Rater.values},
+    }
+
+
+@login_required
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request)
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    table = selectors.score_table(meeting=meeting)
+    rows = selectors.attendance_rows(meeting=meeting)
+    context = _meeting_context(request, meeting) | {
+        "attendance": rows,
+        "guests": selectors.guests(meeting=meeting),
+        "decisions": selectors.decisions(meeting=meeting),
+        "table": table,
+        "raters": [(r, MeetingScore.Rater(r).label) for r in table.raters],
+        "rater_choices": MeetingScore.Rater.choices,
+        "short_duration": meeting.duration_minutes is not None and meeting.duration_minutes < meeting.min_duration,
+        "low_attendance": meeting.attendance_rate is not None and meeting.attendance_rate <= 0.85,
+    }
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request)
+    meeting = selectors.get_meeting_for_user(request.user, pk, "change")
+    initial = {f: getattr(meeting, f) for f in ("title", "date", "start_time", "place", "agenda", "combined")}
+    form = MeetingEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    return render(request, "meetings/form_page.html", _meeting_context(request, meeting) | {
+        "form": form, "heading": _("Edit the meeting"), "cancel": meeting_url(meeting),
+    })
+
+
+def meeting_url(meeting: Meeting) -> str:
+    return reverse("meetings:meeting_detail", args=[meeting.pk])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request)
+    meeting = selectors.get_meeting_for_user(request.user, pk, "change")
+    people = Person.objects.filter(
+        Q(pk__in=Attendance.objects.filter(meeting=meeting).values("person_id"))
+    ).order_by("search_name")
+    initial = {
+        "status": meeting.status if meeting.status != Meeting.Status.PLANNED else Meeting.Status.HELD,
+        "duration_minutes": meeting.duration_minutes, "minutes": meeting.minutes,
+        "conclusions": meeting.conclusions, "chair": meeting.chair_id, "secretary": meeting.secretary_id,
+    }
+    form = MeetingRecordForm(request.POST or None, initial=initial, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_record(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The minutes were saved."))
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    return render(request, "meetings/form_page.html", _meeting_context(request, meeting) | {
+        "form": form, "heading": _("Minutes and conclusions"), "cancel": meeting_url(meeting),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roll_call(request: HttpRequest, pk: int) -> HttpResponse:
+    """The roll-call, one row per member, built for a phone. Each change saves its row
+    (htmx); without JavaScript the whole form is submitted at once."""
+    _section(request)
+    meeting = selectors.get_meeting_for_user(request.user, pk, "change")
+    error = None
+    if request.method == "POST":
+        rows = selectors.attendance_rows(meeting=meeting)
+        entries = []
+        for row in rows:
+            status = request.POST.get(f"status-{row.person_id}", row.status)
+            if status:
+                entries.append({"person_id": row.person_id, "status": status,
+                                "reason": request.POST.get(f"reason-{row.person_id}", "")})
+        try:
+            services.meeting_roll_call(
+                actor=request.user, meeting=meeting, entries=entries, reason=request.POST.get("reason", "")
+            )
+        except ValidationError as exc:
+            error = exc
+        else:
+            messages.success(request, _("The roll-call was saved."))
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    meeting.refresh_from_db()
+    rows = selectors.attendance_rows(meeting=meeting)
+    errors = _errors_by_row(error, rows) if error else {}
+    context = _meeting_context(request, meeting) | {
+        "rows": [(row, errors.get(row.person_id, [])) for row in rows],
+        "choices": ROLL_CALL_CHOICES,
+        "general_errors": errors.get(None, []),
+    }
+    return render(request, "meetings/roll_call.html", context, status=400 if error else 200)
+
+
+def _errors_by_row(error: ValidationError, rows: list[Attendance]) -> dict:
+    result: dict = {}
+    if not hasattr(error, "error_dict"):
+        result[None] = error.messages
+        return result
+    for key, msgs in error.message_dict.items():
+        if key.startswith("entries."):
+            try:
+                index = int(key.split(".")[1])
+            except ValueError:
+                index = -1
+            person_id = rows[index].person_id if 0 <= index < len(rows) else None
+            result.setdefault(person_id, []).extend(msgs)
+        else:
+            result.setdefault(None, []).extend(msgs)
+    return result
+
+
+@login_required
+@require_POST
+def roll_call_row(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
+    """Save one member's answer (htmx) and return the row."""
+    meeting = selectors.get_meeting_for_user(request.user, pk, "change")
+    status = request.POST.get(f"status-{person_id}", "")
+    reason = request.POST.get(f"reason-{person_id}", "")
+    errors: list[str] = []
+    saved = False
+    try:
+        services.meeting_roll_call(
+            actor=request.user, meeting=meeting,
+            entries=[{"person_id": person_id, "status": status, "reason": reason}],
+            reason=request.POST.get("reason", ""),
+        )
+        saved = True
+    except ValidationError as exc:
+        errors = [m for msgs in exc.message_dict.values() for m in msgs] if hasattr(exc, "error_dict") else exc.messages
+    row = Attendance.objects.select_related("person").filter(meeting=meeting, person_id=person_id).first()
+    if row is None:
+        raise Http404
+    if not saved:
+        row.status, row.reason = status, reason
+    meeting.refresh_from_db()
+    return render(request, "meetings/_roll_call_row.html", {
+        "meeting": meeting, "row": row, "row_errors": errors, "choices": ROLL_CALL_CHOICES, "saved": saved,
+        "oob_summary": True,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_score(request: HttpRequest, pk: int, rater: str) -> HttpResponse:
+    _section(request)
+    if rater not in MeetingScore.Rater.values:
+        raise Http404
+    meeting = selectors.get_meeting_for_user(request.user, pk, rater)
+    criteria_set, sections, current = selectors.score_form_criteria(meeting=meeting, rater=rater)
+    existing = MeetingScore.objects.filter(meeting=meeting, rater=rater).first()
+    form = ScoreForm(
+        request.POST or None, sections=sections, initial_points=current,
+        initial={"note": existing.note if existing else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_score(
+                actor=request.user, meeting=meeting, rater=rater, points=form.points(),
+                note=form.cleaned_data["note"], reason=form.cleaned_data["reason"],
+                rater_person=_person(request.user),
+            )
+        except ValidationError as error:
+            _add_score_errors(form, error)
+        else:
+            messages.success(request, _("The score was saved."))
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    return render(request, "meetings/score_form.html", _meeting_context(request, meeting) | {
+        "form": form, "criteria_set": criteria_set, "rater_label": MeetingScore.Rater(rater).label,
+        "thresholds": list(criteria_set.thresholds.all()) if criteria_set else [],
+    })
+
+
+def _add_score_errors(form: ScoreForm, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        add_service_errors(form, error)
+        return
+    codes = {f.criterion.code: name for name, f in form.fields.items() if hasattr(f, "criterion")}
+    for key, msgs in error.message_dict.items():
+        target = codes.get(key.removeprefix("points."))
+        for message in msgs:
+            form.add_error(target if target else (key if key in form.fields else None), message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def guest_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request)
+    meeting = selectors.get_meeting_for_user(request.user, pk, "change")
+    leaders = Person.objects.filter(
+        pk__in=LeaderAssignment.objects.current(meeting.date)
+        .filter(unit__path__in=[*meeting.unit.ancestor_paths(), meeting.unit.path]).values("person_id")
+    ).order_by("search_name")
+    form = GuestForm(request.POST or None, people=leaders)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_guest_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The guest was recorded."))
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    return render(request, "meetings/form_page.html", _meeting_context(request, meeting) | {
+        "form": form, "heading": _("Add a guest"), "cancel": meeting_url(meeting),
+        "intro": _("Leaders assigned to this unit are listed; anyone else can be entered by name."),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request)
+    meeting = selectors.get_meeting_for_user(request.user, pk, "change")
+    form = DecisionForm(request.POST or None, units=selectors.visible_units(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_create(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The decision was recorded."))
+            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    return render(request, "meetings/form_page.html", _meeting_context(request, meeting) | {
+        "form": form, "heading": _("Add a decision"), "cancel": meeting_url(meeting),
+    })
+
+
+@login_required
+@require_POST
+def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.get_meeting_for_user(request.user, pk, "change")
+    try:
+        services.meeting_close(actor=request.user, meeting=meeting)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The meeting was closed: its roll-call and scores are frozen."))
+    return redirect("meetings:meeting_detail", pk=meeting.pk)
+
+
+EXPORTS = {"bien-ban": exports.minutes_document, "diem-danh": exports.attendance_document}
+
+
+@login_required
+@require_GET
+def meeting_export(request: HttpRequest, pk: int, document: str, fmt: str) -> HttpResponse:
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    builder = EXPORTS.get(document)
+    if builder is None or fmt not in ("docx", "pdf"):
+        raise Http404
+    doc = builder(meeting)
+    if fmt == "docx":
+        body = exports.to_docx(doc)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        body = exports.to_pdf(doc)
+        content_type = "application/pdf"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{document}-{meeting.pk}-{meeting.date:%Y%m%d}.{fmt}"'
+    return response
+
+
+# --- criteria sets ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def criteria_list(request: HttpRequest) -> HttpResponse:
+    _section(request)
+    sets = CriteriaSet.objects.filter(
+        Q(unit__isnull=True) | policy.scope(request.user)
+    ).select_related("unit").order_by("code", "-version")
+    return render(request, "meetings/criteria_list.html", {"sets": sets})
+
+
+def _criteria_set_for_user(user, pk: int, write: bool = False) -> CriteriaSet:
+    from django.shortcuts import get_object_or_404
+
+    criteria_set = get_object_or_404(CriteriaSet.objects.select_related("unit"), pk=pk)
+    if criteria_set.unit is not None and not policy.can_view(user, criteria_set.unit):
+        raise Http404
+    if write and not _can_edit_criteria(user, criteria_set):
+        raise PermissionDenied
+    return criteria_set
+
+
+def _can_edit_criteria(user, criteria_set: CriteriaSet) -> bool:
+    """A committee edits its own set; the default set belongs to whoever administers a root."""
+    if criteria_set.unit is not None:
+        return can(user, Action.CHANGE, criteria_set.unit)
+    return any(can(user, Action.REORGANISE, root) for root in visible_roots(user=user) if root.depth <= 2)
+
+
+@login_required
+@require_GET
+def criteria_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request)
+    criteria_set = _criteria_set_for_user(request.user, pk)
+    return render(request, "meetings/criteria_detail.html", {
+        "set": criteria_set,
+        "sections": criteria_set.sections.prefetch_related("criteria"),
+        "thresholds": criteria_set.thresholds.all(),
+        "in_use": MeetingScore.objects.filter(criteria_set=criteria_set).exists(),
+        "can_edit": _can_edit_criteria(request.user, criteria_set),
+        "versions": CriteriaSet.objects.filter(code=criteria_set.code).order_by("-version"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def criteria_new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request)
+    base = _criteria_set_for_user(request.user, pk, write=True)
+    form = CriteriaVersionForm(request.POST or None, initial={"name": base.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.criteria_set_new_version(actor=request.user, base=base, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Version %(v)d was created.") % {"v": new.version})
+            return redirect("meetings:criteria_detail", pk=new.pk)
+    return render(request, "meetings/form_page.html", {
+        "form": form, "heading": _("New version of %(set)s") % {"set": base},
+        "intro": _("The new version copies every criterion and threshold; edit them before the first meeting is scored with it."),
+        "cancel": reverse("meetings:criteria_detail", args=[base.pk]),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request)
+    from django.shortcuts import get_object_or_404
+
+    criterion = get_object_or_404(Criterion.objects.select_related("criteria_set"), pk=pk)
+    _criteria_set_for_user(request.user, criterion.criteria_set_id, write=True)
+    initial = {f: getattr(criterion, f) for f in ("title", "max_points", "guidance", "required_for_top")}
+    form = CriterionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.criterion_update(actor=request.user, criterion=criterion, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("meetings:criteria_detail", pk=criterion.criteria_set_id)
+    return render(request, "meetings/form_page.html", {
+        "form": form, "heading": _("Edit criterion %(code)s") % {"code": criterion.code},
+        "cancel": reverse("meetings:criteria_detail", args=[criterion.criteria_set_id]),
+    })
+
+
+# --- quality pages ---------------------------------------------------------------------
+
+
+def _months_param(request: HttpRequest) -> int:
+    try:
+        return max(3, min(24, int(request.GET.get("months", 12))))
+    except ValueError:
+        return 12
+
+
+@login_required
+@require_GET
+def quality_home(request: HttpRequest) -> HttpResponse:
+    roots = visible_roots(user=request.user)
+    if not roots:
+        paths = policy.leader_paths(request.user)
+        unit = Unit.objects.filter(path__in=paths).order_by("depth").first()
+        if unit is None:
+            raise Http404
+        return redirect("meetings:quality", pk=unit.pk)
+    return redirect("meetings:quality", pk=roots[0].pk)
+
+
+@login_required
+@require_GET
+def quality(request: HttpRequest, pk: int) -> HttpResponse:
+    """The quality page of a cell (its months), a ward (its cells) or a city (its wards)."""
+    _section(request)
+    unit = Unit.objects.select_related("kind").filter(pk=pk).first()
+    if unit is None or not policy.can_view(request.user, unit):
+        raise Http404
+    months_n = _months_param(request)
+    months = selectors.window(timezone.localdate(), months_n)
+    thresholds = selectors.thresholds_for_display()
+    context: dict = {
+        "unit": unit, "months_n": months_n, "months": months, "thresholds": thresholds,
+        "ancestors": unit_ancestors(user=request.user, unit=unit),
+    }
+    if unit.kind.holds_members:
+        trend = selectors.cell_trend(cell=unit, months=months)
+        members = selectors.member_attendance(unit=unit, since=months[0], until=services.last_day_of_month(months[-1]))
+        context |= {
+            "level": "cell", "trend": trend, "members": members,
+            "missing": [r["month"] for r in trend if not r["held"] and (unit.valid_from is None or r["month"] >= unit.valid_from.replace(day=1))],
+            "chart": ({
+                "labels": [f"{m:%m/%Y}" for m in months],
+                "scores": [float(r["score"]) if r["score"] is not None else None for r in trend],
+                "rates": [round(r["rate"] * 100, 1) if r["rate"] is not None else None for r in trend],
+            }),
+        }
+        template = "meetings/quality_cell.html"
+    else:
+        children_have_cells = Unit.objects.filter(
+            path__startswith=unit.path, depth=unit.depth + 1, kind__holds_members=True
+        ).exists()
+        if children_have_cells:
+            data = selectors.ward_quality(ward=unit, months=months)
+            codes = [t.code for t in thresholds]
+            context |= {
+                "level": "ward", **data,
+                "chart": ({
+                    "labels": [f"{m:%m/%Y}" for m in months],
+                    "series": [
+                        {"label": t.name, "code": t.code, "data": [d.get(t.code, 0) for _m, d in data["distribution"]]}
+                        for t in thresholds
+                    ],
+                    "codes": codes,
+                }),
+            }
+            template = "meetings/quality_ward.html"
+        else:
+            rows = selectors.city_comparison(city=unit, months=months)
+            context |= {
+                "level": "city", "rows": rows,
+                "chart": ({
+                    "labels": [r["unit"].short_name or r["unit"].name for r in rows],
+                    "avg": [round(float(r["avg"]), 1) if r["avg"] is not None else None for r in rows],
+                    "held": [round(r["held_share"] * 100, 1) if r["held_share"] is not None else None for r in rows],
+                    "series": [
+                        {"label": t.name, "code": t.code, "data": [r["grades"].get(t.code, 0) for r in rows]}
+                        for t in thresholds
+                    ],
+                }),
+            }
+            template = "meetings/quality_city.html"
+    return render(request, template, context)
+
+
+# --- leaders on the ground -------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def leader_assignments(request: HttpRequest) -> HttpResponse:
+    _section(request)
+    manageable = selectors.meeting_units(user=request.user)
+    form = None
+    if manageable.exists():
+        form = AssignmentForm(
+            request.POST or None, people=_leader_choices(request.user), units=manageable,
+            initial={"start": timezone.localdate()},
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.leader_assign(actor=request.user, **data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The assignment was recorded."))
+                return redirect("meetings:leader_assignments")
+    elif request.method == "POST":
+        raise PermissionDenied
+    show_all = request.GET.get("all") == "1"
+    assignments = selectors.assignment_list(user=request.user, current_on=None if show_all else timezone.localdate())
+    page_obj, querystring_base = paginate(request, assignments)
+    return render(request, "meetings/leader_assignments.html", {
+        "form": form, "page_obj": page_obj, "querystring_base": querystring_base, "show_all": show_all,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def working_groups(request: HttpRequest) -> HttpResponse:
+    _section(request)
+    manageable = selectors.meeting_units(user=request.user)
+    form = None
+    if manageable.exists():
+        form = WorkingGroupForm(
+            request.POST or None, people=_leader_choices(request.user), units=manageable,
+            initial={"start": timezone.localdate()},
+        )
+        if request.method == "POST" and form.is_valid():
+            data = dict(form.cleaned_data)
+            members = [(p, "") for p in data.pop("members")]
+            try:
+                group = services.working_group_create(actor=request.user, members=members, **data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The working group was set up."))
+                return redirect("meetings:working_group_detail", pk=group.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    page_obj, querystring_base = paginate(request, selectors.working_group_list(user=request.user))
+    return render(request, "meetings/working_groups.html", {
+        "form": form, "page_obj": page_obj, "querystring_base": querystring_base,
+    })
+
+
+@login_required
+@require_GET
+def working_group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request)
+    group = selectors.get_working_group_for_user(request.user, pk)
+    people = [m.person for m in group.members.all()]
+    visits = LeaderVisit.objects.filter(
+        person__in=people, unit__in=Unit.objects.filter(
+            Q(pk__in=group.followed_units.values("pk"))
+        )
+    ).select_related("person", "unit").order_by("-date")[:50]
+    return render(request, "meetings/working_group_detail.html", {"group": group, "visits": visits})
+
+
+def _visit_units(user):
+    paths = policy.leader_paths(user)
+    q = Q(pk__in=selectors.meeting_units(user=user).values("pk"))
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return Unit.objects.filter(q).active().select_related("kind").order_by("path")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visits(request: HttpRequest) -> HttpResponse:
+    """The visit log and the form to add a visit (a leader logs their own)."""
+    _section(request)
+    me = _person(request.user)
+    units = _visit_units(request.user)
+    leaders = Person.objects.filter(
+        Q(pk__in=LeaderAssignment.objects.filter(policy.scope(request.user)).values("person_id"))
+        | Q(pk=me.pk if me else None)
+    ).order_by("search_name")
+    form = VisitForm(
+        request.POST or None, people=leaders, units=units,
+        initial={"person": me.pk if me else None, "date": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not policy.can_log_visit(request.user, data["unit"]):
+            raise PermissionDenied
+        try:
+            visit = services.visit_log(
+                actor=request.user, person=data["person"], unit=data["unit"], date=data["date"],
+                kind=data["kind"], raised=data["raised"], decided=data["decided"],
+            )
+            if data["decision_text"].strip():
+                services.decision_create(
+                    actor=request.user, visit=visit, text=data["decision_text"], deadline=data["deadline"],
+                    responsible_unit=data["unit"],
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The visit was logged."))
+            return redirect("meetings:visits")
+    q = request.GET.get("q", "").strip()
+    page_obj, querystring_base = paginate(request, selectors.visit_list(user=request.user, q=q))
+    return render(request, "meetings/visits.html", {
+        "form": form if units.exists() else None, "page_obj": page_obj, "querystring_base": querystring_base, "q": q,
+    })
+
+
+@login_required
+@require_GET
+def coverage(request: HttpRequest) -> HttpResponse:
+    """Cells no assigned leader has attended or visited in the last N months."""
+    _section(request)
+    roots = visible_roots(user=request.user)
+    unit_id = request.GET.get("unit")
+    root = get_unit_for_user(request.user, int(unit_id)) if unit_id and unit_id.isdigit() else (roots[0] if roots else None)
+    months = _months_param(request) if request.GET.get("months") else 3
+    rows = selectors.coverage(root=root, months=months, today=timezone.localdate()) if root else []
+    only_uncovered = request.GET.get("uncovered") == "1"
+    shown = [r for r in rows if r["uncovered"]] if only_uncovered else rows
+    return render(request, "meetings/coverage.html", {
+        "root": root, "rows": shown, "months": months, "roots": roots,
+        "uncovered": sum(1 for r in rows if r["uncovered"]), "total": len(rows), "only_uncovered": only_uncovered,
+    })
+
+
+@login_required
+@require_GET
+def my_view(request: HttpRequest) -> HttpResponse:
+    """A leader's own page: the units they follow, the cells not attended lately, their
+    visits, and the link to their calendar feed."""
+    _section(request)
+    me = _person(request.user)
+    today = timezone.localdate()
+    months = 3
+    context: dict = {"me": me, "months": months}
+    if me is not None:
+        assignments = list(selectors.assignment_list(user=request.user, person=me, current_on=today))
+        rows = []
+        for root in {a.unit.pk: a.unit for a in assignments}.values():
+            rows += selectors.coverage(root=root, months=months, today=today, person=me)
+        context |= {
+            "assignments": assignments,
+            "rows": rows,
+            "uncovered": [r for r in rows if r["uncovered"]],
+            "visits": selectors.visit_list(user=request.user, person=me)[:20],
+            "upcoming": selectors.meetings_expected_at(person=me, since=today)[:10],
+        }
+    token = signing.dumps(request.user.pk, salt=ICAL_SALT)
+    context["ical_url"] = request.build_absolute_uri(reverse("meetings:ical", args=[token]))
+    return render(request, "meetings/my_view.html", context)
+
+
+@require_GET
+def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The meetings the token's user is expected at (as a member or a guest), for calendars.
+
+    The token is a signed user id (no session: calendar apps do not log in)."""
+    from icalendar import Calendar, Event
+
+    try:
+        user_pk = signing.loads(token, salt=ICAL_SALT)
+    except signing.BadSignature:
+        raise Http404 from None
+    user = get_user_model().objects.filter(pk=user_pk, is_active=True).first()
+    person = _person(user) if user else None
+    if person is None:
+        raise Http404
+    since = timezone.localdate() - dt.timedelta(days=90)
+    cal = Calendar()
+    cal.add("prodid", "-//dangbo//meetings//VI")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", _("Party cell meetings"))
+    tz = timezone.get_current_timezone()
+    for meeting in selectors.meetings_expected_at(person=person, since=since)[:500]:
+        event = Event()
+        event.add("uid", f"meeting-{meeting.pk}@dangbo")
+        title = meeting.title or meeting.get_kind_display()
+        event.add("summary", f"{title} – {meeting.unit.name}")
+        if meeting.start_time:
+            start = dt.datetime.combine(meeting.date, meeting.start_time, tzinfo=tz)
+            event.add("dtstart", start)
+            event.add("dtend", start + dt.timedelta(minutes=meeting.duration_minutes or meeting.min_duration))
+        else:
+            event.add("dtstart", meeting.date)
+        if meeting.place:
+            event.add("location", meeting.place)
+        if meeting.agenda:
+            event.add("description", meeting.agenda)
+        event.add("url", request.build_absolute_uri(meeting_url(meeting)))
+        event.add("dtstamp", meeting.created_at)
+        cal.add_component(event)
+    return HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
