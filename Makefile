@@ -19,8 +19,9 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
-## install: create .venv, install the pinned dependencies, migrate the database
+## install: system packages (as root), .venv, the pinned dependencies, migrate the database
 install: $(VENV)/.installed
+	bash scripts/system-deps.sh
 	$(BIN)/python manage.py migrate --noinput
 
 ## demo: install, load the Đông Hà demo, serve on http://127.0.0.1:8000 with the worker
@@ -33,8 +34,11 @@ test: $(VENV)/.installed-test
 	bash scripts/test.sh
 
 messages:
-	cd dangbo && ../$(BIN)/django-admin makemessages -l vi -l en --no-obsolete --no-location
-	cd dangbo && ../$(BIN)/django-admin compilemessages
+	bash scripts/messages.sh
+
+## bench: the benchmarks of bench/ (not part of make test), one table each
+bench: $(VENV)/.installed-test
+	bash bench/run.sh
 
 clean:
 	rm -rf $(VENV) var

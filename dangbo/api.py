@@ -6,7 +6,11 @@ operation requires a logged-in user (session or ``Authorization: Bearer <token>`
 
 from __future__ import annotations
 
+from dangbo.assignments.api import tasks_router
 from dangbo.core.api import DangboAPI
+from dangbo.core.search_api import router as search_router
+from dangbo.documents.api import router as documents_router
+from dangbo.meetings.api import meetings_router
 from dangbo.orgs.api import me_router, units_router
 
 api = DangboAPI(
@@ -18,3 +22,7 @@ api = DangboAPI(
 )
 api.add_router("/units", units_router)
 api.add_router("/me", me_router)
+api.add_router("", documents_router)
+api.add_router("/search", search_router)
+api.add_router("/meetings", meetings_router)
+api.add_router("/tasks", tasks_router)

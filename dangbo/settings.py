@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "dangbo.core.context_processors.navigation",
+                "dangbo.core.context_processors.notifications",
             ],
         },
     },
@@ -187,6 +188,8 @@ EMAIL_BACKEND = os.environ.get(
     "DANGBO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DANGBO_DEFAULT_FROM_EMAIL", "dangbo@localhost")
+# The address people reach the system at, for links in e-mails.
+SITE_URL = os.environ.get("DANGBO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -200,3 +203,13 @@ LOGGING = {
 
 # Page size of every paginated list.
 PAGE_SIZE = 50
+
+# Largest file accepted as an upload (documents, evidence), in megabytes.
+DANGBO_MAX_UPLOAD_MB = int(os.environ.get("DANGBO_MAX_UPLOAD_MB", "20"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Follow-up of tasks: "due soon" looks this many days ahead; escalate after this many days overdue.
+DANGBO_DUE_SOON_DAYS = int(os.environ.get("DANGBO_DUE_SOON_DAYS", "7"))
+DANGBO_ESCALATE_AFTER_DAYS = int(os.environ.get("DANGBO_ESCALATE_AFTER_DAYS", "14"))
+# A task is "behind schedule" when its progress is this many points below the share of time elapsed.
+DANGBO_BEHIND_MARGIN = int(os.environ.get("DANGBO_BEHIND_MARGIN", "25"))

@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
-# Serve dangbo with its background worker beside it; Ctrl-C stops both.
+# Serve dangbo with its background worker and the daily scheduler beside it; Ctrl-C stops all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 
-server="" worker=""
+server="" worker="" scheduler=""
 stop() {
   trap - INT TERM EXIT
-  kill -TERM $server $worker 2>/dev/null || true
-  wait $server $worker 2>/dev/null || true
+  kill -TERM $server $worker $scheduler 2>/dev/null || true
+  wait $server $worker $scheduler 2>/dev/null || true
   echo "dangbo đã dừng / stopped."
 }
 trap stop INT TERM EXIT
 
 $BIN/python manage.py db_worker --queue-name '*' --interval 5 --no-reload &
 worker=$!
+# Every 10 minutes, enqueue the daily jobs that are due (each once a day: digests at 07:00…).
+$BIN/python manage.py enqueue_daily_jobs --loop --interval 600 &
+scheduler=$!
 
 cat <<MSG
 
@@ -34,5 +37,5 @@ cat <<MSG
 MSG
 $BIN/python manage.py runserver "$HOST:$PORT" --noreload &
 server=$!
-# When either process ends (or Ctrl-C arrives), stop the other too.
-wait -n $server $worker || true
+# When any process ends (or Ctrl-C arrives), stop the others too.
+wait -n $server $worker $scheduler || true

@@ -84,7 +84,7 @@ summary() {
 }
 
 # --- 1. system packages --------------------------------------------------------------------
-if ! phase "system packages" bash scripts/test-deps.sh; then
+if ! phase "system packages" bash -c "bash scripts/test-deps.sh && bash scripts/system-deps.sh --required"; then
   summary
   exit 1
 fi

@@ -17,11 +17,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangbo.core import search
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.text import normalize
 
+from .hooks import paths_changed
 from .models import Grant, Membership, Person, Position, Role, Term, Unit, UnitChange, UnitKind
 from .policy import forget
+from .search import reindex_units
 
 UNIT_FIELDS = ["name", "short_name", "code", "kind", "valid_from", "valid_to"]
 POSITION_FIELDS = ["person", "unit", "title", "body", "term", "start", "end", "role"]
@@ -88,6 +91,7 @@ def unit_create(
     )
     change.to_units.add(unit)
     audit_record(actor=actor, action="unit.create", obj=unit, after=snapshot(unit, UNIT_FIELDS))
+    transaction.on_commit(lambda: search.index(unit), robust=True)
     return unit
 
 
@@ -133,6 +137,7 @@ def unit_update(
         after=snapshot(unit, UNIT_FIELDS),
         reason=reason,
     )
+    transaction.on_commit(lambda: search.index(unit), robust=True)
     return unit
 
 
@@ -165,6 +170,7 @@ def unit_move(
         )
     Unit.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()
+    paths_changed(unit)
     change = UnitChange.objects.create(
         kind=UnitChange.Kind.MOVE,
         date=date or timezone.localdate(),
@@ -186,6 +192,7 @@ def unit_move(
         after={"parent": new_parent.name},
         reason=reason,
     )
+    transaction.on_commit(lambda: search.index(unit), robust=True)
     return unit
 
 
@@ -265,6 +272,7 @@ def unit_merge(
         for child in children:
             child = Unit.objects.get(pk=child.pk)
             Unit.objects.move(child, Unit.objects.get(pk=target.pk), pos="last-child")
+            paths_changed(Unit.objects.get(pk=child.pk))
         details["children"][source.name] = [c.name for c in children]  # type: ignore[index]
         details["members"][source.name] = _transfer_members(source, target, date)  # type: ignore[index]
         source.refresh_from_db()
@@ -294,6 +302,7 @@ def unit_merge(
         after={"merged": [s.name for s in sources]},
         reason=reason,
     )
+    transaction.on_commit(lambda: reindex_units([*sources, target]), robust=True)
     return change
 
 
@@ -346,6 +355,7 @@ def unit_split(
             )
         child = Unit.objects.get(pk=child.pk)
         Unit.objects.move(child, Unit.objects.get(pk=new_units[index].pk), pos="last-child")
+        paths_changed(Unit.objects.get(pk=child.pk))
     memberships = list(Membership.objects.current(date - dt.timedelta(days=1)).filter(unit=source))
     Membership.objects.bulk_create(
         [
@@ -380,6 +390,7 @@ def unit_split(
         },
         reason=reason,
     )
+    transaction.on_commit(lambda: reindex_units([source, *new_units]), robust=True)
     return change
 
 
@@ -627,6 +638,7 @@ def person_create(
     audit_record(
         actor=actor, action="person.create", obj=person, after={"full_name": person.full_name}
     )
+    transaction.on_commit(lambda: search.index(person), robust=True)
     return person
 
 

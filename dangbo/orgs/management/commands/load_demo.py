@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+import importlib
+
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangbo.core import search
 from dangbo.orgs.demo.loader import PASSWORD, DemoError, load_demo
+
+
+def load_app_demos(*, today) -> list[tuple[str, object]]:
+    """Run ``<app>.demo.load(today=...)`` of every app that has one, in INSTALLED_APPS order.
+
+    The organisation tree comes first (above); documents, tasks and meetings build on it.
+    Each app's loader is idempotent, so running the command again adds nothing.
+    """
+    results = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("dangbo.") or config.name == "dangbo.orgs":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.demo":
+                raise
+            continue
+        results.append((str(config.verbose_name), module.load(today=today)))
+    return results
 
 
 class Command(BaseCommand):
@@ -24,8 +49,14 @@ class Command(BaseCommand):
             raise CommandError(
                 _("The demo could not be loaded: %(error)s") % {"error": error}
             ) from error
+        extras = load_app_demos(today=timezone.localdate())
+        search.rebuild()  # everything the demo wrote, whichever app wrote it
         if options["verbosity"] < 1:
             return
+        for label, result in extras:
+            if isinstance(result, dict):
+                result = ", ".join(f"{key} {value}" for key, value in result.items())
+            self.stdout.write(f"  {label}: {result}" if result else f"  {label}")
         if summary.created:
             self.stdout.write(self.style.SUCCESS(_("The Đông Hà demo has been loaded.")))
         else:

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark of bench/, on SQLite and on a throwaway PostgreSQL server.
+# Not part of `make test`. Each script builds its own data (cached between runs) and prints a table.
+#
+#   BENCH_DBS="sqlite postgres"   which databases (default both)
+#   BENCH_ONLY="search meetings"  which benchmarks (default all bench/*_bench.py)
+#   BENCH_ARGS="--n 20000"        extra arguments for every script (e.g. a smaller workload)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+DBS=${BENCH_DBS:-sqlite postgres}
+scripts=()
+for f in bench/*_bench.py; do
+  name=$(basename "$f" _bench.py)
+  if [[ -z ${BENCH_ONLY:-} || " $BENCH_ONLY " == *" $name "* ]]; then scripts+=("$f"); fi
+done
+status=0
+for db in $DBS; do
+  for script in "${scripts[@]}"; do
+    printf '\n==> %s on %s\n' "$script" "$db"
+    if [[ $db == postgres ]]; then
+      # shellcheck disable=SC2086
+      bash scripts/pg.sh run -- "$PY" "$script" ${BENCH_ARGS:-} || status=1
+    else
+      # shellcheck disable=SC2086
+      env -u DANGBO_DATABASE_URL "$PY" "$script" ${BENCH_ARGS:-} || status=1
+    fi
+  done
+done
+exit $status
