@@ -9,6 +9,9 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from dangbo.core import search
+        from dangbo.orgs import panels
+
+        panels.register("documents/_unit_panel.html")
 
         from .models import Document
         from .services import search_document

@@ -24,6 +24,7 @@ from .forms import (
     UnitMoveForm,
     UnitSplitForm,
 )
+from .panels import unit_panels
 from .policy import Action, can, max_role
 
 
@@ -87,6 +88,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "changes": changes,
         "successors": successors,
         "summary": selectors.unit_summaries(units=[unit])[0],
+        "panels": unit_panels(),
     }
     return render(request, "orgs/unit_detail.html", context)
 

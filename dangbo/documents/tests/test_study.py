@@ -227,3 +227,12 @@ def test_detail_and_checklist_run_a_fixed_number_of_queries(cast, docs, login, d
             assert client.get(small_url).status_code == 200
         with django_assert_num_queries(len(small.captured_queries)):
             assert client.get(big_url).status_code == 200
+
+
+def test_unit_page_shows_study_completion_panel(cast, login):
+    """The documents app adds its study completion panel to the organisation's unit page."""
+    from django.urls import reverse
+
+    body = login(cast.ward_secretary).get(reverse("orgs:unit_detail", args=[cast.ward1.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "study-completion" in body
+    assert login(cast.outsider).get(reverse("orgs:unit_detail", args=[cast.ward1.pk])).status_code == 404
