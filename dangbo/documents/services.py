@@ -80,7 +80,7 @@ def search_document(document: Document):
             "issuer": document.issuer_id or "",
             "issuing_unit": document.issuing_unit_id or "",
             "term": document.term_code,
-            "field": ",".join(fields),
+            "field": fields,
             "status": document.status,
         },
     )

@@ -455,6 +455,7 @@ def position_create(
         obj=position,
         after=snapshot(position, POSITION_FIELDS),
     )
+    transaction.on_commit(lambda: search.index(person), robust=True)
     return position
 
 
@@ -474,6 +475,7 @@ def position_end(*, actor, position: Position, end: dt.date, reason: str = "") -
         after=snapshot(position, POSITION_FIELDS),
         reason=reason,
     )
+    transaction.on_commit(lambda: search.index(position.person), robust=True)
     return position
 
 
@@ -509,6 +511,7 @@ def membership_create(*, actor, person: Person, unit: Unit, start: dt.date) -> M
         obj=membership,
         after={"unit": unit.name, "start": start.isoformat()},
     )
+    transaction.on_commit(lambda: search.index(person), robust=True)
     return membership
 
 
@@ -552,6 +555,7 @@ def membership_transfer(
         after={"unit": to_unit.name, "start": date.isoformat()},
         reason=reason,
     )
+    transaction.on_commit(lambda: search.index(person), robust=True)
     return membership
 
 
