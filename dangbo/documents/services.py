@@ -63,7 +63,7 @@ def _index_on_commit(document: Document) -> None:
 
 def search_document(document: Document):
     """The search service's view of a document (registered in ``DocumentsConfig.ready``)."""
-    fields = [f.code for f in document.fields.all()]
+    fields: list[str | int] = [f.code for f in document.fields.all()]
     body = "\n".join(part for part in (document.summary, document.full_text) if part)
     return search.SearchDocument(
         kind="document",
