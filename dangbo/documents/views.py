@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangbo.core.forms import add_service_errors
 from dangbo.core.pagination import paginate
-from dangbo.orgs.policy import Action, can
+from dangbo.orgs.policy import Action, can, grant_paths
 from dangbo.orgs.selectors import manageable_units
 
 from . import selectors, services, spreadsheets
@@ -344,7 +344,9 @@ def document_stats(request: HttpRequest) -> HttpResponse:
         else:
             issuer = selectors.get_issuer_unit_for_user(request.user, int(issuer_raw))
     elif choices["units"]:
-        issuer = choices["units"][0]
+        # The user's own top unit rather than a unit above it whose documents they can read.
+        own = {path for path, _role in grant_paths(request.user)}
+        issuer = next((u for u in choices["units"] if u.path in own), choices["units"][0])
     if term and selectors.parse_term(term) is None:
         errors["term"] = _("Give a term such as 2015-2020.")
     elif not term and choices["terms"]:
