@@ -461,3 +461,22 @@ def meetings_expected_at(*, person: Person, since: dt.date) -> QuerySet[Meeting]
         .distinct()
         .order_by("date")
     )
+
+
+def leader_choices(*, user):
+    """People holding a current position in a unit the user may see: who can be assigned."""
+    from dangbo.orgs.models import Person, Position
+
+    positions = Position.objects.current().filter(policy.scope(user)).values("person_id")
+    return Person.objects.filter(pk__in=positions).order_by("search_name")
+
+
+def meeting_people(*, meeting):
+    """The people on a meeting's roll-call (its chair and secretary are chosen among them)."""
+    from dangbo.orgs.models import Person
+
+    from .models import Attendance
+
+    return Person.objects.filter(
+        pk__in=Attendance.objects.filter(meeting=meeting).values("person_id")
+    ).order_by("search_name")

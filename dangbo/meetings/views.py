@@ -55,10 +55,7 @@ ICAL_SALT = "dangbo.meetings.ical"
 
 def _leader_choices(user):
     """People holding a current position in a unit the user may see: who can be assigned."""
-    from dangbo.orgs.models import Position
-
-    positions = Position.objects.current().filter(policy.scope(user)).values("person_id")
-    return Person.objects.filter(pk__in=positions).order_by("search_name")
+    return selectors.leader_choices(user=user)
 
 
 def _section(request: HttpRequest) -> None:
@@ -208,9 +205,7 @@ def meeting_url(meeting: Meeting) -> str:
 def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
     meeting = selectors.get_meeting_for_user(request.user, pk, "change")
-    people = Person.objects.filter(
-        Q(pk__in=Attendance.objects.filter(meeting=meeting).values("person_id"))
-    ).order_by("search_name")
+    people = selectors.meeting_people(meeting=meeting)
     initial = {
         "status": meeting.status if meeting.status != Meeting.Status.PLANNED else Meeting.Status.HELD,
         "duration_minutes": meeting.duration_minutes, "minutes": meeting.minutes,
