@@ -480,3 +480,70 @@ def meeting_people(*, meeting):
     return Person.objects.filter(
         pk__in=Attendance.objects.filter(meeting=meeting).values("person_id")
     ).order_by("search_name")
+
+
+def meeting_score_of(*, meeting, rater: str):
+    return MeetingScore.objects.filter(meeting=meeting, rater=rater).first()
+
+
+def guest_choices(*, meeting) -> QuerySet[Person]:
+    """Leaders assigned, on the meeting's day, to its unit or a unit above it."""
+    return Person.objects.filter(
+        pk__in=LeaderAssignment.objects.current(meeting.date)
+        .filter(unit__path__in=[*meeting.unit.ancestor_paths(), meeting.unit.path]).values("person_id")
+    ).order_by("search_name")
+
+
+def criteria_set_list(*, user) -> QuerySet[CriteriaSet]:
+    """The default sets and those of the units the user may see."""
+    return CriteriaSet.objects.filter(
+        Q(unit__isnull=True) | policy.scope(user)
+    ).select_related("unit").order_by("code", "-version")
+
+
+def criteria_set_in_use(*, criteria_set) -> bool:
+    return MeetingScore.objects.filter(criteria_set=criteria_set).exists()
+
+
+def criteria_set_versions(*, criteria_set) -> QuerySet[CriteriaSet]:
+    return CriteriaSet.objects.filter(code=criteria_set.code).order_by("-version")
+
+
+def top_led_unit(*, user) -> Unit | None:
+    """The highest unit the user follows as an assigned leader."""
+    return Unit.objects.filter(path__in=policy.leader_paths(user)).order_by("depth").first()
+
+
+def has_child_cells(*, unit) -> bool:
+    return Unit.objects.filter(
+        path__startswith=unit.path, depth=unit.depth + 1, kind__holds_members=True
+    ).exists()
+
+
+def working_group_visits(*, group, limit: int = 50):
+    """The latest visits of the group's members to the units the group follows."""
+    people = [m.person for m in group.members.all()]
+    return LeaderVisit.objects.filter(
+        person__in=people, unit__in=group.followed_units.values("pk")
+    ).select_related("person", "unit").order_by("-date")[:limit]
+
+
+def visit_units(*, user) -> QuerySet[Unit]:
+    """Units a visit may be logged for: those with meetings the user sees, and those they lead."""
+    q = Q(pk__in=meeting_units(user=user).values("pk"))
+    for path in policy.leader_paths(user):
+        q |= Q(path__startswith=path)
+    return Unit.objects.filter(q).active().select_related("kind").order_by("path")
+
+
+def visit_leader_choices(*, user, me) -> QuerySet[Person]:
+    return Person.objects.filter(
+        Q(pk__in=LeaderAssignment.objects.filter(policy.scope(user)).values("person_id"))
+        | Q(pk=me.pk if me else None)
+    ).order_by("search_name")
+
+
+def active_user(*, pk):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk=pk, is_active=True).first()

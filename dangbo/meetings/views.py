@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,8 +42,6 @@ from .models import (
     Attendance,
     CriteriaSet,
     Criterion,
-    LeaderAssignment,
-    LeaderVisit,
     Meeting,
     MeetingScore,
 )
@@ -317,7 +313,7 @@ def meeting_score(request: HttpRequest, pk: int, rater: str) -> HttpResponse:
         raise Http404
     meeting = selectors.get_meeting_for_user(request.user, pk, rater)
     criteria_set, sections, current = selectors.score_form_criteria(meeting=meeting, rater=rater)
-    existing = MeetingScore.objects.filter(meeting=meeting, rater=rater).first()
+    existing = selectors.meeting_score_of(meeting=meeting, rater=rater)
     form = ScoreForm(
         request.POST or None, sections=sections, initial_points=current,
         initial={"note": existing.note if existing else ""},
@@ -356,10 +352,7 @@ def _add_score_errors(form: ScoreForm, error: ValidationError) -> None:
 def guest_add(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
     meeting = selectors.get_meeting_for_user(request.user, pk, "change")
-    leaders = Person.objects.filter(
-        pk__in=LeaderAssignment.objects.current(meeting.date)
-        .filter(unit__path__in=[*meeting.unit.ancestor_paths(), meeting.unit.path]).values("person_id")
-    ).order_by("search_name")
+    leaders = selectors.guest_choices(meeting=meeting)
     form = GuestForm(request.POST or None, people=leaders)
     if request.method == "POST" and form.is_valid():
         try:
@@ -437,9 +430,7 @@ def meeting_export(request: HttpRequest, pk: int, document: str, fmt: str) -> Ht
 @require_GET
 def criteria_list(request: HttpRequest) -> HttpResponse:
     _section(request)
-    sets = CriteriaSet.objects.filter(
-        Q(unit__isnull=True) | policy.scope(request.user)
-    ).select_related("unit").order_by("code", "-version")
+    sets = selectors.criteria_set_list(user=request.user)
     return render(request, "meetings/criteria_list.html", {"sets": sets})
 
 
@@ -470,9 +461,9 @@ def criteria_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "set": criteria_set,
         "sections": criteria_set.sections.prefetch_related("criteria"),
         "thresholds": criteria_set.thresholds.all(),
-        "in_use": MeetingScore.objects.filter(criteria_set=criteria_set).exists(),
+        "in_use": selectors.criteria_set_in_use(criteria_set=criteria_set),
         "can_edit": _can_edit_criteria(request.user, criteria_set),
-        "versions": CriteriaSet.objects.filter(code=criteria_set.code).order_by("-version"),
+        "versions": selectors.criteria_set_versions(criteria_set=criteria_set),
     })
 
 
@@ -536,8 +527,7 @@ def _months_param(request: HttpRequest) -> int:
 def quality_home(request: HttpRequest) -> HttpResponse:
     roots = visible_roots(user=request.user)
     if not roots:
-        paths = policy.leader_paths(request.user)
-        unit = Unit.objects.filter(path__in=paths).order_by("depth").first()
+        unit = selectors.top_led_unit(user=request.user)
         if unit is None:
             raise Http404
         return redirect("meetings:quality", pk=unit.pk)
@@ -573,9 +563,7 @@ def quality(request: HttpRequest, pk: int) -> HttpResponse:
         }
         template = "meetings/quality_cell.html"
     else:
-        children_have_cells = Unit.objects.filter(
-            path__startswith=unit.path, depth=unit.depth + 1, kind__holds_members=True
-        ).exists()
+        children_have_cells = selectors.has_child_cells(unit=unit)
         if children_have_cells:
             data = selectors.ward_quality(ward=unit, months=months)
             codes = [t.code for t in thresholds]
@@ -676,21 +664,12 @@ def working_groups(request: HttpRequest) -> HttpResponse:
 def working_group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
     group = selectors.get_working_group_for_user(request.user, pk)
-    people = [m.person for m in group.members.all()]
-    visits = LeaderVisit.objects.filter(
-        person__in=people, unit__in=Unit.objects.filter(
-            Q(pk__in=group.followed_units.values("pk"))
-        )
-    ).select_related("person", "unit").order_by("-date")[:50]
+    visits = selectors.working_group_visits(group=group)
     return render(request, "meetings/working_group_detail.html", {"group": group, "visits": visits})
 
 
 def _visit_units(user):
-    paths = policy.leader_paths(user)
-    q = Q(pk__in=selectors.meeting_units(user=user).values("pk"))
-    for path in paths:
-        q |= Q(path__startswith=path)
-    return Unit.objects.filter(q).active().select_related("kind").order_by("path")
+    return selectors.visit_units(user=user)
 
 
 @login_required
@@ -700,10 +679,7 @@ def visits(request: HttpRequest) -> HttpResponse:
     _section(request)
     me = _person(request.user)
     units = _visit_units(request.user)
-    leaders = Person.objects.filter(
-        Q(pk__in=LeaderAssignment.objects.filter(policy.scope(request.user)).values("person_id"))
-        | Q(pk=me.pk if me else None)
-    ).order_by("search_name")
+    leaders = selectors.visit_leader_choices(user=request.user, me=me)
     form = VisitForm(
         request.POST or None, people=leaders, units=units,
         initial={"person": me.pk if me else None, "date": timezone.localdate()},
@@ -790,7 +766,7 @@ def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
         user_pk = signing.loads(token, salt=ICAL_SALT)
     except signing.BadSignature:
         raise Http404 from None
-    user = get_user_model().objects.filter(pk=user_pk, is_active=True).first()
+    user = selectors.active_user(pk=user_pk)
     person = _person(user) if user else None
     if person is None:
         raise Http404
