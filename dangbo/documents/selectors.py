@@ -163,6 +163,27 @@ def filter_choices() -> dict:
     }
 
 
+# --- Catalogue look-ups (the same for everyone: not scoped) ------------------------------
+
+
+def find_document_type(*, abbr: str, name: str = "") -> DocumentType | None:
+    """The catalogue type written ``abbr`` (CT, NQ…), else the one named ``name``."""
+    found = DocumentType.objects.filter(abbr=abbr).first() if abbr else None
+    if found is None and name:
+        found = DocumentType.objects.filter(name__iexact=name).first()
+    return found
+
+
+def find_issuer(*, name: str = "", abbr: str = "") -> Issuer | None:
+    """The catalogue issuer named ``name``, else the only one written ``abbr`` (none when
+    several share the abbreviation: TU is every province's committee)."""
+    found = Issuer.objects.filter(name__iexact=name).first() if name else None
+    if found is None and abbr:
+        matches = list(Issuer.objects.filter(abbr=abbr)[:2])
+        found = matches[0] if len(matches) == 1 else None
+    return found
+
+
 def find_duplicate(
     *, type_abbr: str, number: str, issuer_key: str, year: int, exclude_pk: int | None = None
 ) -> Document | None:
@@ -176,6 +197,26 @@ def find_duplicate(
 
 def document_files(*, document: Document) -> QuerySet[DocumentFile]:
     return document.files.defer("text").select_related("uploaded_by")
+
+
+def get_document_file(*, document: Document, pk: int) -> DocumentFile:
+    """One file of a document the caller has opened (404 when it is another's)."""
+    return get_object_or_404(document.files.all(), pk=pk)
+
+
+def document_work_fields(*, document: Document) -> list[Field]:
+    """The fields (lĩnh vực) a document is filed under."""
+    return list(document.fields.all())
+
+
+def get_document_relation(*, document: Document, pk: int) -> DocumentRelation:
+    """One relation out of a document the caller has opened (404 when it is another's)."""
+    return get_object_or_404(DocumentRelation, pk=pk, from_document=document)
+
+
+def visible_document_ids(*, user, ids) -> set[int]:
+    """Which of ``ids`` the user may open (one query)."""
+    return set(Document.objects.filter(document_scope_q(user), pk__in=ids).values_list("pk", flat=True))
 
 
 def document_relations(*, user, document: Document) -> dict[str, list[tuple[DocumentRelation, bool]]]:
@@ -192,9 +233,7 @@ def document_relations(*, user, document: Document) -> dict[str, list[tuple[Docu
         )
     )
     other_ids = {r.to_document_id for r in outgoing} | {r.from_document_id for r in incoming}
-    visible = set(
-        Document.objects.filter(document_scope_q(user), pk__in=other_ids).values_list("pk", flat=True)
-    )
+    visible = visible_document_ids(user=user, ids=other_ids)
     return {
         "outgoing": [(r, r.to_document_id in visible) for r in outgoing],
         "incoming": [(r, r.from_document_id in visible) for r in incoming],
@@ -204,9 +243,7 @@ def document_relations(*, user, document: Document) -> dict[str, list[tuple[Docu
 def document_citations(*, user, document: Document) -> list[tuple[DocumentCitation, bool]]:
     citations = list(document.citations.select_related("target"))
     targets = {c.target_id for c in citations if c.target_id}
-    visible = set(
-        Document.objects.filter(document_scope_q(user), pk__in=targets).values_list("pk", flat=True)
-    )
+    visible = visible_document_ids(user=user, ids=targets)
     return [(c, c.target_id in visible) for c in citations]
 
 
@@ -499,6 +536,28 @@ def get_study_for_user(user, pk: int, action: Action | str = Action.VIEW):
     return session
 
 
+def get_required_unit(*, session, pk: int) -> Unit:
+    """One of the units a session requires (404 when it is not among them)."""
+    return get_object_or_404(session.required_units.all(), pk=pk)
+
+
+def study_documents(*, user, session) -> list[tuple[Document, bool]]:
+    """The documents a session studied, oldest first, each with whether the user may open
+    it (two queries)."""
+    documents = list(session.documents.select_related("type").order_by("date", "pk"))
+    visible = visible_document_ids(user=user, ids=[d.pk for d in documents])
+    return [(d, d.pk in visible) for d in documents]
+
+
+def study_materials(*, session):
+    return session.materials.select_related("uploaded_by")
+
+
+def get_study_material(*, session, pk: int):
+    """One material of a session the caller has opened (404 when it is another's)."""
+    return get_object_or_404(session.materials.all(), pk=pk)
+
+
 def study_list(*, user, document: Document | None = None):
     """Visible sessions, newest first, with their attendance figures (fixed queries)."""
     from django.db.models import Count
@@ -591,9 +650,7 @@ def unit_completion(*, user, unit: Unit) -> list[Completion]:
     )
     figures = {r["session__documents"]: r for r in rows if r["session__documents"]}
     documents = Document.objects.filter(pk__in=list(figures)).only("id", "symbol", "title", "date", "unit_id", "shared_down")
-    visible = set(
-        Document.objects.filter(document_scope_q(user), pk__in=list(figures)).values_list("pk", flat=True)
-    )
+    visible = visible_document_ids(user=user, ids=list(figures))
     return [
         Completion(
             f"{d.symbol} · {d.title}", figures[d.pk]["expected"], figures[d.pk]["present"],

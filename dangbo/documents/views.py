@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangbo.core.forms import add_service_errors
+from dangbo.core.forms import submit
 from dangbo.core.pagination import paginate
 from dangbo.orgs.policy import Action, can, grant_paths
 from dangbo.orgs.selectors import manageable_units
@@ -29,7 +29,7 @@ from .forms import (
     RelationForm,
     StudySessionForm,
 )
-from .models import Document, DocumentRelation, DocumentType, Issuer
+from .models import Document
 
 EXPORT_LIMIT = 20_000
 
@@ -111,22 +111,16 @@ def document_import(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None, units=units)
     errors: list[spreadsheets.RowError] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = spreadsheets.import_register(
-                actor=request.user, unit=form.cleaned_data["unit"], upload=form.cleaned_data["file"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            if result.errors:
-                errors = result.errors
-                form.add_error(None, _("Nothing was imported: %(n)s problem(s) in the rows below.") % {"n": len(errors)})
-            else:
-                messages.success(
-                    request, _("%(n)s document(s) were registered.") % {"n": len(result.created)}
-                )
-                return redirect("documents:document_list")
+    result = submit(
+        request, form,
+        lambda data: spreadsheets.import_register(actor=request.user, unit=data["unit"], upload=data["file"]),
+    )
+    if result is not None and result.errors:
+        errors = result.errors
+        form.add_error(None, _("Nothing was imported: %(n)s problem(s) in the rows below.") % {"n": len(errors)})
+    elif result is not None:
+        messages.success(request, _("%(n)s document(s) were registered.") % {"n": len(result.created)})
+        return redirect("documents:document_list")
     return render(request, "documents/document_import.html", {"form": form, "row_errors": errors})
 
 
@@ -143,9 +137,7 @@ def _prefill(request: HttpRequest) -> dict:
     initial: dict = {}
     get = request.GET
     if get.get("type"):
-        doc_type = DocumentType.objects.filter(abbr=get["type"]).first()
-        if doc_type is None:
-            doc_type = DocumentType.objects.filter(name__iexact=get.get("type_name", "")).first()
+        doc_type = selectors.find_document_type(abbr=get["type"], name=get.get("type_name", ""))
         if doc_type is not None:
             initial["type"] = doc_type
             if doc_type.abbr != get["type"]:
@@ -155,12 +147,7 @@ def _prefill(request: HttpRequest) -> dict:
             initial[key] = get[key][:500]
     if get.get("date"):
         initial["date"] = get["date"][:10]
-    issuer = None
-    if get.get("issuer_name"):
-        issuer = Issuer.objects.filter(name__iexact=get["issuer_name"]).first()
-    if issuer is None and get.get("issuer_abbr"):
-        matches = list(Issuer.objects.filter(abbr=get["issuer_abbr"])[:2])
-        issuer = matches[0] if len(matches) == 1 else None
+    issuer = selectors.find_issuer(name=get.get("issuer_name", ""), abbr=get.get("issuer_abbr", ""))
     if issuer is not None:
         initial["issuer"] = issuer
     return initial
@@ -177,17 +164,12 @@ def document_create(request: HttpRequest) -> HttpResponse:
     if choices["units"].count() == 1:
         initial["unit"] = choices["units"].first()
     form = RegisterForm(request.POST or None, request.FILES or None, initial=initial, **choices)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data.get("file")
-        try:
-            document = services.document_register(
-                actor=request.user, uploads=[upload] if upload else [], **form.service_data()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("%(symbol)s was registered.") % {"symbol": document.symbol})
-            return redirect(document.get_absolute_url())
+    document = submit(request, form, lambda data: services.document_register(
+        actor=request.user, uploads=[data["file"]] if data.get("file") else [], **form.service_data()
+    ))
+    if document is not None:
+        messages.success(request, _("%(symbol)s was registered.") % {"symbol": document.symbol})
+        return redirect(document.get_absolute_url())
     return render(request, "documents/document_form.html", {"form": form, "document": None})
 
 
@@ -202,16 +184,15 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "type", "number", "issuer", "issuing_unit", "issuer_abbr", "type_abbr", "date",
             "title", "summary", "full_text", "signer", "term", "status", "shared_down",
         )
-    } | {"work_fields": list(document.fields.all())}
+    } | {"work_fields": selectors.document_work_fields(document=document)}
     form = DocumentForm(request.POST or None, initial=initial, editing=True, **_form_choices(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.document_update(actor=request.user, document=document, **form.service_data())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect(document.get_absolute_url())
+    updated = submit(
+        request, form,
+        lambda data: services.document_update(actor=request.user, document=document, **form.service_data()),
+    )
+    if updated is not None:
+        messages.success(request, _("The changes were saved."))
+        return redirect(document.get_absolute_url())
     return render(request, "documents/document_form.html", {"form": form, "document": document})
 
 
@@ -235,7 +216,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             register_links[citation.pk] = urlencode({k: v for k, v in params.items() if v})
     context = {
         "document": document,
-        "fields": list(document.fields.all()),
+        "fields": selectors.document_work_fields(document=document),
         "files": selectors.document_files(document=document),
         "relations": selectors.document_relations(user=request.user, document=document),
         "citations": [(c, v, register_links.get(c.pk)) for c, v in citations],
@@ -253,20 +234,18 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def document_relate(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for_user(request.user, pk, Action.CHANGE)
     form = RelationForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
+
+    def relate(data):
         target = selectors.find_by_symbol(user=request.user, text=data["target"], year=data["year"])
-        try:
-            if isinstance(target, str):
-                raise ValidationError({"target": target})
-            services.document_relate(
-                actor=request.user, document=document, target=target, kind=data["kind"], note=data["note"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The relation was recorded."))
-            return redirect(document.get_absolute_url())
+        if isinstance(target, str):
+            raise ValidationError({"target": target})
+        return services.document_relate(
+            actor=request.user, document=document, target=target, kind=data["kind"], note=data["note"]
+        )
+
+    if submit(request, form, relate) is not None:
+        messages.success(request, _("The relation was recorded."))
+        return redirect(document.get_absolute_url())
     _section(request)
     return render(request, "documents/relation_form.html", {"form": form, "document": document}, status=400)
 
@@ -275,7 +254,7 @@ def document_relate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_unrelate(request: HttpRequest, pk: int, relation_pk: int) -> HttpResponse:
     document = selectors.get_document_for_user(request.user, pk, Action.CHANGE)
-    relation = get_object_or_404(DocumentRelation, pk=relation_pk, from_document=document)
+    relation = selectors.get_document_relation(document=document, pk=relation_pk)
     services.document_unrelate(actor=request.user, relation=relation)
     messages.success(request, _("The relation was removed."))
     return redirect(document.get_absolute_url())
@@ -286,16 +265,13 @@ def document_unrelate(request: HttpRequest, pk: int, relation_pk: int) -> HttpRe
 def document_attach(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.get_document_for_user(request.user, pk, Action.CHANGE)
     form = FileForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            attached = services.document_attach_file(
-                actor=request.user, document=document, upload=form.cleaned_data["file"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("%(name)s was attached.") % {"name": attached.name})
-            return redirect(document.get_absolute_url())
+    attached = submit(
+        request, form,
+        lambda data: services.document_attach_file(actor=request.user, document=document, upload=data["file"]),
+    )
+    if attached is not None:
+        messages.success(request, _("%(name)s was attached.") % {"name": attached.name})
+        return redirect(document.get_absolute_url())
     _section(request)
     return render(request, "documents/file_form.html", {"form": form, "document": document}, status=400)
 
@@ -305,12 +281,16 @@ def document_attach(request: HttpRequest, pk: int) -> HttpResponse:
 def document_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     """Download an attached file, after the same check as the document's page."""
     document = selectors.get_document_for_user(request.user, pk)
-    attached = get_object_or_404(document.files.all(), pk=file_pk)
+    return _download(selectors.get_document_file(document=document, pk=file_pk))
+
+
+def _download(stored) -> FileResponse:
+    """A stored file (document file or study material) as an attachment, never shown inline."""
     try:
-        handle = attached.file.open("rb")
+        handle = stored.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    response = FileResponse(handle, as_attachment=True, filename=attached.name, content_type=attached.content_type)
+    response = FileResponse(handle, as_attachment=True, filename=stored.name, content_type=stored.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -407,29 +387,30 @@ def study_create(request: HttpRequest) -> HttpResponse:
     if choices["units"].count() == 1:
         initial["unit"] = choices["units"].first()
     form = StudySessionForm(request.POST or None, request.FILES or None, initial=initial, **choices)
-    if request.method == "POST":
-        form.is_valid()
-        data = form.cleaned_data
-        documents = []
-        for text, year in form.document_lines():  # named even when another field is wrong
-            found = selectors.find_by_symbol(user=request.user, text=text, year=year)
-            if isinstance(found, str):
-                form.add_error("documents", found)
-            else:
-                documents.append(found)
-        if form.is_valid():
-            try:
-                session = services.study_session_create(
-                    actor=request.user, unit=data["unit"], title=data["title"], date=data["date"],
-                    place=data["place"], documents=documents, required_units=list(data["required_units"]),
-                    note=data["note"], uploads=[data["file"]] if data.get("file") else [],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The study session was recorded."))
-                return redirect(session.get_absolute_url())
+    documents = _studied_documents(request, form) if request.method == "POST" else []
+    session = submit(request, form, lambda data: services.study_session_create(
+        actor=request.user, unit=data["unit"], title=data["title"], date=data["date"],
+        place=data["place"], documents=documents, required_units=list(data["required_units"]),
+        note=data["note"], uploads=[data["file"]] if data.get("file") else [],
+    ))
+    if session is not None:
+        messages.success(request, _("The study session was recorded."))
+        return redirect(session.get_absolute_url())
     return render(request, "documents/study_form.html", {"form": form})
+
+
+def _studied_documents(request: HttpRequest, form: StudySessionForm) -> list[Document]:
+    """The documents the form names; each one not found is an error on the field, named
+    even when another field is wrong (so the whole form is checked before ``submit``)."""
+    form.is_valid()
+    documents = []
+    for text, year in form.document_lines():
+        found = selectors.find_by_symbol(user=request.user, text=text, year=year)
+        if isinstance(found, str):
+            form.add_error("documents", found)
+        else:
+            documents.append(found)
+    return documents
 
 
 @login_required
@@ -438,19 +419,14 @@ def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
     session = selectors.get_study_for_user(request.user, pk)
     can_change = can(request.user, Action.CHANGE, session.unit)
-    documents = list(session.documents.select_related("type").order_by("date", "pk"))
-    visible = set(
-        Document.objects.filter(selectors.document_scope_q(request.user), pk__in=[d.pk for d in documents])
-        .values_list("pk", flat=True)
-    )
     completion = selectors.session_completion(session=session)
     for row in completion:  # "visible" here: the user may tick (some of) the unit's checklist
         row.visible = can_change or (row.unit is not None and selectors.may_record(request.user, row.unit))
     context = {
         "session": session,
-        "documents": [(d, d.pk in visible) for d in documents],
+        "documents": selectors.study_documents(user=request.user, session=session),
         "completion": completion,
-        "materials": session.materials.select_related("uploaded_by"),
+        "materials": selectors.study_materials(session=session),
         "can_change": can_change,
         "material_form": MaterialForm() if can_change else None,
         "entries": selectors.document_audit(document=session)[:30],
@@ -464,7 +440,7 @@ def study_attendance(request: HttpRequest, pk: int, unit_pk: int) -> HttpRespons
     """The attendance checklist of one required unit: a box per member."""
     _section(request)
     session = selectors.get_study_for_user(request.user, pk)
-    required_unit = get_object_or_404(session.required_units.all(), pk=unit_pk)
+    required_unit = selectors.get_required_unit(session=session, pk=unit_pk)
     rows = list(selectors.study_checklist(user=request.user, session=session, required_unit=required_unit))
     if not rows and not can(request.user, Action.CHANGE, required_unit):
         raise PermissionDenied
@@ -496,14 +472,13 @@ def study_attendance(request: HttpRequest, pk: int, unit_pk: int) -> HttpRespons
 def study_material_add(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.get_study_for_user(request.user, pk, Action.CHANGE)
     form = MaterialForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            material = services.study_material_add(actor=request.user, session=session, upload=form.cleaned_data["file"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("%(name)s was attached.") % {"name": material.name})
-            return redirect(session.get_absolute_url())
+    material = submit(
+        request, form,
+        lambda data: services.study_material_add(actor=request.user, session=session, upload=data["file"]),
+    )
+    if material is not None:
+        messages.success(request, _("%(name)s was attached.") % {"name": material.name})
+        return redirect(session.get_absolute_url())
     _section(request)
     return render(request, "documents/study_material_form.html", {"form": form, "session": session}, status=400)
 
@@ -512,11 +487,4 @@ def study_material_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def study_material(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     session = selectors.get_study_for_user(request.user, pk)
-    material = get_object_or_404(session.materials.all(), pk=file_pk)
-    try:
-        handle = material.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(handle, as_attachment=True, filename=material.name, content_type=material.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _download(selectors.get_study_material(session=session, pk=file_pk))

@@ -7,6 +7,7 @@
   and guidance, grade thresholds. A ``MeetingScore`` keeps the set (version) it was made with.
 * ``LeaderAssignment``, ``WorkingGroup`` and ``LeaderVisit`` record who follows which units
   and every visit or attended meeting.
+* ``CalendarFeed`` holds the generation signed into a user's calendar link (revocable).
 
 Counts that the quality pages aggregate (expected, present, excused, unexcused, the grade
 and the score) are kept on ``Meeting`` by the services, so a ward or city page reads one
@@ -472,6 +473,28 @@ class MeetingDecision(models.Model):
             return None
         model = self.task_content_type.model_class()  # type: ignore[union-attr]
         return model._default_manager.filter(pk=self.task_object_id).first() if model else None
+
+
+# --- Calendar feeds --------------------------------------------------------------------
+
+
+class CalendarFeed(models.Model):
+    """A user's calendar feed (iCal). Its link is signed with ``generation``: revoking the
+    link raises the generation, so every link given before answers 404. A user without a
+    row is at generation 0."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    generation = models.PositiveIntegerField(_("generation"), default=0)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.generation})"
 
 
 def first_of_month(day: dt.date) -> dt.date:

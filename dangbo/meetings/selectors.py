@@ -9,17 +9,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Substr
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from dangbo.core.text import fold
 from dangbo.orgs.models import Person, Unit
+from dangbo.orgs.policy import Action, can
 
 from . import policy, scoring
 from .models import (
     Attendance,
+    CalendarFeed,
     CriteriaSet,
     Criterion,
     GradeThreshold,
@@ -85,6 +90,11 @@ def attendance_rows(*, meeting: Meeting) -> list[Attendance]:
     return list(
         Attendance.objects.filter(meeting=meeting).select_related("person").order_by("person__search_name", "id")
     )
+
+
+def attendance_row(*, meeting: Meeting, person_id: int) -> Attendance | None:
+    """One member's roll-call row of a meeting the caller has opened."""
+    return Attendance.objects.select_related("person").filter(meeting=meeting, person_id=person_id).first()
 
 
 def guests(*, meeting: Meeting):
@@ -501,6 +511,45 @@ def criteria_set_list(*, user) -> QuerySet[CriteriaSet]:
     ).select_related("unit").order_by("code", "-version")
 
 
+def can_edit_criteria_set(user, criteria_set: CriteriaSet) -> bool:
+    """A committee edits its own set; the default set belongs to whoever administers a root."""
+    from dangbo.orgs.selectors import visible_roots
+
+    if criteria_set.unit is not None:
+        return can(user, Action.CHANGE, criteria_set.unit)
+    return any(can(user, Action.REORGANISE, root) for root in visible_roots(user=user) if root.depth <= 2)
+
+
+def _check_criteria_set(user, criteria_set: CriteriaSet, action: str) -> None:
+    if criteria_set.unit is not None and not policy.can_view(user, criteria_set.unit):
+        raise Http404
+    if action != "view" and not can_edit_criteria_set(user, criteria_set):
+        raise PermissionDenied
+
+
+def get_criteria_set_for_user(user, pk: int, action: str = "view") -> CriteriaSet:
+    """A default set, or a committee's set the user may see (else 404); ``action="change"``
+    also needs the right to edit it (else 403)."""
+    criteria_set = get_object_or_404(CriteriaSet.objects.select_related("unit"), pk=pk)
+    _check_criteria_set(user, criteria_set, action)
+    return criteria_set
+
+
+def get_criterion_for_user(user, pk: int, action: str = "view") -> Criterion:
+    """One criterion, checked as its set (``get_criteria_set_for_user``)."""
+    criterion = get_object_or_404(Criterion.objects.select_related("criteria_set", "criteria_set__unit"), pk=pk)
+    _check_criteria_set(user, criterion.criteria_set, action)
+    return criterion
+
+
+def criteria_sections(*, criteria_set: CriteriaSet):
+    return criteria_set.sections.prefetch_related("criteria")
+
+
+def criteria_thresholds(*, criteria_set: CriteriaSet | None) -> list[GradeThreshold]:
+    return list(criteria_set.thresholds.all()) if criteria_set is not None else []
+
+
 def criteria_set_in_use(*, criteria_set) -> bool:
     return MeetingScore.objects.filter(criteria_set=criteria_set).exists()
 
@@ -512,6 +561,14 @@ def criteria_set_versions(*, criteria_set) -> QuerySet[CriteriaSet]:
 def top_led_unit(*, user) -> Unit | None:
     """The highest unit the user follows as an assigned leader."""
     return Unit.objects.filter(path__in=policy.leader_paths(user)).order_by("depth").first()
+
+
+def get_quality_unit_for_user(user, pk: int) -> Unit:
+    """A unit whose quality page the user may open (grants or the leader rule), else 404."""
+    unit = Unit.objects.select_related("kind").filter(pk=pk).first()
+    if unit is None or not policy.can_view(user, unit):
+        raise Http404
+    return unit
 
 
 def has_child_cells(*, unit) -> bool:
@@ -546,4 +603,34 @@ def visit_leader_choices(*, user, me) -> QuerySet[Person]:
 def active_user(*, pk):
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(pk=pk, is_active=True).first()
+    return get_user_model().objects.filter(pk=pk, is_active=True).select_related("calendar_feed").first()
+
+
+# --- calendar feeds --------------------------------------------------------------------
+
+ICAL_SALT = "dangbo.meetings.ical"
+
+
+def ical_token(*, user) -> str:
+    """The token of the user's calendar link: the user and the feed's generation, signed."""
+    generation = CalendarFeed.objects.filter(user=user).values_list("generation", flat=True).first() or 0
+    return signing.dumps([user.pk, generation], salt=ICAL_SALT)
+
+
+def ical_feed_user(*, token: str):
+    """The active user whose current calendar link carries ``token``, or None: a forged
+    token, or one given before the link was revoked. A bare user id is a link given before
+    links could be revoked: generation 0."""
+    try:
+        payload = signing.loads(token, salt=ICAL_SALT)
+    except signing.BadSignature:
+        return None
+    if isinstance(payload, int):
+        payload = [payload, 0]
+    if not (isinstance(payload, list) and len(payload) == 2 and all(type(v) is int for v in payload)):
+        return None
+    user = active_user(pk=payload[0])
+    if user is None:
+        return None
+    current = getattr(user, "calendar_feed", None)
+    return user if (current.generation if current else 0) == payload[1] else None

@@ -30,6 +30,7 @@ from dangbo.orgs.models import Membership, Person, Unit
 from . import scoring
 from .models import (
     Attendance,
+    CalendarFeed,
     CriteriaSection,
     CriteriaSet,
     Criterion,
@@ -704,6 +705,26 @@ def visit_log(
     audit_record(actor=actor, action="leader.visit", obj=visit,
                  after={"unit": unit.name, "date": date.isoformat(), "raised": visit.raised, "decided": visit.decided})
     return visit
+
+
+# --- calendar feeds --------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, actor, user) -> CalendarFeed:
+    """Revoke ``user``'s calendar link: every link given so far answers 404 from now on, and
+    the link shown to the user is a new one. The audit entry keeps no link."""
+    feed, _created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
+    before = feed.generation
+    feed.generation = before + 1
+    feed.changed_at = timezone.now()
+    feed.full_clean()
+    feed.save(update_fields=["generation", "changed_at"])
+    audit_record(
+        actor=actor, action="calendar_feed.revoke", obj=feed,
+        before={"generation": before}, after={"generation": feed.generation},
+    )
+    return feed
 
 
 def month_range(last: dt.date, months: int) -> list[dt.date]:

@@ -29,5 +29,6 @@ urlpatterns = [
     path("tham-du/", views.visits, name="visits"),
     path("bao-phu/", views.coverage, name="coverage"),
     path("cua-toi/", views.my_view, name="my_view"),
+    path("cua-toi/doi-lich/", views.ical_revoke, name="ical_revoke"),
     path("lich/<str:token>.ics", views.ical_feed, name="ical"),
 ]

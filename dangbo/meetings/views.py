@@ -6,19 +6,18 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangbo.core.forms import add_service_errors
+from dangbo.core.forms import submit
 from dangbo.core.pagination import paginate
-from dangbo.orgs.models import Person, Unit
-from dangbo.orgs.policy import Action, can
+from dangbo.orgs.models import Person
 from dangbo.orgs.selectors import get_unit_for_user, unit_ancestors, visible_roots
 
 from . import exports, policy, selectors, services
@@ -38,20 +37,7 @@ from .forms import (
     VisitForm,
     WorkingGroupForm,
 )
-from .models import (
-    Attendance,
-    CriteriaSet,
-    Criterion,
-    Meeting,
-    MeetingScore,
-)
-
-ICAL_SALT = "dangbo.meetings.ical"
-
-
-def _leader_choices(user):
-    """People holding a current position in a unit the user may see: who can be assigned."""
-    return selectors.leader_choices(user=user)
+from .models import Attendance, Meeting, MeetingScore
 
 
 def _section(request: HttpRequest) -> None:
@@ -100,14 +86,10 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     if request.GET.get("unit"):
         initial["unit"] = request.GET["unit"]
     form = MeetingCreateForm(request.POST or None, units=units, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The meeting was scheduled."))
-            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    meeting = submit(request, form, lambda data: services.meeting_create(actor=request.user, **data))
+    if meeting is not None:
+        messages.success(request, _("The meeting was scheduled."))
+        return redirect("meetings:meeting_detail", pk=meeting.pk)
     return render(request, "meetings/form_page.html", {
         "form": form, "heading": _("Schedule a meeting"), "submit": _("Schedule"),
         "cancel": reverse("meetings:meeting_list"),
@@ -123,15 +105,10 @@ def schedule_year(request: HttpRequest) -> HttpResponse:
     if request.GET.get("unit"):
         initial["unit"] = request.GET["unit"]
     form = ScheduleYearForm(request.POST or None, units=units, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.meeting_schedule_year(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("%(n)d meetings were scheduled.") % {"n": len(created)})
-            unit = form.cleaned_data["unit"]
-            return redirect(reverse("meetings:meeting_list") + f"?unit={unit.pk}")
+    created = submit(request, form, lambda data: services.meeting_schedule_year(actor=request.user, **data))
+    if created is not None:
+        messages.success(request, _("%(n)d meetings were scheduled.") % {"n": len(created)})
+        return redirect(reverse("meetings:meeting_list") + f"?unit={form.cleaned_data['unit'].pk}")
     return render(request, "meetings/form_page.html", {
         "form": form, "heading": _("Schedule the year's regular meetings"), "submit": _("Schedule"),
         "intro": _("One regular meeting a month for the whole year; months that already have one are skipped."),
@@ -179,14 +156,10 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_meeting_for_user(request.user, pk, "change")
     initial = {f: getattr(meeting, f) for f in ("title", "date", "start_time", "place", "agenda", "combined")}
     form = MeetingEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    updated = submit(request, form, lambda data: services.meeting_update(actor=request.user, meeting=meeting, **data))
+    if updated is not None:
+        messages.success(request, _("The changes were saved."))
+        return redirect("meetings:meeting_detail", pk=meeting.pk)
     return render(request, "meetings/form_page.html", _meeting_context(request, meeting) | {
         "form": form, "heading": _("Edit the meeting"), "cancel": meeting_url(meeting),
     })
@@ -208,14 +181,10 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
         "conclusions": meeting.conclusions, "chair": meeting.chair_id, "secretary": meeting.secretary_id,
     }
     form = MeetingRecordForm(request.POST or None, initial=initial, people=people)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_record(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The minutes were saved."))
-            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    recorded = submit(request, form, lambda data: services.meeting_record(actor=request.user, meeting=meeting, **data))
+    if recorded is not None:
+        messages.success(request, _("The minutes were saved."))
+        return redirect("meetings:meeting_detail", pk=meeting.pk)
     return render(request, "meetings/form_page.html", _meeting_context(request, meeting) | {
         "form": form, "heading": _("Minutes and conclusions"), "cancel": meeting_url(meeting),
     })
@@ -293,7 +262,7 @@ def roll_call_row(request: HttpRequest, pk: int, person_id: int) -> HttpResponse
         saved = True
     except ValidationError as exc:
         errors = [m for msgs in exc.message_dict.values() for m in msgs] if hasattr(exc, "error_dict") else exc.messages
-    row = Attendance.objects.select_related("person").filter(meeting=meeting, person_id=person_id).first()
+    row = selectors.attendance_row(meeting=meeting, person_id=person_id)
     if row is None:
         raise Http404
     if not saved:
@@ -318,33 +287,32 @@ def meeting_score(request: HttpRequest, pk: int, rater: str) -> HttpResponse:
         request.POST or None, sections=sections, initial_points=current,
         initial={"note": existing.note if existing else ""},
     )
-    if request.method == "POST" and form.is_valid():
+
+    def score(data):
         try:
-            services.meeting_score(
+            return services.meeting_score(
                 actor=request.user, meeting=meeting, rater=rater, points=form.points(),
-                note=form.cleaned_data["note"], reason=form.cleaned_data["reason"],
-                rater_person=_person(request.user),
+                note=data["note"], reason=data["reason"], rater_person=_person(request.user),
             )
         except ValidationError as error:
-            _add_score_errors(form, error)
-        else:
-            messages.success(request, _("The score was saved."))
-            return redirect("meetings:meeting_detail", pk=meeting.pk)
+            raise _on_criterion_fields(form, error) from error
+
+    if submit(request, form, score) is not None:
+        messages.success(request, _("The score was saved."))
+        return redirect("meetings:meeting_detail", pk=meeting.pk)
     return render(request, "meetings/score_form.html", _meeting_context(request, meeting) | {
         "form": form, "criteria_set": criteria_set, "rater_label": MeetingScore.Rater(rater).label,
-        "thresholds": list(criteria_set.thresholds.all()) if criteria_set else [],
+        "thresholds": selectors.criteria_thresholds(criteria_set=criteria_set),
     })
 
 
-def _add_score_errors(form: ScoreForm, error: ValidationError) -> None:
+def _on_criterion_fields(form: ScoreForm, error: ValidationError) -> ValidationError:
+    """The score service keys a criterion's error ``points.<code>``: key it by the form's
+    field of that criterion instead, so that ``submit`` shows it there."""
     if not hasattr(error, "error_dict"):
-        add_service_errors(form, error)
-        return
+        return error
     codes = {f.criterion.code: name for name, f in form.fields.items() if hasattr(f, "criterion")}
-    for key, msgs in error.message_dict.items():
-        target = codes.get(key.removeprefix("points."))
-        for message in msgs:
-            form.add_error(target if target else (key if key in form.fields else None), message)
+    return ValidationError({codes.get(key.removeprefix("points."), key): e for key, e in error.error_dict.items()})
 
 
 @login_required
@@ -354,14 +322,10 @@ def guest_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_meeting_for_user(request.user, pk, "change")
     leaders = selectors.guest_choices(meeting=meeting)
     form = GuestForm(request.POST or None, people=leaders)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_guest_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The guest was recorded."))
-            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    guest = submit(request, form, lambda data: services.meeting_guest_add(actor=request.user, meeting=meeting, **data))
+    if guest is not None:
+        messages.success(request, _("The guest was recorded."))
+        return redirect("meetings:meeting_detail", pk=meeting.pk)
     return render(request, "meetings/form_page.html", _meeting_context(request, meeting) | {
         "form": form, "heading": _("Add a guest"), "cancel": meeting_url(meeting),
         "intro": _("Leaders assigned to this unit are listed; anyone else can be entered by name."),
@@ -374,14 +338,10 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
     meeting = selectors.get_meeting_for_user(request.user, pk, "change")
     form = DecisionForm(request.POST or None, units=selectors.visible_units(user=request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_create(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The decision was recorded."))
-            return redirect("meetings:meeting_detail", pk=meeting.pk)
+    decision = submit(request, form, lambda data: services.decision_create(actor=request.user, meeting=meeting, **data))
+    if decision is not None:
+        messages.success(request, _("The decision was recorded."))
+        return redirect("meetings:meeting_detail", pk=meeting.pk)
     return render(request, "meetings/form_page.html", _meeting_context(request, meeting) | {
         "form": form, "heading": _("Add a decision"), "cancel": meeting_url(meeting),
     })
@@ -434,35 +394,17 @@ def criteria_list(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/criteria_list.html", {"sets": sets})
 
 
-def _criteria_set_for_user(user, pk: int, write: bool = False) -> CriteriaSet:
-    from django.shortcuts import get_object_or_404
-
-    criteria_set = get_object_or_404(CriteriaSet.objects.select_related("unit"), pk=pk)
-    if criteria_set.unit is not None and not policy.can_view(user, criteria_set.unit):
-        raise Http404
-    if write and not _can_edit_criteria(user, criteria_set):
-        raise PermissionDenied
-    return criteria_set
-
-
-def _can_edit_criteria(user, criteria_set: CriteriaSet) -> bool:
-    """A committee edits its own set; the default set belongs to whoever administers a root."""
-    if criteria_set.unit is not None:
-        return can(user, Action.CHANGE, criteria_set.unit)
-    return any(can(user, Action.REORGANISE, root) for root in visible_roots(user=user) if root.depth <= 2)
-
-
 @login_required
 @require_GET
 def criteria_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
-    criteria_set = _criteria_set_for_user(request.user, pk)
+    criteria_set = selectors.get_criteria_set_for_user(request.user, pk)
     return render(request, "meetings/criteria_detail.html", {
         "set": criteria_set,
-        "sections": criteria_set.sections.prefetch_related("criteria"),
-        "thresholds": criteria_set.thresholds.all(),
+        "sections": selectors.criteria_sections(criteria_set=criteria_set),
+        "thresholds": selectors.criteria_thresholds(criteria_set=criteria_set),
         "in_use": selectors.criteria_set_in_use(criteria_set=criteria_set),
-        "can_edit": _can_edit_criteria(request.user, criteria_set),
+        "can_edit": selectors.can_edit_criteria_set(request.user, criteria_set),
         "versions": selectors.criteria_set_versions(criteria_set=criteria_set),
     })
 
@@ -471,16 +413,12 @@ def criteria_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def criteria_new_version(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
-    base = _criteria_set_for_user(request.user, pk, write=True)
+    base = selectors.get_criteria_set_for_user(request.user, pk, "change")
     form = CriteriaVersionForm(request.POST or None, initial={"name": base.name})
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = services.criteria_set_new_version(actor=request.user, base=base, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Version %(v)d was created.") % {"v": new.version})
-            return redirect("meetings:criteria_detail", pk=new.pk)
+    new = submit(request, form, lambda data: services.criteria_set_new_version(actor=request.user, base=base, **data))
+    if new is not None:
+        messages.success(request, _("Version %(v)d was created.") % {"v": new.version})
+        return redirect("meetings:criteria_detail", pk=new.pk)
     return render(request, "meetings/form_page.html", {
         "form": form, "heading": _("New version of %(set)s") % {"set": base},
         "intro": _("The new version copies every criterion and threshold; edit them before the first meeting is scored with it."),
@@ -492,20 +430,15 @@ def criteria_new_version(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
-    from django.shortcuts import get_object_or_404
-
-    criterion = get_object_or_404(Criterion.objects.select_related("criteria_set"), pk=pk)
-    _criteria_set_for_user(request.user, criterion.criteria_set_id, write=True)
+    criterion = selectors.get_criterion_for_user(request.user, pk, "change")
     initial = {f: getattr(criterion, f) for f in ("title", "max_points", "guidance", "required_for_top")}
     form = CriterionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.criterion_update(actor=request.user, criterion=criterion, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("meetings:criteria_detail", pk=criterion.criteria_set_id)
+    updated = submit(
+        request, form, lambda data: services.criterion_update(actor=request.user, criterion=criterion, **data)
+    )
+    if updated is not None:
+        messages.success(request, _("The changes were saved."))
+        return redirect("meetings:criteria_detail", pk=criterion.criteria_set_id)
     return render(request, "meetings/form_page.html", {
         "form": form, "heading": _("Edit criterion %(code)s") % {"code": criterion.code},
         "cancel": reverse("meetings:criteria_detail", args=[criterion.criteria_set_id]),
@@ -539,9 +472,7 @@ def quality_home(request: HttpRequest) -> HttpResponse:
 def quality(request: HttpRequest, pk: int) -> HttpResponse:
     """The quality page of a cell (its months), a ward (its cells) or a city (its wards)."""
     _section(request)
-    unit = Unit.objects.select_related("kind").filter(pk=pk).first()
-    if unit is None or not policy.can_view(request.user, unit):
-        raise Http404
+    unit = selectors.get_quality_unit_for_user(request.user, pk)
     months_n = _months_param(request)
     months = selectors.window(timezone.localdate(), months_n)
     thresholds = selectors.thresholds_for_display()
@@ -600,28 +531,31 @@ def quality(request: HttpRequest, pk: int) -> HttpResponse:
 # --- leaders on the ground -------------------------------------------------------------
 
 
+def _leader_form(request: HttpRequest, form_class):
+    """The form of a leaders' page (assignments, working groups): only for those who manage a
+    unit; the others read the page, and their POST is refused."""
+    manageable = selectors.meeting_units(user=request.user)
+    if not manageable.exists():
+        if request.method == "POST":
+            raise PermissionDenied
+        return None
+    return form_class(
+        request.POST or None, people=selectors.leader_choices(user=request.user), units=manageable,
+        initial={"start": timezone.localdate()},
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def leader_assignments(request: HttpRequest) -> HttpResponse:
     _section(request)
-    manageable = selectors.meeting_units(user=request.user)
-    form = None
-    if manageable.exists():
-        form = AssignmentForm(
-            request.POST or None, people=_leader_choices(request.user), units=manageable,
-            initial={"start": timezone.localdate()},
-        )
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.leader_assign(actor=request.user, **data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The assignment was recorded."))
-                return redirect("meetings:leader_assignments")
-    elif request.method == "POST":
-        raise PermissionDenied
+    form = _leader_form(request, AssignmentForm)
+    assignment = None
+    if form is not None:
+        assignment = submit(request, form, lambda data: services.leader_assign(actor=request.user, **data))
+    if assignment is not None:
+        messages.success(request, _("The assignment was recorded."))
+        return redirect("meetings:leader_assignments")
     show_all = request.GET.get("all") == "1"
     assignments = selectors.assignment_list(user=request.user, current_on=None if show_all else timezone.localdate())
     page_obj, querystring_base = paginate(request, assignments)
@@ -634,25 +568,19 @@ def leader_assignments(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def working_groups(request: HttpRequest) -> HttpResponse:
     _section(request)
-    manageable = selectors.meeting_units(user=request.user)
-    form = None
-    if manageable.exists():
-        form = WorkingGroupForm(
-            request.POST or None, people=_leader_choices(request.user), units=manageable,
-            initial={"start": timezone.localdate()},
-        )
-        if request.method == "POST" and form.is_valid():
-            data = dict(form.cleaned_data)
-            members = [(p, "") for p in data.pop("members")]
-            try:
-                group = services.working_group_create(actor=request.user, members=members, **data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The working group was set up."))
-                return redirect("meetings:working_group_detail", pk=group.pk)
-    elif request.method == "POST":
-        raise PermissionDenied
+    form = _leader_form(request, WorkingGroupForm)
+
+    def create(data):
+        data = dict(data)
+        members = [(p, "") for p in data.pop("members")]
+        return services.working_group_create(actor=request.user, members=members, **data)
+
+    group = None
+    if form is not None:
+        group = submit(request, form, create)
+    if group is not None:
+        messages.success(request, _("The working group was set up."))
+        return redirect("meetings:working_group_detail", pk=group.pk)
     page_obj, querystring_base = paginate(request, selectors.working_group_list(user=request.user))
     return render(request, "meetings/working_groups.html", {
         "form": form, "page_obj": page_obj, "querystring_base": querystring_base,
@@ -668,41 +596,37 @@ def working_group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/working_group_detail.html", {"group": group, "visits": visits})
 
 
-def _visit_units(user):
-    return selectors.visit_units(user=user)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def visits(request: HttpRequest) -> HttpResponse:
     """The visit log and the form to add a visit (a leader logs their own)."""
     _section(request)
     me = _person(request.user)
-    units = _visit_units(request.user)
+    units = selectors.visit_units(user=request.user)
     leaders = selectors.visit_leader_choices(user=request.user, me=me)
     form = VisitForm(
         request.POST or None, people=leaders, units=units,
         initial={"person": me.pk if me else None, "date": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    @transaction.atomic  # a refused decision leaves no half-logged visit behind
+    def log(data):
         if not policy.can_log_visit(request.user, data["unit"]):
             raise PermissionDenied
-        try:
-            visit = services.visit_log(
-                actor=request.user, person=data["person"], unit=data["unit"], date=data["date"],
-                kind=data["kind"], raised=data["raised"], decided=data["decided"],
+        visit = services.visit_log(
+            actor=request.user, person=data["person"], unit=data["unit"], date=data["date"],
+            kind=data["kind"], raised=data["raised"], decided=data["decided"],
+        )
+        if data["decision_text"].strip():
+            services.decision_create(
+                actor=request.user, visit=visit, text=data["decision_text"], deadline=data["deadline"],
+                responsible_unit=data["unit"],
             )
-            if data["decision_text"].strip():
-                services.decision_create(
-                    actor=request.user, visit=visit, text=data["decision_text"], deadline=data["deadline"],
-                    responsible_unit=data["unit"],
-                )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The visit was logged."))
-            return redirect("meetings:visits")
+        return visit
+
+    if submit(request, form, log) is not None:
+        messages.success(request, _("The visit was logged."))
+        return redirect("meetings:visits")
     q = request.GET.get("q", "").strip()
     page_obj, querystring_base = paginate(request, selectors.visit_list(user=request.user, q=q))
     return render(request, "meetings/visits.html", {
@@ -729,10 +653,21 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def ical_revoke(request: HttpRequest) -> HttpResponse:
+    """Replace the user's calendar feed link: the old one answers 404 from then on."""
+    if request.POST.get("ical") != "revoke":
+        return HttpResponseBadRequest()
+    services.calendar_feed_revoke(actor=request.user, user=request.user)
+    messages.success(request, _("Your calendar address was changed: the old one no longer works."))
+    return redirect(reverse("meetings:my_view") + "#h-ical")
+
+
+@login_required
 @require_GET
 def my_view(request: HttpRequest) -> HttpResponse:
     """A leader's own page: the units they follow, the cells not attended lately, their
-    visits, and the link to their calendar feed."""
+    visits, and the link to their calendar feed (``ical_revoke`` replaces it)."""
     _section(request)
     me = _person(request.user)
     today = timezone.localdate()
@@ -750,7 +685,7 @@ def my_view(request: HttpRequest) -> HttpResponse:
             "visits": selectors.visit_list(user=request.user, person=me)[:20],
             "upcoming": selectors.meetings_expected_at(person=me, since=today)[:10],
         }
-    token = signing.dumps(request.user.pk, salt=ICAL_SALT)
+    token = selectors.ical_token(user=request.user)
     context["ical_url"] = request.build_absolute_uri(reverse("meetings:ical", args=[token]))
     return render(request, "meetings/my_view.html", context)
 
@@ -759,14 +694,11 @@ def my_view(request: HttpRequest) -> HttpResponse:
 def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The meetings the token's user is expected at (as a member or a guest), for calendars.
 
-    The token is a signed user id (no session: calendar apps do not log in)."""
+    The token is the signed user and feed generation (no session: calendar apps do not log
+    in); a revoked one answers 404."""
     from icalendar import Calendar, Event
 
-    try:
-        user_pk = signing.loads(token, salt=ICAL_SALT)
-    except signing.BadSignature:
-        raise Http404 from None
-    user = selectors.active_user(pk=user_pk)
+    user = selectors.ical_feed_user(token=token)
     person = _person(user) if user else None
     if person is None:
         raise Http404

@@ -242,6 +242,15 @@ def test_a_leader_logs_a_visit_with_a_decision(cast, leader, login):
     assert response.status_code == 200 and cast.cell1.leader_visits.count() == 1
 
 
+def test_a_refused_decision_leaves_no_half_logged_visit(cast, leader, login):
+    response = login(leader).post(reverse("meetings:visits"), {
+        "person": leader.person.pk, "unit": cast.cell1.pk, "kind": "visit", "date": "2025-03-10",
+        "raised": "Đường kiệt ngập", "decision_text": "Khảo sát đường kiệt", "deadline": "2025-03-01",
+    })
+    assert response.status_code == 200 and response.context["form"].errors
+    assert not cast.cell1.leader_visits.exists()
+
+
 def test_criteria_pages(cast, login):
     client = login(cast.clerk)
     body = client.get(reverse("meetings:criteria_list")).content.decode()
