@@ -20,19 +20,14 @@ Prints a table: backend, N, page, runs, median ms, p95 ms, max ms, SQL queries.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import _common as bench
 
 SEED = 20261126
 BENCH_DB = "dangbo_bench_documents"
@@ -71,69 +66,37 @@ QUERIES = [
 ]
 
 
-def bench_database_url(url: str, sqlite_path: str | None) -> str:
-    """The bench's own database, next to the one ``url`` names (never that one)."""
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        parts = urlsplit(url)
-        with psycopg.connect(url, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
-            if not exists:
-                conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-        return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-    path = sqlite_path or os.path.join(tempfile.gettempdir(), "dangbo_documents_bench.sqlite3")
-    return f"sqlite:///{os.path.abspath(path)}"
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser = bench.parser(__doc__)
     parser.add_argument("--n", type=int, default=100_000, help="documents (default 100000)")
-    parser.add_argument("--fresh", action="store_true", help="build the data again")
-    parser.add_argument("--sqlite-path", help="SQLite file for the bench (default: in the temp dir)")
     parser.add_argument("--runs", type=int, default=20, help="runs of each page (searches: each query once per run/10)")
     args = parser.parse_args()
 
-    source = os.environ.get("DANGBO_DATABASE_URL", "sqlite:///var/dangbo.sqlite3")
-    os.environ["DANGBO_DATABASE_URL"] = bench_database_url(source, args.sqlite_path)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
-    os.environ.setdefault("DANGBO_LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
+    bench.open_database(args, database=BENCH_DB, sqlite_file="dangbo_documents_bench.sqlite3")
     district, ward = build(args.n, fresh=args.fresh)
     user = ward_user(ward)
-    print(f"{connection.vendor}: {connection.settings_dict['NAME']}", file=sys.stderr)
+    bench.print_database()
 
     from dangbo.documents.models import Document
 
     count = Document.objects.count()
     stats_query = urlencode({"term": "2015-2020", "issuer": district.pk})
     rows = [
-        ("register, first page", time_urls(user, ["/van-ban/"], args.runs)),
-        ("register, filtered (KH, 2015-2020)", time_urls(user, ["/van-ban/?type=KH&term=2015-2020"], args.runs)),
-        ("register search (30 queries)", time_urls(user, [f"/van-ban/?{urlencode({'q': q})}" for q in QUERIES],
+        ("register, first page", bench.time_urls(user, ["/van-ban/"], args.runs)),
+        ("register, filtered (KH, 2015-2020)", bench.time_urls(user, ["/van-ban/?type=KH&term=2015-2020"], args.runs)),
+        ("register search (30 queries)", bench.time_urls(user, [f"/van-ban/?{urlencode({'q': q})}" for q in QUERIES],
                                                    max(1, args.runs // 10))),
-        ("API search (30 queries)", time_urls(user, [f"/api/v1/documents?{urlencode({'q': q})}" for q in QUERIES],
+        ("API search (30 queries)", bench.time_urls(user, [f"/api/v1/documents?{urlencode({'q': q})}" for q in QUERIES],
                                               max(1, args.runs // 10))),
-        ("documents by term page", time_urls(user, [f"/van-ban/thong-ke/?{stats_query}"], args.runs)),
-        ("documents by term API", time_urls(user, [f"/api/v1/documents/stats?{stats_query}"], args.runs)),
+        ("documents by term page", bench.time_urls(user, [f"/van-ban/thong-ke/?{stats_query}"], args.runs)),
+        ("documents by term API", bench.time_urls(user, [f"/api/v1/documents/stats?{stats_query}"], args.runs)),
     ]
-    print()
-    print(f"{'backend':<11} {'N':>7} {'page':<36} {'runs':>5} {'median ms':>9} {'p95 ms':>7} {'max ms':>7} {'queries':>8}")
-    for label, (times, queries) in rows:
-        times = sorted(times)
-        p95 = times[max(0, round(0.95 * len(times)) - 1)]
-        print(
-            f"{connection.vendor:<11} {count:>7} {label:<36} {len(times):>5} {statistics.median(times):>9.1f} "
-            f"{p95:>7.1f} {times[-1]:>7.1f} {queries:>8}"
-        )
+    bench.print_table(
+        [("backend", "<11"), ("N", ">7"), ("page", "<36"), ("runs", ">5"), ("median ms", ">9"),
+         ("p95 ms", ">7"), ("max ms", ">7"), ("queries", ">8")],
+        [(bench.vendor(), count, label, len(t.times), statistics.median(t.times), bench.pct(t.times, 0.95), max(t.times),
+          t.most_queries) for label, t in rows],
+    )
 
 
 def build(n: int, *, fresh: bool):
@@ -142,9 +105,8 @@ def build(n: int, *, fresh: bool):
 
     from dangbo.core import search
     from dangbo.core.models import SearchEntry
-    from dangbo.core.text import fold
     from dangbo.documents.models import Document, DocumentType
-    from dangbo.orgs.models import Term, Unit, UnitKind
+    from dangbo.orgs.models import Term, Unit
 
     if not fresh and Unit.objects.filter(code="dbench-province").exists():
         if Document.objects.filter(unit__code__startswith="dbench-").count() == n:
@@ -156,38 +118,7 @@ def build(n: int, *, fresh: bool):
         Document.objects.filter(unit__code__startswith="dbench-").delete()
         Term.objects.filter(unit__code__startswith="dbench-").delete()
         Unit.objects.filter(code__startswith="dbench-").delete()
-    kinds = {k.code: k for k in UnitKind.objects.all()}
-
-    def step(i: int) -> str:
-        alphabet = Unit.alphabet
-        out = ""
-        for _ in range(Unit.steplen):
-            i, rest = divmod(i, len(alphabet))
-            out = alphabet[rest] + out
-        return out
-
-    root_step = Unit.objects.filter(depth=1).count() + 1
-    units: list[Unit] = []
-
-    def unit(path, name, kind, code, numchild):
-        units.append(Unit(path=path, depth=len(path) // Unit.steplen, numchild=numchild, name=name,
-                          search_name=fold(name), kind=kinds[kind], code=code, valid_from=dt.date(2010, 1, 1)))
-
-    unit(step(root_step), "Đảng bộ tỉnh Bench", "dang-bo-tinh", "dbench-province", 10)
-    for d in range(1, 11):
-        dpath = step(root_step) + step(d)
-        unit(dpath, f"Đảng bộ huyện {d}", "dang-bo-huyen", f"dbench-district-{d}", 9)
-        for w in range(1, 10):
-            wpath = dpath + step(w)
-            unit(wpath, f"Đảng bộ phường {w} huyện {d}", "dang-bo-xa", f"dbench-ward-{d}-{w}", 10)
-            for c in range(1, 11):
-                unit(wpath + step(c), f"Chi bộ khu phố {c} phường {w} huyện {d}", "chi-bo",
-                     f"dbench-cell-{d}-{w}-{c}", 0)
-    Unit.objects.bulk_create(units, batch_size=500)
-    rows = list(Unit.objects.filter(code__startswith="dbench-").values_list("pk", "depth"))
-    by_depth: dict[int, list[int]] = {}
-    for pk, depth in rows:
-        by_depth.setdefault(depth, []).append(pk)
+    rows, by_depth = bench.create_province("dbench")
     depth0 = min(by_depth)
     terms = [
         Term(unit_id=pk, code=code, start=start, end=start.replace(year=start.year + 5) - dt.timedelta(days=1))
@@ -232,51 +163,15 @@ def build(n: int, *, fresh: bool):
         Document.objects.bulk_create(batch)
     print(f"indexing ({time.monotonic() - began:.0f} s)…", file=sys.stderr)
     search.rebuild(["document"])
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE documents_document")
-            cursor.execute("VACUUM ANALYZE core_searchentry")
-        elif connection.vendor == "sqlite":
-            cursor.execute("INSERT INTO core_searchentry_fts(core_searchentry_fts) VALUES ('optimize')")
-            cursor.execute("ANALYZE")
+    bench.analyze("documents_document", "core_searchentry", search_index=True)
     print(f"built in {time.monotonic() - began:.0f} s", file=sys.stderr)
     return Unit.objects.get(code="dbench-district-1"), Unit.objects.get(code="dbench-ward-1-1")
 
 
 def ward_user(ward):
-    from django.contrib.auth import get_user_model
+    from dangbo.orgs.models import Role
 
-    from dangbo.orgs.models import Grant, Role
-
-    User = get_user_model()
-    user, _ = User.objects.get_or_create(username="dbench-ward")
-    Grant.objects.filter(user=user).delete()
-    Grant.objects.create(user=user, unit=ward, role=Role.MANAGE, start=dt.date(2010, 1, 1))
-    return User.objects.get(pk=user.pk)
-
-
-def time_urls(user, urls: list[str], runs: int) -> tuple[list[float], int]:
-    """Times of ``runs`` rounds over ``urls`` (ms) and the most SQL queries one took."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client(HTTP_ACCEPT_LANGUAGE="vi")
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    for url in urls:  # warm up
-        client.get(url)
-    times: list[float] = []
-    queries = 0
-    for _ in range(runs):
-        for url in urls:
-            with CaptureQueriesContext(connection) as captured:
-                began = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - began) * 1000)
-            if response.status_code != 200:
-                raise SystemExit(f"{url}: HTTP {response.status_code}")
-            queries = max(queries, len(captured.captured_queries))
-    return times, queries
+    return bench.account("dbench-ward", ward, Role.MANAGE)
 
 
 if __name__ == "__main__":

@@ -21,19 +21,13 @@ kept between runs; ``--fresh`` builds it again.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import _common as bench
 
 SEED = 20261125
 BENCH_DB = "dangbo_bench_meetings"
@@ -42,59 +36,23 @@ TODAY = dt.date(2026, 11, 25)
 BATCH = 5000
 
 
-def bench_database_url(url: str, sqlite_path: str | None) -> str:
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        parts = urlsplit(url)
-        with psycopg.connect(url, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
-            if not exists:
-                conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-        return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-    path = sqlite_path or os.path.join(tempfile.gettempdir(), "dangbo_meetings_bench.sqlite3")
-    return f"sqlite:///{os.path.abspath(path)}"
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--fresh", action="store_true", help="build the data again")
-    parser.add_argument("--sqlite-path", help="SQLite file for the bench (default: in the temp dir)")
+    parser = bench.parser(__doc__)
     parser.add_argument("--runs", type=int, default=30, help="requests per page (default 30)")
     args = parser.parse_args()
 
-    source = os.environ.get("DANGBO_DATABASE_URL", "sqlite:///var/dangbo.sqlite3")
-    os.environ["DANGBO_DATABASE_URL"] = bench_database_url(source, args.sqlite_path)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
-    os.environ.setdefault("DANGBO_LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    call_command("migrate", verbosity=0)
+    bench.open_database(args, database=BENCH_DB, sqlite_file="dangbo_meetings_bench.sqlite3")
     province = build(fresh=args.fresh)
-    print(f"{connection.vendor}: {connection.settings_dict['NAME']}", file=sys.stderr)
+    bench.print_database()
     pages = pages_to_time(province)
-    print()
-    print(f"{'backend':<11} {'page':<34} {'runs':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8}")
+    rows = []
     for label, user, url in pages:
-        times, queries = time_page(user, url, args.runs)
-        times.sort()
-        p95 = times[max(0, round(0.95 * len(times)) - 1)]
-        print(f"{connection.vendor:<11} {label:<34} {len(times):>5} {statistics.median(times):>8.1f} "
-              f"{p95:>8.1f} {times[-1]:>8.1f} {queries:>8}")
-
-
-def step(i: int) -> str:
-    from dangbo.orgs.models import Unit
-
-    out = ""
-    for _ in range(Unit.steplen):
-        i, rest = divmod(i, len(Unit.alphabet))
-        out = Unit.alphabet[rest] + out
-    return out
+        timing = time_page(user, url, args.runs)
+        times = timing.times
+        rows.append((bench.vendor(), label, len(times), statistics.median(times), bench.pct(times, 0.95), max(times),
+                     timing.last_queries))
+    bench.print_table([("backend", "<11"), ("page", "<34"), ("runs", ">5"), ("p50 ms", ">8"), ("p95 ms", ">8"),
+                 ("max ms", ">8"), ("queries", ">8")], rows)
 
 
 def build(*, fresh: bool):
@@ -126,15 +84,15 @@ def build(*, fresh: bool):
             units.append(u)
             return u
 
-        unit(step(root_step), "Đảng bộ tỉnh Bench", "dang-bo-tinh", "mbench-province", CITIES)
+        unit(bench.unit_step(root_step), "Đảng bộ tỉnh Bench", "dang-bo-tinh", "mbench-province", CITIES)
         for c in range(1, CITIES + 1):
-            cpath = step(root_step) + step(c)
+            cpath = bench.unit_step(root_step) + bench.unit_step(c)
             unit(cpath, f"Đảng bộ thành phố {c}", "dang-bo-huyen", f"mbench-city-{c}", WARDS)
             for w in range(1, WARDS + 1):
-                wpath = cpath + step(w)
+                wpath = cpath + bench.unit_step(w)
                 unit(wpath, f"Đảng bộ phường {w} thành phố {c}", "dang-bo-xa", f"mbench-ward-{c}-{w}", CELLS)
                 for k in range(1, CELLS + 1):
-                    unit(wpath + step(k), f"Chi bộ khu phố {k} phường {w} thành phố {c}", "chi-bo",
+                    unit(wpath + bench.unit_step(k), f"Chi bộ khu phố {k} phường {w} thành phố {c}", "chi-bo",
                          f"mbench-cell-{c}-{w}-{k}", 0)
         Unit.objects.bulk_create(units, batch_size=BATCH)
         cells = list(Unit.objects.filter(code__startswith="mbench-cell-").order_by("path"))
@@ -214,27 +172,11 @@ def pages_to_time(province):
     ]
 
 
-def time_page(user, url: str, runs: int) -> tuple[list[float], int]:
+def time_page(user, url: str, runs: int):
     import time_machine
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_ACCEPT_LANGUAGE="vi")
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    times = []
-    queries = 0
     with time_machine.travel(dt.datetime.combine(TODAY, dt.time(9), tzinfo=dt.UTC), tick=True):
-        client.get(url)  # warm up
-        for _ in range(runs):
-            with CaptureQueriesContext(connection) as captured:
-                began = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - began) * 1000)
-            if response.status_code != 200:
-                raise SystemExit(f"{url}: HTTP {response.status_code}")
-            queries = len(captured.captured_queries)
-    return times, queries
+        return bench.time_urls(user, [url], runs)
 
 
 if __name__ == "__main__":

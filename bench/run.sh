@@ -5,6 +5,8 @@
 #   BENCH_DBS="sqlite postgres"   which databases (default both)
 #   BENCH_ONLY="search meetings"  which benchmarks (default all bench/*_bench.py)
 #   BENCH_ARGS="--n 20000"        extra arguments for every script (e.g. a smaller workload)
+#   BENCH_REDMINE=stored          tasks on PostgreSQL: Redmine's stored figures, not live ones
+#                                 (default: live when Redmine is installed here, see bench/_redmine.py)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -18,9 +20,13 @@ status=0
 for db in $DBS; do
   for script in "${scripts[@]}"; do
     printf '\n==> %s on %s\n' "$script" "$db"
+    extra=()
+    if [[ $db == postgres && $script == */tasks_bench.py && -d /usr/share/redmine && ${BENCH_REDMINE:-live} == live ]]; then
+      extra=(--redmine-live)  # Redmine's figures measured in the same run, side by side
+    fi
     if [[ $db == postgres ]]; then
       # shellcheck disable=SC2086
-      bash scripts/pg.sh run -- "$PY" "$script" ${BENCH_ARGS:-} || status=1
+      bash scripts/pg.sh run -- "$PY" "$script" ${BENCH_ARGS:-} "${extra[@]}" || status=1
     else
       # shellcheck disable=SC2086
       env -u DANGBO_DATABASE_URL "$PY" "$script" ${BENCH_ARGS:-} || status=1

@@ -20,19 +20,13 @@ Prints a table: backend, N, who, median ms, p95 ms, max ms, hits (median).
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import _common as bench
 
 SEED = 20261125
 SHARED_DOWN = 0.7  # share of the province's, districts' and wards' documents sent down
@@ -100,60 +94,29 @@ if len(QUERIES) != 50:
     raise SystemExit(f"the bench times 50 searches, not {len(QUERIES)}")
 
 
-def bench_database_url(url: str, sqlite_path: str | None) -> str:
-    """The bench's own database, next to the one ``url`` names (never that one)."""
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        parts = urlsplit(url)
-        with psycopg.connect(url, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
-            if not exists:
-                conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-        return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-    path = sqlite_path or os.path.join(tempfile.gettempdir(), "dangbo_search_bench.sqlite3")
-    return f"sqlite:///{os.path.abspath(path)}"
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = bench.parser(__doc__)
     parser.add_argument("--n", type=int, default=100_000, help="documents to index (default 100000)")
-    parser.add_argument("--fresh", action="store_true", help="build the data again")
-    parser.add_argument("--sqlite-path", help="SQLite file for the bench (default: in the temp dir)")
     parser.add_argument("--rounds", type=int, default=1, help="times each of the 50 searches runs")
     args = parser.parse_args()
 
-    source = os.environ.get("DANGBO_DATABASE_URL", "sqlite:///var/dangbo.sqlite3")
-    os.environ["DANGBO_DATABASE_URL"] = bench_database_url(source, args.sqlite_path)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
-    os.environ.setdefault("DANGBO_LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    call_command("migrate", verbosity=0)
+    bench.open_database(args, database=BENCH_DB, sqlite_file="dangbo_search_bench.sqlite3")
     province, ward = build(args.n, fresh=args.fresh)
     ward_secretary, clerk = users(province, ward)
-    print(f"{connection.vendor}: {connection.settings_dict['NAME']}", file=sys.stderr)
+    bench.print_database()
 
     rows = [time_searches(user, label, args.rounds) for user, label in
             [(ward_secretary, "ward secretary"), (clerk, "province clerk")]]
     from dangbo.core.models import SearchEntry
 
     count = SearchEntry.objects.count()
-    print()
-    print(f"{'backend':<11} {'N':>8} {'who':<15} {'visible':>8} {'median ms':>9} {'p95 ms':>8} "
-          f"{'max ms':>8} {'hits':>6}")
-    for (label, times, hits), user in zip(rows, (ward_secretary, clerk), strict=True):
-        times = sorted(times)
-        p95 = times[max(0, round(0.95 * len(times)) - 1)]
-        print(
-            f"{connection.vendor:<11} {count:>8} {label:<15} {visible(user):>8} "
-            f"{statistics.median(times):>9.1f} {p95:>8.1f} {times[-1]:>8.1f} "
-            f"{statistics.median(hits):>6.0f}"
-        )
+    bench.print_table(
+        [("backend", "<11"), ("N", ">8"), ("who", "<15"), ("visible", ">8"), ("median ms", ">9"),
+         ("p95 ms", ">8"), ("max ms", ">8"), ("hits", ">6")],
+        [(bench.vendor(), count, label, visible(user), statistics.median(times), bench.pct(times, 0.95), max(times),
+          f"{statistics.median(hits):.0f}")
+         for (label, times, hits), user in zip(rows, (ward_secretary, clerk), strict=True)],
+    )
 
 
 def build(n: int, *, fresh: bool):
@@ -162,8 +125,7 @@ def build(n: int, *, fresh: bool):
 
     from dangbo.core import search
     from dangbo.core.models import SearchEntry
-    from dangbo.core.text import fold
-    from dangbo.orgs.models import Unit, UnitKind
+    from dangbo.orgs.models import Unit
 
     if not fresh and Unit.objects.filter(code="bench-province").exists():
         if SearchEntry.objects.filter(kind="document").count() == n:
@@ -174,39 +136,7 @@ def build(n: int, *, fresh: bool):
     with transaction.atomic():
         SearchEntry.objects.all().delete()
         Unit.objects.filter(code__startswith="bench-").delete()
-    kinds = {k.code: k for k in UnitKind.objects.all()}
-
-    def step(i: int) -> str:
-        alphabet = Unit.alphabet
-        out = ""
-        for _ in range(Unit.steplen):
-            i, rest = divmod(i, len(alphabet))
-            out = alphabet[rest] + out
-        return out
-
-    root_step = Unit.objects.filter(depth=1).count() + 1
-    units: list[Unit] = []
-
-    def unit(path, name, kind, code, numchild):
-        u = Unit(path=path, depth=len(path) // Unit.steplen, numchild=numchild, name=name,
-                 search_name=fold(name), kind=kinds[kind], code=code, valid_from=dt.date(2010, 1, 1))
-        units.append(u)
-        return u
-
-    unit(step(root_step), "Đảng bộ tỉnh Bench", "dang-bo-tinh", "bench-province", 10)
-    for d in range(1, 11):
-        dpath = step(root_step) + step(d)
-        unit(dpath, f"Đảng bộ huyện {d}", "dang-bo-huyen", f"bench-district-{d}", 9)
-        for w in range(1, 10):
-            wpath = dpath + step(w)
-            unit(wpath, f"Đảng bộ phường {w} huyện {d}", "dang-bo-xa", f"bench-ward-{d}-{w}", 10)
-            for c in range(1, 11):
-                unit(wpath + step(c), f"Chi bộ khu phố {c} phường {w} huyện {d}", "chi-bo",
-                     f"bench-cell-{d}-{w}-{c}", 0)
-    Unit.objects.bulk_create(units, batch_size=500)
-    by_depth: dict[int, list[int]] = {}
-    for u in Unit.objects.filter(code__startswith="bench-").values("pk", "depth"):
-        by_depth.setdefault(u["depth"], []).append(u["pk"])
+    _units, by_depth = bench.create_province("bench")
     levels = [(by_depth[1], 0.10), (by_depth[2], 0.20), (by_depth[3], 0.30), (by_depth[4], 0.40)]
 
     sentences = []
@@ -247,29 +177,15 @@ def build(n: int, *, fresh: bool):
                 if i % 20000 == 0:
                     print(f"  {i} ({time.monotonic() - began:.0f} s)", file=sys.stderr)
         SearchEntry.objects.bulk_create(batch)
-    with connection.cursor() as cursor:
-        if vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE core_searchentry")
-        elif vendor == "sqlite":
-            cursor.execute("INSERT INTO core_searchentry_fts(core_searchentry_fts) VALUES ('optimize')")
-            cursor.execute("ANALYZE")
+    bench.analyze("core_searchentry", search_index=True)
     print(f"built in {time.monotonic() - began:.0f} s", file=sys.stderr)
     return Unit.objects.get(code="bench-province"), Unit.objects.get(code="bench-ward-1-1")
 
 
 def users(province, ward):
-    from django.contrib.auth import get_user_model
+    from dangbo.orgs.models import Role
 
-    from dangbo.orgs.models import Grant, Role
-
-    User = get_user_model()
-    result = []
-    for username, unit, role in [("bench-ward", ward, Role.MANAGE), ("bench-clerk", province, Role.ADMIN)]:
-        user, _ = User.objects.get_or_create(username=username)
-        Grant.objects.filter(user=user).delete()
-        Grant.objects.create(user=user, unit=unit, role=role, start=dt.date(2010, 1, 1))
-        result.append(User.objects.get(pk=user.pk))
-    return result
+    return [bench.account("bench-ward", ward, Role.MANAGE), bench.account("bench-clerk", province, Role.ADMIN)]
 
 
 def visible(user) -> int:

@@ -24,31 +24,28 @@ as a secretary, never as a superuser):
 * ``scan_deadlines`` over the whole province (once, after clearing the day's marks and
   notifications, so it does the whole day's work).
 
-Prints one table: page, median ms, p95 ms, SQL queries per request, target and, when the
-Redmine peer's figures are found (``--redmine`` file, default
-``shared/peers/redmine/summary.tsv``), Redmine's median and the ratio. ``--redmine-live``
-runs the peer's ``bench.sh`` first when Redmine is installed (the peer's server is started
-and stopped again). The data is kept between runs; ``--fresh`` builds it again.
+Prints one table: page, median ms, p95 ms, SQL queries per request, target and Redmine's
+median with the ratio, then a line saying where Redmine's figures come from. By default they
+are the stored ones (``--redmine`` file, default ``shared/peers/redmine/summary.tsv``).
+``--redmine-live`` measures them in the same run, before dangbo's pages, when Redmine is
+installed and seeded as the peer describes (run as root): the peer's ``bench.sh`` runs from a
+copy of its folder, Redmine's server and PostgreSQL cluster are started and stopped again
+(see ``bench/_redmine.py``); when that is not possible it says why and shows the stored
+figures. The data is kept between runs; ``--fresh`` builds it again.
 """
 
 from __future__ import annotations
 
-import argparse
-import csv
 import datetime as dt
-import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import _common as bench
+import _redmine
 
 SEED = 42
 N = 150_000
@@ -59,7 +56,6 @@ MIN_DATE = dt.date(2020, 1, 1)
 MAX_DATE = dt.date(2026, 12, 31)
 BATCH = 5000
 CODE = "tbench"
-PEER = ROOT.parent / "shared" / "peers" / "redmine"
 
 # --- The Redmine peer's generator, ported -------------------------------------------------
 
@@ -297,31 +293,6 @@ def generate(projects: list[Project], n: int = N, seed: int = SEED) -> tuple[lis
 # --- The database ----------------------------------------------------------------------------
 
 
-def bench_database_url(url: str, sqlite_path: str | None) -> str:
-    """The bench's own database, next to the one ``url`` names (never that one)."""
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        parts = urlsplit(url)
-        with psycopg.connect(url, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
-            if not exists:
-                conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-        return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-    path = sqlite_path or os.path.join(tempfile.gettempdir(), "dangbo_tasks_bench.sqlite3")
-    return f"sqlite:///{os.path.abspath(path)}"
-
-
-def step(i: int) -> str:
-    from dangbo.orgs.models import Unit
-
-    out = ""
-    for _ in range(Unit.steplen):
-        i, rest = divmod(i, len(Unit.alphabet))
-        out = Unit.alphabet[rest] + out
-    return out
-
-
 def build(*, fresh: bool) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
@@ -357,9 +328,9 @@ def build(*, fresh: bool) -> None:
         units = []
         for p in projects:
             if p.parent is None:
-                path = step(root_step)
+                path = bench.unit_step(root_step)
             else:
-                path = paths[p.parent.index] + step(p.parent.children.index(p) + 1)
+                path = paths[p.parent.index] + bench.unit_step(p.parent.children.index(p) + 1)
             paths[p.index] = path
             name = _unit_name(p)
             units.append(Unit(
@@ -439,8 +410,7 @@ def build(*, fresh: bool) -> None:
                 ProgressReport.objects.bulk_create(reports, batch_size=BATCH)
                 reports = []
         ProgressReport.objects.bulk_create(reports, batch_size=BATCH)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    bench.analyze()
     print(f"built {len(units)} units, {len(rows)} tasks in {trees} trees, {REPORTS} reports "
           f"in {time.monotonic() - began:.0f} s", file=sys.stderr)
 
@@ -496,74 +466,39 @@ def pages_to_time():
     ], big
 
 
-def time_page(user, url: str, runs: int) -> tuple[list[float], int, bytes]:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+def time_first_dashboard(user, url: str, runs: int = 5) -> list[float]:
+    """The dashboard as the first reader of a day finds it: every unit's tally stale, so the
+    page counts the district's tasks itself (the daily scan normally does this first)."""
+    from dangbo.assignments.models import UnitTally
 
-    client = Client(HTTP_ACCEPT_LANGUAGE="vi")
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     times = []
-    queries = 0
-    body = b""
-    for _ in range(3):  # warm up
-        client.get(url)
     for _ in range(runs):
-        with CaptureQueriesContext(connection) as captured:
-            began = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - began) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{url}: HTTP {response.status_code}")
-        queries = len(captured.captured_queries)
-        body = response.content
-    return times, queries, body
+        UnitTally.objects.update(day=None)
+        times += bench.time_urls(user, [url], 1, warmup=0).times
+    return times
 
 
 def time_scan() -> tuple[float, dict]:
-    from dangbo.assignments.models import Task
+    from dangbo.assignments.models import Task, UnitTally
     from dangbo.assignments.scan import scan_deadlines
     from dangbo.core.models import Notification
 
     Task.objects.update(reminded_on=None)
+    UnitTally.objects.update(day=None)  # the scan also counts the day's tallies
     Notification.objects.filter(verb__startswith="task.").delete()
     began = time.perf_counter()
     summary = scan_deadlines(today=TODAY)
     return (time.perf_counter() - began) * 1000, summary
 
 
-def redmine_figures(path: Path | None, live: bool) -> dict[str, float]:
-    """Redmine's medians by page (``summary.tsv`` of its ``bench.sh``)."""
-    if live and Path("/usr/share/redmine").is_dir():
-        out = Path(tempfile.mkdtemp(prefix="redmine-bench-"))
-        try:
-            subprocess.run(["./server.sh", "start"], cwd=PEER, check=True)
-            subprocess.run(["./bench.sh"], cwd=PEER, check=True, env={**os.environ, "OUT": str(out)})
-        finally:
-            subprocess.run(["./server.sh", "stop"], cwd=PEER, check=False)
-        found = sorted(out.rglob("summary.tsv")) or sorted(PEER.rglob("summary.tsv"))
-        path = found[0] if found else path
-    if path is None or not path.is_file():
-        return {}
-    with path.open(encoding="utf-8") as f:
-        return {row["name"]: float(row["median_ms"]) for row in csv.DictReader(f, delimiter="\t")}
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, round(q * len(ordered)) - 1)]
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--fresh", action="store_true", help="build the data again")
-    parser.add_argument("--sqlite-path", help="SQLite file for the bench (default: in the temp dir)")
+    parser = bench.parser(__doc__)
     parser.add_argument("--runs", type=int, default=30, help="requests per page (default 30)")
     parser.add_argument("--no-scan", action="store_true", help="skip the deadline scan")
-    parser.add_argument("--redmine", default=str(PEER / "summary.tsv"),
+    parser.add_argument("--redmine", default=str(_redmine.PEER / "summary.tsv"),
                         help="the Redmine peer's summary.tsv (default: shared/peers/redmine/summary.tsv)")
     parser.add_argument("--redmine-live", action="store_true",
-                        help="run the peer's bench.sh first when Redmine is installed")
+                        help="measure Redmine now with the peer's bench.sh (Redmine installed and seeded, as root)")
     parser.add_argument("--check", action="store_true",
                         help="only print the generated workload's counts (no database)")
     args = parser.parse_args()
@@ -577,50 +512,48 @@ def main() -> None:
               f"(district 1: {d01})")
         return
 
-    source = os.environ.get("DANGBO_DATABASE_URL", "sqlite:///var/dangbo.sqlite3")
-    os.environ["DANGBO_DATABASE_URL"] = bench_database_url(source, args.sqlite_path)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangbo.settings")
-    os.environ.setdefault("DANGBO_LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
+    bench.open_database(args, database=BENCH_DB, sqlite_file="dangbo_tasks_bench.sqlite3")
     import time_machine
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
 
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
     build(fresh=args.fresh)
-    print(f"{connection.vendor}: {connection.settings_dict['NAME']}", file=sys.stderr)
-    peer = redmine_figures(Path(args.redmine) if args.redmine else None, args.redmine_live)
+    bench.print_database()
+    peer = _redmine.figures(Path(args.redmine) if args.redmine else None, live=args.redmine_live, runs=args.runs)
     results = []
     with time_machine.travel(dt.datetime.combine(TODAY, dt.time(9), tzinfo=dt.UTC), tick=True):
         pages, big = pages_to_time()
         for label, user, url in pages:
-            times, queries, _body = time_page(user, url, args.runs)
+            timing = bench.time_urls(user, [url], args.runs, warmup=3)
+            times = timing.times
             if label.startswith("task with"):
                 label = f"task with {big.children.count()} children, {big.tree_members.count() - 1} below"
                 target = PAGES["task with 30 sub-tasks"]
             else:
                 target = PAGES[label]
-            results.append((label, statistics.median(times), pct(times, 0.95), queries, target))
+            results.append((label, statistics.median(times), bench.pct(times, 0.95), timing.last_queries, target))
+            if label == "district dashboard":
+                cold = time_first_dashboard(user, url)
+                results.append(("district dashboard, first of the day", statistics.median(cold),
+                                max(cold), None, (target[0], None, "")))
         if not args.no_scan:
             ms, summary = time_scan()
             print(f"scan: {summary}", file=sys.stderr)
             results.append(("scan_deadlines, province", ms, ms, None, (30_000, None, "")))
-    print()
-    head = f"{'backend':<11} {'page':<38} {'median ms':>10} {'p95 ms':>9} {'SQL':>5} {'target':>14}"
+    columns = [("backend", "<11"), ("page", "<38"), ("median ms", ">10"), ("p95 ms", ">9"), ("SQL", ">5"),
+               ("target", ">14")]
     if peer:
-        head += f" {'Redmine ms':>11} {'ratio':>6}"
-    print(head)
+        columns += [("Redmine live" if peer.live else "Redmine file", ">12"), ("ratio", ">6")]
+    rows = []
     for label, median, p95, queries, (t_ms, t_q, key) in results:
-        target = f"≤{t_ms} ms" + (f", ≤{t_q} q" if t_q else "")
-        line = (f"{connection.vendor:<11} {label:<38} {median:>10.1f} {p95:>9.1f} "
-                f"{'' if queries is None else queries:>5} {target:>14}")
-        if peer and key in peer:
-            line += f" {peer[key]:>11.1f} {median / peer[key]:>6.2f}"
-        print(line)
+        row: list[object] = [bench.vendor(), label, median, p95, queries, f"≤{t_ms} ms" + (f", ≤{t_q} q" if t_q else "")]
+        if peer and key in peer.medians:
+            row += [peer.medians[key], f"{median / peer.medians[key]:.2f}"]
+        rows.append(row)
+    bench.print_table(columns, rows)
+    if peer:
+        print(f"\nRedmine: {peer.source}; ratio = dangbo median / Redmine median.")
+    else:
+        print(f"\nRedmine: no figures ({args.redmine} not found"
+              + ("; the live run was not possible, see above)." if args.redmine_live else ")."))
 
 
 if __name__ == "__main__":

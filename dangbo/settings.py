@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "ninja",
     "treebeard",
     "django_htmx",
@@ -82,6 +83,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "dangbo.urls"
 WSGI_APPLICATION = "dangbo.wsgi.application"
 
+# Widgets render through the project's templates, so dangbo/templates/django/forms/ can
+# override Django's (the select there inlines its options: a province's unit list is long).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -213,3 +217,6 @@ DANGBO_DUE_SOON_DAYS = int(os.environ.get("DANGBO_DUE_SOON_DAYS", "7"))
 DANGBO_ESCALATE_AFTER_DAYS = int(os.environ.get("DANGBO_ESCALATE_AFTER_DAYS", "14"))
 # A task is "behind schedule" when its progress is this many points below the share of time elapsed.
 DANGBO_BEHIND_MARGIN = int(os.environ.get("DANGBO_BEHIND_MARGIN", "25"))
+# Report cadence: a task reporting monthly or quarterly is reminded in the last this-many days of
+# each period when no report has been sent in it yet (dangbo/assignments/cadence.py).
+DANGBO_REPORT_REMIND_DAYS = int(os.environ.get("DANGBO_REPORT_REMIND_DAYS", "5"))

@@ -180,6 +180,44 @@ class InspectionForm(forms.Form):
         self.fields["target_unit"].queryset = units  # type: ignore[attr-defined]
 
 
+class ProgramEditForm(forms.Form):
+    """Correct a program: its title, year and document (a number and symbol, resolved among
+    the documents the user may see)."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    document = forms.CharField(
+        label=_("Program document"), required=False, max_length=80,
+        help_text=_("Number and symbol, e.g. 01-CTr/UBKTTU. Empty: none."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_document(self) -> Document | None:
+        from dangbo.documents.selectors import find_by_symbol
+
+        text = (self.cleaned_data.get("document") or "").strip()
+        if not text:
+            return None
+        found = find_by_symbol(user=self.user, text=text)
+        if isinstance(found, str):
+            raise forms.ValidationError(found)
+        return found
+
+
+class InspectionEditForm(forms.Form):
+    """Correct an inspection (the inspected unit stays: its recommendations are its tasks)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Inspection.Kind.choices)
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    team = forms.CharField(label=_("Team"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    period_start = forms.DateField(label=_("From"), widget=DateInput())
+    period_end = forms.DateField(label=_("To"), widget=DateInput())
+    findings = forms.CharField(label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
 class ConclusionForm(forms.Form):
     findings = forms.CharField(label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     conclusion = forms.CharField(label=_("Conclusion"), required=False, widget=forms.Textarea(attrs={"rows": 4}))

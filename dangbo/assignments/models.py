@@ -483,3 +483,21 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return self.text[:120]
+
+
+class UnitTally(models.Model):
+    """The counts of one unit's own tasks as of ``day`` — derived data, see ``tally.py``.
+
+    A dashboard adds up one row per unit of the subtree instead of counting every task below
+    it; a row whose ``day`` is not today is worked out again when read."""
+
+    unit = models.OneToOneField(Unit, primary_key=True, on_delete=models.CASCADE, related_name="task_tally")
+    day = models.DateField(null=True)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("task counts of a unit")
+        verbose_name_plural = _("task counts of units")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} @ {self.day}"

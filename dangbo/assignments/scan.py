@@ -9,6 +9,19 @@ one by one. Running it twice on the same day sends nothing twice: every
 notification carries a key (``task.overdue:<task>:<day>``, ``task.escalated:<task>:<deadline>``)
 the notifications service refuses to repeat, and the tasks handled today are marked
 (``reminded_on``) so a second run does not even look at them.
+
+It also follows the report cadence (``scan_reports``; the rule is in
+``dangbo.assignments.cadence``): in the last ``DANGBO_REPORT_REMIND_DAYS`` days of a month
+or quarter, the people in charge of each active task that owes a report for it and has not
+sent one are reminded (``task.report_due:<task>:<period>``); in the first days of the next
+period, those whose task missed the period's report are told so
+(``task.report_missing:<task>:<period>``). The period in the key makes each notice go once
+per period; the cost is again a fixed number of queries per batch of 2,000 tasks, and none
+outside those windows. The summary's keys stay those above; the notices created count in
+``notified``.
+
+Last, it counts the day's per-unit tallies (``tally.warm``), so the first dashboard of the
+morning reads rows rather than tasks.
 """
 
 from __future__ import annotations
@@ -24,8 +37,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dangbo.core import notifications
+from dangbo.core.models import Notification
 
-from . import people
+from . import people, tally
+from .cadence import CADENCES, Period, filed_exists, owed_q, period_of
 from .models import Task, due_soon_days, escalate_after_days
 
 BATCH = 2000
@@ -48,7 +63,21 @@ def scan_deadlines(*, today: dt.date | None = None) -> dict[str, int]:
     """Find, notify, escalate; returns ``{"due_soon", "overdue", "behind", "escalated", "notified"}``."""
     today = today or timezone.localdate()
     with translation.override(settings.LANGUAGE_CODE):
-        return _scan(today)
+        summary = _scan(today)
+        summary["notified"] += _scan_reports(today)["notified"]
+    tally.warm(today)  # the day's dashboard counts, before anyone opens a dashboard
+    return summary
+
+
+def scan_reports(*, today: dt.date | None = None) -> dict[str, int]:
+    """The report-cadence part of the daily follow-up (``scan_deadlines`` runs it too).
+
+    Returns ``{"report_due": tasks reminded, "report_missing": tasks told a report is
+    missing, "notified": notifications created}``; a second run on the same day (or any day
+    of the same window) returns zeros."""
+    today = today or timezone.localdate()
+    with translation.override(settings.LANGUAGE_CODE):
+        return _scan_reports(today)
 
 
 def _scan(today: dt.date) -> dict[str, int]:
@@ -159,3 +188,84 @@ def _batch(
     # One head per escalated task: each escalation created is one task escalated.
     escalated = notifications.notify_many(escalations)
     return sent + escalated, escalated
+
+
+# --- Report cadence ------------------------------------------------------------------------
+
+REPORT_FIELDS = ("pk", "title", "unit_id", "responsible_id", "unit__name")
+
+
+def _scan_reports(today: dt.date) -> dict[str, int]:
+    summary = {"report_due": 0, "report_missing": 0, "notified": 0}
+    managers: dict[int, list[int]] = {}
+    for cadence in CADENCES:
+        current = period_of(cadence, today)
+        jobs: list[tuple[str, Period]] = []
+        if current.reminding(today):
+            jobs.append(("report_due", current))
+        if current.catching_up(today):
+            jobs.append(("report_missing", current.previous()))
+        for kind, period in jobs:
+            pending = Task.objects.filter(owed_q(period)).filter(~filed_exists(period)).order_by("pk")
+            last_pk = 0
+            while True:
+                rows = list(pending.filter(pk__gt=last_pk).values(*REPORT_FIELDS)[:BATCH])
+                if not rows:
+                    break
+                last_pk = rows[-1]["pk"]
+                with transaction.atomic():
+                    tasks, sent = _report_batch(kind, period, rows, managers)
+                summary[kind] += tasks
+                summary["notified"] += sent
+    return summary
+
+
+def _report_batch(
+    kind: str, period: Period, rows: list[dict[str, Any]], managers: dict[int, list[int]]
+) -> tuple[int, int]:
+    """Notify the people in charge of ``rows``; returns (tasks notified, notifications)."""
+    new_units = {r["unit_id"] for r in rows} - set(managers)
+    managers.update({u: [] for u in new_units})
+    managers.update(people.managers_by_unit(new_units))
+    responsible = people.users_of_people(r["responsible_id"] for r in rows)
+    wanted: dict[int, list[int]] = {}
+    for row in rows:
+        ids = [responsible.get(row["responsible_id"]), *managers.get(row["unit_id"], [])]
+        wanted[row["pk"]] = [i for i in dict.fromkeys(ids) if i]
+    keys = {pk: f"task.{kind}:{pk}:{period.key}" for pk in wanted}
+    everyone = {uid for ids in wanted.values() for uid in ids}
+    stored = set(
+        Notification.objects.filter(user_id__in=everyone, key__in=list(keys.values())).values_list(
+            "user_id", "key"
+        )
+    ) if everyone else set()
+    fresh = {pk: [uid for uid in ids if (uid, keys[pk]) not in stored] for pk, ids in wanted.items()}
+    users = people.users_by_id(uid for ids in fresh.values() for uid in ids)
+    task_url = _task_url()
+    due_by = _d(period.end)
+    notes: list[tuple[Any, dict[str, Any]]] = []
+    notified = 0
+    for row in rows:
+        recipients = [users[uid] for uid in fresh[row["pk"]] if uid in users]
+        if not recipients:
+            continue
+        notified += 1
+        title = row["title"][:200]
+        values = {"period": period.label, "date": due_by, "title": title, "unit": row["unit__name"]}
+        note: dict[str, Any]
+        if kind == "report_due":
+            note = {
+                "verb": "task.report_due",
+                "title": _("Progress report for %(period)s due by %(date)s: %(title)s") % values,
+                "body": _("%(unit)s has not reported on this task in %(period)s yet.") % values,
+            }
+        else:
+            note = {
+                "verb": "task.report_missing",
+                "title": _("No progress report for %(period)s: %(title)s") % values,
+                "body": _("The report for %(period)s was due by %(date)s; %(unit)s sent none.") % values,
+                "level": "warning",
+            }
+        note.update(url=task_url(row["pk"]), key=keys[row["pk"]], obj=Task.from_db(None, ["id"], (row["pk"],)))
+        notes.extend((user, note) for user in recipients)
+    return notified, notifications.notify_many(notes)

@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import Avg, Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Avg, Count, F, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -20,6 +19,8 @@ from dangbo.documents.models import Document, DocumentRelation
 from dangbo.orgs.models import Unit
 from dangbo.orgs.policy import Action, grant_paths, is_everything, scope_q
 
+from . import tally
+from .cadence import CADENCES, ReportState, needs_report_q, reports_window, state_of
 from .models import (
     Inspection,
     InspectionProgram,
@@ -31,6 +32,7 @@ from .models import (
     years_before,
 )
 from .policy import TaskAction, check_task, task_scope_q
+from .tally import COUNT_KEYS
 
 S = Task.Status
 FLAGS = ("overdue", "behind", "due_soon", "long_running", "awaiting")
@@ -44,6 +46,8 @@ SORTS = {
     "-created": ("-created_at", "-id"),
 }
 LIST_RELATED = ("unit", "assigning_unit", "responsible", "document")
+#: Wide columns of the related rows that no list shows.
+LIST_DEFERRED = ("document__full_text", "document__summary")
 
 
 @dataclass
@@ -104,7 +108,7 @@ def apply_filters(tasks: TaskQuerySet, f: TaskFilters, today: dt.date, user=None
 def task_list(*, user, filters: TaskFilters | None = None, today: dt.date | None = None) -> TaskQuerySet:
     today = today or timezone.localdate()
     tasks = apply_filters(_base(user), filters or TaskFilters(), today, user)
-    return tasks.select_related(*LIST_RELATED)
+    return tasks.select_related(*LIST_RELATED).defer(*LIST_DEFERRED)
 
 
 def get_task_for_user(user, pk: int, action: TaskAction | str = TaskAction.VIEW) -> Task:
@@ -203,13 +207,17 @@ def _my_paths(user, action: Action) -> list[str]:
 
 
 def my_work(*, user, today: dt.date, limit: int = 10) -> dict:
-    """My units' tasks: overdue, due soon, behind, waiting for my confirmation, mine."""
-    mine = Task.objects.filter(scope_q(user, Action.CONTRIBUTE, prefix="unit_")).select_related(
-        *LIST_RELATED
+    """My units' tasks: overdue, due soon, behind, waiting for my confirmation, mine, and
+    those that should send their periodic report now (``reports``: each task carries its
+    ``report`` state, see ``dangbo.assignments.cadence``)."""
+    mine = (
+        Task.objects.filter(scope_q(user, Action.CONTRIBUTE, prefix="unit_"))
+        .select_related(*LIST_RELATED)
+        .defer(*LIST_DEFERRED)
     )
     confirm = Task.objects.filter(
         scope_q(user, Action.CHANGE, prefix="assigning_"), status=S.AWAITING
-    ).select_related(*LIST_RELATED)
+    ).select_related(*LIST_RELATED).defer(*LIST_DEFERRED)
     if is_everything(user):
         mine = mine.none()
         confirm = confirm.none()
@@ -218,11 +226,16 @@ def my_work(*, user, today: dt.date, limit: int = 10) -> dict:
         "due_soon": mine.due_soon(today).order_by("deadline", "id"),
         "behind": mine.behind(today).order_by("deadline", "id"),
         "awaiting": confirm.order_by("submitted_on", "id"),
+        "reports": mine.filter(needs_report_q(today)).order_by("deadline", "id"),
         "responsible": Task.objects.filter(responsible__user=user, status__in=Task.OPEN)
-        .select_related(*LIST_RELATED)
+        .select_related(*LIST_RELATED).defer(*LIST_DEFERRED)
         .order_by("deadline", "id"),
     }
-    return {name: list(qs[:limit]) for name, qs in sections.items()}
+    result = {name: list(qs[:limit]) for name, qs in sections.items()}
+    states = report_states(tasks=result["reports"], today=today)
+    for task in result["reports"]:
+        task.report = states.get(task.pk)
+    return result
 
 
 def _rate(part: int, whole: int) -> int | None:
@@ -263,68 +276,32 @@ def with_rates(row: dict) -> dict:
 
 
 def _under(path: str) -> Q:
-    """Tasks whose unit in charge is ``path`` or below it. On SQLite the prefix is also
-    written as a range (``LIKE`` there cannot use an index; paths are ``[0-9A-Z]`` and SQLite
-    compares bytes, so ``path <= p < path + "~"`` holds exactly the paths starting with
-    ``path``), so the covering index ``task_unit_cover`` serves the dashboard."""
-    q = Q(unit_path__startswith=path)
-    if connection.vendor == "sqlite":
-        q &= Q(unit_path__gte=path, unit_path__lt=path + "~")
-    return q
+    """Tasks whose unit in charge is ``path`` or below it (index-friendly on SQLite too)."""
+    return tally.prefix_q("unit_path", path)
 
 
-def _branch_counts(unit: Unit, today: dt.date) -> dict[str, dict]:
-    """Counts of the tasks below ``unit``, grouped by the child unit they fall under (the
-    unit's own tasks under its own path), in one query.
-
-    The database groups by (unit path, status) with a few date conditions — cheap per row,
-    and read from the covering index ``task_unit_cover`` alone; the per-status rows (a few
-    hundred at most) are folded into the dashboard's counts here."""
+def _fold(per_unit: dict[str, dict], unit: Unit) -> dict[str, dict]:
+    """Add the per-unit counts up by the unit directly below ``unit`` they fall under (the
+    unit's own tasks under its own path)."""
     length = len(unit.path) + Unit.steplen
-    soon_end = today + dt.timedelta(days=due_soon_days())
-    grouped = (
-        Task.objects.filter(_under(unit.path))
-        .values("unit_path", "status")
-        .annotate(
-            n=Count("pk"),
-            past_due=Count("pk", filter=Q(deadline__lt=today)),
-            due_by_today=Count("pk", filter=Q(deadline__lte=today)),
-            behind=Count("pk", filter=Q(deadline__gte=today, behind_from__lte=today)),
-            due_soon=Count("pk", filter=Q(deadline__gte=today, deadline__lte=soon_end)),
-            long_running=Count("pk", filter=Q(start__lte=years_before(today, 2))),
-            on_time=Count("pk", filter=Q(deadline__lte=today, done_on__lte=F("deadline"))),
-            progress_sum=Sum("progress"),
-        )
-        .order_by()
-    )
     branches: dict[str, dict] = {}
-    for row in grouped:
-        status = row["status"]
-        if status == S.CANCELLED:
+    for path, counts in per_unit.items():
+        if not counts:
             continue
-        branch = branches.setdefault(row["unit_path"][:length], dict.fromkeys(COUNT_KEYS, 0))
-        branch["total"] += row["n"]
-        branch["progress_sum"] += row["progress_sum"] or 0
-        branch["due_total"] += row["due_by_today"]
-        if status in Task.OPEN:
-            branch["open"] += row["n"]
-            branch["long_running"] += row["long_running"]
-        if status in Task.ACTIVE:
-            branch["overdue"] += row["past_due"]
-            branch["behind"] += row["behind"]
-            branch["due_soon"] += row["due_soon"]
-        elif status == S.AWAITING:
-            branch["awaiting"] += row["n"]
-        elif status == S.DONE:
-            branch["done"] += row["due_by_today"]
-            branch["on_time"] += row["on_time"]
-    for key, branch in branches.items():
-        branch["branch"] = key
+        key = path[:length]
+        branch = branches.get(key)
+        if branch is None:
+            branch = branches[key] = dict.fromkeys(COUNT_KEYS, 0)
+            branch["branch"] = key
+        for name in COUNT_KEYS:
+            branch[name] += counts.get(name, 0)
     return branches
 
 
-COUNT_KEYS = ("total", "open", "overdue", "behind", "due_soon", "long_running", "awaiting",
-              "due_total", "done", "on_time", "progress_sum")
+def _branch_counts(unit: Unit, today: dt.date) -> dict[str, dict]:
+    """Counts of the tasks below ``unit``, grouped by the child unit they fall under, read
+    from the per-unit tallies (``tally.py``): one row per unit, not per task."""
+    return _fold(tally.read(unit, today), unit)
 
 
 def _summed(rows: list[dict]) -> dict:
@@ -345,42 +322,30 @@ def unit_rows(*, unit: Unit, today: dt.date, branches: dict[str, dict] | None = 
     return [{"unit": child, **_summed([by_branch.get(child.path, {})])} for child in children]
 
 
+def _chart(per_unit: dict[str, dict], today: dt.date) -> dict:
+    starts = tally.months(today)
+    due, done = [0] * len(starts), [0] * len(starts)
+    for counts in per_unit.values():
+        for i, n in enumerate((counts or {}).get("due_months", ())[: len(starts)]):
+            due[i] += n
+        for i, n in enumerate((counts or {}).get("done_months", ())[: len(starts)]):
+            done[i] += n
+    return {"labels": [m.strftime("%m/%Y") for m in starts], "done": done, "due": due}
+
+
 def monthly_chart(*, unit: Unit, today: dt.date) -> dict:
-    """The last 12 months: tasks done and tasks falling due, per month (one query: a
-    conditional count per month, read from the covering index ``task_unit_cover``)."""
-    first = (today.replace(day=1) - dt.timedelta(days=335)).replace(day=1)
-    months = []
-    day = first
-    while day <= today:
-        months.append(day)
-        day = (day + dt.timedelta(days=32)).replace(day=1)
-    ends = [*months[1:], today + dt.timedelta(days=1)]
-    in_range = Q(deadline__gte=first, deadline__lte=today) | Q(
-        status=S.DONE, done_on__gte=first, done_on__lte=today
-    )
-    counts = {}
-    for i, (start, end) in enumerate(zip(months, ends, strict=True)):
-        counts[f"due{i}"] = Count("pk", filter=Q(deadline__gte=start, deadline__lt=end))
-        counts[f"done{i}"] = Count("pk", filter=Q(status=S.DONE, done_on__gte=start, done_on__lt=end))
-    row = (
-        Task.objects.filter(_under(unit.path), in_range)
-        .exclude(status=S.CANCELLED)
-        .aggregate(**counts)
-    )
-    return {
-        "labels": [m.strftime("%m/%Y") for m in months],
-        "done": [row[f"done{i}"] or 0 for i in range(len(months))],
-        "due": [row[f"due{i}"] or 0 for i in range(len(months))],
-    }
+    """The last 12 months: tasks done and tasks falling due, per month, from the tallies."""
+    return _chart(tally.read(unit, today), today)
 
 
 def unit_dashboard(*, unit: Unit, today: dt.date) -> dict:
     scoped = Task.objects.filter(_under(unit.path))
-    branches = _branch_counts(unit, today)
+    per_unit = tally.read(unit, today)
+    branches = _fold(per_unit, unit)
     long_running = (
-        scoped.long_running(today).select_related(*LIST_RELATED).order_by("start", "id")[:10]
+        scoped.long_running(today).select_related(*LIST_RELATED).defer(*LIST_DEFERRED).order_by("start", "id")[:10]
     )
-    overdue = scoped.overdue(today).select_related(*LIST_RELATED).order_by("deadline", "id")[:10]
+    overdue = scoped.overdue(today).select_related(*LIST_RELATED).defer(*LIST_DEFERRED).order_by("deadline", "id")[:10]
     rows = unit_rows(unit=unit, today=today, branches=branches)
     return {
         "counts": _summed(list(branches.values())),
@@ -390,7 +355,7 @@ def unit_dashboard(*, unit: Unit, today: dt.date) -> dict:
             "completion": [r["completion_rate"] or 0 for r in rows if r["total"]],
             "on_time": [r["on_time_rate"] or 0 for r in rows if r["total"]],
         },
-        "chart": monthly_chart(unit=unit, today=today),
+        "chart": _chart(per_unit, today),
         "long_running": list(long_running),
         "overdue": list(overdue),
         "escalate_after": escalate_after_days(),
@@ -523,3 +488,22 @@ def latest_reports(*, tasks: list[Task]) -> dict[int, ProgressReport]:
         .values_list("last", flat=True)
     )
     return {r.task_id: r for r in ProgressReport.objects.filter(pk__in=list(latest))}
+
+
+# --- Report cadence ---------------------------------------------------------------------------
+
+
+def report_states(*, tasks: list[Task], today: dt.date) -> dict[int, ReportState]:
+    """``task id → ReportState`` of the active tasks with a cadence among ``tasks`` (one
+    query, none when there are none): the current period, the next report's due date, a
+    missed previous period."""
+    tasks = [t for t in tasks if t.cadence in CADENCES and t.status in Task.ACTIVE]
+    if not tasks:
+        return {}
+    reports: dict[int, list[tuple[dt.datetime, str]]] = {t.pk: [] for t in tasks}
+    for task_id, reported_at, period in ProgressReport.objects.filter(
+        reports_window(tasks, today)
+    ).values_list("task_id", "reported_at", "period"):
+        reports[task_id].append((reported_at, period))
+    states = {t.pk: state_of(t, today, reports[t.pk]) for t in tasks}
+    return {pk: state for pk, state in states.items() if state is not None}

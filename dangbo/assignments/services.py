@@ -31,7 +31,7 @@ from dangbo.core.text import normalize
 from dangbo.documents.models import Document
 from dangbo.orgs.models import Person, Unit
 
-from . import notices, people
+from . import notices, people, tally
 from .models import (
     Inspection,
     InspectionProgram,
@@ -133,6 +133,11 @@ def _rollup(chain: dict[int, Task], start: Task) -> None:
         task = chain[task_id]
         from_children = _children_progress(task_id)
         _set_progress(task, task.own_progress if from_children is None else from_children)
+
+
+def _recount(task: Task, chain: dict[int, Task]) -> None:
+    """Keep the dashboards' per-unit counts right for the units whose tasks changed."""
+    tally.refresh({task.unit_id, *(t.unit_id for t in chain.values())})
 
 
 def _check_dates(start: dt.date | None, deadline: dt.date | None, parent: Task | None) -> None:
@@ -260,6 +265,7 @@ def task_assign(
         task.coordinating_units.set(coordinating)
     if parent is not None:
         _rollup(chain, parent)
+    _recount(task, chain)
     audit_record(actor=actor, action="task.assign", obj=task, after=snapshot(task, TASK_FIELDS))
     if notify:
         _notify_assigned(task)
@@ -343,6 +349,7 @@ def task_update(
         task.coordinating_units.set([u for u in coordinating_units if u.pk != task.unit_id])
     if parent is not None and before.get("weight") != task.weight:
         _rollup(chain, parent)
+    _recount(task, chain)
     audit_record(
         actor=actor, action="task.update", obj=task, before=before,
         after=snapshot(task, TASK_FIELDS), reason=reason,
@@ -412,6 +419,7 @@ def task_transition(
         _set_progress(task, target_progress or (task.own_progress if from_children is None else from_children))
     if task.parent_id and (to in (S.DONE, S.CANCELLED) or before["status"] in (S.DONE, S.CANCELLED)):
         _rollup(chain, chain[task.parent_id])
+    _recount(task, chain)
     audit_record(
         actor=actor, action=f"task.{to}", obj=task, before=before,
         after=snapshot(task, ["status", "status_reason", "progress"]), reason=reason,
@@ -494,6 +502,7 @@ def report_submit(
         fields.append("status")
     task.save(update_fields=fields)
     _rollup(chain, task)
+    _recount(task, chain)
     audit_record(
         actor=actor, action="task.report", obj=task,
         after={"percent": percent, "text": report.text[:500], "files": len(files)},
@@ -512,6 +521,7 @@ def task_paths_refresh(*, unit: Unit) -> int:
         changed += Task.objects.filter(assigning_unit=u).exclude(assigning_path=u.path).update(
             assigning_path=u.path
         )
+    tally.forget(unit)
     return changed
 
 
@@ -612,3 +622,83 @@ def recommendation_add(
     recommendation.task = task
     recommendation.save(update_fields=["task"])
     return recommendation
+
+
+# --- Correcting inspections and programs ----------------------------------------------------
+
+PROGRAM_EDIT_FIELDS = ["title", "year", "document"]
+INSPECTION_EDIT_FIELDS = ["kind", "subject", "team", "period_start", "period_end", "findings"]
+
+
+def _values(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
+    """The raw values of ``fields`` (a foreign key by its id), to see what changed."""
+    return {name: getattr(obj, obj._meta.get_field(name).attname) for name in fields}
+
+
+def _save_changes(
+    *, actor, obj: Any, before: dict[str, Any], fields: Sequence[str], action: str, reason: str = ""
+) -> list[str]:
+    """Save the fields of ``obj`` that differ from ``before`` and audit them (old → new);
+    nothing when nothing changed. Returns the changed fields."""
+    now = _values(obj, fields)
+    changed = [name for name in fields if now[name] != before[name]]
+    if changed:
+        old = type(obj)(**{obj._meta.get_field(name).attname: before[name] for name in changed})
+        obj.save(update_fields=changed)
+        audit_record(
+            actor=actor, action=action, obj=obj, before=snapshot(old, changed),
+            after=snapshot(obj, changed), reason=reason,
+        )
+    return changed
+
+
+@transaction.atomic
+def program_update(
+    *, actor, program: InspectionProgram, title: str, year: int, document: Document | None = None
+) -> InspectionProgram:
+    """Correct a program's title, year or document (the unit that runs it does this). The
+    audit entry lists the changed fields, old and new."""
+    program = InspectionProgram.objects.select_for_update().get(pk=program.pk)
+    before = _values(program, PROGRAM_EDIT_FIELDS)
+    if year is None or not 1990 <= year <= 2100:
+        raise ValidationError({"year": _("The year must be between 1990 and 2100.")})
+    program.title = normalize(title)
+    program.year = year
+    program.document = document
+    program.full_clean()
+    _save_changes(
+        actor=actor, obj=program, before=before, fields=PROGRAM_EDIT_FIELDS,
+        action="inspection_program.update",
+    )
+    return program
+
+
+@transaction.atomic
+def inspection_update(
+    *,
+    actor,
+    inspection: Inspection,
+    kind: str,
+    subject: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    team: str = "",
+    findings: str = "",
+) -> Inspection:
+    """Correct an inspection's kind, subject, team, period or findings (the program's unit
+    does this). The inspected unit stays: its recommendations are already its tasks."""
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    before = _values(inspection, INSPECTION_EDIT_FIELDS)
+    if period_start and period_end and period_end < period_start:
+        raise ValidationError({"period_end": _("The end cannot be earlier than the start.")})
+    inspection.kind = kind
+    inspection.subject = normalize(subject)
+    inspection.team = team.strip()
+    inspection.period_start, inspection.period_end = period_start, period_end
+    inspection.findings = findings.strip()
+    inspection.full_clean()
+    _save_changes(
+        actor=actor, obj=inspection, before=before, fields=INSPECTION_EDIT_FIELDS,
+        action="inspection.update",
+    )
+    return inspection

@@ -19,4 +19,6 @@ urlpatterns = [
     path("kiem-tra/moi/", views.program_create, name="program_create"),
     path("kiem-tra/<int:pk>/", views.program_detail, name="program_detail"),
     path("kiem-tra/cuoc/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("kiem-tra/<int:pk>/sua/", views.program_edit, name="program_edit"),
+    path("kiem-tra/cuoc/<int:pk>/sua/", views.inspection_edit, name="inspection_edit"),
 ]

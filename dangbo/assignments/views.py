@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangbo.core.forms import add_service_errors
+from dangbo.core.forms import add_service_errors, submit
 from dangbo.core.pagination import paginate
 from dangbo.documents.models import Document
 from dangbo.documents.selectors import find_by_symbol, get_document_for_user
@@ -27,7 +27,9 @@ from dangbo.orgs.selectors import get_unit_for_user, unit_ancestors
 from . import exports, selectors, services
 from .forms import (
     ConclusionForm,
+    InspectionEditForm,
     InspectionForm,
+    ProgramEditForm,
     ProgramForm,
     RecommendationForm,
     ReportForm,
@@ -428,4 +430,52 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "inspection": inspection, "can_change": can_change, "today": _today(),
         "recommendations": selectors.inspection_recommendations(inspection=inspection),
         "conclusion_form": conclusion_form, "recommendation_form": recommendation_form,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a program's title, year and document (whoever may create programs there)."""
+    _section(request)
+    program = selectors.get_program_for_user(request.user, pk, Action.CHANGE)
+    initial = {
+        "title": program.title, "year": program.year,
+        "document": program.document.symbol if program.document else "",
+    }
+    form = ProgramEditForm(request.POST or None, user=request.user, initial=initial)
+    updated = submit(
+        request, form, lambda data: services.program_update(actor=request.user, program=program, **data)
+    )
+    if updated is not None:
+        messages.success(request, _("The changes were saved."))
+        return redirect(updated.get_absolute_url())
+    return render(request, "assignments/program_edit.html", {
+        "form": form, "program": program, "heading": _("Edit the inspection program"),
+        "cancel_href": program.get_absolute_url(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct an inspection's kind, subject, team, period and findings (the program's unit)."""
+    _section(request)
+    inspection = selectors.get_inspection_for_user(request.user, pk, Action.CHANGE)
+    initial = {
+        "kind": inspection.kind, "subject": inspection.subject, "team": inspection.team,
+        "period_start": inspection.period_start, "period_end": inspection.period_end,
+        "findings": inspection.findings,
+    }
+    form = InspectionEditForm(request.POST or None, initial=initial)
+    updated = submit(
+        request, form,
+        lambda data: services.inspection_update(actor=request.user, inspection=inspection, **data),
+    )
+    if updated is not None:
+        messages.success(request, _("The changes were saved."))
+        return redirect(updated.get_absolute_url())
+    return render(request, "assignments/inspection_edit.html", {
+        "form": form, "inspection": inspection, "heading": _("Edit the inspection"),
+        "cancel_href": inspection.get_absolute_url(),
     })

@@ -3,14 +3,43 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
+# Badges and bars are written in Python: they sit in every row of every task list, where a
+# template include per cell costs more than the rest of the row.
+FLAG_BADGES = {
+    "overdue": ("badge-danger", gettext_lazy("Overdue")),
+    "behind": ("badge-ended", gettext_lazy("Behind schedule")),
+    "due_soon": ("badge-soon", gettext_lazy("Due soon")),
+    "long_running": ("badge-long", gettext_lazy("Long-running")),
+}
 
-@register.inclusion_tag("assignments/_flags.html")
-def task_flags(task, today: dt.date) -> dict:
+
+@register.simple_tag
+def task_flags(task, today: dt.date) -> SafeString:
     """The computed follow-up badges of a task (overdue, behind, due soon, long-running)."""
-    return {"flags": task.flags(today)}
+    badges = [FLAG_BADGES[flag] for flag in task.flags(today) if flag in FLAG_BADGES]
+    return format_html_join(" ", '<span class="badge {}">{}</span>', badges)
+
+
+@register.simple_tag
+def status_badge(task) -> SafeString:
+    return format_html('<span class="badge status-{}">{}</span>', task.status, task.get_status_display())
+
+
+@register.simple_tag
+def progress_bar(value) -> SafeString:
+    """A progress bar with its percentage, read out as “40% done”."""
+    return format_html(
+        '<span class="progress" role="img" aria-label="{}"><span class="progress-bar" style="width: {}%">'
+        '</span></span> <span class="num">{}%</span>',
+        _("%(p)s%% done") % {"p": value}, value, value,
+    )
 
 
 @register.filter

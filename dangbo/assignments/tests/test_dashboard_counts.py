@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dangbo.assignments import selectors
-from dangbo.assignments.models import Task, years_before
+from dangbo.assignments.models import Task, UnitTally, years_before
 
 D = dt.date
 TODAY = D(2026, 11, 25)
@@ -62,6 +62,7 @@ def spread(cast, make_task):
             tasks.append(task.pk)
     for task in Task.objects.filter(pk__in=tasks, status__in=Task.ACTIVE):
         Task.objects.filter(pk=task.pk).update(behind_from=task.compute_behind_from())
+    UnitTally.objects.update(day=None)  # the updates above went round the services
     return list(Task.objects.filter(pk__in=tasks))
 
 
