@@ -108,12 +108,31 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reports": selectors.task_reports(task=task)[:20],
         "lineage": selectors.task_lineage(user=request.user, task=task),
         "coordinating": list(task.coordinating_units.all()),
-        "transitions": services.allowed_transitions(request.user, task),
+        "transitions": _transition_actions(request.user, task),
         "report_form": ReportForm(),
-        "status_labels": dict(Task.Status.choices),
         **permissions(request.user, task),
     }
     return render(request, "assignments/task_detail.html", context)
+
+
+def _transition_actions(user, task: Task) -> list[dict]:
+    """The status changes ``user`` may make now, labelled as their buttons read; those that
+    need a reason (pause, cancel, return, reopen) fold behind a disclosure on the page."""
+    S = Task.Status
+    labels = {
+        S.DONE: _("Confirm completion"), S.AWAITING: _("Report completion for confirmation"),
+        S.PAUSED: _("Pause"), S.CANCELLED: _("Cancel the task"),
+    }
+    resume = {S.ASSIGNED: _("Start"), S.PAUSED: _("Resume"), S.AWAITING: _("Return: not finished")}
+    return [
+        {
+            "to": target,
+            "label": resume.get(task.status, _("Reopen")) if target == S.IN_PROGRESS else labels[target],
+            "reason": services.TRANSITIONS[(task.status, target)][1],
+            "primary": target in (S.DONE, S.AWAITING),
+        }
+        for target in services.allowed_transitions(user, task)
+    ]
 
 
 def _people_of(units) -> object:

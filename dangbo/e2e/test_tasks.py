@@ -49,6 +49,23 @@ def test_report_then_confirm(make_page, cast, logged_in, axe_check) -> None:
     assert Task.objects.get(pk=task.pk).status == "done"
 
 
+def test_pausing_asks_for_the_reason(make_page, cast, logged_in, axe_check) -> None:
+    task = _task(cast)
+    page: Page = make_page(locale="en-US")
+    logged_in(page, cast.clerk)
+    page.goto(f"/nhiem-vu/{task.pk}/")
+    reason = page.get_by_label("Reason").first
+    expect(reason).to_be_hidden()  # folded until asked for
+    page.get_by_text("Pause…").click()
+    axe_check(page)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    assert Task.objects.get(pk=task.pk).status == task.status  # the browser wants the reason
+    reason.fill("Chờ kinh phí năm sau")
+    page.get_by_role("button", name="Pause", exact=True).click()
+    expect(page.locator(".lead .badge").first).to_have_text("Paused")
+    expect(page.locator(".lead")).to_contain_text("Chờ kinh phí năm sau")
+
+
 def test_dashboard_on_a_phone(make_page, cast, logged_in, axe_check, no_horizontal_scroll) -> None:
     _task(cast)
     page: Page = make_page(locale="en-US", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
