@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from dangbo.documents.models import Document, DocumentRelation
-from dangbo.orgs.models import Unit
+from dangbo.orgs.models import Person, Unit
 from dangbo.orgs.policy import Action, grant_paths, is_everything, scope_q
 
 from . import tally
@@ -507,3 +507,33 @@ def report_states(*, tasks: list[Task], today: dt.date) -> dict[int, ReportState
         reports[task_id].append((reported_at, period))
     states = {t.pk: state_of(t, today, reports[t.pk]) for t in tasks}
     return {pk: state for pk, state in states.items() if state is not None}
+
+
+# --- Choices of the task and inspection forms ---------------------------------------------
+
+
+def units_below(*, unit: Unit, levels: int = 2, include_self: bool = False) -> QuerySet[Unit]:
+    """The active units up to ``levels`` below ``unit`` (the targets of an assignment or a
+    cascade), in tree order."""
+    lowest = unit.depth if include_self else unit.depth + 1
+    return (
+        Unit.objects.filter(tally.prefix_q("path", unit.path), depth__gte=lowest, depth__lte=unit.depth + levels)
+        .active()
+        .order_by("path")
+    )
+
+
+def responsible_choices(*, units) -> QuerySet[Person]:
+    """The people holding a current position in ``units`` (the responsible person of a task
+    there), at most 300."""
+    return (
+        Person.objects.filter(positions__unit__in=units, positions__end__isnull=True)
+        .distinct()
+        .order_by("search_name")[:300]
+    )
+
+
+def inspection_targets(*, user, limit: int = 400) -> QuerySet[Unit]:
+    """The active units ``user`` may see, as the targets of an inspection."""
+    ids = list(Unit.objects.filter(scope_q(user)).active().order_by("path").values_list("pk", flat=True)[:limit])
+    return Unit.objects.filter(pk__in=ids).order_by("path")

@@ -20,9 +20,9 @@ from dangbo.core.forms import add_service_errors, submit
 from dangbo.core.pagination import paginate
 from dangbo.documents.models import Document
 from dangbo.documents.selectors import find_by_symbol, get_document_for_user
-from dangbo.orgs.models import Person, Unit
-from dangbo.orgs.policy import Action, _paths_for, can, is_everything, scope_q
-from dangbo.orgs.selectors import get_unit_for_user, unit_ancestors
+from dangbo.orgs.models import Unit
+from dangbo.orgs.policy import Action, _paths_for, can, is_everything
+from dangbo.orgs.selectors import get_unit_for_user, manageable_units, unit_ancestors
 
 from . import exports, selectors, services
 from .forms import (
@@ -119,11 +119,11 @@ def _transition_actions(user, task: Task) -> list[dict]:
     """The status changes ``user`` may make now, labelled as their buttons read; those that
     need a reason (pause, cancel, return, reopen) fold behind a disclosure on the page."""
     S = Task.Status
-    labels = {
+    labels: dict[str, str] = {
         S.DONE: _("Confirm completion"), S.AWAITING: _("Report completion for confirmation"),
         S.PAUSED: _("Pause"), S.CANCELLED: _("Cancel the task"),
     }
-    resume = {S.ASSIGNED: _("Start"), S.PAUSED: _("Resume"), S.AWAITING: _("Return: not finished")}
+    resume: dict[str, str] = {S.ASSIGNED: _("Start"), S.PAUSED: _("Resume"), S.AWAITING: _("Return: not finished")}
     return [
         {
             "to": target,
@@ -133,14 +133,6 @@ def _transition_actions(user, task: Task) -> list[dict]:
         }
         for target in services.allowed_transitions(user, task)
     ]
-
-
-def _people_of(units) -> object:
-    return (
-        Person.objects.filter(positions__unit__in=units, positions__end__isnull=True)
-        .distinct()
-        .order_by("search_name")[:300]
-    )
 
 
 def _resolve_document(request: HttpRequest, form, text: str) -> Document | None:
@@ -159,7 +151,7 @@ def _resolve_document(request: HttpRequest, form, text: str) -> Document | None:
 def task_create(request: HttpRequest) -> HttpResponse:
     """Assign a task to one unit, or the same task to several (each tracked on its own)."""
     _section(request)
-    assigning = Unit.objects.filter(scope_q(request.user, Action.CHANGE)).active().select_related("kind")
+    assigning = manageable_units(user=request.user)
     if not request.user.is_superuser and not assigning.exists():
         raise PermissionDenied
     chosen = request.POST.get("assigning_unit") or request.GET.get("unit")
@@ -167,13 +159,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
     if chosen and str(chosen).isdigit():
         parent_unit = assigning.filter(pk=int(chosen)).first()
     parent_unit = parent_unit or assigning.order_by("depth", "path").first()
-    targets = (
-        Unit.objects.filter(path__startswith=parent_unit.path, depth__gt=parent_unit.depth, depth__lte=parent_unit.depth + 2)
-        .active()
-        .order_by("path")
-        if parent_unit
-        else Unit.objects.none()
-    )
+    targets = selectors.units_below(unit=parent_unit) if parent_unit else Unit.objects.none()
     initial: dict = {"start": _today(), "assigning_unit": parent_unit}
     document_id = request.GET.get("document")
     if document_id and document_id.isdigit():
@@ -211,14 +197,10 @@ def subtask_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Cascade: the unit in charge gives part of its task to one of its own units."""
     _section(request)
     parent = selectors.get_task_for_user(request.user, pk, TaskAction.CASCADE)
-    units = (
-        Unit.objects.filter(path__startswith=parent.unit_path, depth__lte=parent.unit.depth + 2)
-        .active()
-        .order_by("path")
-    )
+    units = selectors.units_below(unit=parent.unit, include_self=True)
     initial = {"start": max(parent.start, _today()) if parent.deadline >= _today() else parent.start,
                "deadline": parent.deadline, "priority": parent.priority, "title": parent.title}
-    form = SubtaskForm(request.POST or None, units=units, people=_people_of(units), initial=initial)
+    form = SubtaskForm(request.POST or None, units=units, people=selectors.responsible_choices(units=units), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -241,7 +223,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "deadline": task.deadline, "priority": task.priority, "cadence": task.cadence,
         "responsible": task.responsible, "weight": task.weight,
     }
-    form = TaskEditForm(request.POST or None, initial=initial, people=_people_of([task.unit]))
+    form = TaskEditForm(request.POST or None, initial=initial, people=selectors.responsible_choices(units=[task.unit]))
     if request.method == "POST" and form.is_valid():
         try:
             services.task_update(actor=request.user, task=task, **form.cleaned_data)
@@ -358,7 +340,7 @@ def document_tasks(request: HttpRequest, pk: int) -> HttpResponse:
 def program_list(request: HttpRequest) -> HttpResponse:
     _section(request)
     page_obj, querystring_base = paginate(request, selectors.program_list(user=request.user))
-    can_create = Unit.objects.filter(scope_q(request.user, Action.CHANGE)).exists()
+    can_create = manageable_units(user=request.user).exists()
     return render(request, "assignments/program_list.html", {
         "page_obj": page_obj, "querystring_base": querystring_base, "can_create": can_create,
     })
@@ -368,7 +350,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def program_create(request: HttpRequest) -> HttpResponse:
     _section(request)
-    units = Unit.objects.filter(scope_q(request.user, Action.CHANGE)).active().order_by("path")
+    units = manageable_units(user=request.user).order_by("path")
     if not units.exists():
         raise PermissionDenied
     form = ProgramForm(request.POST or None, units=units, initial={"year": _today().year})
@@ -391,8 +373,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
     program = selectors.get_program_for_user(request.user, pk)
     can_change = can(request.user, Action.CHANGE, program.unit)
-    targets = Unit.objects.filter(scope_q(request.user)).active().order_by("path")[:400]
-    form = InspectionForm(request.POST or None, units=Unit.objects.filter(pk__in=[u.pk for u in targets]))
+    form = InspectionForm(request.POST or None, units=selectors.inspection_targets(user=request.user))
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
