@@ -1,14 +1,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.orgs.models import Person, Unit
 
-from .models import Attendance, LeaderVisit, Meeting, MeetingKind, MeetingScore
+from .models import (
+    Attendance,
+    CriteriaSection,
+    GradeThreshold,
+    LeaderVisit,
+    Meeting,
+    MeetingKind,
+    MeetingScore,
+)
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -253,7 +263,110 @@ class CriteriaVersionForm(forms.Form):
 
 
 class CriterionForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=400)
-    max_points = forms.DecimalField(label=_("Maximum points"), min_value=Decimal(0), max_digits=5, decimal_places=1)
+    """A criterion of a draft version: where it goes (a section of the version, or a new one,
+    and its position there) and what it says."""
+
+    section = forms.ModelChoiceField(
+        label=_("Section"), queryset=CriteriaSection.objects.none(), required=False,
+        empty_label=_("— a new section —"),
+    )
+    new_section = forms.CharField(
+        label=_("New section"), max_length=300, required=False,
+        help_text=_("To start a new section, choose “a new section” above and give its title here."),
+    )
+    order = forms.IntegerField(
+        label=_("Position in the section"), min_value=1, max_value=999, required=False,
+        help_text=_("1 puts it first; leave empty to put it last."),
+    )
+    code = forms.CharField(label=_("Code"), max_length=20, help_text=_("Unique within the version, e.g. 14 or 3a."))
+    title = forms.CharField(label=_("Criterion"), max_length=400, widget=forms.Textarea(attrs={"rows": 2}))
+    max_points = forms.DecimalField(label=_("Maximum points"), min_value=Decimal(0), max_digits=4, decimal_places=1)
     guidance = forms.CharField(label=_("Guidance"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     required_for_top = forms.BooleanField(label=_("Full marks needed for the top grade"), required=False)
+
+    def __init__(self, *args, sections=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sections is not None:
+            self.fields["section"].queryset = sections
+
+
+class SectionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation with nothing to fill in (removing a criterion)."""
+
+
+class ThresholdsForm(forms.Form):
+    """The grades of a draft version, best first, and one empty row to add a grade.
+
+    Row ``i`` has the fields ``t<i>_code`` (hidden: the grade it edits), ``t<i>_name``,
+    ``t<i>_min_points``, ``t<i>_requires_full_marks`` and, for an existing grade,
+    ``t<i>_remove``. ``entries()`` gives the list ``criteria_thresholds_update`` takes:
+    the kept grades in their order, the new one put in place by its points."""
+
+    def __init__(self, *args: Any, thresholds: Iterable[GradeThreshold] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows: list[dict] = []
+        existing = list(thresholds)
+        for index in range(len(existing) + 1):
+            grade = existing[index] if index < len(existing) else None
+            number = index + 1
+            prefix = f"t{index}_"
+            self.fields[prefix + "code"] = forms.CharField(
+                required=False, widget=forms.HiddenInput, initial=grade.code if grade else "",
+            )
+            self.fields[prefix + "name"] = forms.CharField(
+                label=_("Name"), max_length=80, required=False, initial=grade.name if grade else "",
+            )
+            self.fields[prefix + "min_points"] = forms.DecimalField(
+                label=_("From points"), required=False, max_digits=5, decimal_places=1,
+                initial=grade.min_points if grade else None,
+                widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+            )
+            self.fields[prefix + "requires_full_marks"] = forms.BooleanField(
+                label=_("Needs full marks on the criteria marked for the top grade"), required=False,
+                initial=grade.requires_full_marks if grade else False,
+            )
+            names = ["name", "min_points", "requires_full_marks"]
+            if grade is not None:
+                self.fields[prefix + "remove"] = forms.BooleanField(label=_("Remove this grade"), required=False)
+                names.append("remove")
+            self.rows.append({
+                "index": index, "number": number, "grade": grade,
+                "code": prefix + "code", "fields": [prefix + n for n in names],
+            })
+
+    def bound_rows(self) -> list[dict]:
+        return [row | {"code_field": self[row["code"]], "bound": [self[n] for n in row["fields"]]} for row in self.rows]
+
+    def entries(self) -> tuple[list[dict], list[int]]:
+        """The grades for the service and, for each, the form row it came from."""
+        data = self.cleaned_data
+        kept: list[tuple[dict, int]] = []
+        new: tuple[dict, int] | None = None
+        for row in self.rows:
+            prefix = f"t{row['index']}_"
+            entry = {
+                "code": data.get(prefix + "code") or "",
+                "name": data.get(prefix + "name") or "",
+                "min_points": data.get(prefix + "min_points"),
+                "requires_full_marks": bool(data.get(prefix + "requires_full_marks")),
+            }
+            if row["grade"] is None:
+                if entry["name"] or entry["min_points"] is not None:
+                    entry["code"] = ""
+                    new = (entry, row["index"])
+            elif not data.get(prefix + "remove"):
+                kept.append((entry, row["index"]))
+        if new is not None:
+            points = new[0]["min_points"]
+            place = len(kept)
+            if points is not None:
+                place = next(
+                    (i for i, (e, _r) in enumerate(kept) if e["min_points"] is not None and e["min_points"] < points),
+                    len(kept),
+                )
+            kept.insert(place, new)
+        return [e for e, _r in kept], [r for _e, r in kept]

@@ -33,7 +33,15 @@ from dangbo.orgs.models import CurrentQuerySet, Person, Term, Unit
 
 
 class CriteriaSet(models.Model):
-    """A versioned set of criteria for scoring meetings. A score keeps its version."""
+    """A versioned set of criteria for scoring meetings. A score keeps its version.
+
+    **Draft, then locked.** A version is a draft until the first meeting score uses it
+    (``MeetingScore.criteria_set``, protected, like each ``ScoreItem.criterion``): its
+    criteria, sections and grades can change. From then on it is locked, and a change
+    takes a new version. Its dates do not lock it: a version already in force that no
+    meeting has been scored with yet can still be corrected, and the first score reads it
+    as it stands then. ``services.criteria_set_lock_reason`` says why a version is locked.
+    """
 
     code = models.SlugField(_("code"), max_length=40)
     version = models.PositiveSmallIntegerField(_("version"), default=1)

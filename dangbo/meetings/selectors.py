@@ -11,7 +11,18 @@ from decimal import Decimal
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -21,10 +32,11 @@ from dangbo.core.text import fold
 from dangbo.orgs.models import Person, Unit
 from dangbo.orgs.policy import Action, can
 
-from . import policy, scoring
+from . import policy, scoring, services
 from .models import (
     Attendance,
     CalendarFeed,
+    CriteriaSection,
     CriteriaSet,
     Criterion,
     GradeThreshold,
@@ -36,7 +48,7 @@ from .models import (
     MeetingScore,
     WorkingGroup,
 )
-from .services import month_range
+from .services import criteria_set_for_meeting, month_range
 
 # --- meetings --------------------------------------------------------------------------
 
@@ -137,7 +149,7 @@ def score_table(*, meeting: Meeting) -> ScoreTable:
 def score_form_criteria(*, meeting: Meeting, rater: str) -> tuple[CriteriaSet | None, list, dict[int, Decimal]]:
     """The criteria to score, grouped by section, and the current or suggested points."""
     existing = MeetingScore.objects.filter(meeting=meeting, rater=rater).select_related("criteria_set").first()
-    criteria_set = existing.criteria_set if existing else meeting.criteria_set
+    criteria_set = existing.criteria_set if existing else criteria_set_for_meeting(meeting)
     if criteria_set is None:
         return None, [], {}
     sections = list(criteria_set.sections.prefetch_related("criteria"))
@@ -505,10 +517,21 @@ def guest_choices(*, meeting) -> QuerySet[Person]:
 
 
 def criteria_set_list(*, user) -> QuerySet[CriteriaSet]:
-    """The default sets and those of the units the user may see."""
-    return CriteriaSet.objects.filter(
-        Q(unit__isnull=True) | policy.scope(user)
-    ).select_related("unit").order_by("code", "-version")
+    """The default sets and those of the units the user may see, each with its criteria's
+    ``total`` and whether a score uses it (``locked``), in one query."""
+    total = (
+        Criterion.objects.filter(criteria_set=OuterRef("pk")).order_by().values("criteria_set")
+        .annotate(total=Sum("max_points")).values("total")
+    )
+    return (
+        CriteriaSet.objects.filter(Q(unit__isnull=True) | policy.scope(user))
+        .select_related("unit")
+        .annotate(
+            total=Subquery(total, output_field=DecimalField(max_digits=7, decimal_places=1)),
+            locked=Exists(MeetingScore.objects.filter(criteria_set=OuterRef("pk"))),
+        )
+        .order_by("code", "-version")
+    )
 
 
 def can_edit_criteria_set(user, criteria_set: CriteriaSet) -> bool:
@@ -542,8 +565,36 @@ def get_criterion_for_user(user, pk: int, action: str = "view") -> Criterion:
     return criterion
 
 
+def get_section_for_user(user, pk: int, action: str = "view") -> CriteriaSection:
+    """One section, checked as its set (``get_criteria_set_for_user``)."""
+    section = get_object_or_404(CriteriaSection.objects.select_related("criteria_set", "criteria_set__unit"), pk=pk)
+    _check_criteria_set(user, section.criteria_set, action)
+    return section
+
+
 def criteria_sections(*, criteria_set: CriteriaSet):
     return criteria_set.sections.prefetch_related("criteria")
+
+
+@dataclass
+class CriteriaOutline:
+    """A version's sections with their criteria and points, and the grand total."""
+
+    sections: list[tuple[CriteriaSection, list[Criterion], Decimal]]
+    total: Decimal
+
+    @property
+    def count(self) -> int:
+        return sum(len(criteria) for _section, criteria, _subtotal in self.sections)
+
+
+def criteria_outline(*, criteria_set: CriteriaSet) -> CriteriaOutline:
+    """Sections, criteria, subtotals and total (two queries)."""
+    sections = []
+    for section in criteria_set.sections.prefetch_related("criteria").order_by("order", "id"):
+        criteria = list(section.criteria.all())
+        sections.append((section, criteria, sum((c.max_points for c in criteria), Decimal(0))))
+    return CriteriaOutline(sections=sections, total=sum((s[2] for s in sections), Decimal(0)))
 
 
 def criteria_thresholds(*, criteria_set: CriteriaSet | None) -> list[GradeThreshold]:
@@ -554,8 +605,28 @@ def criteria_set_in_use(*, criteria_set) -> bool:
     return MeetingScore.objects.filter(criteria_set=criteria_set).exists()
 
 
-def criteria_set_versions(*, criteria_set) -> QuerySet[CriteriaSet]:
-    return CriteriaSet.objects.filter(code=criteria_set.code).order_by("-version")
+def criteria_set_lock_reason(*, criteria_set: CriteriaSet) -> str:
+    """Why the version can no longer change ("" while it is a draft): the rule of
+    ``CriteriaSet``, applied by the services."""
+    return services.criteria_set_lock_reason(criteria_set)
+
+
+def criteria_section_choices(*, criteria_set: CriteriaSet) -> QuerySet[CriteriaSection]:
+    return CriteriaSection.objects.filter(criteria_set=criteria_set).order_by("order", "id")
+
+
+def criterion_position(*, criterion: Criterion) -> int:
+    """The criterion's position in its section (1 = first)."""
+    return services.criterion_position(criterion)
+
+
+def criteria_set_versions(*, criteria_set, user=None) -> QuerySet[CriteriaSet]:
+    """The versions of the same code; with ``user``, only those ``criteria_set_list`` shows
+    them (a ward's own version is not listed to the other wards)."""
+    versions = CriteriaSet.objects.filter(code=criteria_set.code)
+    if user is not None:
+        versions = versions.filter(Q(unit__isnull=True) | policy.scope(user))
+    return versions.select_related("unit").order_by("-version")
 
 
 def top_led_unit(*, user) -> Unit | None:

@@ -19,12 +19,14 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
+from django.utils.formats import get_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from dangbo.core.audit import audit_record, snapshot
-from dangbo.core.text import normalize
+from dangbo.core.text import fold, normalize
 from dangbo.orgs.models import Membership, Person, Unit
 
 from . import scoring
@@ -67,6 +69,23 @@ def criteria_set_for(day: dt.date, unit: Unit | None = None) -> CriteriaSet | No
         if own is not None:
             return own
     return sets.filter(unit__isnull=True).order_by("-version").first()
+
+
+def criteria_set_for_meeting(meeting: Meeting) -> CriteriaSet | None:
+    """The version a meeting is scored with.
+
+    Once any rater has scored the meeting, the version of that score: every score of one
+    meeting uses one version, kept for good. Before the first score, the version in force
+    on the meeting's date for its unit (``criteria_set_for``), so a version made or edited
+    after the meeting was scheduled applies to it; the one noted when it was scheduled
+    only when none is in force then.
+    """
+    scored = MeetingScore.objects.filter(meeting=meeting).order_by("scored_at", "pk").values_list(
+        "criteria_set_id", flat=True
+    ).first()
+    if scored is not None:
+        return CriteriaSet.objects.get(pk=scored)
+    return criteria_set_for(meeting.date, meeting.unit) or meeting.criteria_set
 
 
 def expected_people(unit: Unit, day: dt.date) -> list[int]:
@@ -425,9 +444,12 @@ def meeting_score(
     if meeting.status != Meeting.Status.HELD:
         raise ValidationError({"points": _("Only a meeting that was held can be scored.")})
     existing = MeetingScore.objects.filter(meeting=meeting, rater=rater).select_related("criteria_set").first()
-    criteria_set = existing.criteria_set if existing else (meeting.criteria_set or criteria_set_for(meeting.date, meeting.unit))
+    criteria_set = existing.criteria_set if existing else criteria_set_for_meeting(meeting)
     if criteria_set is None:
         raise ValidationError({"points": _("No criteria set is in force on the meeting's date.")})
+    # Hold the version's row (FOR NO KEY UPDATE; the criteria services take FOR UPDATE), so
+    # its criteria and grades cannot change between reading them here and saving the score.
+    CriteriaSet.objects.select_for_update(no_key=True).only("pk").get(pk=criteria_set.pk)
     criteria = list(Criterion.objects.filter(criteria_set=criteria_set))
     by_key: dict[str, Criterion] = {}
     criterion: Criterion | None
@@ -476,6 +498,9 @@ def meeting_score(
     score.save()
     ScoreItem.objects.filter(score=score).delete()
     ScoreItem.objects.bulk_create([ScoreItem(score=score, criterion_id=pk, points=v) for pk, v in values.items()])
+    if meeting.criteria_set_id != criteria_set.pk:
+        meeting.criteria_set = criteria_set
+        meeting.save(update_fields=["criteria_set"])
     _official(meeting)
     audit_record(
         actor=actor, action="meeting.correction" if correction else "meeting.score", obj=meeting,
@@ -534,10 +559,150 @@ def decision_link_task(*, actor=None, decision: MeetingDecision, task) -> Meetin
 
 
 # --- criteria sets ---------------------------------------------------------------------
+#
+# A version is a draft until the first meeting score uses it, and locked from then on
+# (see ``CriteriaSet``). Every change below locks the version's row and refuses a locked
+# version; ``meeting_score`` holds the same row while it scores, so a version never
+# changes under a score being made.
 
 
 def _in_use(criteria_set: CriteriaSet) -> bool:
     return MeetingScore.objects.filter(criteria_set=criteria_set).exists()
+
+
+def _locked_message() -> str:
+    return _("Meetings have been scored with this version. Make a new version to change it.")
+
+
+def criteria_set_lock_reason(criteria_set: CriteriaSet) -> str:
+    """Why the version cannot change, or "" while it is a draft."""
+    return _locked_message() if _in_use(criteria_set) else ""
+
+
+def _editable(criteria_set: CriteriaSet) -> CriteriaSet:
+    """The version's row, locked for the change; a ValidationError when it is locked."""
+    locked = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+    if _in_use(locked):
+        raise ValidationError(_locked_message())
+    return locked
+
+
+def _plain(value: Decimal) -> str:
+    """``90.0`` → "90", ``92.5`` → "92.5" (for the audit trail)."""
+    return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+
+
+def _points(value: Decimal) -> str:
+    """Points in a message, as the pages show them: "90", "92,5"."""
+    return _plain(value).replace(".", str(get_format("DECIMAL_SEPARATOR")))
+
+
+def _total(criteria_set: CriteriaSet, *, without: Criterion | None = None) -> Decimal:
+    criteria = Criterion.objects.filter(criteria_set=criteria_set)
+    if without is not None:
+        criteria = criteria.exclude(pk=without.pk)
+    return criteria.aggregate(total=Sum("max_points"))["total"] or Decimal(0)
+
+
+def _check_grades_fit(criteria_set: CriteriaSet, total: Decimal, field: str | None) -> None:
+    """Refuse a change that would leave a grade starting above the criteria's total."""
+    grade = (
+        GradeThreshold.objects.filter(criteria_set=criteria_set, min_points__gt=total).order_by("min_points").last()
+    )
+    if grade is None:
+        return
+    message = _(
+        "The criteria would total %(total)s points, less than the %(min)s points at which grade %(grade)s "
+        "starts. Lower the grades first."
+    ) % {"total": _points(total), "min": _points(grade.min_points), "grade": grade.name}
+    raise ValidationError({field: message} if field else message)
+
+
+def _renumber(criteria_set: CriteriaSet) -> None:
+    """Number sections and criteria 1, 2, 3… in the order shown; drop emptied sections."""
+    CriteriaSection.objects.filter(criteria_set=criteria_set, criteria__isnull=True).delete()
+    sections = list(CriteriaSection.objects.filter(criteria_set=criteria_set).order_by("order", "id"))
+    for number, section in enumerate(sections, start=1):
+        section.order = number
+    CriteriaSection.objects.bulk_update(sections, ["order"])
+    criteria = list(
+        Criterion.objects.filter(criteria_set=criteria_set).order_by("section__order", "section_id", "order", "id")
+    )
+    for number, criterion in enumerate(criteria, start=1):
+        criterion.order = number
+    Criterion.objects.bulk_update(criteria, ["order"])
+
+
+def _place(criterion: Criterion, order: int | None) -> None:
+    """Put ``criterion`` at position ``order`` (1 = first; None or past the end = last) in
+    its section, then renumber the version."""
+    others = list(
+        Criterion.objects.filter(section=criterion.section).exclude(pk=criterion.pk).order_by("order", "id")
+    )
+    index = len(others) if order is None else min(max(order, 1), len(others) + 1) - 1
+    others.insert(index, criterion)
+    for number, row in enumerate(others, start=1):
+        row.order = number
+    Criterion.objects.bulk_update(others, ["order"])
+    _renumber(criterion.criteria_set)
+
+
+def _criterion_checks(
+    *,
+    criteria_set: CriteriaSet,
+    criterion: Criterion | None,
+    code: str,
+    title: str,
+    max_points: Any,
+    section: CriteriaSection | None,
+    new_section: str,
+    order: int | None,
+    section_required: bool,
+) -> tuple[str, str, Decimal, str]:
+    """Check a criterion's fields; return the code, title, points and new section's title."""
+    errors: dict[str, list[str]] = {}
+    code = normalize(code)
+    title = normalize(title)
+    new_section = normalize(new_section)
+    points = _decimal(max_points)
+    if not code:
+        errors["code"] = [_("Enter the criterion's code.")]
+    else:
+        taken = Criterion.objects.filter(criteria_set=criteria_set, code__iexact=code)
+        if criterion is not None:
+            taken = taken.exclude(pk=criterion.pk)
+        if taken.exists():
+            errors["code"] = [_("Criterion %(code)s already exists in this version.") % {"code": code}]
+    if not title:
+        errors["title"] = [_("Enter the criterion.")]
+    if points is None:
+        errors["max_points"] = [_("Enter a number.")]
+    elif points <= 0:
+        errors["max_points"] = [_("A criterion is worth more than 0 points.")]
+    elif points != points.quantize(Decimal("0.1")) or points >= 1000:
+        errors["max_points"] = [_("Enter at most 999.9 points, with at most one decimal.")]
+    if section is not None and new_section:
+        errors["new_section"] = [_("Choose a section or name a new one, not both.")]
+    elif section is not None and section.criteria_set_id != criteria_set.pk:
+        errors["section"] = [_("Choose a section of this version.")]
+    elif section is None and not new_section and section_required:
+        errors["section"] = [_("Choose a section or name a new one.")]
+    if order is not None and order < 1:
+        errors["order"] = [_("Enter a position of 1 or more.")]
+    if errors or points is None:
+        raise ValidationError(errors)
+    return code, title, points.quantize(Decimal("0.1")), new_section
+
+
+def _new_section(criteria_set: CriteriaSet, title: str) -> CriteriaSection:
+    last = CriteriaSection.objects.filter(criteria_set=criteria_set).aggregate(last=Max("order"))["last"] or 0
+    section = CriteriaSection(criteria_set=criteria_set, order=last + 1, title=title)
+    section.full_clean()
+    section.save()
+    return section
+
+
+CRITERION_FIELDS = ["section", "order", "code", "title", "max_points", "guidance", "required_for_top"]
 
 
 @transaction.atomic
@@ -550,8 +715,11 @@ def criteria_set_new_version(
     unit: Unit | None = None,
     name: str = "",
 ) -> CriteriaSet:
-    """Copy ``base`` into the next version, in force from ``effective_from``; the old
-    version ends the day before. Scores made with the old version keep it."""
+    """Copy ``base`` into the next version, a draft in force from ``effective_from``.
+
+    The versions of the same issuer still open end the day before (a ward's own version
+    does not end the system default for the other wards). Scores made with an older
+    version keep it."""
     if effective_from <= base.effective_from:
         raise ValidationError({"effective_from": _("The new version must start after the current one.")})
     latest = CriteriaSet.objects.filter(code=base.code).order_by("-version").first()
@@ -562,7 +730,7 @@ def criteria_set_new_version(
     )
     new.full_clean()
     new.save()
-    CriteriaSet.objects.filter(code=base.code, effective_to__isnull=True).exclude(pk=new.pk).filter(
+    CriteriaSet.objects.filter(code=base.code, unit=new.unit, effective_to__isnull=True).exclude(pk=new.pk).filter(
         effective_from__lt=effective_from
     ).update(effective_to=effective_from - dt.timedelta(days=1))
     for section in base.sections.prefetch_related("criteria"):
@@ -585,24 +753,231 @@ def criteria_set_new_version(
 
 
 @transaction.atomic
-def criterion_update(
-    *, actor, criterion: Criterion, title: str, max_points: Decimal, guidance: str = "", required_for_top: bool = False
+def criterion_add(
+    *,
+    actor,
+    criteria_set: CriteriaSet,
+    code: str,
+    title: str,
+    max_points: Decimal,
+    section: CriteriaSection | None = None,
+    new_section: str = "",
+    order: int | None = None,
+    guidance: str = "",
+    required_for_top: bool = False,
 ) -> Criterion:
-    criterion = Criterion.objects.select_for_update().select_related("criteria_set").get(pk=criterion.pk)
-    if _in_use(criterion.criteria_set):
-        raise ValidationError(
-            _("Meetings have been scored with this version. Make a new version to change it.")
-        )
-    before = snapshot(criterion, ["title", "max_points", "guidance", "required_for_top"])
-    criterion.title = normalize(title)
-    criterion.max_points = max_points
+    """Add a criterion to a draft version: in ``section`` (one of the version's) or in a new
+    section titled ``new_section``, at position ``order`` within it (1 = first; None =
+    last). Its ``code`` is unique within the version."""
+    criteria_set = _editable(criteria_set)
+    code, title, points, new_title = _criterion_checks(
+        criteria_set=criteria_set, criterion=None, code=code, title=title, max_points=max_points,
+        section=section, new_section=new_section, order=order, section_required=True,
+    )
+    if new_title:
+        section = _new_section(criteria_set, new_title)
+    criterion = Criterion(
+        criteria_set=criteria_set, section=section, order=0, code=code, title=title, guidance=guidance.strip(),
+        max_points=points, required_for_top=required_for_top,
+    )
+    criterion.full_clean()
+    criterion.save()
+    _place(criterion, order)
+    criterion.refresh_from_db()
+    audit_record(actor=actor, action="criterion.add", obj=criterion,
+                 after=snapshot(criterion, CRITERION_FIELDS) | {"total": _plain(_total(criteria_set))})
+    return criterion
+
+
+@transaction.atomic
+def criterion_update(
+    *,
+    actor,
+    criterion: Criterion,
+    title: str,
+    max_points: Decimal,
+    guidance: str = "",
+    required_for_top: bool = False,
+    code: str | None = None,
+    section: CriteriaSection | None = None,
+    new_section: str = "",
+    order: int | None = None,
+) -> Criterion:
+    """Change a criterion of a draft version. ``code`` None keeps its code; ``section`` /
+    ``new_section`` move it to another section of the version or a new one (neither: it
+    stays); ``order`` is its position in its section (None: it keeps its place, or goes
+    last in the section it moves to)."""
+    criteria_set = _editable(criterion.criteria_set)
+    criterion = Criterion.objects.select_for_update().select_related("section").get(pk=criterion.pk)
+    code, title, points, new_title = _criterion_checks(
+        criteria_set=criteria_set, criterion=criterion, code=criterion.code if code is None else code,
+        title=title, max_points=max_points, section=section, new_section=new_section, order=order,
+        section_required=False,
+    )
+    if points < criterion.max_points:
+        _check_grades_fit(criteria_set, _total(criteria_set, without=criterion) + points, "max_points")
+    before = snapshot(criterion, CRITERION_FIELDS)
+    position = order
+    if position is None:
+        moved = (section is not None and section.pk != criterion.section_id) or bool(new_title)
+        position = None if moved else criterion_position(criterion)
+    if new_title:
+        section = _new_section(criteria_set, new_title)
+    if section is not None:
+        criterion.section = section
+    criterion.code = code
+    criterion.title = title
+    criterion.max_points = points
     criterion.guidance = guidance.strip()
     criterion.required_for_top = required_for_top
     criterion.full_clean()
-    criterion.save(update_fields=["title", "max_points", "guidance", "required_for_top"])
+    criterion.save(update_fields=["section", "code", "title", "max_points", "guidance", "required_for_top"])
+    criterion.criteria_set = criteria_set
+    _place(criterion, position)
+    criterion.refresh_from_db()
     audit_record(actor=actor, action="criterion.update", obj=criterion, before=before,
-                 after=snapshot(criterion, ["title", "max_points", "guidance", "required_for_top"]))
+                 after=snapshot(criterion, CRITERION_FIELDS))
     return criterion
+
+
+def criterion_position(criterion: Criterion) -> int:
+    """The criterion's position in its section (1 = first)."""
+    ahead = Criterion.objects.filter(section_id=criterion.section_id).filter(
+        Q(order__lt=criterion.order) | Q(order=criterion.order, id__lt=criterion.pk)
+    )
+    return ahead.count() + 1
+
+
+@transaction.atomic
+def criterion_remove(*, actor, criterion: Criterion) -> CriteriaSet:
+    """Remove a criterion from a draft version (its section goes too when it was the last
+    one). Refused when the remaining criteria would total less than a grade starts at."""
+    criteria_set = _editable(criterion.criteria_set)
+    criterion = Criterion.objects.select_for_update().select_related("section").get(pk=criterion.pk)
+    if not Criterion.objects.filter(criteria_set=criteria_set).exclude(pk=criterion.pk).exists():
+        raise ValidationError(_("A version keeps at least one criterion."))
+    _check_grades_fit(criteria_set, _total(criteria_set, without=criterion), None)
+    before = snapshot(criterion, CRITERION_FIELDS)
+    criterion.delete()
+    _renumber(criteria_set)
+    audit_record(actor=actor, action="criterion.remove", obj=criteria_set,
+                 before=before, after={"total": _plain(_total(criteria_set))})
+    return criteria_set
+
+
+@transaction.atomic
+def criteria_section_update(*, actor, section: CriteriaSection, title: str) -> CriteriaSection:
+    """Rename a section of a draft version."""
+    _editable(section.criteria_set)
+    section = CriteriaSection.objects.select_for_update().get(pk=section.pk)
+    title = normalize(title)
+    if not title:
+        raise ValidationError({"title": _("Enter the section's title.")})
+    before = snapshot(section, ["title"])
+    section.title = title
+    section.full_clean()
+    section.save(update_fields=["title"])
+    audit_record(actor=actor, action="criteria_section.update", obj=section, before=before,
+                 after=snapshot(section, ["title"]))
+    return section
+
+
+def _grade_code(name: str, taken: set[str]) -> str:
+    base = slugify(fold(name))[:16].strip("-") or "grade"
+    code, number = base, 2
+    while code in taken:
+        code, number = f"{base}-{number}", number + 1
+    return code
+
+
+def _grades(thresholds: Iterable[GradeThreshold]) -> list[dict[str, Any]]:
+    return [
+        {"code": t.code, "name": t.name, "min_points": _plain(t.min_points), "requires_full_marks": t.requires_full_marks}
+        for t in sorted(thresholds, key=lambda t: t.rank)
+    ]
+
+
+@transaction.atomic
+def criteria_thresholds_update(
+    *, actor, criteria_set: CriteriaSet, thresholds: Sequence[Mapping[str, Any]]
+) -> list[GradeThreshold]:
+    """Set the grades of a draft version.
+
+    ``thresholds`` lists every grade, best first, each ``{"name", "min_points",
+    "requires_full_marks", "code"}``: a ``code`` of one of the version's grades keeps that
+    grade (scores and pages refer to it by code), any other adds a grade; a grade left
+    out is removed. Each grade starts strictly below the one above it and no higher than
+    the criteria's total, and the lowest starts at 0, so every total gets exactly one
+    grade. Errors are keyed ``thresholds.<index>.<field>`` (``thresholds`` for the list).
+    """
+    criteria_set = _editable(criteria_set)
+    existing = {t.code: t for t in GradeThreshold.objects.filter(criteria_set=criteria_set)}
+    total = _total(criteria_set)
+    errors: dict[str, list[str]] = {}
+    rows: list[tuple[GradeThreshold | None, str, Decimal, bool]] = []
+    names: set[str] = set()
+    above: tuple[Decimal, str] | None = None
+    kept: set[str] = set()
+    for index, entry in enumerate(thresholds):
+        key = f"thresholds.{index}"
+        name = normalize(str(entry.get("name") or ""))
+        points = _decimal(entry.get("min_points"))
+        if not name:
+            errors[f"{key}.name"] = [_("Enter the grade's name.")]
+        elif fold(name) in names:
+            errors[f"{key}.name"] = [_("Another grade is already called %(name)s.") % {"name": name}]
+        names.add(fold(name))
+        if points is None:
+            errors[f"{key}.min_points"] = [_("Enter a number.")]
+        elif points < 0:
+            errors[f"{key}.min_points"] = [_("The points cannot be negative.")]
+        elif points != points.quantize(Decimal("0.1")):
+            errors[f"{key}.min_points"] = [_("Enter the points with at most one decimal.")]
+        elif points > total:
+            errors[f"{key}.min_points"] = [
+                _("A grade cannot start above the criteria's total of %(total)s points.") % {"total": _points(total)}
+            ]
+        elif above is not None and points >= above[0]:
+            errors[f"{key}.min_points"] = [
+                _("Must be lower than the %(min)s points grade %(grade)s starts at.")
+                % {"min": _points(above[0]), "grade": above[1]}
+            ]
+        if points is not None and f"{key}.min_points" not in errors:
+            above = (points, name)
+        code = str(entry.get("code") or "")
+        threshold = existing.get(code) if code not in kept else None
+        if threshold is not None:
+            kept.add(code)
+        rows.append((threshold, name, points or Decimal(0), bool(entry.get("requires_full_marks"))))
+    if not rows:
+        errors["thresholds"] = [_("Keep at least one grade.")]
+    elif rows[-1][2] != 0 and f"thresholds.{len(rows) - 1}.min_points" not in errors:
+        errors[f"thresholds.{len(rows) - 1}.min_points"] = [
+            _("The lowest grade starts at 0 points, so that every total gets a grade.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    before = _grades(existing.values())
+    GradeThreshold.objects.filter(criteria_set=criteria_set).exclude(code__in=kept).delete()
+    taken = set(kept)
+    result = []
+    for rank, (threshold, name, points, full) in enumerate(rows, start=1):
+        if threshold is None:
+            threshold = GradeThreshold(criteria_set=criteria_set, code=_grade_code(name, taken))
+            taken.add(threshold.code)
+        threshold.name = name
+        threshold.min_points = points.quantize(Decimal("0.1"))
+        threshold.requires_full_marks = full
+        threshold.rank = rank
+        threshold.full_clean()
+        if threshold._state.adding:
+            threshold.save()
+        else:
+            threshold.save(update_fields=["name", "min_points", "requires_full_marks", "rank"])
+        result.append(threshold)
+    audit_record(actor=actor, action="criteria_set.thresholds", obj=criteria_set,
+                 before={"grades": before}, after={"grades": _grades(result), "total": _plain(total)})
+    return result
 
 
 # --- leaders on the ground -------------------------------------------------------------

@@ -24,6 +24,7 @@ from . import exports, policy, selectors, services
 from .forms import (
     ROLL_CALL_CHOICES,
     AssignmentForm,
+    ConfirmForm,
     CriteriaVersionForm,
     CriterionForm,
     DecisionForm,
@@ -34,6 +35,8 @@ from .forms import (
     MeetingRecordForm,
     ScheduleYearForm,
     ScoreForm,
+    SectionForm,
+    ThresholdsForm,
     VisitForm,
     WorkingGroupForm,
 )
@@ -384,6 +387,12 @@ def meeting_export(request: HttpRequest, pk: int, document: str, fmt: str) -> Ht
 
 
 # --- criteria sets ---------------------------------------------------------------------
+#
+# Who edits a version: whoever may make a new version of it
+# (``selectors.can_edit_criteria_set``); 404 when it is not visible, 403 when only
+# readable. What can change: a draft version only (``CriteriaSet``: locked once a score
+# uses it); the services refuse a locked one, and the pages send a GET on a locked one
+# back to its page, which says why.
 
 
 @login_required
@@ -399,13 +408,45 @@ def criteria_list(request: HttpRequest) -> HttpResponse:
 def criteria_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
     criteria_set = selectors.get_criteria_set_for_user(request.user, pk)
+    lock_reason = selectors.criteria_set_lock_reason(criteria_set=criteria_set)
+    can_edit = selectors.can_edit_criteria_set(request.user, criteria_set)
+    thresholds = selectors.criteria_thresholds(criteria_set=criteria_set)
     return render(request, "meetings/criteria_detail.html", {
         "set": criteria_set,
-        "sections": selectors.criteria_sections(criteria_set=criteria_set),
-        "thresholds": selectors.criteria_thresholds(criteria_set=criteria_set),
-        "in_use": selectors.criteria_set_in_use(criteria_set=criteria_set),
-        "can_edit": selectors.can_edit_criteria_set(request.user, criteria_set),
-        "versions": selectors.criteria_set_versions(criteria_set=criteria_set),
+        "outline": selectors.criteria_outline(criteria_set=criteria_set),
+        "thresholds": thresholds,
+        "full_marks_grade": next((t for t in thresholds if t.requires_full_marks), thresholds[0] if thresholds else None),
+        "in_use": bool(lock_reason),
+        "lock_reason": lock_reason,
+        "can_edit": can_edit,
+        "editable": can_edit and not lock_reason,
+        "versions": selectors.criteria_set_versions(criteria_set=criteria_set, user=request.user),
+    })
+
+
+def _criteria_url(criteria_set_id: int, anchor: str = "") -> str:
+    url = reverse("meetings:criteria_detail", args=[criteria_set_id])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _locked(request: HttpRequest, criteria_set) -> HttpResponse | None:
+    """A GET on an editing page of a locked version goes back to the version's page with
+    the reason; a POST goes on to the service, which refuses it on the form."""
+    if request.method != "GET":
+        return None
+    reason = selectors.criteria_set_lock_reason(criteria_set=criteria_set)
+    if not reason:
+        return None
+    messages.error(request, reason)
+    return redirect(_criteria_url(criteria_set.pk))
+
+
+def _criteria_form(request: HttpRequest, criteria_set, form, heading: str, **extra) -> HttpResponse:
+    return render(request, "meetings/criteria_form.html", {
+        "set": criteria_set, "form": form, "heading": heading,
+        "outline": selectors.criteria_outline(criteria_set=criteria_set),
+        "lock_reason": selectors.criteria_set_lock_reason(criteria_set=criteria_set),
+        "cancel": _criteria_url(criteria_set.pk), **extra,
     })
 
 
@@ -428,21 +469,123 @@ def criteria_new_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def criterion_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request)
+    criteria_set = selectors.get_criteria_set_for_user(request.user, pk, "change")
+    if (locked := _locked(request, criteria_set)) is not None:
+        return locked
+    form = CriterionForm(request.POST or None, sections=selectors.criteria_section_choices(criteria_set=criteria_set))
+    criterion = submit(
+        request, form, lambda data: services.criterion_add(actor=request.user, criteria_set=criteria_set, **data)
+    )
+    if criterion is not None:
+        messages.success(request, _("Criterion %(code)s was added.") % {"code": criterion.code})
+        return redirect(_criteria_url(criteria_set.pk, f"criterion-{criterion.pk}"))
+    return _criteria_form(request, criteria_set, form, _("Add a criterion"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
     criterion = selectors.get_criterion_for_user(request.user, pk, "change")
-    initial = {f: getattr(criterion, f) for f in ("title", "max_points", "guidance", "required_for_top")}
-    form = CriterionForm(request.POST or None, initial=initial)
+    criteria_set = criterion.criteria_set
+    if (locked := _locked(request, criteria_set)) is not None:
+        return locked
+    initial = {f: getattr(criterion, f) for f in ("code", "title", "max_points", "guidance", "required_for_top")}
+    initial |= {"section": criterion.section_id, "order": selectors.criterion_position(criterion=criterion)}
+    form = CriterionForm(
+        request.POST or None, initial=initial, sections=selectors.criteria_section_choices(criteria_set=criteria_set)
+    )
     updated = submit(
         request, form, lambda data: services.criterion_update(actor=request.user, criterion=criterion, **data)
     )
     if updated is not None:
         messages.success(request, _("The changes were saved."))
-        return redirect("meetings:criteria_detail", pk=criterion.criteria_set_id)
-    return render(request, "meetings/form_page.html", {
-        "form": form, "heading": _("Edit criterion %(code)s") % {"code": criterion.code},
-        "cancel": reverse("meetings:criteria_detail", args=[criterion.criteria_set_id]),
+        return redirect(_criteria_url(criteria_set.pk, f"criterion-{criterion.pk}"))
+    return _criteria_form(
+        request, criteria_set, form, _("Edit criterion %(code)s") % {"code": criterion.code},
+        intro=_("Leave the section as it is to keep the criterion where it is."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def criterion_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request)
+    criterion = selectors.get_criterion_for_user(request.user, pk, "change")
+    criteria_set = criterion.criteria_set
+    if (locked := _locked(request, criteria_set)) is not None:
+        return locked
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    removed = submit(request, form, lambda data: services.criterion_remove(actor=request.user, criterion=criterion))
+    if removed is not None:
+        messages.success(request, _("Criterion %(code)s was removed.") % {"code": criterion.code})
+        return redirect(_criteria_url(criteria_set.pk))
+    return _criteria_form(
+        request, criteria_set, form, _("Remove criterion %(code)s") % {"code": criterion.code},
+        criterion=criterion, submit=_("Remove the criterion"),
+        intro=_("The criterion leaves this version; the criteria's total goes down by its points."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request)
+    section = selectors.get_section_for_user(request.user, pk, "change")
+    criteria_set = section.criteria_set
+    if (locked := _locked(request, criteria_set)) is not None:
+        return locked
+    form = SectionForm(request.POST or None, initial={"title": section.title})
+    updated = submit(
+        request, form, lambda data: services.criteria_section_update(actor=request.user, section=section, **data)
+    )
+    if updated is not None:
+        messages.success(request, _("The changes were saved."))
+        return redirect(_criteria_url(criteria_set.pk, f"section-{section.pk}"))
+    return _criteria_form(request, criteria_set, form, _("Rename the section"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def criteria_thresholds(request: HttpRequest, pk: int) -> HttpResponse:
+    _section(request)
+    criteria_set = selectors.get_criteria_set_for_user(request.user, pk, "change")
+    if (locked := _locked(request, criteria_set)) is not None:
+        return locked
+    form = ThresholdsForm(request.POST or None, thresholds=selectors.criteria_thresholds(criteria_set=criteria_set))
+
+    def update(data):
+        entries, rows = form.entries()
+        try:
+            return services.criteria_thresholds_update(actor=request.user, criteria_set=criteria_set, thresholds=entries)
+        except ValidationError as error:
+            raise _on_threshold_fields(error, rows) from error
+
+    if submit(request, form, update) is not None:
+        messages.success(request, _("The grades were saved."))
+        return redirect(_criteria_url(criteria_set.pk, "grades"))
+    return render(request, "meetings/criteria_thresholds.html", {
+        "set": criteria_set, "form": form, "rows": form.bound_rows(),
+        "outline": selectors.criteria_outline(criteria_set=criteria_set),
+        "lock_reason": selectors.criteria_set_lock_reason(criteria_set=criteria_set),
+        "cancel": _criteria_url(criteria_set.pk, "grades"),
     })
+
+
+def _on_threshold_fields(error: ValidationError, rows: list[int]) -> ValidationError:
+    """The service keys a grade's error ``thresholds.<index>.<field>`` by its place in the
+    list it was given: key it by the form's field of the row it came from."""
+    if not hasattr(error, "error_dict"):
+        return error
+    keyed = {}
+    for key, errors in error.error_dict.items():
+        parts = key.split(".")
+        if len(parts) == 3 and parts[0] == "thresholds" and parts[1].isdigit() and int(parts[1]) < len(rows):
+            key = f"t{rows[int(parts[1])]}_{parts[2]}"
+        keyed[key] = errors
+    return ValidationError(keyed)
 
 
 # --- quality pages ---------------------------------------------------------------------

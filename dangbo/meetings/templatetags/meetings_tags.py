@@ -29,3 +29,13 @@ def index(sequence, i):
         return sequence[i]
     except (IndexError, TypeError, KeyError):
         return None
+
+
+@register.filter
+def grade_name(code, thresholds) -> str:
+    """The name of grade ``code`` among ``thresholds`` (its code when it is not there: a
+    grade an edited version no longer has still reads as something)."""
+    for threshold in thresholds or ():
+        if getattr(threshold, "code", None) == code:
+            return threshold.name
+    return code
