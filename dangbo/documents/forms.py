@@ -4,6 +4,7 @@ from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangbo.orgs.forms import DateInput, UnitChoiceField
 from dangbo.orgs.models import Term, Unit
@@ -47,7 +48,10 @@ class DocumentForm(forms.Form):
         help_text=_("Only when the number uses another abbreviation than the type's (Quy định since 2021: QĐ)."),
     )
     date = forms.DateField(label=_("Date"), widget=DateInput())
-    title = forms.CharField(label=_("Title"), max_length=500, help_text=_("The trích yếu: what the document is about."))
+    title = forms.CharField(
+        label=pgettext_lazy("document", "Title"), max_length=500,
+        help_text=_("The trích yếu: what the document is about."),
+    )
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     full_text = forms.CharField(
         label=_("Full text"), required=False, widget=forms.Textarea(attrs={"rows": 8}),

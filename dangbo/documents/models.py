@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangbo.orgs.models import Person, Term, Unit
 
@@ -328,7 +329,7 @@ class DocumentCitation(models.Model):
     """A citation of another document found in this one's summary or full text."""
 
     class Source(models.TextChoices):
-        TITLE = "title", _("Title")
+        TITLE = "title", pgettext_lazy("document", "Title")
         SUMMARY = "summary", _("Summary")
         FULL_TEXT = "full_text", _("Full text")
 

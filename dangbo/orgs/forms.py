@@ -1,11 +1,18 @@
 from __future__ import annotations
 
-from typing import cast
+from dataclasses import dataclass
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from dangbo.core.text import normalize
+
+from . import selectors
 from .models import Person, Position, Role, Term, Unit, UnitKind
 
 
@@ -26,6 +33,138 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
+def match_detail(match: selectors.PersonMatch) -> str:
+    """What tells namesakes apart, e.g. "born 1980 · Chi bộ Khu phố 1"."""
+    parts = []
+    if match.birth_year:
+        parts.append(gettext("born %(year)s") % {"year": match.birth_year})
+    if match.unit:
+        parts.append(match.unit)
+    return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class PickedPerson:
+    """What a person picker sends: the chosen id, the text in the box, the text it showed.
+
+    The picker posts three inputs: ``<name>`` (the chosen id, hidden, or a radio button of
+    the people found), ``<name>_q`` (the text box) and ``<name>_shown`` (the text the box
+    held when the page was drawn, or when a person was picked in the list).
+    """
+
+    pk: str = ""
+    query: str = ""
+    shown: str = ""
+
+    @property
+    def wants_search(self) -> bool:
+        """The text names nobody chosen yet (new text, or nothing picked): look it up."""
+        return bool(self.query) and (self.query != self.shown or not self.pk)
+
+    @property
+    def chosen(self) -> str:
+        """The id to use: none when the box was emptied."""
+        return self.pk if self.query == self.shown else ""
+
+
+class PersonPicker(forms.Widget):
+    """A text box that finds people by name, for forms that pick one person among thousands.
+
+    With JavaScript (``dangbo/js/person-picker.js``, in the widget's media) it is an ARIA
+    combobox listing up to 15 matches from ``lookup_url`` as one types; picking one puts
+    its id in a hidden input. Without JavaScript the typed text is sent with the form and
+    the form comes back with the people found as radio buttons.
+    """
+
+    template_name = "orgs/widgets/person_picker.html"
+    min_chars = 2
+
+    class Media:
+        js = [forms.Script("dangbo/js/person-picker.js", defer=True)]
+
+    def __init__(self, attrs: dict[str, Any] | None = None, lookup_url: str | Promise | None = None) -> None:
+        super().__init__(attrs)
+        self.lookup_url = lookup_url or reverse_lazy("orgs:person_lookup")
+        self.choices: Any = ()  # a ModelChoiceIterator, set by PersonChoiceField
+
+    def value_from_datadict(self, data, files, name) -> PickedPerson:
+        def text(key: str) -> str:
+            return normalize(str(data.get(key) or ""))[: selectors.PERSON_LOOKUP_MAX_LENGTH]
+
+        return PickedPerson(pk=text(name), query=text(f"{name}_q"), shown=text(f"{name}_shown"))
+
+    def value_omitted_from_data(self, data, files, name) -> bool:
+        return name not in data and f"{name}_q" not in data
+
+    def format_value(self, value):
+        return None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if not isinstance(value, PickedPerson):  # an unbound form: the initial person's id
+            value = PickedPerson(pk="" if value in (None, "") else str(value))
+        people = getattr(self.choices, "queryset", None)
+        if people is None:
+            people = Person.objects.none()
+        selected, matches, more = None, [], False
+        if value.wants_search:
+            matches, more = selectors.person_matches(people, q=value.query)
+            text = value.query
+        elif value.chosen:
+            selected = selectors.person_match(people, pk=value.chosen)
+            text = selected.name if selected else value.query
+        else:
+            text = value.query
+        widget = context["widget"]
+        widget["attrs"].setdefault("maxlength", selectors.PERSON_LOOKUP_MAX_LENGTH)
+        widget.update(
+            lookup_url=str(self.lookup_url),
+            min_chars=self.min_chars,
+            text=text,
+            query=value.query,
+            selected=selected and {"pk": selected.pk, "name": selected.name, "detail": match_detail(selected)},
+            matches=[{"pk": m.pk, "name": m.name, "detail": match_detail(m)} for m in matches],
+            more=more,
+            limit=selectors.PERSON_LOOKUP_LIMIT,
+        )
+        return context
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """One person of ``queryset``, chosen with a :class:`PersonPicker` instead of a select.
+
+    The queryset says who may be chosen (e.g. ``selectors.person_list(user=...)``): an id
+    outside it is refused with a field error, whatever the browser sent.
+    """
+
+    widget = PersonPicker
+    default_error_messages = {
+        "invalid_choice": _("This person is not among the people you may choose. Search by name and pick from the list."),
+        "search": _("Choose the person among those found, then save again."),
+        "not_found": _("Nobody you may choose matches “%(q)s”. Type part of the name, with or without accents."),
+    }
+
+    def __init__(self, queryset, *, lookup_url: str | Promise | None = None, **kwargs) -> None:
+        kwargs.setdefault("widget", PersonPicker(lookup_url=lookup_url))
+        super().__init__(queryset, empty_label=None, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, PickedPerson):
+            if value.wants_search:
+                if selectors.people_matching(self.queryset, q=value.query).exists():
+                    raise ValidationError(self.error_messages["search"], code="search")
+                raise ValidationError(
+                    self.error_messages["not_found"], code="not_found", params={"q": value.query}
+                )
+            value = value.chosen
+        return super().to_python(value)
+
+    def has_changed(self, initial, data) -> bool:
+        if isinstance(data, PickedPerson):
+            data = data.chosen
+        return super().has_changed(initial, data)
+
+
 class DecisionMixin(forms.Form):
     date = forms.DateField(label=_("Effective date"), widget=DateInput())
     decision = forms.CharField(
@@ -36,7 +175,7 @@ class DecisionMixin(forms.Form):
 
 
 class UnitCreateForm(forms.Form):
-    kind = forms.ModelChoiceField(label=_("Kind"), queryset=UnitKind.objects.none())
+    kind = forms.ModelChoiceField(label=pgettext_lazy("unit", "Kind"), queryset=UnitKind.objects.none())
     name = forms.CharField(label=_("Name"), max_length=200)
     short_name = forms.CharField(label=_("Short name"), max_length=80, required=False)
     code = forms.SlugField(
@@ -139,8 +278,11 @@ class TermForm(forms.Form):
 
 
 class PositionForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
-    title = forms.CharField(label=_("Title"), max_length=120, help_text=_("e.g. Bí thư, Phó Bí thư, Ủy viên BTV"))
+    person = PersonChoiceField(
+        label=_("Person"), queryset=Person.objects.none(),
+        help_text=_("Type part of the name, with or without accents, then choose the person."),
+    )
+    title = forms.CharField(label=pgettext_lazy("position", "Title"), max_length=120, help_text=_("e.g. Bí thư, Phó Bí thư, Ủy viên BTV"))
     body = forms.ChoiceField(label=_("Body"), choices=Position.Body.choices, required=False)
     term = forms.ModelChoiceField(label=_("Term"), queryset=Term.objects.none(), required=False)
     start = forms.DateField(label=_("Start"), widget=DateInput())

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from dangbo.core.text import fold
@@ -387,7 +388,7 @@ class Grant(models.Model):
     )
     role = models.PositiveSmallIntegerField(_("role"), choices=Role.choices)
     source = models.CharField(
-        _("source"), max_length=10, choices=Source.choices, default=Source.DIRECT
+        pgettext_lazy("grant", "source"), max_length=10, choices=Source.choices, default=Source.DIRECT
     )
     position = models.ForeignKey(
         Position, null=True, blank=True, on_delete=models.CASCADE, related_name="grants"

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from dangbo.core.text import fold
@@ -107,6 +121,108 @@ def person_list(*, user, q: str = "") -> QuerySet[Person]:
     if q:
         people = people.filter(search_name__contains=fold(q))
     return people.order_by("search_name", "id")
+
+
+#: How many people a name lookup returns at most (the person picker shows them all).
+PERSON_LOOKUP_LIMIT = 15
+#: Longest search text taken into account (longer text is cut): names are shorter.
+PERSON_LOOKUP_MAX_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class PersonMatch:
+    """A person found by name, with what tells namesakes apart."""
+
+    pk: int
+    name: str
+    birth_year: int | None
+    unit: str  # the unit of the current membership, else of a current position, else ""
+
+
+def people_matching(people: QuerySet[Person], *, q: str) -> QuerySet[Person]:
+    """``people`` whose name holds every word of ``q``, accents and case ignored.
+
+    "minh hoang" finds "Hoàng Văn Minh". Empty when ``q`` has no word.
+    """
+    words = fold(q.replace("\x00", "")[:PERSON_LOOKUP_MAX_LENGTH]).split()
+    if not words:
+        return people.none()
+    for word in words:
+        people = people.filter(search_name__contains=word)
+    return people
+
+
+def person_matches(
+    people: QuerySet[Person], *, q: str, limit: int = PERSON_LOOKUP_LIMIT
+) -> tuple[list[PersonMatch], bool]:
+    """The first ``limit`` of ``people`` matching ``q``, and whether there are more.
+
+    The whole name first, then names starting with the text, then names with a word
+    starting with it, then names where each word of the text starts a word, then the rest,
+    each alphabetically. Two queries whatever the number of people.
+    """
+    needle = fold(q.replace("\x00", "")[:PERSON_LOOKUP_MAX_LENGTH])
+    word_starts = Q()
+    for word in needle.split():
+        word_starts &= Q(search_name__startswith=word) | Q(search_name__contains=f" {word}")
+    rank = Case(
+        When(search_name=needle, then=Value(0)),
+        When(search_name__startswith=needle, then=Value(1)),
+        When(search_name__contains=f" {needle}", then=Value(2)),
+        When(word_starts, then=Value(3)),
+        default=Value(4),
+        output_field=IntegerField(),
+    )
+    rows = list(
+        people_matching(people, q=q)
+        .annotate(rank=rank)
+        .order_by("rank", "search_name", "id")
+        .values_list("pk", "full_name", "birth_year")[: limit + 1]
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    units = _current_unit_names([pk for pk, _name, _year in rows])
+    matches = [PersonMatch(pk, name, year, units.get(pk) or "") for pk, name, year in rows]
+    return matches, more
+
+
+def person_match(people: QuerySet[Person], *, pk) -> PersonMatch | None:
+    """One of ``people`` described as a match, or ``None`` when ``pk`` is not among them."""
+    try:
+        row = people.filter(pk=int(pk)).values_list("pk", "full_name", "birth_year").first()
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if row is None:
+        return None
+    return PersonMatch(row[0], row[1], row[2], _current_unit_names([row[0]]).get(row[0]) or "")
+
+
+def person_lookup(*, user, q: str, limit: int = PERSON_LOOKUP_LIMIT) -> tuple[list[PersonMatch], bool]:
+    """People the user may see (the same ones as ``person_list``) whose name matches ``q``."""
+    return person_matches(person_list(user=user), q=q, limit=limit)
+
+
+def _current_unit_names(person_ids: list[int]) -> dict[int, str]:
+    """Each person's current cell (membership), else the unit of a current position: one query."""
+    if not person_ids:
+        return {}
+    membership_unit = (
+        Membership.objects.current()
+        .filter(person=OuterRef("pk"))
+        .order_by("-start", "-id")
+        .values("unit__name")[:1]
+    )
+    position_unit = (
+        Position.objects.current()
+        .filter(person=OuterRef("pk"))
+        .order_by("sort_order", "-start", "id")
+        .values("unit__name")[:1]
+    )
+    return dict(
+        Person.objects.filter(pk__in=person_ids)
+        .annotate(unit_name=Coalesce(Subquery(membership_unit), Subquery(position_unit)))
+        .values_list("pk", "unit_name")
+    )
 
 
 def get_person_for_user(user, pk: int) -> Person:

@@ -19,5 +19,6 @@ urlpatterns = [
     path("nhiem-ky/<int:pk>/", views.term_detail, name="term_detail"),
     path("chuc-vu/<int:pk>/ket-thuc/", views.position_end, name="position_end"),
     path("nguoi/", views.person_list, name="person_list"),
+    path("nguoi/tim/", views.person_lookup, name="person_lookup"),
     path("nguoi/<int:pk>/", views.person_detail, name="person_detail"),
 ]

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangbo.core.forms import submit
@@ -15,6 +17,7 @@ from dangbo.core.pagination import paginate
 
 from . import selectors, services
 from .forms import (
+    PersonPicker,
     PositionEndForm,
     PositionForm,
     TermForm,
@@ -23,6 +26,7 @@ from .forms import (
     UnitMergeForm,
     UnitMoveForm,
     UnitSplitForm,
+    match_detail,
 )
 from .panels import unit_panels
 from .policy import Action, can, max_role
@@ -303,3 +307,31 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "audit": selectors.person_audit(person=person)[:50],
         },
     )
+
+
+@login_required
+@require_GET
+@never_cache
+def person_lookup(request: HttpRequest) -> JsonResponse:
+    """People the user may see whose name matches ``q``: the suggestions of the person picker.
+
+    ``{"items": [{"id", "name", "birth_year", "unit", "detail"}], "more": bool, "message": str}``,
+    at most ``selectors.PERSON_LOOKUP_LIMIT`` items, scoped like the list of people.
+    """
+    q = request.GET.get("q", "").replace("\x00", "").strip()[: selectors.PERSON_LOOKUP_MAX_LENGTH]
+    if len(q) < PersonPicker.min_chars:
+        return JsonResponse({"items": [], "more": False, "message": ""})
+    matches, more = selectors.person_lookup(user=request.user, q=q)
+    if not matches:
+        message = _("Nobody you may see matches “%(q)s”.") % {"q": q}
+    elif more:
+        message = _("The first %(n)s people found are shown: type more of the name to find fewer.") % {
+            "n": len(matches)
+        }
+    else:
+        message = ngettext("%(n)s person found.", "%(n)s people found.", len(matches)) % {"n": len(matches)}
+    items = [
+        {"id": m.pk, "name": m.name, "birth_year": m.birth_year, "unit": m.unit, "detail": match_detail(m)}
+        for m in matches
+    ]
+    return JsonResponse({"items": items, "more": more, "message": message})

@@ -1,0 +1,234 @@
+// The person picker (orgs.forms.PersonPicker): a text box that finds people by name as one
+// types, following the ARIA combobox pattern with a listbox popup (list autocomplete):
+// ArrowDown/ArrowUp move through the people found, Enter picks, Escape closes the list
+// (or, when it is closed, empties the box). Picking puts the person's id in the hidden
+// input that the form sends. Without this script the form still works: the typed text is
+// sent with the form and the page comes back with the people found as radio buttons.
+(() => {
+  const DELAY_MS = 200;
+
+  function setUp(root) {
+    if (root.dataset.pickerReady) return;
+    root.dataset.pickerReady = "true";
+    const input = root.querySelector("[data-picker-input]");
+    const value = root.querySelector("[data-picker-value]");
+    const shown = root.querySelector("[data-picker-shown]");
+    const list = root.querySelector("[data-picker-list]");
+    const status = root.querySelector("[data-picker-status]");
+    const chosen = root.querySelector("[data-picker-chosen]");
+    const minChars = Number(root.dataset.minChars || 2);
+    let items = [];
+    let active = -1;
+    let timer = null;
+    let controller = null;
+
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", list.id);
+
+    const isOpen = () => !list.hidden;
+
+    function setActive(index) {
+      active = index;
+      list.querySelectorAll("[role=option]").forEach((option, i) => {
+        option.setAttribute("aria-selected", String(i === index));
+      });
+      if (index < 0) {
+        input.removeAttribute("aria-activedescendant");
+        return;
+      }
+      const option = list.children[index];
+      input.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    }
+
+    function open() {
+      if (!items.length) return;
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      setActive(-1);
+    }
+
+    function show(found, message) {
+      items = found;
+      list.replaceChildren(
+        ...items.map((item, i) => {
+          const option = document.createElement("li");
+          option.id = `${list.id}-${i}`;
+          option.className = "person-picker-option";
+          option.setAttribute("role", "option");
+          option.setAttribute("aria-selected", "false");
+          option.dataset.index = String(i);
+          const name = document.createElement("span");
+          name.className = "person-picker-name";
+          name.textContent = item.name;
+          option.append(name);
+          if (item.detail) {
+            const detail = document.createElement("span");
+            detail.className = "person-picker-detail";
+            detail.textContent = item.detail;
+            option.append(" ", detail);
+          }
+          return option;
+        }),
+      );
+      status.textContent = message;
+      setActive(-1);
+      if (items.length) open();
+      else close();
+    }
+
+    function showChosen(item) {
+      chosen.replaceChildren();
+      if (!item) return;
+      const name = document.createElement("strong");
+      name.textContent = item.name;
+      chosen.append(`${root.dataset.msgChosen} `, name);
+      if (item.detail) {
+        const detail = document.createElement("span");
+        detail.textContent = item.detail;
+        chosen.append(" ", detail);
+      }
+    }
+
+    async function search() {
+      clearTimeout(timer);
+      const q = input.value.trim();
+      if (controller) controller.abort();
+      if (q.length < minChars) {
+        show([], q ? root.dataset.msgShort : "");
+        return;
+      }
+      controller = new AbortController();
+      const url = new URL(root.dataset.lookupUrl, window.location.href);
+      url.searchParams.set("q", q);
+      try {
+        const response = await fetch(url, {
+          headers: { Accept: "application/json" },
+          credentials: "same-origin",
+          signal: controller.signal,
+        });
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const data = await response.json();
+        if (input.value.trim() !== q) return; // the text changed meanwhile
+        show(data.items, data.message);
+      } catch (error) {
+        if (error.name === "AbortError") return;
+        show([], root.dataset.msgFailed);
+      }
+    }
+
+    function pick(index) {
+      const item = items[index];
+      if (!item) return;
+      value.value = String(item.id);
+      input.value = item.name;
+      shown.value = item.name;
+      // The people found without the script (radio buttons) no longer apply.
+      root.querySelectorAll("[data-picker-found]").forEach((found) => found.remove());
+      close();
+      status.textContent = "";
+      showChosen(item);
+      input.focus();
+    }
+
+    function clear() {
+      input.value = "";
+      value.value = "";
+      show([], "");
+      showChosen(null);
+    }
+
+    input.addEventListener("input", () => {
+      value.value = ""; // the text no longer names the person picked before
+      showChosen(null);
+      clearTimeout(timer);
+      timer = setTimeout(search, DELAY_MS);
+    });
+
+    input.addEventListener("keydown", (event) => {
+      if (event.isComposing) return;
+      switch (event.key) {
+        case "ArrowDown":
+          event.preventDefault();
+          if (!isOpen()) {
+            if (!items.length) {
+              search();
+              return;
+            }
+            open();
+            if (event.altKey) return;
+            setActive(0);
+            return;
+          }
+          setActive(active + 1 >= items.length ? 0 : active + 1);
+          break;
+        case "ArrowUp":
+          event.preventDefault();
+          if (!isOpen()) {
+            open();
+            if (items.length) setActive(items.length - 1);
+            return;
+          }
+          setActive(active <= 0 ? items.length - 1 : active - 1);
+          break;
+        case "Enter":
+          if (isOpen()) {
+            event.preventDefault(); // never send the form by accident with the list open
+            if (active >= 0) pick(active);
+          } else if (!value.value && input.value.trim()) {
+            event.preventDefault(); // nobody picked yet: look the text up instead
+            search();
+          }
+          break;
+        case "Escape":
+          if (isOpen()) {
+            event.preventDefault();
+            event.stopPropagation();
+            close();
+          } else if (input.value) {
+            event.preventDefault();
+            clear();
+          }
+          break;
+        case "Tab":
+          close();
+          break;
+        default:
+      }
+    });
+
+    // A click or a tap in the box shows again the people found, until one is picked.
+    input.addEventListener("click", () => {
+      if (!isOpen() && items.length && !value.value) open();
+    });
+
+    // A click (or a tap) on a person picks them; keep the focus in the text box meanwhile.
+    list.addEventListener("mousedown", (event) => event.preventDefault());
+    list.addEventListener("click", (event) => {
+      const option = event.target.closest("[role=option]");
+      if (option) pick(Number(option.dataset.index));
+    });
+    root.addEventListener("focusout", (event) => {
+      if (!root.contains(event.relatedTarget)) close();
+    });
+  }
+
+  function setUpAll(scope) {
+    if (scope.matches && scope.matches("[data-person-picker]")) setUp(scope);
+    scope.querySelectorAll("[data-person-picker]").forEach(setUp);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", () => setUpAll(document));
+  } else {
+    setUpAll(document);
+  }
+  document.addEventListener("htmx:load", (event) => setUpAll(event.detail.elt));
+})();
