@@ -19,6 +19,17 @@ so that ranking tens of thousands of hits never decompresses their bodies: body-
 come newest first. The last word of a query matches as a prefix ("nghi quy" finds
 "nghị quyết").
 
+Counting: up to ``COUNT_CAP`` hits the count is exact; past it the results say "more than
+1,000" (``SearchResults.count_capped``), and the pages go on in the order of relevance.
+Every hit is still ranked, never only a sample: at 100,000 documents on PostgreSQL ranking
+the 92,000–98,000 hits of common words costs 25–50 ms of a 60–100 ms search. Ranking only
+the newest 2,000 hits of the deciding tier saved 10–30 ms but would drop the best older
+matches; 5,000 saved 0–18 ms and 10,000 was slower than ranking them all (each candidate is
+read again). Past a province (the country in one table), the cost grows with the hits in the
+whole table, not in the user's scope: the full-text index knows no units. What moves that
+limit (a table partitioned by province, or the scope's units as words of the index) is
+written down in ``bench/search_bench.py``.
+
 This module imports no domain app: the apps register into it.
 """
 
@@ -47,6 +58,8 @@ MAX_QUERY_WORDS = 12
 MAX_WORD_CHARS = 60
 #: The most hits one call returns.
 MAX_LIMIT = 100
+#: Hits are counted up to this many; past it the count says "more than COUNT_CAP".
+COUNT_CAP = 1000
 #: Characters of body text around the first match in a snippet.
 SNIPPET_BEFORE = 80
 SNIPPET_LENGTH = 280
@@ -308,7 +321,9 @@ class Hit:
 @dataclass(frozen=True)
 class SearchResults:
     items: list[Hit]
+    #: The number of hits, or ``COUNT_CAP`` when there are more (then ``count_capped``).
     count: int
+    count_capped: bool = False
 
 
 @dataclass(frozen=True)
@@ -432,6 +447,9 @@ def snippet(
 
 #: On PostgreSQL, a scope holding at most this many entries is searched entry by entry.
 NARROW_SCOPE = 10_000
+#: On PostgreSQL, a scope of at most this many units is written into the search's SQL as a
+#: list of ids (read by the statement that sizes the scope); a larger one stays a subquery.
+LISTED_UNITS = 5_000
 
 
 @dataclass(frozen=True)
@@ -453,10 +471,17 @@ def _units_subquery(allowed_units: QuerySet) -> tuple[str, list[Any]]:
     return sql, list(params)
 
 
+def _id_array(ids: Iterable[int]) -> str:
+    """A constant ``bigint[]`` of ``ids``, sorted (integers only: nothing else reaches the SQL)."""
+    return "'{%s}'::bigint[]" % ",".join(map(str, sorted({int(pk) for pk in ids})))  # noqa: UP031
+
+
 def _unit_condition(units: Any, form: str) -> tuple[str, tuple[Any, ...]]:
-    """``e.unit_id`` among ``units`` (a queryset of ids, or ids), written in one of three
+    """``e.unit_id`` among ``units`` (a queryset of ids, or ids), written in one of five
     forms: ``in`` (plain), ``array`` (PostgreSQL: evaluated once, then through the unit
-    index), ``hash`` (PostgreSQL: a hash of the units, never the unit index)."""
+    index), ``hash`` (PostgreSQL: a hash of the units, never the unit index), and for ids
+    only ``listed`` (PostgreSQL: a constant array, through the unit index) and
+    ``listed-hash`` (PostgreSQL: a constant array, hashed, never the unit index)."""
     # SQLite: "+" keeps the unit out of the index lookup that joins each full-text hit to its
     # row (by id), else it probes the index once per hit and per unit.
     column = {"hash": "(e.unit_id + 0)", "in": "e.unit_id"}.get(form, "e.unit_id")
@@ -468,6 +493,9 @@ def _unit_condition(units: Any, form: str) -> tuple[str, tuple[Any, ...]]:
             return f"e.unit_id = ANY(ARRAY({sql}))", tuple(params)
         return f"{column} IN ({sql})", tuple(params)
     ids = tuple(int(pk) for pk in units)
+    if form in ("listed", "listed-hash"):
+        column = "(e.unit_id + 0)" if form == "listed-hash" else "e.unit_id"
+        return f"{column} = ANY({_id_array(ids)})", ()
     if not ids:
         return "1 = 0", ()
     return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
@@ -480,32 +508,52 @@ def _scope(allowed_units: Any, shared_units: Any = None) -> _Scope:
     cannot know from a subquery: a ward's few hundred entries are best tested one by one
     (the full-text index would hand over every hit of a common word in the whole province);
     a province's are best taken from the full-text index and kept when their unit is in a
-    hash of the units. A count that stops at ``NARROW_SCOPE`` (one index range scan, well
-    under a millisecond for a ward) decides."""
+    hash of the units. A count that stops at ``NARROW_SCOPE`` (a few milliseconds) decides.
+
+    The same statement reads the units' ids (up to ``LISTED_UNITS``), which the search then
+    holds as constants. Given a subquery, the planner cannot tell how many hits a word has
+    (the big vector has no statistics, on purpose: see migration ``core.0003``), guesses a
+    handful, and builds its hash from the hits rather than from the units: for the 98,000
+    hits of a common word in a province, a hash of 98,000 wide rows spilled to disk, 70 ms.
+    Given constants, it keeps the hits streaming through a hash of the ids."""
     if allowed_units is None:
         return _Scope()
 
-    def condition(form: str) -> tuple[str, tuple[Any, ...]]:
-        own_sql, own_params = _unit_condition(allowed_units, form)
-        if shared_units is None:
+    def condition(own: Any, shared: Any, form: str) -> tuple[str, tuple[Any, ...]]:
+        own_sql, own_params = _unit_condition(own, form)
+        if shared is None:
             return own_sql, own_params
-        shared_sql, shared_params = _unit_condition(shared_units, form)
+        shared_sql, shared_params = _unit_condition(shared, form)
         return f"({own_sql} OR (e.shared_down AND {shared_sql}))", own_params + shared_params
 
     subqueries = isinstance(allowed_units, QuerySet) or isinstance(shared_units, QuerySet)
     if connection.vendor != "postgresql" or not subqueries:
-        return _Scope(*condition("in"))
-    sql, params = condition("array")
+        return _Scope(*condition(allowed_units, shared_units, "in"))
+
+    def listed(units: Any) -> tuple[str, list[Any]]:
+        if isinstance(units, QuerySet):
+            sql, params = _units_subquery(units)
+            array = f"ARRAY(SELECT * FROM ({sql}) units LIMIT %s)"  # noqa: S608
+            return array, [*params, LISTED_UNITS + 1]
+        return _id_array([int(pk) for pk in units]), []
+
+    own_sql, own_params = listed(allowed_units)
+    shared_sql, shared_params = listed(shared_units) if shared_units is not None else ("NULL", [])
+    sql, params = condition(allowed_units, shared_units, "array")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM core_searchentry e"  # noqa: S608
-            f" WHERE {sql} LIMIT %s) scope",
-            [*params, NARROW_SCOPE + 1],
+            f"SELECT {own_sql}, {shared_sql}, (SELECT COUNT(*) FROM"  # noqa: S608
+            f" (SELECT 1 FROM core_searchentry e WHERE {sql} LIMIT %s) scope)",
+            [*own_params, *shared_params, *params, NARROW_SCOPE + 1],
         )
-        in_scope = int(cursor.fetchone()[0])
-    if in_scope <= NARROW_SCOPE:
+        own_ids, shared_ids, in_scope = cursor.fetchone()
+    narrow = int(in_scope) <= NARROW_SCOPE
+    if len(own_ids) <= LISTED_UNITS and (shared_ids is None or len(shared_ids) <= LISTED_UNITS):
+        form = "listed" if narrow else "listed-hash"
+        return _Scope(*condition(own_ids, shared_ids, form), narrow=narrow)
+    if narrow:
         return _Scope(sql, params, narrow=True)
-    return _Scope(*condition("hash"))
+    return _Scope(*condition(allowed_units, shared_units, "hash"))
 
 
 def _filters(
@@ -565,17 +613,23 @@ def _sql(
     offset: int,
     *,
     narrow: bool = False,
-):
-    """The one statement that finds, filters, ranks, counts and pages the hits.
+) -> tuple[str, list[Any], str, list[Any]]:
+    """The statement that finds, filters, ranks, counts and pages the hits, and the one that
+    only counts them (for a page past the end).
 
-    ``matched`` ranks every hit by (tier, rank) with rank ascending; ``page`` keeps one page
-    and the total; only the page's rows are read in full (titles and bodies). The SQL is put
-    together from constants and placeholders only: every value is a parameter (hence the
-    ``noqa: S608``)."""
+    ``matched`` ranks every hit by (tier, rank) with rank ascending; ``page`` keeps one page;
+    only the page's rows are read in full (titles and bodies). The total is counted up to
+    ``COUNT_CAP + 1`` hits by a subquery that stops there: counting every hit of a common
+    word (a window ``COUNT(*) OVER ()`` held all 98,000 ranked hits of a province, spilled to
+    disk) cost more than ranking them. A narrow scope still counts with the window (see
+    below). The SQL is put together from constants, placeholders and integer ids only:
+    every value is a parameter (hence the ``noqa: S608``)."""
     tier_params: list[Any] = [query.key, query.key + "%"]
     extra = "".join(f" AND {condition}" for condition in where)
     if connection.vendor == "postgresql":
-        materialized = ""
+        # Inlined wherever it is read: the count reads the hits again, through the index,
+        # and stops at the cap; it never computes the ranks.
+        materialized = "NOT MATERIALIZED"
         # The function rather than its operator @@ keeps the full-text index out of a narrow
         # scope's plan (see _scope).
         words_match = "ts_match_vq(e.search_vector, {})" if narrow else "e.search_vector @@ {}"
@@ -592,13 +646,14 @@ def _sql(
             WHERE {words_match.format("q.words")} {extra}
         """  # noqa: S608
         matched_params = [*tier_params, query.tsquery(), *params]
-        count_sql = f"""SELECT COUNT(*) FROM core_searchentry e
+        hits_sql = f"""SELECT 1 FROM core_searchentry e
             WHERE {words_match.format("to_tsquery('simple', %s)")} {extra}"""  # noqa: S608
-        count_params = [query.tsquery(), *params]
+        hits_params = [query.tsquery(), *params]
     elif connection.vendor == "sqlite":
-        # bm25() only works while the FTS table is scanned: materialise the hits first. Each
-        # hit finds its row through the narrow join index (migration 0006): without fresh
-        # statistics SQLite would read the wide row instead, three times slower.
+        # bm25() only works while the FTS table is scanned: materialise the hits first (the
+        # count then reads them there). Each hit finds its row through the narrow join index
+        # (migration 0006): without fresh statistics SQLite would read the wide row instead,
+        # three times slower.
         materialized = "MATERIALIZED"
         matched = f"""
             SELECT e.id AS id,
@@ -614,23 +669,37 @@ def _sql(
             WHERE {FTS_TABLE} MATCH %s {extra}
         """  # noqa: S608
         matched_params = [*tier_params, query.fts5(("number_text", "title_text")), query.fts5(), *params]
-        count_sql = f"""SELECT COUNT(*) FROM {FTS_TABLE}
+        hits_sql = f"""SELECT 1 FROM {FTS_TABLE}
             JOIN core_searchentry e INDEXED BY core_searchentry_fts_join ON e.id = {FTS_TABLE}.rowid
             WHERE {FTS_TABLE} MATCH %s {extra}"""  # noqa: S608
-        count_params = [query.fts5(), *params]
+        hits_params = [query.fts5(), *params]
     else:  # pragma: no cover
         raise NotImplementedError(f"Search does not support {connection.vendor}.")
+    if narrow:
+        # A narrow scope (at most NARROW_SCOPE entries) is walked once, testing the words on
+        # each entry: counting its hits again would walk it twice. Its hits are few: count
+        # them all along the ranking, and cap the count afterwards.
+        window, total, count_params = ", COUNT(*) OVER () AS total", "page.total", []
+    else:
+        window, total = "", "(SELECT COUNT(*) FROM (SELECT 1 FROM matched LIMIT %s) capped)"
+        count_params = [COUNT_CAP + 1]
     sql = f"""
         WITH matched AS {materialized} ({matched}),
         page AS (
-            SELECT id, tier, rank, date, COUNT(*) OVER () AS total
+            SELECT id, tier, rank, date{window}
             FROM matched ORDER BY {_ORDER} LIMIT %s OFFSET %s
         )
-        SELECT {_COLUMNS}, page.tier, page.rank, page.total
+        SELECT {_COLUMNS}, page.tier, page.rank, {total} AS total
         FROM page JOIN core_searchentry e ON e.id = page.id
         ORDER BY page.tier, page.rank, page.date DESC NULLS LAST, page.id DESC
     """  # noqa: S608
-    return sql, [*matched_params, limit, offset], count_sql, count_params
+    count_sql = f"SELECT COUNT(*) FROM ({hits_sql} LIMIT %s) capped"  # noqa: S608
+    return (
+        sql,
+        [*matched_params, limit, offset, *count_params],
+        count_sql,
+        [*hits_params, COUNT_CAP + 1],
+    )
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -670,6 +739,10 @@ def search(
     ``facets`` keeps entries whose facet has that value (compared as text). One SQL
     statement, whatever the number of hits (on PostgreSQL a tiny one before it sizes the
     scope; another counts the hits only for a page past the end).
+
+    The count is exact up to ``COUNT_CAP``; past it, it is ``COUNT_CAP`` with
+    ``count_capped``. Every hit is still ranked: any page, within the cap or past it, is in
+    the order of relevance. Snippets are made for the page's hits only.
     """
     query = ParsedQuery.parse(q)
     if not query:
@@ -688,7 +761,7 @@ def search(
         rows = cursor.fetchall()
         if rows:
             count = int(rows[0][-1])
-        elif offset == 0:
+        elif offset == 0 and limit > 0:
             count = 0
         else:
             cursor.execute(count_sql, count_params)
@@ -710,4 +783,5 @@ def search(
                 title_html=title_html,
             )
         )
-    return SearchResults(items=items, count=count)
+    capped = count > COUNT_CAP
+    return SearchResults(items=items, count=min(count, COUNT_CAP), count_capped=capped)

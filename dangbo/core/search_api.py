@@ -52,7 +52,12 @@ class HitOut(Schema):
 
 class SearchPage(Schema):
     items: list[HitOut]
-    count: int
+    count: int = Field(description=f"The number of hits, counted up to {search.COUNT_CAP}.")
+    count_capped: bool = Field(
+        False,
+        description=f"More than {search.COUNT_CAP} hits: count says {search.COUNT_CAP}."
+        " Pages past it are still served, best match first.",
+    )
 
 
 @router.get(
@@ -83,4 +88,4 @@ def search_everything(request: HttpRequest, filters: Query[SearchFilters]):
         }
         for hit in results.items
     ]
-    return {"items": items, "count": results.count}
+    return {"items": items, "count": results.count, "count_capped": results.count_capped}

@@ -133,6 +133,8 @@ def search(request: HttpRequest) -> HttpResponse:
             offset=(page - 1) * SEARCH_PAGE_SIZE,
         )
 
+    # Hits are counted up to COUNT_CAP ("more than 1,000"): the pages go as far as the count.
+    number = min(number, -(-core_search.COUNT_CAP // SEARCH_PAGE_SIZE))
     results = run(number)
     if not results.items and results.count:  # a page past the end: show the last one
         number = (results.count - 1) // SEARCH_PAGE_SIZE + 1
@@ -160,6 +162,7 @@ def search(request: HttpRequest) -> HttpResponse:
     context.update(
         q=q,
         page_obj=page_obj,
+        count_capped=results.count_capped,
         hits=hits,
         querystring_base=urlencode(params) + "&" if params else "",
         facet_filters=[
