@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
+# Links in e-mails (the daily digest) point at this server unless told otherwise.
+export DANGBO_SITE_URL=${DANGBO_SITE_URL:-http://$HOST:$PORT}
 
 server="" worker="" scheduler=""
 stop() {
