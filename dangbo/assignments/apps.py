@@ -8,7 +8,12 @@ class AssignmentsConfig(AppConfig):
     verbose_name = _("Tasks")
 
     def ready(self) -> None:
+        from dangbo.core.home import register_home_panel
         from dangbo.orgs import hooks
+
+        from . import home
+
+        register_home_panel(10, "assignments/_home_panel.html", home.panel_context)
 
         from .services import task_paths_refresh
 

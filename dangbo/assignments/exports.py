@@ -1,26 +1,27 @@
-"""Exports of tasks: any filtered list as XLSX (openpyxl), a document's implementation
-report as DOCX in the party's document format (python-docx), and the timeline (Gantt)
-geometry the document page draws."""
+"""Exports of tasks: any filtered list as XLSX (``dangbo.core.xlsx``), the inspection
+programs and their inspections as XLSX, a document's implementation report as DOCX in the
+party's document format (python-docx), and the timeline (Gantt) geometry the document page
+draws."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable
 
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
+from dangbo.core.xlsx import Sheet, capped, sheets_response, workbook_response
 from dangbo.documents.models import Document
 
-from .models import Task
+from .models import Inspection, InspectionProgram, Task
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-MAX_EXPORT_ROWS = 20000
 #: The national header of every party document (a proper name, not translated).
 PARTY_HEADER = "ĐẢNG CỘNG SẢN VIỆT NAM"
+#: Wide columns of a linked document that no export shows.
+_WIDE_DOCUMENT_COLUMNS = ("document__full_text", "document__summary")
 
 
 def _flags_text(task: Task, today: dt.date) -> str:
@@ -33,20 +34,16 @@ def _flags_text(task: Task, today: dt.date) -> str:
     return ", ".join(str(labels[f]) for f in task.flags(today))
 
 
-def tasks_xlsx(tasks: Iterable[Task], *, today: dt.date) -> HttpResponse:
-    """The filtered list as a workbook, streamed in chunks (at most 20,000 rows)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Tasks"))
+def tasks_xlsx(tasks: QuerySet[Task], *, today: dt.date) -> HttpResponse:
+    """The filtered list (the page's selector) as a workbook: every matching task up to the
+    export cap, streamed from one query."""
     headers = [
         _("Title"), _("Unit in charge"), _("Assigning unit"), _("Responsible person"),
         _("Document"), _("Start date"), _("Deadline"), _("Status"), _("Progress (%)"),
         _("Follow-up"), _("Done on"),
     ]
-    sheet.append([str(h) for h in headers])
-    for count, task in enumerate(tasks.iterator(chunk_size=2000) if hasattr(tasks, "iterator") else tasks):  # type: ignore[attr-defined]
-        if count >= MAX_EXPORT_ROWS:
-            break
-        sheet.append([
+    rows = (
+        [
             task.title,
             task.unit.name,
             task.assigning_unit.name,
@@ -58,12 +55,66 @@ def tasks_xlsx(tasks: Iterable[Task], *, today: dt.date) -> HttpResponse:
             task.progress,
             _flags_text(task, today),
             task.done_on,
-        ])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="nhiem-vu-{today:%Y%m%d}.xlsx"'
-    return response
+        ]
+        for task in capped(tasks)
+    )
+    return workbook_response("nhiem-vu", _("Tasks"), headers, rows)
+
+
+def programs_xlsx(programs: QuerySet[InspectionProgram]) -> HttpResponse:
+    """The inspection programs the list shows (its selector) and every inspection of them,
+    one sheet each: three queries whatever the number of rows."""
+    program_rows = (
+        [
+            p.title,
+            p.year,
+            p.unit.name,
+            p.term.code if p.term else "",
+            p.document.symbol if p.document else "",
+            p.inspection_count,  # type: ignore[attr-defined]
+        ]
+        for p in capped(programs.select_related("document").defer(*_WIDE_DOCUMENT_COLUMNS))
+    )
+    inspections = (
+        Inspection.objects.filter(program__in=programs.order_by().values("pk"))
+        .select_related("program", "target_unit", "conclusion_document")
+        .defer(*(f"conclusion_{c}" for c in _WIDE_DOCUMENT_COLUMNS))
+        .annotate(
+            recommendation_count=Count("recommendations"),
+            open_count=Count("recommendations", filter=Q(recommendations__task__status__in=Task.OPEN)),
+        )
+        .order_by("-program__year", "program_id", "period_start", "id")
+    )
+    inspection_rows = (
+        [
+            i.program.title,
+            i.program.year,
+            i.get_kind_display(),
+            i.target_unit.name,
+            i.subject,
+            i.period_start,
+            i.period_end,
+            i.recommendation_count,  # type: ignore[attr-defined]
+            i.open_count,  # type: ignore[attr-defined]
+            i.conclusion_document.symbol if i.conclusion_document else "",
+        ]
+        for i in capped(inspections)
+    )
+    return sheets_response("kiem-tra-giam-sat", [
+        Sheet(
+            _("Inspection programs"),
+            [_("Program"), _("Year"), _("Unit"), _("Term"), _("Document"), _("Inspections")],
+            program_rows,
+        ),
+        Sheet(
+            _("Inspections"),
+            [
+                _("Program"), _("Year"), _("Kind"), _("Inspected unit"), _("Subject"), _("From"),
+                _("To"), _("Recommendations"), _("Open recommendations"), _("Conclusion document"),
+            ],
+            inspection_rows,
+        ),
+    ])
 
 
 def gantt(tasks: list[Task], *, today: dt.date) -> dict:

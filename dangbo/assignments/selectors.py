@@ -537,3 +537,56 @@ def inspection_targets(*, user, limit: int = 400) -> QuerySet[Unit]:
     """The active units ``user`` may see, as the targets of an inspection."""
     ids = list(Unit.objects.filter(scope_q(user)).active().order_by("path").values_list("pk", flat=True)[:limit])
     return Unit.objects.filter(pk__in=ids).order_by("path")
+
+
+# --- The home page ----------------------------------------------------------------------------
+
+#: How many tasks the home page's panel lists.
+HOME_URGENT = 5
+
+
+def home_summary(*, user, today: dt.date, limit: int = HOME_URGENT) -> dict:
+    """What the home page's "To do" panel shows, in two queries whatever the data size.
+
+    * ``overdue``, ``due_soon``, ``behind``: my units' active tasks counted exactly as the
+      task list filtered by that flag lists them (``task_scope_q``), so a number opens the
+      same tasks;
+    * ``awaiting`` (waiting for my confirmation) and ``reports`` (a periodic report to send
+      now): counted as "My work" lists them;
+    * ``urgent``: the first ``limit`` of those overdue, due soon or behind, earliest deadline
+      first.
+    """
+    active = Q(status__in=Task.ACTIVE)
+    soon_end = today + dt.timedelta(days=due_soon_days())
+    counts: dict = {
+        "overdue": Count("pk", filter=active & Q(deadline__lt=today)),
+        "due_soon": Count("pk", filter=active & Q(deadline__gte=today, deadline__lte=soon_end)),
+        "behind": Count("pk", filter=active & Q(deadline__gte=today, behind_from__lte=today)),
+    }
+    if not is_everything(user):  # "My work" lists neither for a superuser
+        # Both lie inside the rows counted (a grant to change or contribute implies one to
+        # see; a task owing a report is active), so one pass over them counts everything.
+        counts["awaiting"] = Count(
+            "pk", filter=Q(status=S.AWAITING) & scope_q(user, Action.CHANGE, prefix="assigning_")
+        )
+        counts["reports"] = Count(
+            "pk", filter=scope_q(user, Action.CONTRIBUTE, prefix="unit_") & needs_report_q(today)
+        )
+    result = _base(user).filter(status__in=(*Task.ACTIVE, S.AWAITING)).aggregate(**counts)
+    result.setdefault("awaiting", 0)
+    result.setdefault("reports", 0)
+    # The ids first, in a subquery that walks the active-by-deadline index and stops at
+    # ``limit``; selecting the wide rows directly makes SQLite sort every active task.
+    first = (
+        _base(user)
+        .filter(active & (Q(deadline__lte=soon_end) | Q(behind_from__lte=today)))
+        .order_by("deadline", "id")
+        .values("pk")[:limit]
+    )
+    result["urgent"] = list(
+        Task.objects.filter(pk__in=first)
+        .select_related("unit")
+        .only("pk", "title", "status", "deadline", "start", "progress", "behind_from", "done_on", "unit__name")
+        .order_by("deadline", "id")
+    )
+    return result

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangbo.core.audit import history
 from dangbo.core.forms import add_service_errors, submit
 from dangbo.core.pagination import paginate
 from dangbo.documents.models import Document
@@ -110,6 +111,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "coordinating": list(task.coordinating_units.all()),
         "transitions": _transition_actions(request.user, task),
         "report_form": ReportForm(),
+        "history": history(task),
         **permissions(request.user, task),
     }
     return render(request, "assignments/task_detail.html", context)
@@ -338,8 +340,13 @@ def document_tasks(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def program_list(request: HttpRequest) -> HttpResponse:
+    """Inspection programs of the units the user may see; ``?format=xlsx`` exports them all
+    with their inspections."""
     _section(request)
-    page_obj, querystring_base = paginate(request, selectors.program_list(user=request.user))
+    programs = selectors.program_list(user=request.user)
+    if request.GET.get("format") == "xlsx":
+        return exports.programs_xlsx(programs)
+    page_obj, querystring_base = paginate(request, programs)
     can_create = manageable_units(user=request.user).exists()
     return render(request, "assignments/program_list.html", {
         "page_obj": page_obj, "querystring_base": querystring_base, "can_create": can_create,
@@ -386,7 +393,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(inspection.get_absolute_url())
     return render(request, "assignments/program_detail.html", {
         "program": program, "inspections": selectors.program_inspections(program=program),
-        "form": form, "can_change": can_change,
+        "form": form, "can_change": can_change, "history": history(program),
     })
 
 
@@ -430,6 +437,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "inspection": inspection, "can_change": can_change, "today": _today(),
         "recommendations": selectors.inspection_recommendations(inspection=inspection),
         "conclusion_form": conclusion_form, "recommendation_form": recommendation_form,
+        "history": history(inspection),
     })
 
 

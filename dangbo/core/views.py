@@ -28,17 +28,26 @@ from .pagination import paginate
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """My dashboard: my positions, the units I look after and where to go next."""
+    """My dashboard: what to act on first (the panels the apps register, see
+    ``dangbo.core.home``), then the units I look after and my positions."""
+    from django.utils import timezone
+
+    from . import home as home_panels
+
     request.nav_section = "home"  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    panels = home_panels.panels_for(request, today)
     roots = org_selectors.visible_roots(user=request.user)
-    grants = list(org_selectors.user_grants(user=request.user))
     person = getattr(request.user, "person", None)
     positions = list(org_selectors.person_positions(person=person).filter(end__isnull=True)) if person else []
     summaries = org_selectors.unit_summaries(units=roots)
     return render(
         request,
         "core/home.html",
-        {"roots": roots, "grants": grants, "positions": positions, "person": person, "summaries": summaries},
+        {
+            "today": today, "panels": panels, "roots": roots, "positions": positions,
+            "person": person, "summaries": summaries,
+        },
     )
 
 

@@ -9,9 +9,13 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from dangbo.core import search
+        from dangbo.core.home import register_home_panel
         from dangbo.orgs import panels
 
+        from . import home
+
         panels.register("documents/_unit_panel.html")
+        register_home_panel(30, "documents/_home_panel.html", home.panel_context)
 
         from .models import Document
         from .services import search_document

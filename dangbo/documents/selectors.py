@@ -682,3 +682,41 @@ def study_checklist(*, user, session, required_unit: Unit):
     if not (can(user, Action.CHANGE, session.unit) or can(user, Action.CHANGE, required_unit)):
         rows = rows.filter(scope_q(user, Action.CHANGE, prefix="unit__"))
     return rows.order_by("unit__path", "person__search_name", "person_id")
+
+
+# --- The home page ----------------------------------------------------------------------
+
+#: How many documents and study sessions the home page lists.
+HOME_LIMIT = 5
+
+
+def home_summary(*, user, today: dt.date, limit: int = HOME_LIMIT) -> dict:
+    """What the home page's documents panel shows, in two queries whatever the data size.
+
+    * ``latest``: the newest documents of the register the user may read (the register's
+      own order, so "all documents" continues the list);
+    * ``sessions``: upcoming study sessions the user may see that the user's units must
+      attend (a required unit the user sees, or one above the user's units) or that expect
+      the user in person, soonest first; ``expects_me`` says whether the user is on the list.
+    """
+    from django.db.models import Exists, OuterRef
+
+    from .models import StudyAttendance, StudySession
+
+    latest = list(document_list(user=user).defer("full_text", "summary")[:limit])
+    person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+    through = StudySession.required_units.through
+    audience = through.objects.filter(
+        scope_q(user, prefix="unit__") | Q(unit__path__in=_above_paths(user))
+    ).values("studysession_id")
+    concerns = Q(pk__in=audience)
+    sessions = StudySession.objects.filter(study_scope_q(user), date__gte=today)
+    if person is not None:
+        mine = StudyAttendance.objects.filter(person=person)
+        concerns |= Q(pk__in=mine.values("session_id"))
+        sessions = sessions.annotate(expects_me=Exists(mine.filter(session=OuterRef("pk"))))
+    upcoming = list(
+        sessions.filter(concerns).select_related("unit").only("pk", "title", "date", "place", "unit__name")
+        .order_by("date", "id")[:limit]
+    )
+    return {"latest": latest, "sessions": upcoming}

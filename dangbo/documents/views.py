@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangbo.core.forms import submit
 from dangbo.core.pagination import paginate
+from dangbo.core.xlsx import XLSX
 from dangbo.orgs.policy import Action, can, grant_paths
 from dangbo.orgs.selectors import manageable_units
 
@@ -30,8 +31,6 @@ from .forms import (
     StudySessionForm,
 )
 from .models import Document
-
-EXPORT_LIMIT = 20_000
 
 
 def _section(request: HttpRequest) -> None:
@@ -85,19 +84,15 @@ def document_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def document_export(request: HttpRequest) -> HttpResponse:
+    """Every document of the register that matches the filters (up to the export cap)."""
     filters, _values = _filters(request)
-    documents = selectors.with_fields(selectors.document_list(user=request.user, filters=filters))
-    data = spreadsheets.export_register(documents[:EXPORT_LIMIT])
-    response = HttpResponse(data, content_type=spreadsheets.XLSX)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="so-van-ban-{stamp}.xlsx"'
-    return response
+    return spreadsheets.export_response(selectors.document_list(user=request.user, filters=filters))
 
 
 @login_required
 @require_GET
 def document_import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(spreadsheets.template(), content_type=spreadsheets.XLSX)
+    response = HttpResponse(spreadsheets.template(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="mau-so-van-ban.xlsx"'
     return response
 

@@ -6,3 +6,10 @@ class MeetingsConfig(AppConfig):
     name = "dangbo.meetings"
     label = "meetings"
     verbose_name = _("Party cell meetings")
+
+    def ready(self) -> None:
+        from dangbo.core.home import register_home_panel
+
+        from . import home
+
+        register_home_panel(20, "meetings/_home_panel.html", home.panel_context)

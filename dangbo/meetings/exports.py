@@ -6,19 +6,26 @@ with the place and date line "…, ngày … tháng … năm …" under it, the 
 the body, and the signatures (thư ký, chủ trì). Times New Roman 13–14 pt, A4, margins
 20 mm top and bottom, 30 mm left, 15 mm right. The PDF is rendered by WeasyPrint from
 the same content (Liberation Serif stands in for Times New Roman where it is missing).
+
+The meetings list and the visit log export to Excel through ``dangbo.core.xlsx``.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
+from dangbo.core.xlsx import capped, workbook_response
 from dangbo.orgs.models import Unit
 
-from .models import Attendance, Meeting, MeetingKind
+from .models import Attendance, GradeThreshold, LeaderVisit, Meeting, MeetingKind
 
 FONT = "Times New Roman"
 
@@ -212,3 +219,50 @@ def to_pdf(doc: Document) -> bytes:
         "meetings/export_document.html", {"doc": doc, "headers": ATTENDANCE_HEADERS}
     )
     return HTML(string=html).write_pdf()
+
+
+# --- lists as Excel ---------------------------------------------------------------------
+
+
+def meetings_xlsx(meetings: QuerySet[Meeting], *, grades: Iterable[GradeThreshold]) -> HttpResponse:
+    """The meetings list (its selector and filters): every matching meeting, one query.
+
+    Attendance and score are left empty for meetings not held, as on the page; a grade is
+    named by the criteria set in force (``grades``), else shown by its code.
+    """
+    names = {g.code: g.name for g in grades}
+    headers = [
+        _("Date"), _("Unit"), _("Kind"), _("Title"), _("Place"), _("Status"), _("Closed"),
+        _("Members expected"), _("Present"), _("Excused"), _("Unexcused"), _("Score"), _("Grade"),
+    ]
+
+    def row(m: Meeting) -> list:
+        held = m.status == Meeting.Status.HELD
+        return [
+            m.date,
+            m.unit.name,
+            m.get_kind_display(),
+            m.title,
+            m.place,
+            m.get_status_display(),
+            m.closed_at,
+            m.expected_count if held else None,
+            m.present_count if held else None,
+            m.excused_count if held else None,
+            m.unexcused_count if held else None,
+            m.score,
+            names.get(m.grade, m.grade),
+        ]
+
+    rows = (row(m) for m in capped(meetings.defer("agenda", "minutes", "conclusions")))
+    return workbook_response("sinh-hoat-chi-bo", _("Party cell meetings"), headers, rows)
+
+
+def visits_xlsx(visits: QuerySet[LeaderVisit]) -> HttpResponse:
+    """The visit log (its selector and filter): every matching visit, one query."""
+    headers = [_("Date"), _("Leader"), _("Unit"), _("Kind"), _("Raised"), _("Decided")]
+    rows = (
+        [v.date, v.person.full_name, v.unit.name, v.get_kind_display(), v.raised, v.decided]
+        for v in capped(visits.defer("meeting__agenda", "meeting__minutes", "meeting__conclusions"))
+    )
+    return workbook_response("lanh-dao-ve-co-so", _("Visits"), headers, rows)

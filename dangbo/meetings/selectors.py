@@ -705,3 +705,66 @@ def ical_feed_user(*, token: str):
         return None
     current = getattr(user, "calendar_feed", None)
     return user if (current.generation if current else 0) == payload[1] else None
+
+
+# --- the home page ---------------------------------------------------------------------
+
+#: How many cells without this month's meeting, and how many of my meetings, the home page lists.
+HOME_LIMIT = 5
+
+
+def home_summary(*, user, today: dt.date, limit: int = HOME_LIMIT) -> dict:
+    """What the home page's meetings panel shows, in three queries (plus the leader rule's
+    two, once per request) whatever the data size.
+
+    * ``cells`` / ``held``: the active cells the user sees (grants and the leader rule, as
+      the meeting pages) and how many of them held this month's regular meeting;
+    * ``missing``: the first ``limit`` of the others, those with nothing scheduled first,
+      each with ``planned_id`` / ``planned_date``, the regular meeting planned this month;
+    * ``upcoming``: the user's next meetings (expected as a member, or invited as a guest)
+      among those they may open, soonest first.
+    """
+    from django.db.models import F
+
+    from .models import MeetingGuest
+
+    month = today.replace(day=1)
+    next_month = services.last_day_of_month(today) + dt.timedelta(days=1)
+    regular = Meeting.objects.filter(unit=OuterRef("pk"), kind=MeetingKind.REGULAR, month=month)
+    held = Exists(regular.filter(status=Meeting.Status.HELD))
+    cells = (
+        Unit.objects.filter(policy.scope(user, prefix=""), kind__holds_members=True)
+        .active(today)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lt=next_month))
+    )
+    figures = cells.aggregate(cells=Count("pk"), held=Count("pk", filter=held))
+    planned = regular.filter(status=Meeting.Status.PLANNED).order_by("date", "id")
+    missing = list(
+        cells.filter(~held)
+        .annotate(
+            planned_id=Subquery(planned.values("pk")[:1]),
+            planned_date=Subquery(planned.values("date")[:1]),
+        )
+        .only("pk", "name", "path", "depth")
+        .order_by(F("planned_date").asc(nulls_first=True), "path")[:limit]
+    )
+    person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+    upcoming: list[Meeting] = []
+    if person is not None:
+        expected = Q(pk__in=Attendance.objects.filter(person=person).values("meeting_id")) | Q(
+            pk__in=MeetingGuest.objects.filter(person=person).values("meeting_id")
+        )
+        upcoming = list(
+            Meeting.objects.filter(policy.scope(user))
+            .filter(expected, date__gte=today, status=Meeting.Status.PLANNED)
+            .select_related("unit")
+            .only("pk", "kind", "title", "date", "start_time", "place", "unit__name")
+            .order_by("date", "start_time", "id")[:limit]
+        )
+    return {
+        "month": month,
+        "cells": figures["cells"] or 0,
+        "held": figures["held"] or 0,
+        "missing": missing,
+        "upcoming": upcoming,
+    }

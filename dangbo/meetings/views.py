@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.pagination import paginate
 from dangbo.orgs.models import Person
@@ -69,6 +70,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         held = {"1": True, "0": False}.get(data["held"] or "")
         filters = {"unit": data["unit"], "kind": data["kind"], "month": data["month"], "held": held}
     meetings = selectors.meeting_list(user=request.user, **filters)
+    if request.GET.get("format") == "xlsx":
+        return exports.meetings_xlsx(meetings, grades=selectors.thresholds_for_display())
     page_obj, querystring_base = paginate(request, meetings)
     can_schedule = selectors.meeting_units(user=request.user).exists()
     grade_names = {t.code: t.name for t in selectors.thresholds_for_display()}
@@ -143,6 +146,14 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attendance": rows,
         "guests": selectors.guests(meeting=meeting),
         "decisions": selectors.decisions(meeting=meeting),
+        # The roll-call is audited by person id, scores by rater and grade code: name them.
+        "history": history(
+            meeting,
+            include=[selectors.decisions(meeting=meeting)],
+            labels={str(a.person_id): a.person.full_name for a in rows},
+            values=dict(Attendance.Status.choices) | dict(MeetingScore.Rater.choices)
+            | {t.code: t.name for t in table.thresholds},
+        ),
         "table": table,
         "raters": [(r, MeetingScore.Rater(r).label) for r in table.raters],
         "rater_choices": MeetingScore.Rater.choices,
@@ -421,6 +432,7 @@ def criteria_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit,
         "editable": can_edit and not lock_reason,
         "versions": selectors.criteria_set_versions(criteria_set=criteria_set, user=request.user),
+        "history": history(criteria_set, include=[criteria_set.criteria.all(), criteria_set.sections.all()]),
     })
 
 
@@ -742,8 +754,12 @@ def working_group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def visits(request: HttpRequest) -> HttpResponse:
-    """The visit log and the form to add a visit (a leader logs their own)."""
+    """The visit log and the form to add a visit (a leader logs their own);
+    ``?format=xlsx`` exports every visit matching the filter."""
     _section(request)
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        q = request.GET.get("q", "").strip()
+        return exports.visits_xlsx(selectors.visit_list(user=request.user, q=q))
     me = _person(request.user)
     units = selectors.visit_units(user=request.user)
     leaders = selectors.visit_leader_choices(user=request.user, me=me)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dangbo.core.forms import submit
 from dangbo.core.pagination import paginate
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import (
     PersonPicker,
     PositionEndForm,
@@ -45,6 +45,15 @@ def _unit_context(request: HttpRequest, unit) -> dict:
     }
 
 
+def _export_query(request: HttpRequest) -> str:
+    """The list's filters as a query string ready for ``format=xlsx`` (no page number)."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("format", None)
+    base = params.urlencode()
+    return (base + "&") if base else ""
+
+
 @login_required
 @require_GET
 def unit_list(request: HttpRequest) -> HttpResponse:
@@ -52,7 +61,9 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     _section(request, "orgs")
     q = request.GET.get("q", "").strip()
     show_closed = request.GET.get("closed") == "1"
-    context: dict = {"q": q, "show_closed": show_closed}
+    if request.GET.get("format") == "xlsx":  # the whole tree, or the units matching q
+        return exports.units_xlsx(selectors.unit_list(user=request.user, q=q, include_inactive=show_closed))
+    context: dict = {"q": q, "show_closed": show_closed, "export_query": _export_query(request)}
     if q:
         units = selectors.unit_list(user=request.user, q=q, include_inactive=show_closed)
         context["page_obj"], context["querystring_base"] = paginate(request, units)
@@ -105,6 +116,8 @@ def unit_members(request: HttpRequest, pk: int) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     show_past = request.GET.get("past") == "1"
     members = selectors.unit_members(unit=unit, q=q, current=not show_past)
+    if request.GET.get("format") == "xlsx":
+        return exports.members_xlsx(unit, members)
     page_obj, querystring_base = paginate(request, members)
     context = _unit_context(request, unit) | {
         "page_obj": page_obj, "querystring_base": querystring_base, "q": q, "show_past": show_past,
@@ -285,7 +298,10 @@ def position_end(request: HttpRequest, pk: int) -> HttpResponse:
 def person_list(request: HttpRequest) -> HttpResponse:
     _section(request, "people")
     q = request.GET.get("q", "").strip()
-    page_obj, querystring_base = paginate(request, selectors.person_list(user=request.user, q=q))
+    people = selectors.person_list(user=request.user, q=q)
+    if request.GET.get("format") == "xlsx":
+        return exports.people_xlsx(people)
+    page_obj, querystring_base = paginate(request, people)
     page_obj.object_list = selectors.attach_current_units(page_obj.object_list)
     return render(
         request, "orgs/person_list.html", {"page_obj": page_obj, "querystring_base": querystring_base, "q": q}
