@@ -26,7 +26,7 @@ def panel_context(request: HttpRequest, today: dt.date) -> dict:
         {"key": "overdue", "label": _("Overdue"), "n": summary["overdue"], "url": flagged("overdue"), "tone": "danger"},
         {"key": "due_soon", "label": _("Due soon"), "n": summary["due_soon"], "url": flagged("due_soon"), "tone": "soon"},
         {"key": "behind", "label": _("Behind schedule"), "n": summary["behind"], "url": flagged("behind"), "tone": "warn"},
-        {"key": "awaiting", "label": _("Waiting for my confirmation"), "n": summary["awaiting"], "url": my_work, "tone": "warn"},
-        {"key": "reports", "label": _("Periodic reports to send"), "n": summary["reports"], "url": my_work, "tone": "warn"},
+        {"key": "awaiting", "label": _("Waiting for my confirmation"), "n": summary["awaiting"], "url": f"{my_work}#awaiting", "tone": "warn"},
+        {"key": "reports", "label": _("Periodic reports to send"), "n": summary["reports"], "url": f"{my_work}#reports", "tone": "warn"},
     ]
     return {"counts": counts, "urgent": summary["urgent"], "my_work_url": my_work, "task_list_url": task_list}

@@ -247,11 +247,6 @@ def document_citations(*, user, document: Document) -> list[tuple[DocumentCitati
     return [(c, c.target_id in visible) for c in citations]
 
 
-def document_audit(*, document: Document):
-    from dangbo.core.audit import audit_for
-
-    return audit_for(document).select_related("actor__person")
-
 
 # --- Lineage ----------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.pagination import paginate
 from dangbo.core.xlsx import XLSX
@@ -215,7 +216,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "files": selectors.document_files(document=document),
         "relations": selectors.document_relations(user=request.user, document=document),
         "citations": [(c, v, register_links.get(c.pk)) for c, v in citations],
-        "entries": selectors.document_audit(document=document)[:30],
+        "history": history(document),
         "can_change": can_change,
         "can_register": can_change or manageable_units(user=request.user).exists(),
         "relation_form": RelationForm() if can_change else None,
@@ -424,7 +425,7 @@ def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "materials": selectors.study_materials(session=session),
         "can_change": can_change,
         "material_form": MaterialForm() if can_change else None,
-        "entries": selectors.document_audit(document=session)[:30],
+        "history": history(session),
     }
     return render(request, "documents/study_detail.html", context)
 

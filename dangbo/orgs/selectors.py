@@ -287,11 +287,6 @@ def unit_audit(*, unit: Unit):
     )
 
 
-def person_audit(*, person: Person):
-    from dangbo.core.audit import audit_for
-
-    return audit_for(person)
-
 
 def attach_current_units(people) -> list[Person]:
     """Set ``current_unit`` on each person of a page, in one query; returns the page as a list."""

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.pagination import paginate
 
@@ -320,7 +321,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "positions": selectors.person_positions(person=person),
             "memberships": selectors.person_memberships(person=person),
-            "audit": selectors.person_audit(person=person)[:50],
+            "history": history(person),
         },
     )
 

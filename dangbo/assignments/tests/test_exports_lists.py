@@ -69,6 +69,20 @@ def test_task_export_has_every_page_and_keeps_the_filters(cast, login, make_task
     assert [r[0] for r in rows(sheet)] == ["Nhiệm vụ 3"]
 
 
+def test_the_export_link_follows_filters_changed_in_place(cast, login, make_task):
+    """The filters refresh the results without a page load (htmx): the export link sits in the
+    refreshed part, so it exports what is shown, not what was shown before."""
+    make_task(unit=cast.ward1)
+    response = login(cast.clerk).get(
+        reverse("assignments:task_list"), {"status": "open", "q": "chi bộ"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert 'id="task-results"' in body and "<html" not in body
+    end = body.index("format=xlsx")
+    link = body[body.rindex("href=", 0, end) : end]
+    assert "status=open" in link and "q=" in link
+
+
 def test_task_export_holds_nothing_of_the_sibling_ward(cast, login, make_task):
     make_task(title="Của Phường 1")
     make_task(title="Của Đông Lương", unit=cast.ward_dl)

@@ -161,8 +161,8 @@ def test_tasks_panel_counts_what_to_act_on_and_links_each_number(cast, login):
         "Overdue": (1, "/nhiem-vu/?flag=overdue"),
         "Due soon": (1, "/nhiem-vu/?flag=due_soon"),
         "Behind schedule": (2, "/nhiem-vu/?flag=behind"),
-        "Waiting for my confirmation": (1, "/nhiem-vu/cua-toi/"),
-        "Periodic reports to send": (1, "/nhiem-vu/cua-toi/"),
+        "Waiting for my confirmation": (1, "/nhiem-vu/cua-toi/#awaiting"),
+        "Periodic reports to send": (1, "/nhiem-vu/cua-toi/#reports"),
     }
     for label, (n, url) in expected.items():
         tile = _stat(panel, label)
