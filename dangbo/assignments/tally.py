@@ -30,6 +30,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from dangbo.orgs.models import Unit
 
@@ -184,8 +185,6 @@ def refresh(unit_ids: Iterable[int], today: dt.date | None = None) -> None:
     """Count the tasks of ``unit_ids`` again, now, inside the caller's transaction (services
     call it after changing tasks). The rows are locked before counting, so a second writer
     waits for the first to commit and then counts both changes."""
-    from django.utils import timezone
-
     ids = sorted(set(unit_ids))
     if not ids:
         return

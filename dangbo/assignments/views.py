@@ -103,7 +103,6 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "task": task,
         "today": today,
-        "flags": task.flags(today),
         "expected": task.expected_progress(today),
         "children": children,
         "reports": selectors.task_reports(task=task)[:20],
