@@ -16,6 +16,7 @@ import re
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -297,32 +298,43 @@ class DocumentRelation(models.Model):
         return f"{self.from_document_id} {self.kind} {self.to_document_id}"
 
 
-def _upload_to(instance: DocumentFile, filename: str) -> str:
-    return f"documents/{timezone.now():%Y/%m}/{filename}"
+class StoredFile(models.Model):
+    """An uploaded file with its name, type, size and checksum, as the services check and
+    keep it; downloads go through a permission-checked view. Each kind of file gives its own
+    ``file`` field (its folder)."""
 
-
-class DocumentFile(models.Model):
-    """A file attached to a document; downloads go through a permission-checked view."""
-
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="files")
-    file = models.FileField(_("file"), upload_to=_upload_to, max_length=300)
+    file: FieldFile
     name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(max_length=64)
-    text = models.TextField(_("extracted text"), blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = _("attached file")
-        verbose_name_plural = _("attached files")
+        abstract = True
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
         return self.name
+
+
+def _upload_to(instance: DocumentFile, filename: str) -> str:
+    return f"documents/{timezone.now():%Y/%m}/{filename}"
+
+
+class DocumentFile(StoredFile):
+    """A file attached to a document; its text is extracted for search and citations."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("file"), upload_to=_upload_to, max_length=300)
+    text = models.TextField(_("extracted text"), blank=True)
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("attached file")
+        verbose_name_plural = _("attached files")
 
 
 class DocumentCitation(models.Model):
@@ -434,24 +446,12 @@ def _material_upload_to(instance: StudyMaterial, filename: str) -> str:
     return f"study/{timezone.now():%Y/%m}/{filename}"
 
 
-class StudyMaterial(models.Model):
+class StudyMaterial(StoredFile):
     """A file handed out at a session (slides, the document's outline…)."""
 
     session = models.ForeignKey(StudySession, on_delete=models.CASCADE, related_name="materials")
     file = models.FileField(_("file"), upload_to=_material_upload_to, max_length=300)
-    name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("study material")
         verbose_name_plural = _("study materials")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.name

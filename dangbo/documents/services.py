@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -34,10 +34,13 @@ from .models import (
     DocumentType,
     Field,
     Issuer,
+    StoredFile,
     StudyAttendance,
     StudyMaterial,
     StudySession,
 )
+
+S = TypeVar("S", bound=StoredFile)
 
 DOCUMENT_FIELDS = [
     "unit", "type", "number", "type_abbr", "issuer_abbr", "symbol", "issuer", "issuing_unit",
@@ -247,7 +250,7 @@ def document_register(
     _save_checked(document)
     document.fields.set(list(fields))
     for item in checked:
-        _store_file(actor=actor, document=document, checked=item)
+        _store(DocumentFile, actor=actor, checked=item, document=document, text=item.text)
     _refresh_citations(document)
     _link_waiting_citations(document)
     audit_record(actor=actor, action="document.register", obj=document, after=_snapshot(document))
@@ -370,27 +373,28 @@ def document_unrelate(*, actor, relation: DocumentRelation) -> None:
     relation.delete()
 
 
-def _store_file(*, actor, document: Document, checked) -> DocumentFile:
-    attached = DocumentFile(
-        document=document, name=checked.name, content_type=checked.content_type,
-        size=checked.size, sha256=checked.sha256, text=checked.text,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+def _store(model: type[S], *, actor, checked, **owner: Any) -> S:
+    """Save a checked upload as a row of ``model`` (a ``StoredFile``) belonging to ``owner``;
+    the file is removed again when the row is refused."""
+    stored = model(
+        name=checked.name, content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None, **owner,
     )
-    attached.file.save(checked.name, ContentFile(checked.data), save=False)
+    stored.file.save(checked.name, ContentFile(checked.data), save=False)
     try:
-        attached.full_clean(exclude=["file"])
-        attached.save()
+        stored.full_clean(exclude=["file"])
+        stored.save()
     except Exception:
-        attached.file.delete(save=False)
+        stored.file.delete(save=False)
         raise
-    return attached
+    return stored
 
 
 @transaction.atomic
 def document_attach_file(*, actor, document: Document, upload) -> DocumentFile:
     """Attach a PDF or DOCX file; its text fills the full text when that is empty."""
     checked = check_upload(upload)
-    attached = _store_file(actor=actor, document=document, checked=checked)
+    attached = _store(DocumentFile, actor=actor, checked=checked, document=document, text=checked.text)
     if not document.full_text and checked.text:
         document.full_text = checked.text
         document.updated_at = timezone.now()
@@ -484,7 +488,7 @@ def study_session_create(
         batch_size=1000,
     )
     for item in checked:
-        _store_material(actor=actor, session=session, checked=item)
+        _store(StudyMaterial, actor=actor, checked=item, session=session)
     audit_record(
         actor=actor, action="study.create", obj=session,
         after={
@@ -523,25 +527,10 @@ def study_attendance_record(
     return len(present_ids)
 
 
-def _store_material(*, actor, session: StudySession, checked) -> StudyMaterial:
-    material = StudyMaterial(
-        session=session, name=checked.name, content_type=checked.content_type, size=checked.size,
-        sha256=checked.sha256, uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    material.file.save(checked.name, ContentFile(checked.data), save=False)
-    try:
-        material.full_clean(exclude=["file"])
-        material.save()
-    except Exception:
-        material.file.delete(save=False)
-        raise
-    return material
-
-
 @transaction.atomic
 def study_material_add(*, actor, session: StudySession, upload) -> StudyMaterial:
     """Attach a material (PDF or DOCX) to a session."""
-    material = _store_material(actor=actor, session=session, checked=check_upload(upload))
+    material = _store(StudyMaterial, actor=actor, checked=check_upload(upload), session=session)
     audit_record(
         actor=actor, action="study.material", obj=session,
         after={"file": material.name, "size": material.size, "sha256": material.sha256},
