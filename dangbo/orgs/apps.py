@@ -8,6 +8,7 @@ class OrgsConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        from . import search
+        from . import policy, search
 
+        policy.configure()
         search.register()

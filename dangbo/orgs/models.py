@@ -16,16 +16,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from dangbo.core.policy import Level
 from dangbo.core.text import fold
 
 
 class Role(models.IntegerChoices):
     """What a grant allows on a unit and everything below it. Higher includes lower."""
 
-    VIEW = 10, _("View")
-    CONTRIBUTE = 20, _("Contribute")
-    MANAGE = 30, _("Manage")
-    ADMIN = 40, _("Administer")
+    VIEW = Level.VIEW.value, _("View")
+    CONTRIBUTE = Level.CONTRIBUTE.value, _("Contribute")
+    MANAGE = Level.MANAGE.value, _("Manage")
+    ADMIN = Level.ADMIN.value, _("Administer")
 
 
 class CurrentQuerySet(models.QuerySet):

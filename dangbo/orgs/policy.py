@@ -1,100 +1,134 @@
-"""The permission policy: the one place that answers who may see and do what.
+"""The organisation's entries in the one permission door (``dangbo.core.policy``).
 
-A grant gives a role on a unit and covers the unit's whole subtree. Two questions:
+A grant gives a role on a unit and covers the unit's whole subtree:
 
-* ``can(user, action, unit)`` — may the user do ``action`` on something that belongs to
-  ``unit``?
-* ``scope_q(user, action, prefix)`` — a ``Q`` that keeps only the rows the user may see (or
-  change), given the lookup ``prefix`` from the row to its unit (``""`` for units
-  themselves, ``"unit__"`` for anything with a ``unit`` foreign key). Lists, search,
-  exports and the API all filter with it, inside the query.
+* a unit, its positions and terms follow the tree (view < contribute < change < reorganise);
+* a person is visible to whoever sees a unit where they are a current member or hold a
+  position; their personal data (birth date, hometown, party card number) only to whoever may
+  change that unit, and to themselves;
+* nobody gives a role higher than their own (``role_ceiling``): the position and grant
+  services enforce it, the forms only offer what it allows.
 
-Views reach single objects through ``get_<entity>_for_user`` helpers built on
-``check_access``: not visible → 404, visible but not allowed → 403.
+This module also hands the core policy its readers of grants and people (``configure``).
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
 
-from .models import Grant, Role
+from dangbo.core import policy
+from dangbo.core.policy import Action, Level, TreePolicy
 
-
-class Action(StrEnum):
-    VIEW = "view"
-    CONTRIBUTE = "contribute"
-    CHANGE = "change"
-    REORGANISE = "reorganise"
+from .models import Grant, Membership, Person, Position, Term, Unit
 
 
-REQUIRED_ROLE: dict[Action, Role] = {
-    Action.VIEW: Role.VIEW,
-    Action.CONTRIBUTE: Role.CONTRIBUTE,
-    Action.CHANGE: Role.MANAGE,
-    Action.REORGANISE: Role.ADMIN,
-}
-
-_CACHE_ATTR = "_dangbo_grant_paths"
+def _grants(user) -> list[tuple[str, int]]:
+    return list(Grant.objects.current().filter(user=user).values_list("unit__path", "role"))
 
 
-def grant_paths(user) -> list[tuple[str, int]]:
-    """The user's current grants as (unit path, role), read once per request."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    cached = getattr(user, _CACHE_ATTR, None)
-    if cached is None:
-        cached = list(Grant.objects.current().filter(user=user).values_list("unit__path", "role"))
-        setattr(user, _CACHE_ATTR, cached)
-    return cached
+def _person(user) -> Person | None:
+    return Person.objects.filter(user=user).first()
 
 
-def forget(user) -> None:
-    """Drop the per-request cache (after grants change)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+def configure() -> None:
+    policy.configure(grants=_grants, person=_person, steplen=Unit.steplen)
 
 
-def is_everything(user) -> bool:
-    return bool(getattr(user, "is_superuser", False) and user.is_active)
+@policy.register(Unit)
+class UnitPolicy(TreePolicy[Unit]):
+    unit_field = ""
 
 
-def _paths_for(user, action: Action) -> list[str]:
-    needed = REQUIRED_ROLE[Action(action)]
-    paths = sorted({path for path, role in grant_paths(user) if role >= needed})
-    # Keep only the top-most paths: a grant below another grant adds nothing.
-    tops: list[str] = []
-    for path in paths:
-        if not any(path.startswith(top) for top in tops):
-            tops.append(path)
-    return tops
+@policy.register(Position)
+class PositionPolicy(TreePolicy[Position]):
+    pass
 
 
-def can(user, action: Action | str, unit) -> bool:
-    """May ``user`` do ``action`` on something that belongs to ``unit``?"""
-    if is_everything(user):
-        return True
-    return any(unit.path.startswith(path) for path in _paths_for(user, Action(action)))
+@policy.register(Term)
+class TermPolicy(TreePolicy[Term]):
+    pass
 
 
-def scope_q(user, action: Action | str = Action.VIEW, prefix: str = "") -> Q:
-    """A filter keeping the rows whose unit lies under one of the user's grants."""
-    if is_everything(user):
-        return Q()
-    paths = _paths_for(user, Action(action))
-    if not paths:
-        return Q(pk__in=[])
-    q = Q()
-    for path in paths:
-        q |= Q(**{f"{prefix}path__startswith": path})
-    return q
+@policy.register(Membership)
+class MembershipPolicy(TreePolicy[Membership]):
+    pass
 
 
-def check_access(user, unit, action: Action | str = Action.VIEW) -> None:
-    """Raise 404 when ``unit`` is not visible, 403 when visible but ``action`` is not allowed."""
+#: Personal data: read by whoever may change one of the person's units, and by the person.
+PERSONAL_FIELDS = frozenset({"birth_date", "hometown", "party_card_number"})
+
+
+def _person_units(person: Person):
+    return Unit.objects.filter(
+        Q(memberships__person=person, memberships__end__isnull=True) | Q(positions__person=person)
+    )
+
+
+@policy.register(Person)
+class PersonPolicy(policy.Policy[Person]):
+    def scope(self, user, action: Action = Action.VIEW) -> Q:
+        level = policy.TREE_LEVEL.get(action)
+        if level is None:
+            return Q(pk__in=[])
+        units = Unit.objects.filter(policy.under_q(user, level)).values("pk")
+        own = Q(user=user)
+        return (
+            Q(pk__in=Membership.objects.filter(unit__in=units, end__isnull=True).values("person_id"))
+            | Q(pk__in=Position.objects.filter(unit__in=units).values("person_id"))
+            | own
+        )
+
+    def may(self, user, action: Action, obj: Person) -> bool:
+        level = policy.TREE_LEVEL.get(action)
+        if level is None:
+            return False
+        if action == Action.VIEW and obj.user_id is not None and obj.user_id == user.pk:
+            return True
+        paths = _person_units(obj).values_list("path", flat=True)
+        return any(policy.covers(user, level, path) for path in paths)
+
+    def hidden_fields(self, user, obj: Person) -> frozenset[str]:
+        if obj.user_id is not None and obj.user_id == user.pk:
+            return frozenset()
+        if self.may(user, Action.CHANGE, obj):
+            return frozenset()
+        return PERSONAL_FIELDS
+
+
+@policy.register(Grant)
+class GrantPolicy(TreePolicy[Grant]):
+    """Grants are read by whoever sees the unit and given by whoever may reorganise it."""
+
+    levels = {Action.VIEW: Level.VIEW, Action.CHANGE: Level.ADMIN}
+
+
+def role_ceiling(user, unit: Unit) -> int:
+    """The highest role ``user`` may give on ``unit``: their own there (0 when none)."""
+    return policy.max_level(user, unit.path)
+
+
+# --- TEMPORARY: the old dialect, kept only while the other apps move to dangbo.core.policy. ---
+# Removed in the same change once documents, assignments and meetings no longer import it.
+
+REQUIRED_ROLE = policy.TREE_LEVEL
+grant_paths = policy.grants
+is_everything = policy.is_everything
+forget = policy.forget
+_paths_for = policy.paths
+
+
+def can(user, action, unit) -> bool:
+    return policy.covers(user, action, unit.path)
+
+
+def scope_q(user, action=Action.VIEW, prefix: str = "") -> Q:
+    return policy.under_q(user, action, prefix)
+
+
+def check_access(user, unit, action=Action.VIEW) -> None:
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
     if not can(user, Action.VIEW, unit):
         raise Http404
     if not can(user, action, unit):
@@ -102,8 +136,4 @@ def check_access(user, unit, action: Action | str = Action.VIEW) -> None:
 
 
 def max_role(user, unit) -> int:
-    """The highest role the user holds over ``unit`` (0 when none). Nobody may grant more."""
-    if is_everything(user):
-        return max(Role.values)
-    roles = [role for path, role in grant_paths(user) if unit.path.startswith(path)]
-    return max(roles, default=0)
+    return policy.max_level(user, unit.path)

@@ -19,10 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangbo.core import search
+from dangbo.core import policy, search
 
 from .models import Membership, Person, Position, Unit
-from .policy import grant_paths, is_everything, scope_q
 
 UNIT = "unit"
 PERSON = "person"
@@ -105,23 +104,19 @@ def reindex_units(units: Iterable[Unit]) -> None:
 
 def allowed_units(user) -> QuerySet | None:
     """The ids of the units ``user`` may see, as a subquery; ``None`` for a superuser."""
-    if is_everything(user):
+    if policy.is_everything(user):
         return None
-    return Unit.objects.filter(scope_q(user)).values("pk")
+    return policy.visible(user, Unit).values("pk")
 
 
 def units_above(user) -> QuerySet | None:
     """The ids of the units above the user's grants (whose shared-down entries they see)."""
-    if is_everything(user):
+    if policy.is_everything(user):
         return None
-    above = {
-        path[:end]
-        for path, _role in grant_paths(user)
-        for end in range(Unit.steplen, len(path), Unit.steplen)
-    }
+    above = policy.above_paths(user)
     if not above:
         return None
-    return Unit.objects.filter(path__in=sorted(above)).values("pk")
+    return Unit.objects.filter(path__in=above).values("pk")
 
 
 def search_for_user(user, q: str, **kwargs: Any) -> search.SearchResults:

@@ -17,18 +17,18 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
 
+from dangbo.core import policy
+from dangbo.core.policy import Action
 from dangbo.core.text import fold
 
 from .models import Grant, Membership, Person, Position, Term, Unit, UnitChange
-from .policy import Action, check_access, scope_q
 
 
 def unit_list(
     *, user, q: str = "", kind: str = "", include_inactive: bool = False
 ) -> QuerySet[Unit]:
-    units = Unit.objects.filter(scope_q(user)).select_related("kind", "kind__level")
+    units = policy.visible(user, Unit).select_related("kind", "kind__level")
     if not include_inactive:
         units = units.active()
     if q:
@@ -41,7 +41,7 @@ def unit_list(
 def visible_roots(*, user) -> list[Unit]:
     """The top-most units the user can see: where their tree starts."""
     units = list(
-        Unit.objects.filter(scope_q(user)).order_by("depth", "path").select_related("kind")[:200]
+        policy.visible(user, Unit).order_by("depth", "path").select_related("kind")[:200]
     )
     roots: list[Unit] = []
     for unit in units:
@@ -51,9 +51,7 @@ def visible_roots(*, user) -> list[Unit]:
 
 
 def get_unit_for_user(user, pk: int, action: Action | str = Action.VIEW) -> Unit:
-    unit = get_object_or_404(Unit.objects.select_related("kind", "kind__level"), pk=pk)
-    check_access(user, unit, action)
-    return unit
+    return policy.get_for_user(user, Unit.objects.select_related("kind", "kind__level"), pk, action)
 
 
 def unit_children(*, unit: Unit, include_inactive: bool = False) -> QuerySet[Unit]:
@@ -74,10 +72,8 @@ def unit_children(*, unit: Unit, include_inactive: bool = False) -> QuerySet[Uni
 
 def unit_ancestors(*, user, unit: Unit) -> list[tuple[Unit, bool]]:
     """The path from the root to ``unit``'s parent, each with whether the user may open it."""
-    from .policy import can
-
     ancestors = list(Unit.objects.filter(path__in=unit.ancestor_paths()).order_by("depth"))
-    return [(a, can(user, Action.VIEW, a)) for a in ancestors]
+    return [(a, policy.may(user, Action.VIEW, a)) for a in ancestors]
 
 
 def unit_positions(*, unit: Unit, current: bool = True) -> QuerySet[Position]:
@@ -114,10 +110,7 @@ def unit_changes(*, unit: Unit) -> QuerySet[UnitChange]:
 
 def person_list(*, user, q: str = "") -> QuerySet[Person]:
     """People the user may see: members or position holders of a visible unit."""
-    units = Unit.objects.filter(scope_q(user)).values("pk")
-    people = Person.objects.filter(
-        Q(memberships__unit__in=units, memberships__end__isnull=True) | Q(positions__unit__in=units)
-    ).distinct()
+    people = policy.visible(user, Person)
     if q:
         people = people.filter(search_name__contains=fold(q))
     return people.order_by("search_name", "id")
@@ -226,8 +219,7 @@ def _current_unit_names(person_ids: list[int]) -> dict[int, str]:
 
 
 def get_person_for_user(user, pk: int) -> Person:
-    person = get_object_or_404(person_list(user=user), pk=pk)
-    return person
+    return policy.get_for_user(user, Person, pk)
 
 
 def person_positions(*, person: Person) -> QuerySet[Position]:
@@ -260,13 +252,11 @@ def unit_summaries(*, units: list[Unit]) -> list[dict]:
 
 def manageable_units(*, user, action: Action | str = Action.CHANGE) -> QuerySet[Unit]:
     """Active units the user may change (for the choices of a form)."""
-    return Unit.objects.filter(scope_q(user, action)).active().select_related("kind")
+    return policy.visible(user, Unit, action).active().select_related("kind")
 
 
 def get_position_for_user(user, pk: int, action: Action | str = Action.VIEW) -> Position:
-    position = get_object_or_404(Position.objects.select_related("unit", "person"), pk=pk)
-    check_access(user, position.unit, action)
-    return position
+    return policy.get_for_user(user, Position.objects.select_related("unit", "person"), pk, action)
 
 
 def unit_audit(*, unit: Unit):
@@ -303,9 +293,7 @@ def attach_current_units(people) -> list[Person]:
 
 
 def get_term_for_user(user, pk: int) -> Term:
-    term = get_object_or_404(Term.objects.select_related("unit", "unit__kind"), pk=pk)
-    check_access(user, term.unit, Action.VIEW)
-    return term
+    return policy.get_for_user(user, Term.objects.select_related("unit", "unit__kind"), pk)
 
 
 def term_bodies(*, term: Term) -> list[tuple[str, list[Position]]]:

@@ -11,19 +11,20 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangbo.core import search
+from dangbo.core import policy, search
 from dangbo.core.audit import audit_record, snapshot
+from dangbo.core.policy import Action, forget, require
 from dangbo.core.text import normalize
 
 from .hooks import paths_changed
 from .models import Grant, Membership, Person, Position, Role, Term, Unit, UnitChange, UnitKind
-from .policy import forget
+from .policy import role_ceiling
 from .search import reindex_units
 
 UNIT_FIELDS = ["name", "short_name", "code", "kind", "valid_from", "valid_to"]
@@ -33,6 +34,21 @@ TERM_FIELDS = ["unit", "code", "name", "start", "end"]
 
 def _user_or_none(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _require_person(actor, person: Person) -> Person:
+    """The person must be someone ``actor`` may see, or someone new who belongs nowhere yet;
+    else 404, the same answer as a missing id, so that ids cannot be probed."""
+    if actor is None or policy.may(actor, Action.VIEW, person):
+        return person
+    belongs = Membership.objects.filter(person=person).exists() or Position.objects.filter(person=person).exists()
+    return require(actor, None if belongs else person)
+
+
+def _check_role_ceiling(actor, unit: Unit, role: int) -> None:
+    """Nobody gives a role higher than their own over ``unit``."""
+    if actor is not None and role > role_ceiling(actor, unit):
+        raise ValidationError({"role": _("You cannot give a role higher than your own.")})
 
 
 def _check_kind_under(kind: UnitKind, parent: Unit | None) -> None:
@@ -71,6 +87,11 @@ def unit_create(
     valid_from: dt.date | None = None,
     decision: str = "",
 ) -> Unit:
+    if parent is None:
+        if actor is not None and not policy.is_everything(actor):
+            raise PermissionDenied
+    else:
+        require(actor, parent, Action.CHANGE)
     name = normalize(name)
     _check_kind_under(kind, parent)
     _check_code_free(code)
@@ -108,7 +129,7 @@ def unit_update(
     reason: str = "",
 ) -> Unit:
     """Rename a unit (or correct its short name or code). A rename is kept in its history."""
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    unit = require(actor, Unit.objects.select_for_update().filter(pk=unit.pk).first(), Action.CHANGE)
     before = snapshot(unit, UNIT_FIELDS)
     old_name = unit.name
     unit.name = normalize(name)
@@ -152,8 +173,8 @@ def unit_move(
     reason: str = "",
 ) -> Unit:
     """Move a unit (with everything below it) under another unit."""
-    unit = Unit.objects.get(pk=unit.pk)
-    new_parent = Unit.objects.get(pk=new_parent.pk)
+    unit = require(actor, Unit.objects.filter(pk=unit.pk).first(), Action.REORGANISE)
+    new_parent = require(actor, Unit.objects.filter(pk=new_parent.pk).first(), Action.REORGANISE)
     if new_parent.path.startswith(unit.path):
         raise ValidationError(
             {"new_parent": _("A unit cannot be moved under itself or under one of its own units.")}
@@ -251,8 +272,8 @@ def unit_merge(
     their current members become members of the target. Everything that pointed at a source
     keeps pointing at it, so its history stays readable and attributed.
     """
-    sources = [Unit.objects.get(pk=u.pk) for u in sources]
-    target = Unit.objects.get(pk=target.pk)
+    sources = [require(actor, Unit.objects.filter(pk=u.pk).first(), Action.REORGANISE) for u in sources]
+    target = require(actor, Unit.objects.filter(pk=target.pk).first(), Action.REORGANISE)
     if not sources:
         raise ValidationError({"sources": _("Choose at least one unit to merge.")})
     if any(s.pk == target.pk for s in sources):
@@ -323,7 +344,10 @@ def unit_split(
     ``child_assignment`` and ``member_assignment`` map a child unit id or person id to the
     index of the part it goes to; anything not mapped goes to the first part.
     """
-    source = Unit.objects.get(pk=source.pk)
+    source = require(actor, Unit.objects.filter(pk=source.pk).first(), Action.REORGANISE)
+    parent = Unit.objects.filter(path=source.parent_path).first() if source.depth > 1 else None
+    if actor is not None and (parent is None or not policy.may(actor, Action.REORGANISE, parent)):
+        raise PermissionDenied
     if len(parts) < 2:
         raise ValidationError({"parts": _("A split needs at least two new units.")})
     codes = [code for _name, code in parts]
@@ -398,6 +422,7 @@ def unit_split(
 def term_create(
     *, actor, unit: Unit, code: str, start: dt.date, end: dt.date | None = None, name: str = ""
 ) -> Term:
+    require(actor, unit, Action.CHANGE)
     if Term.objects.filter(unit=unit, code=code).exists():
         raise ValidationError(
             {"code": _("%(unit)s already has a term %(code)s.") % {"unit": unit.name, "code": code}}
@@ -430,6 +455,9 @@ def position_create(
     role: int = Role.VIEW,
     sort_order: int = 100,
 ) -> Position:
+    require(actor, unit, Action.CHANGE)
+    _require_person(actor, person)
+    _check_role_ceiling(actor, unit, role)
     _check_position_dates(start, end)
     if term is not None and term.unit_id != unit.pk:
         raise ValidationError(
@@ -461,7 +489,9 @@ def position_create(
 
 @transaction.atomic
 def position_end(*, actor, position: Position, end: dt.date, reason: str = "") -> Position:
-    position = Position.objects.select_for_update().get(pk=position.pk)
+    position = require(
+        actor, Position.objects.select_for_update().select_related("unit").filter(pk=position.pk).first(), Action.CHANGE
+    )
     _check_position_dates(position.start, end)
     before = snapshot(position, POSITION_FIELDS)
     position.end = end
@@ -481,6 +511,8 @@ def position_end(*, actor, position: Position, end: dt.date, reason: str = "") -
 
 @transaction.atomic
 def membership_create(*, actor, person: Person, unit: Unit, start: dt.date) -> Membership:
+    require(actor, unit, Action.CHANGE)
+    _require_person(actor, person)
     if not unit.kind.holds_members:
         raise ValidationError(
             {
@@ -520,6 +552,8 @@ def membership_transfer(
     *, actor, person: Person, to_unit: Unit, date: dt.date, reason: str = ""
 ) -> Membership:
     """Move a member to another cell: the old membership ends the day before ``date``."""
+    require(actor, to_unit, Action.CHANGE)
+    require(actor, person, Action.CHANGE)
     if not to_unit.kind.holds_members:
         raise ValidationError(
             {
@@ -596,6 +630,8 @@ def grants_sync_for_person(*, person: Person) -> None:
 def grant_create(
     *, actor, user, unit: Unit, role: int, start: dt.date, end: dt.date | None = None
 ) -> Grant:
+    require(actor, unit, Action.REORGANISE)
+    _check_role_ceiling(actor, unit, role)
     _check_position_dates(start, end)
     grant = Grant(user=user, unit=unit, role=role, source=Grant.Source.DIRECT, start=start, end=end)
     grant.full_clean()

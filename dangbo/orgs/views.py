@@ -12,9 +12,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dangbo.core import policy
 from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.pagination import paginate
+from dangbo.core.policy import Action
 
 from . import exports, selectors, services
 from .forms import (
@@ -30,7 +32,7 @@ from .forms import (
     match_detail,
 )
 from .panels import unit_panels
-from .policy import Action, can, max_role
+from .policy import role_ceiling
 
 
 def _section(request: HttpRequest, name: str) -> None:
@@ -41,8 +43,7 @@ def _unit_context(request: HttpRequest, unit) -> dict:
     return {
         "unit": unit,
         "ancestors": selectors.unit_ancestors(user=request.user, unit=unit),
-        "can_change": can(request.user, Action.CHANGE, unit),
-        "can_reorganise": can(request.user, Action.REORGANISE, unit),
+        **policy.permissions(request.user, unit, [Action.CHANGE, Action.REORGANISE]),
     }
 
 
@@ -217,7 +218,7 @@ def unit_split(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request, "orgs")
     unit = selectors.get_unit_for_user(request.user, pk, Action.REORGANISE)
     parent = selectors.unit_parent(unit=unit)
-    if parent is None or not can(request.user, Action.REORGANISE, parent):
+    if parent is None or not policy.may(request.user, Action.REORGANISE, parent):
         raise PermissionDenied
     children = selectors.unit_children(unit=unit)
     form = UnitSplitForm(request.POST or None, children=children)
@@ -268,7 +269,7 @@ def position_create(request: HttpRequest, pk: int) -> HttpResponse:
         people=selectors.person_list(user=request.user),
         terms=selectors.unit_terms(unit=unit),
     )
-    ceiling = max_role(request.user, unit)
+    ceiling = role_ceiling(request.user, unit)
     form.limit_roles(ceiling)
     position = submit(
         request, form, lambda data: services.position_create(actor=request.user, unit=unit, **data)
