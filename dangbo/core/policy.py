@@ -357,6 +357,21 @@ def readable(user, obj: models.Model, field: str) -> bool:
     return field not in hidden_fields(user, obj)
 
 
+class Readable(dict):
+    """``readable.<field>`` for templates: ``False`` for a hidden field, ``True`` otherwise."""
+
+    def __init__(self, hidden: frozenset[str]) -> None:
+        super().__init__({name: False for name in hidden})
+
+    def __missing__(self, key: str) -> bool:
+        return True
+
+
+def readable_fields(user, obj: models.Model) -> Readable:
+    """What a template asks before it shows a field that a policy may hide."""
+    return Readable(hidden_fields(user, obj))
+
+
 def permissions(user, obj: models.Model, actions: Iterable[Action | str]) -> dict[str, bool]:
     """``{"can_<action>": bool}`` for templates."""
     return {f"can_{Action(a).value}": may(user, a, obj) for a in actions}

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
+from dangbo.core import policy
 from dangbo.core.api import ERRORS, caller
 
 from . import selectors
@@ -126,7 +127,7 @@ class MeOut(Schema):
 def me(request: HttpRequest):
     """The caller's account and current grants (the highest role per unit)."""
     user = caller(request)
-    person = getattr(user, "person", None)
+    person = policy.person_of(user)
     name = (person.full_name if person else "") or user.get_full_name() or user.get_username()
     best: dict[int, tuple[str, int]] = {}
     for grant in selectors.user_grants(user=user).order_by("unit__path"):

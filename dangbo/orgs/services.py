@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,7 +43,9 @@ def _require_person(actor, person: Person) -> Person:
     if actor is None or policy.may(actor, Action.VIEW, person):
         return person
     belongs = Membership.objects.filter(person=person).exists() or Position.objects.filter(person=person).exists()
-    return require(actor, None if belongs else person)
+    if belongs:
+        raise Http404
+    return person
 
 
 def _check_role_ceiling(actor, unit: Unit, role: int) -> None:

@@ -320,6 +320,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "orgs/person_detail.html",
         {
             "person": person,
+            "readable": policy.readable_fields(request.user, person),
             "positions": selectors.person_positions(person=person),
             "memberships": selectors.person_memberships(person=person),
             "history": history(person),
