@@ -39,7 +39,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -47,8 +47,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from . import policy
 from .audit import audit_record, snapshot
 from .models import DigestEmail, Notification, NotificationPreference
+from .policy import Action
 
 logger = logging.getLogger(__name__)
 
@@ -271,12 +273,22 @@ def notification_list(*, user: Any, unread_only: bool = False) -> QuerySet[Notif
     return qs.order_by("-created_at", "-id")
 
 
+@policy.register(Notification)
+class NotificationPolicy(policy.Policy[Notification]):
+    """A notification is its recipient's alone: read and marked read by them, nobody else."""
+
+    superuser_may_all = False
+
+    def may(self, user, action: Action, obj: Notification) -> bool:
+        return action in (Action.VIEW, Action.CHANGE) and obj.user_id == user.pk
+
+    def scope(self, user, action: Action = Action.VIEW) -> Q:
+        return Q(user=user) if action in (Action.VIEW, Action.CHANGE) else Q(pk__in=[])
+
+
 def get_notification_for_user(user: Any, pk: int) -> Notification:
     """One of ``user``'s notifications; anyone else's is not found (404)."""
-    notification = Notification.objects.filter(user=user, pk=pk).first()
-    if notification is None:
-        raise Http404("No such notification.")
-    return notification
+    return policy.get_for_user(user, Notification, pk)
 
 
 def preference_for(user: Any) -> NotificationPreference:
