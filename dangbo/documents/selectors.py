@@ -29,7 +29,6 @@ from .models import (
 )
 from .policy import audience_q, may_name, nameable_q
 
-STEP = Unit.steplen
 MAX_LINEAGE_DEPTH = 8
 
 SORTS = {
