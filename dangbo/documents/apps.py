@@ -12,7 +12,7 @@ class DocumentsConfig(AppConfig):
         from dangbo.core.home import register_home_panel
         from dangbo.orgs import panels
 
-        from . import home
+        from . import home, policy  # noqa: F401  (registers the register's policies)
 
         panels.register("documents/_unit_panel.html")
         register_home_panel(30, "documents/_home_panel.html", home.panel_context)

@@ -3,6 +3,12 @@
 Each takes keyword-only arguments, runs in a transaction, validates with ``full_clean``,
 writes an audit entry and raises ``ValidationError`` (keyed by field) on bad input, leaving
 nothing changed. The search index is updated once the transaction commits.
+
+Each also asks the one policy first, whoever calls it (page, import, API, command): the
+actor changes only the documents and sessions of units they manage (403 when they see them,
+404 when they do not), and names only what they may see — issuing unit, term, signer, the
+documents it relates to or studies, the units required to attend — else 404, the same answer
+as a missing id. ``actor=None`` is the system itself (the demo loader), which is trusted.
 """
 
 from __future__ import annotations
@@ -11,16 +17,17 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from dangbo.core import search
+from dangbo.core import policy, search
 from dangbo.core.audit import audit_record, snapshot
+from dangbo.core.policy import Action, require
 from dangbo.core.text import normalize
 from dangbo.orgs.models import Membership, Person, Term, Unit
 
@@ -39,8 +46,10 @@ from .models import (
     StudyMaterial,
     StudySession,
 )
+from .policy import may_name
 
 S = TypeVar("S", bound=StoredFile)
+M = TypeVar("M", bound=models.Model)
 
 DOCUMENT_FIELDS = [
     "unit", "type", "number", "type_abbr", "issuer_abbr", "symbol", "issuer", "issuing_unit",
@@ -200,6 +209,25 @@ def _save_checked(document: Document, **save_kwargs: Any) -> None:
         raise
 
 
+def _require_named(
+    actor, *, issuing_unit: Unit | None, term: Term | None, signer_person: Person | None
+) -> None:
+    """What a document names must be what the actor may see (404 otherwise): the issuing
+    unit and the term's unit (seen, or above the actor's units), the signer."""
+    if actor is None:
+        return
+    for unit in (issuing_unit, term.unit if term is not None else None):
+        if unit is not None and not may_name(actor, unit.path):
+            require(actor, None)
+    if signer_person is not None:
+        require(actor, signer_person, Action.VIEW)
+
+
+def _if_changed(new: M | None, old_id: int | None) -> M | None:
+    """``new`` when it replaces what a document named (``old_id``), else None."""
+    return new if new is not None and new.pk != old_id else None
+
+
 def _snapshot(document: Document) -> dict[str, Any]:
     data = snapshot(document, DOCUMENT_FIELDS)
     data["fields"] = sorted(f.code for f in document.fields.all()) if document.pk else []
@@ -231,6 +259,8 @@ def document_register(
     uploads: Sequence[Any] = (),
 ) -> Document:
     """Register a document in ``unit``'s register (with its files, if any)."""
+    require(actor, unit, Action.CHANGE)
+    _require_named(actor, issuing_unit=issuing_unit, term=term, signer_person=signer_person)
     checked = [check_upload(upload) for upload in uploads]
     now = timezone.now()
     document = Document(
@@ -283,7 +313,15 @@ def document_update(
     reason: str = "",
 ) -> Document:
     """Correct a registered document. The registering unit does not change."""
-    document = Document.objects.select_for_update().select_related("unit").get(pk=document.pk)
+    document = require(
+        actor, Document.objects.select_for_update().select_related("unit").filter(pk=document.pk).first(), Action.CHANGE
+    )
+    _require_named(
+        actor,
+        issuing_unit=_if_changed(issuing_unit, document.issuing_unit_id),
+        term=_if_changed(term, document.term_id),
+        signer_person=_if_changed(signer_person, document.signer_person_id),
+    )
     before = _snapshot(document)
     document.type = type
     document.number = normalize(number)
@@ -329,6 +367,8 @@ def document_relate(
     """Record that ``document`` implements, amends or replaces ``target``.
 
     Amending or replacing also marks ``target`` as amended or replaced."""
+    require(actor, document, Action.CHANGE)
+    require(actor, target, Action.VIEW)
     if target.pk == document.pk:
         raise ValidationError({"target": _("A document cannot refer to itself.")})
     if DocumentRelation.objects.filter(from_document=document, to_document=target, kind=kind).exists():
@@ -365,6 +405,7 @@ def document_relate(
 
 @transaction.atomic
 def document_unrelate(*, actor, relation: DocumentRelation) -> None:
+    require(actor, relation, Action.CHANGE)
     document = relation.from_document
     audit_record(
         actor=actor, action="document.unrelate", obj=document,
@@ -393,6 +434,7 @@ def _store(model: type[S], *, actor, checked, **owner: Any) -> S:
 @transaction.atomic
 def document_attach_file(*, actor, document: Document, upload) -> DocumentFile:
     """Attach a PDF or DOCX file; its text fills the full text when that is empty."""
+    require(actor, document, Action.CHANGE)
     checked = check_upload(upload)
     attached = _store(DocumentFile, actor=actor, checked=checked, document=document, text=checked.text)
     if not document.full_text and checked.text:
@@ -453,9 +495,14 @@ def study_session_create(
 ) -> StudySession:
     """Plan (or record) a study session; every member of the required units on ``date``
     gets an attendance row, not yet marked present."""
-    errors: dict[str, list[str]] = {}
+    require(actor, unit, Action.CHANGE)
     documents = list(dict.fromkeys(documents))
     required_units = list(dict.fromkeys(required_units))
+    for required in required_units:
+        require(actor, required, Action.VIEW)
+    for document in documents:
+        require(actor, document, Action.VIEW)
+    errors: dict[str, list[str]] = {}
     if not documents:
         errors.setdefault("documents", []).append(_("Name at least one document to study."))
     if not required_units:
@@ -505,8 +552,18 @@ def study_attendance_record(
 ) -> int:
     """Mark who of ``required_unit``'s members attended: the people in ``present``, and
     nobody else among ``among`` (the rows the recorder could tick; all rows when None).
-    Returns how many are marked present."""
+    Returns how many are marked present. The actor ticks only the rows they may: every row
+    when they manage the organiser or the required unit, else their own units' members."""
+    require(actor, session, Action.VIEW)
+    if not session.required_units.filter(pk=required_unit.pk).exists():
+        require(actor, None)
     rows = StudyAttendance.objects.select_for_update().filter(session=session, required_unit=required_unit)
+    if actor is not None:
+        allowed = selectors.study_checklist(user=actor, session=session, required_unit=required_unit)
+        manages = policy.may(actor, Action.CHANGE, session) or policy.may(actor, Action.CHANGE, required_unit)
+        if not manages and not allowed.exists():
+            raise PermissionDenied
+        rows = rows.filter(pk__in=allowed.values("pk"))
     if among is not None:
         rows = rows.filter(person_id__in=list(among))
     present_ids = set(present)
@@ -530,6 +587,7 @@ def study_attendance_record(
 @transaction.atomic
 def study_material_add(*, actor, session: StudySession, upload) -> StudyMaterial:
     """Attach a material (PDF or DOCX) to a session."""
+    require(actor, session, Action.CHANGE)
     material = _store(StudyMaterial, actor=actor, checked=check_upload(upload), session=session)
     audit_record(
         actor=actor, action="study.material", obj=session,

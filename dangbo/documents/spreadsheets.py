@@ -29,11 +29,11 @@ from openpyxl.utils import get_column_letter
 from dangbo.core.text import fold
 from dangbo.core.xlsx import capped, workbook_response
 from dangbo.orgs.models import Term, Unit
-from dangbo.orgs.policy import scope_q
 
 from . import services
 from .files import max_upload_bytes
 from .models import Document, DocumentType, Field, Issuer
+from .policy import nameable_q
 
 MAX_ROWS = 5000
 
@@ -233,7 +233,7 @@ def _row_values(row, catalogues: _Catalogues, unit: Unit) -> tuple[dict, list[tu
     if issuer is not None:
         values["issuer"] = issuer
     elif issuer_text:
-        issuing_unit = Unit.objects.filter(scope_q(catalogues.user), code=issuer_text).first()
+        issuing_unit = Unit.objects.filter(nameable_q(catalogues.user), code=issuer_text).first()
         if issuing_unit is None:
             problems.append(("issuer", _("“%(value)s” is neither a known issuer nor the code of a unit you may see.") % {"value": issuer_text}))
         else:

@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangbo.core import policy
 from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.pagination import paginate
+from dangbo.core.policy import Action
 from dangbo.core.xlsx import XLSX
-from dangbo.orgs.policy import Action, can, grant_paths
 from dangbo.orgs.selectors import manageable_units
 
 from . import selectors, services, spreadsheets
@@ -197,7 +198,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
     document = selectors.get_document_for_user(request.user, pk)
-    can_change = can(request.user, Action.CHANGE, document.unit)
+    can_change = policy.may(request.user, Action.CHANGE, document)
     citations = selectors.document_citations(user=request.user, document=document)
     register_links = {}
     for citation, _visible in citations:
@@ -249,11 +250,10 @@ def document_relate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def document_unrelate(request: HttpRequest, pk: int, relation_pk: int) -> HttpResponse:
-    document = selectors.get_document_for_user(request.user, pk, Action.CHANGE)
-    relation = selectors.get_document_relation(document=document, pk=relation_pk)
+    relation = selectors.get_document_relation(request.user, document_pk=pk, pk=relation_pk, action=Action.CHANGE)
     services.document_unrelate(actor=request.user, relation=relation)
     messages.success(request, _("The relation was removed."))
-    return redirect(document.get_absolute_url())
+    return redirect(relation.from_document.get_absolute_url())
 
 
 @login_required
@@ -276,8 +276,7 @@ def document_attach(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def document_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     """Download an attached file, after the same check as the document's page."""
-    document = selectors.get_document_for_user(request.user, pk)
-    return _download(selectors.get_document_file(document=document, pk=file_pk))
+    return _download(selectors.get_document_file(request.user, document_pk=pk, pk=file_pk))
 
 
 def _download(stored) -> FileResponse:
@@ -321,7 +320,7 @@ def document_stats(request: HttpRequest) -> HttpResponse:
             issuer = selectors.get_issuer_unit_for_user(request.user, int(issuer_raw))
     elif choices["units"]:
         # The user's own top unit rather than a unit above it whose documents they can read.
-        own = {path for path, _role in grant_paths(request.user)}
+        own = {path for path, _role in policy.grants(request.user)}
         issuer = next((u for u in choices["units"] if u.path in own), choices["units"][0])
     if term and selectors.parse_term(term) is None:
         errors["term"] = _("Give a term such as 2015-2020.")
@@ -414,7 +413,7 @@ def _studied_documents(request: HttpRequest, form: StudySessionForm) -> list[Doc
 def study_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
     session = selectors.get_study_for_user(request.user, pk)
-    can_change = can(request.user, Action.CHANGE, session.unit)
+    can_change = policy.may(request.user, Action.CHANGE, session)
     completion = selectors.session_completion(session=session)
     for row in completion:  # "visible" here: the user may tick (some of) the unit's checklist
         row.visible = can_change or (row.unit is not None and selectors.may_record(request.user, row.unit))
@@ -438,7 +437,7 @@ def study_attendance(request: HttpRequest, pk: int, unit_pk: int) -> HttpRespons
     session = selectors.get_study_for_user(request.user, pk)
     required_unit = selectors.get_required_unit(session=session, pk=unit_pk)
     rows = list(selectors.study_checklist(user=request.user, session=session, required_unit=required_unit))
-    if not rows and not can(request.user, Action.CHANGE, required_unit):
+    if not rows and not policy.may(request.user, Action.CHANGE, required_unit):
         raise PermissionDenied
     error = ""
     if request.method == "POST":
@@ -482,5 +481,4 @@ def study_material_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def study_material(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
-    session = selectors.get_study_for_user(request.user, pk)
-    return _download(selectors.get_study_material(session=session, pk=file_pk))
+    return _download(selectors.get_study_material(request.user, session_pk=pk, pk=file_pk))

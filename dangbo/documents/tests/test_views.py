@@ -280,6 +280,22 @@ def test_import_registers_every_row_and_refuses_in_file_duplicates(cast, login):
     assert Document.objects.count() == 2
 
 
+def test_import_names_an_issuing_unit_by_a_code_the_importer_may_name(cast, login):
+    """The city above Phường 1 (its plans are copied into the ward's register), not the sibling."""
+    rows = [["20", "KH", "t-dongha", "TU", "01/02/2020", "Kế hoạch của Thành ủy", "", "", "", "", ""]]
+    client = login(cast.ward_secretary)
+    sibling = [["21", "KH", "t-dongluong", "ĐU", "01/02/2020", "Kế hoạch của Đông Lương", "", "", "", "", ""]]
+    response = client.post(
+        reverse("documents:document_import"), {"unit": cast.ward1.pk, "file": _workbook(sibling)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "is neither a known issuer nor the code of a unit you may see" in response.content.decode()
+    assert not Document.objects.exists()
+    response = client.post(reverse("documents:document_import"), {"unit": cast.ward1.pk, "file": _workbook(rows)})
+    assert response.status_code == 302
+    assert Document.objects.get().issuing_unit == cast.city
+
+
 def test_import_refuses_a_file_that_is_not_a_workbook(cast, login):
     fake = io.BytesIO(b"not a zip")
     fake.name = "so.xlsx"
