@@ -252,7 +252,7 @@ class TreePolicy(Policy[M]):
     levels: dict[Action, Level] = TREE_LEVEL
 
     def unit_path(self, obj: M) -> str | None:
-        unit = getattr(obj, self.unit_field) if self.unit_field else obj
+        unit: Any = getattr(obj, self.unit_field) if self.unit_field else obj
         return None if unit is None else unit.path
 
     def prefix(self) -> str:

@@ -28,7 +28,7 @@ from .models import Grant, Membership, Person, Position, Term, Unit, UnitChange
 def unit_list(
     *, user, q: str = "", kind: str = "", include_inactive: bool = False
 ) -> QuerySet[Unit]:
-    units = policy.visible(user, Unit).select_related("kind", "kind__level")
+    units = Unit.objects.filter(policy.scope(user, Unit)).select_related("kind", "kind__level")
     if not include_inactive:
         units = units.active()
     if q:
@@ -252,7 +252,7 @@ def unit_summaries(*, units: list[Unit]) -> list[dict]:
 
 def manageable_units(*, user, action: Action | str = Action.CHANGE) -> QuerySet[Unit]:
     """Active units the user may change (for the choices of a form)."""
-    return policy.visible(user, Unit, action).active().select_related("kind")
+    return Unit.objects.filter(policy.scope(user, Unit, action)).active().select_related("kind")
 
 
 def get_position_for_user(user, pk: int, action: Action | str = Action.VIEW) -> Position:

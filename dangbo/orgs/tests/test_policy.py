@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from dangbo.orgs.models import Unit
 from dangbo.core import policy
 from dangbo.core.policy import Action
+from dangbo.orgs.models import Unit
 
 
 def visible_codes(user) -> set[str]:
