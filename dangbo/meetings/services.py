@@ -309,6 +309,7 @@ def meeting_roll_call(
     after: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
     members_now: set[int] | None = None
+    seen: set[int] = set()
     for index, entry in enumerate(entries):
         key = f"entries.{index}"
         try:
@@ -316,6 +317,10 @@ def meeting_roll_call(
         except (TypeError, ValueError):
             errors.setdefault(key, []).append(_("Choose a member."))
             continue
+        if person_id in seen:
+            errors.setdefault(key, []).append(_("This person is already in the roll-call above."))
+            continue
+        seen.add(person_id)
         status = str(entry.get("status") or "")
         note = normalize(str(entry.get("reason") or ""))
         if status not in valid:
