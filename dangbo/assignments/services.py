@@ -27,7 +27,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dangbo.core.audit import audit_record, snapshot
-from dangbo.core.text import normalize
+from dangbo.core.text import fold, normalize
 from dangbo.documents.models import Document
 from dangbo.orgs.models import Person, Unit
 
@@ -234,6 +234,7 @@ def task_assign(
         raise ValidationError({"unit": _("%(unit)s no longer exists.") % {"unit": unit.name}})
     task = Task(
         title=normalize(title),
+        search_title=fold(title),
         description=description.strip(),
         source_kind=kind,
         source_content_type=source_ct,
@@ -330,6 +331,7 @@ def task_update(
             }
         )
     task.title = normalize(title)
+    task.search_title = fold(title)
     task.description = description.strip()
     task.start, task.deadline = start, deadline
     task.responsible = responsible
@@ -340,8 +342,8 @@ def task_update(
     task.version = F("version") + 1
     task.save(
         update_fields=[
-            "title", "description", "start", "deadline", "responsible", "priority", "cadence",
-            "weight", "behind_from", "updated_at", "version",
+            "title", "search_title", "description", "start", "deadline", "responsible", "priority",
+            "cadence", "weight", "behind_from", "updated_at", "version",
         ]
     )
     task.refresh_from_db(fields=["version"])
