@@ -267,7 +267,10 @@ def task_assign(
     if parent is not None:
         _rollup(chain, parent)
     _recount(task, chain)
-    audit_record(actor=actor, action="task.assign", obj=task, after=snapshot(task, TASK_FIELDS))
+    created = snapshot(task, TASK_FIELDS)
+    if coordinating:
+        created["coordinating_units"] = [u.name for u in coordinating]
+    audit_record(actor=actor, action="task.assign", obj=task, after=created)
     if notify:
         _notify_assigned(task)
     return task
@@ -507,7 +510,9 @@ def report_submit(
     _recount(task, chain)
     audit_record(
         actor=actor, action="task.report", obj=task,
-        after={"percent": percent, "text": report.text[:500], "files": len(files)},
+        # The report as written: its whole text, its period and the names of its files.
+        after={"percent": percent, "text": report.text, "period": report.period,
+               "files": [(upload.name or "")[:255] for upload in files]},
     )
     return report
 
@@ -623,6 +628,9 @@ def recommendation_add(
     )
     recommendation.task = task
     recommendation.save(update_fields=["task"])
+    audit_record(actor=actor, action="inspection.recommendation", obj=inspection,
+                 after={"recommendation": text, "task": str(task), "deadline": deadline.isoformat(),
+                        "responsible": str(responsible) if responsible else None})
     return recommendation
 
 
