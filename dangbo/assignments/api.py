@@ -7,15 +7,16 @@ through the services, so a refused change is a 400 in the one error shape.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from pydantic import StrictInt
 
-from dangbo.core.api import ERRORS, caller
+from dangbo.core.api import ERRORS, DateFilter, DateIn, Id, Percent, caller
 from dangbo.documents.models import Document
 from dangbo.documents.selectors import can_see
 from dangbo.orgs.models import Person, Unit
@@ -97,8 +98,8 @@ class TaskFilters(Schema):
     status: StatusName | None = Field(None, description="A status, or `open` (not done nor cancelled).")
     overdue: bool | None = Field(None, description="Only overdue tasks (true) or only the others (false).")
     document: int | None = Field(None, ge=1, description="Tasks implementing this document.")
-    deadline_from: dt.date | None = None
-    deadline_to: dt.date | None = None
+    deadline_from: DateFilter | None = None
+    deadline_to: DateFilter | None = None
     limit: int = Field(25, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=1_000_000_000)
 
@@ -106,27 +107,27 @@ class TaskFilters(Schema):
 class TaskIn(Schema):
     title: str = Field(..., min_length=1, max_length=500)
     description: str = Field("", max_length=20000)
-    start: dt.date | None = None
-    deadline: dt.date
-    priority: int = Field(2, ge=1, le=4)
+    start: DateIn | None = None
+    deadline: DateIn
+    priority: Annotated[StrictInt, Field(ge=1, le=4)] = 2
     cadence: Literal["", "monthly", "quarterly"] = ""
-    responsible_id: int | None = Field(None, ge=1)
-    weight: int | None = Field(None, ge=1, le=1000)
+    responsible_id: Id | None = None
+    weight: Annotated[StrictInt, Field(ge=1, le=1000)] | None = None
 
 
 class TaskCreateIn(TaskIn):
-    unit_id: int = Field(..., ge=1, description="The unit in charge.")
-    assigning_unit_id: int = Field(..., ge=1)
-    document_id: int | None = Field(None, ge=1)
-    coordinating_unit_ids: list[int] = Field(default_factory=list, max_length=100)
+    unit_id: Id = Field(..., description="The unit in charge.")
+    assigning_unit_id: Id
+    document_id: Id | None = None
+    coordinating_unit_ids: list[Id] = Field(default_factory=list, max_length=100)
 
 
 class SubtaskIn(TaskIn):
-    unit_id: int = Field(..., ge=1, description="The unit in charge: the parent's unit or one below it.")
+    unit_id: Id = Field(..., description="The unit in charge: the parent's unit or one below it.")
 
 
 class ReportIn(Schema):
-    percent: int = Field(..., ge=0, le=100)
+    percent: Percent
     text: str = Field("", max_length=20000)
 
 

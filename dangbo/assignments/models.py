@@ -123,6 +123,8 @@ class Task(models.Model):
     OPEN = (Status.ASSIGNED, Status.IN_PROGRESS, Status.AWAITING, Status.PAUSED)
 
     title = models.CharField(_("title"), max_length=500)
+    #: ``fold(title)``, kept by the services: what the list's text filter searches.
+    search_title = models.CharField(max_length=500, editable=False, blank=True, default="")
     description = models.TextField(_("description"), blank=True)
 
     source_kind = models.CharField(

@@ -15,6 +15,7 @@ from django.db.models import Avg, Count, F, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from dangbo.core.text import fold
 from dangbo.documents.models import Document, DocumentRelation
 from dangbo.orgs.models import Person, Unit
 from dangbo.orgs.policy import Action, grant_paths, is_everything, scope_q
@@ -98,8 +99,9 @@ def apply_filters(tasks: TaskQuerySet, f: TaskFilters, today: dt.date, user=None
     if f.roots_only:
         tasks = tasks.filter(depth=1)
     if f.q:
-        for word in f.q.split()[:6]:
-            tasks = tasks.filter(title__icontains=word)
+        # Folded like the search box: "dong luong" and a decomposed "Đông Lương" both match.
+        for word in fold(f.q).split()[:6]:
+            tasks = tasks.filter(search_title__contains=word)
     if f.mine and user is not None:
         tasks = tasks.filter(responsible__user=user)
     return tasks.order_by(*SORTS.get(f.sort, SORTS["deadline"]))

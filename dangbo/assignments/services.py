@@ -27,7 +27,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dangbo.core.audit import audit_record, snapshot
-from dangbo.core.text import normalize
+from dangbo.core.text import fold, normalize
 from dangbo.documents.models import Document
 from dangbo.orgs.models import Person, Unit
 
@@ -234,6 +234,7 @@ def task_assign(
         raise ValidationError({"unit": _("%(unit)s no longer exists.") % {"unit": unit.name}})
     task = Task(
         title=normalize(title),
+        search_title=fold(title),
         description=description.strip(),
         source_kind=kind,
         source_content_type=source_ct,
@@ -266,7 +267,10 @@ def task_assign(
     if parent is not None:
         _rollup(chain, parent)
     _recount(task, chain)
-    audit_record(actor=actor, action="task.assign", obj=task, after=snapshot(task, TASK_FIELDS))
+    created = snapshot(task, TASK_FIELDS)
+    if coordinating:
+        created["coordinating_units"] = [u.name for u in coordinating]
+    audit_record(actor=actor, action="task.assign", obj=task, after=created)
     if notify:
         _notify_assigned(task)
     return task
@@ -330,6 +334,7 @@ def task_update(
             }
         )
     task.title = normalize(title)
+    task.search_title = fold(title)
     task.description = description.strip()
     task.start, task.deadline = start, deadline
     task.responsible = responsible
@@ -340,8 +345,8 @@ def task_update(
     task.version = F("version") + 1
     task.save(
         update_fields=[
-            "title", "description", "start", "deadline", "responsible", "priority", "cadence",
-            "weight", "behind_from", "updated_at", "version",
+            "title", "search_title", "description", "start", "deadline", "responsible", "priority",
+            "cadence", "weight", "behind_from", "updated_at", "version",
         ]
     )
     task.refresh_from_db(fields=["version"])
@@ -505,7 +510,9 @@ def report_submit(
     _recount(task, chain)
     audit_record(
         actor=actor, action="task.report", obj=task,
-        after={"percent": percent, "text": report.text[:500], "files": len(files)},
+        # The report as written: its whole text, its period and the names of its files.
+        after={"percent": percent, "text": report.text, "period": report.period,
+               "files": [(upload.name or "")[:255] for upload in files]},
     )
     return report
 
@@ -621,6 +628,9 @@ def recommendation_add(
     )
     recommendation.task = task
     recommendation.save(update_fields=["task"])
+    audit_record(actor=actor, action="inspection.recommendation", obj=inspection,
+                 after={"recommendation": text, "task": str(task), "deadline": deadline.isoformat(),
+                        "responsible": str(responsible) if responsible else None})
     return recommendation
 
 

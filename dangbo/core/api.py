@@ -6,6 +6,10 @@
   with ``fields`` empty when the problem is not about a particular field. Messages go
   through gettext and follow the request's language.
 * The docs page serves Swagger UI from ninja's bundled static files, never from a CDN.
+* Input schemas take what a person would type, nothing pydantic would coerce: ``DateIn``
+  (``YYYY-MM-DD`` from 1930 on, never a number; ``DateFilter`` for filters), ``Percent`` and the other whole numbers
+  (never a boolean, a string or a float), ``Points`` (a number, never a boolean or a string),
+  ``Flag`` (``true``/``false`` only). Every app's ``api.py`` uses these for its bodies.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
@@ -33,8 +39,11 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
+from pydantic import AfterValidator, BeforeValidator, StrictBool, StrictInt
+from pydantic import Field as PydanticField
 
 from dangbo.core.models import ApiToken
+from dangbo.core.validators import EARLIEST_DATE, LATEST_DATE, not_after_2100, not_before_1930
 
 #: ``last_used_at`` is written at most this often per token.
 LAST_USED_PRECISION = dt.timedelta(minutes=1)
@@ -51,6 +60,60 @@ class ErrorOut(Schema):
 
 #: Declare on every operation: ``response={200: Out, **ERRORS}``.
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+# --- Input types ----------------------------------------------------------------------
+#
+# Pydantic's lax mode turns ``0`` into 1 January 1970, ``true`` into 1 and ``"50"`` into 50.
+# Nobody types those on purpose: the input schemas use these types instead.
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date_as_written(value: Any) -> Any:
+    """A ``YYYY-MM-DD`` string (or a date already parsed); never a number or a timestamp."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    raise ValueError(_("Enter a valid date (YYYY-MM-DD)."))
+
+
+def _date_in_range(value: dt.date) -> dt.date:
+    if value < EARLIEST_DATE:
+        raise ValueError(str(not_before_1930.message))
+    if value > LATEST_DATE:
+        raise ValueError(str(not_after_2100.message))
+    return value
+
+
+_DECIMAL_TEXT = re.compile(r"-?\d{1,6}([.,]\d{1,6})?")
+
+
+def _number_as_written(value: Any) -> Any:
+    """A JSON number, or a decimal written as text (``"9.5"``, as the API answers them);
+    not a boolean, not ``"1e3"`` nor ``"NaN"``."""
+    if isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value.strip()):
+        return value.strip().replace(",", ".")
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ValueError(_("Enter a number."))
+    return value
+
+
+#: A date to store, written ``YYYY-MM-DD``, from 1930 (the Party's founding) to 2100.
+DateIn = Annotated[dt.date, BeforeValidator(_date_as_written), AfterValidator(_date_in_range)]
+#: A date to filter by, written ``YYYY-MM-DD`` (any year).
+DateFilter = Annotated[dt.date, BeforeValidator(_date_as_written)]
+#: A whole number from 0 to 100 (a JSON number: not ``true``, not ``"50"``).
+Percent = Annotated[StrictInt, PydanticField(ge=0, le=100)]
+#: An object's id.
+Id = Annotated[StrictInt, PydanticField(ge=1, le=2**63 - 1)]
+#: A count, a rank or an order: a whole number, never negative.
+Count = Annotated[StrictInt, PydanticField(ge=0, le=2**31 - 1)]
+#: Points of a score: a number (the services check it against the criterion's range).
+Points = Annotated[Decimal, BeforeValidator(_number_as_written), PydanticField(allow_inf_nan=False)]
+#: ``true`` or ``false``, not ``1`` nor ``"yes"``.
+Flag = StrictBool
 
 
 # --- Authentication --------------------------------------------------------------------
@@ -181,12 +244,22 @@ def _field_name(loc: tuple | list) -> str:
     return ".".join(parts) or NON_FIELD_ERRORS
 
 
+def _summary(fields: dict[str, list[str]]) -> str:
+    """The ``error`` of an answer about fields: it names them."""
+    if not fields:
+        return _("Some of the values are not valid.")
+    if len(fields) == 1:
+        name, messages = next(iter(fields.items()))
+        return _("%(field)s: %(message)s") % {"field": name, "message": messages[0]}
+    return _("Some of the values are not valid: %(fields)s.") % {"fields": ", ".join(fields)}
+
+
 def on_validation_error(request: HttpRequest, exc: ValidationError, api: NinjaAPI) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
         fields.setdefault(_field_name(error.get("loc", ())), []).append(_pydantic_message(error))
     general = fields.pop(NON_FIELD_ERRORS, None)
-    message = general[0] if general else _("Some of the values are not valid.")
+    message = general[0] if general else _summary(fields)
     return api.create_response(request, error_body(message, fields), status=422)
 
 
@@ -199,7 +272,7 @@ def on_django_validation_error(
     else:
         fields = {NON_FIELD_ERRORS: [str(m) for m in exc.messages]}
     general = fields.pop(NON_FIELD_ERRORS, None)
-    message = general[0] if general else _("Some of the values are not valid.")
+    message = general[0] if general else _summary(fields)
     return api.create_response(request, error_body(message, fields), status=400)
 
 

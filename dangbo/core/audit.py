@@ -102,6 +102,7 @@ ACTION_LABELS: dict[str, Any] = {
     "inspection.create": _("Inspection added"),
     "inspection.update": _("Inspection corrected"),
     "inspection.conclude": _("Conclusion recorded"),
+    "inspection.recommendation": _("Recommendation made a task"),
     # meetings
     "meeting.create": _("Meeting scheduled"),
     "meeting.update": _("Meeting changed"),
@@ -166,6 +167,9 @@ FIELD_LABELS: dict[str | tuple[str, str], Any] = {
     "units": _("Units followed"),
     "grade": _("Grade"),
     "score": _("Score"),
+    "period": _("Period"),
+    "recommendation": _("Recommendation"),
+    "responsible": _("Responsible person"),
 }
 #: Keys whose numbers are percentages.
 PERCENT_KEYS = {"percent", "progress"}

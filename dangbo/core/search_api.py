@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
 from dangbo.core import search
-from dangbo.core.api import ERRORS, caller
+from dangbo.core.api import ERRORS, DateFilter, caller
 from dangbo.orgs.search import search_for_user
 
 router = Router(tags=["search"])
@@ -28,8 +28,8 @@ class SearchFilters(Schema):
     issuer: str = Field("", max_length=100, description="The id of the issuing unit.")
     term: str = Field("", max_length=100, description="A term, e.g. 2015-2020.")
     field: str = Field("", max_length=100, description="A field of work, e.g. kinh-te.")
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: DateFilter | None = None
+    date_to: DateFilter | None = None
     limit: int = Field(20, ge=1, le=search.MAX_LIMIT)
     offset: int = Field(0, ge=0, le=100_000)
 

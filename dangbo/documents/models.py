@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
@@ -22,9 +23,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dangbo.core.validators import not_before_1930
 from dangbo.orgs.models import Person, Term, Unit
 
 _DIGITS = re.compile(r"^0*(\d+)$")
+
+#: A number as written on a document: it begins with a digit other than a lone 0
+#: ("05", "687", "30/2020"), so "-5", "0" and "abc" are refused.
+document_number = RegexValidator(
+    r"^0*[1-9]", message=_("The number begins with a digit and is not 0, e.g. 05 or 687.")
+)
 
 
 def normalize_number(number: str | None) -> str:
@@ -148,7 +156,7 @@ class Document(models.Model):
     type = models.ForeignKey(
         DocumentType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="documents"
     )
-    number = models.CharField(_("number"), max_length=20)
+    number = models.CharField(_("number"), max_length=20, validators=[document_number])
     type_abbr = models.CharField(_("type abbreviation"), max_length=10)
     issuer_abbr = models.CharField(_("issuer abbreviation"), max_length=20, blank=True)
     symbol = models.CharField(_("number and symbol"), max_length=80)
@@ -169,7 +177,7 @@ class Document(models.Model):
         related_name="issued_documents",
     )
     issuer_key = models.CharField(max_length=60, editable=False)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[not_before_1930])
     year = models.PositiveSmallIntegerField(_("year"), editable=False)
     title = models.CharField(_("title"), max_length=500, help_text=_("The trích yếu."))
     summary = models.TextField(_("summary"), blank=True)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
-from dangbo.core.api import ERRORS, caller
+from dangbo.core.api import ERRORS, Id, Points, caller
 from dangbo.orgs.models import Unit
 
 from . import policy, selectors, services
@@ -119,7 +119,11 @@ class DecisionOut(Schema):
 
 
 class MeetingDetailOut(MeetingFields):
-    start_time: dt.time | None
+    # Not ``dt.time``: its OpenAPI format "time" (RFC 3339) wants a UTC offset, which a
+    # meeting's local start time does not have.
+    start_time: str | None = Field(
+        None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Local start time, HH:MM.", examples=["19:30"]
+    )
     duration_minutes: int | None
     place: str
     agenda: str
@@ -148,7 +152,7 @@ class MeetingFilters(Schema):
 
 
 class RollCallEntry(Schema):
-    person_id: int = Field(ge=1)
+    person_id: Id
     status: RollStatus
     reason: str = Field("", max_length=300)
 
@@ -160,15 +164,15 @@ class RollCallIn(Schema):
 
 class ScoreIn(Schema):
     rater: Rater
-    points: dict[str, Decimal] = Field(description="Criterion code → points.")
+    points: dict[str, Points] = Field(description="Criterion code → points.")
     note: str = Field("", max_length=2000)
     reason: str = Field("", max_length=500, description="Needed to correct a closed meeting.")
 
     @field_validator("points")
     @classmethod
-    def _not_empty(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
+    def _not_empty(cls, value: dict[str, Points]) -> dict[str, Points]:
         if not value:
-            raise ValueError("empty")
+            raise ValueError(_("Give the points for each criterion."))
         return value
 
 
@@ -195,8 +199,9 @@ def _detail(meeting: Meeting) -> dict:
     meeting.guests_out = list(selectors.guests(meeting=meeting))  # type: ignore[attr-defined]
     return {
         **{k: getattr(meeting, k) for k in (
-            "id", "unit_id", "kind", "title", "date", "status", "score", "grade", "start_time",
+            "id", "unit_id", "kind", "title", "date", "status", "score", "grade",
             "duration_minutes", "place", "agenda", "minutes", "conclusions")},
+        "start_time": f"{meeting.start_time:%H:%M}" if meeting.start_time else None,
         "unit_name": meeting.unit.name, "closed": meeting.is_closed,
         "expected": meeting.expected_count, "present": meeting.present_count,
         "excused": meeting.excused_count, "unexcused": meeting.unexcused_count,

@@ -309,6 +309,7 @@ def meeting_roll_call(
     after: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
     members_now: set[int] | None = None
+    seen: set[int] = set()
     for index, entry in enumerate(entries):
         key = f"entries.{index}"
         try:
@@ -316,6 +317,10 @@ def meeting_roll_call(
         except (TypeError, ValueError):
             errors.setdefault(key, []).append(_("Choose a member."))
             continue
+        if person_id in seen:
+            errors.setdefault(key, []).append(_("This person is already in the roll-call above."))
+            continue
+        seen.add(person_id)
         status = str(entry.get("status") or "")
         note = normalize(str(entry.get("reason") or ""))
         if status not in valid:
@@ -485,7 +490,13 @@ def meeting_score(
         total, list(GradeThreshold.objects.filter(criteria_set=criteria_set)),
         full_marks_met=scoring.full_marks_met(criteria, values),
     )
-    before = {"total": str(existing.total), "grade": existing.grade} if existing else None
+    codes = {c.pk: c.code for c in criteria}
+    before = None
+    if existing:
+        before = {"total": str(existing.total), "grade": existing.grade} | {
+            criterion_key(codes[item.criterion_id]): str(item.points)
+            for item in ScoreItem.objects.filter(score=existing) if item.criterion_id in codes
+        }
     score = existing or MeetingScore(meeting=meeting, rater=rater, criteria_set=criteria_set)
     score.rater_person = rater_person
     score.total = total
@@ -504,11 +515,17 @@ def meeting_score(
     _official(meeting)
     audit_record(
         actor=actor, action="meeting.correction" if correction else "meeting.score", obj=meeting,
-        before=before, after={"rater": rater, "total": str(total), "grade": grade.code,
-                              "criteria_set": str(criteria_set)},
+        before=before,
+        after={"rater": rater, "total": str(total), "grade": grade.code, "criteria_set": str(criteria_set)}
+        | {criterion_key(c.code): str(values[c.pk]) for c in criteria if c.pk in values},
         reason=reason,
     )
     return score
+
+
+def criterion_key(code: str) -> str:
+    """The key of a criterion's points in a score's audit entry (``criterion.7``)."""
+    return f"criterion.{code}"
 
 
 # --- decisions -------------------------------------------------------------------------

@@ -146,11 +146,15 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attendance": rows,
         "guests": selectors.guests(meeting=meeting),
         "decisions": selectors.decisions(meeting=meeting),
-        # The roll-call is audited by person id, scores by rater and grade code: name them.
+        # The roll-call is audited by person id, scores by rater, grade and criterion code: name them.
         "history": history(
             meeting,
             include=[selectors.decisions(meeting=meeting)],
-            labels={str(a.person_id): a.person.full_name for a in rows},
+            labels={str(a.person_id): a.person.full_name for a in rows}
+            | {
+                services.criterion_key(c.code): _("Criterion %(code)s") % {"code": c.code}
+                for _title, criteria in table.sections for c, _value in criteria
+            },
             values=dict(Attendance.Status.choices) | dict(MeetingScore.Rater.choices)
             | {t.code: t.name for t in table.thresholds},
         ),

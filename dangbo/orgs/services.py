@@ -31,6 +31,10 @@ from .search import reindex_units
 UNIT_FIELDS = ["name", "short_name", "code", "kind", "valid_from", "valid_to"]
 POSITION_FIELDS = ["person", "unit", "title", "body", "term", "start", "end", "role"]
 TERM_FIELDS = ["unit", "code", "name", "start", "end"]
+PERSON_FIELDS = [
+    "full_name", "gender", "birth_date", "birth_year", "party_card_number", "status", "hometown",
+    "ethnicity", "joined_on", "official_on",
+]
 
 
 def _user_or_none(actor):
@@ -544,7 +548,7 @@ def membership_create(*, actor, person: Person, unit: Unit, start: dt.date) -> M
         actor=actor,
         action="membership.create",
         obj=membership,
-        after={"unit": unit.name, "start": start.isoformat()},
+        after=snapshot(membership, ["person", "unit", "start"]),
     )
     transaction.on_commit(lambda: search.index(person), robust=True)
     return membership
@@ -678,9 +682,7 @@ def person_create(
     )
     person.full_clean(exclude=["search_name"])
     person.save()
-    audit_record(
-        actor=actor, action="person.create", obj=person, after={"full_name": person.full_name}
-    )
+    audit_record(actor=actor, action="person.create", obj=person, after=snapshot(person, PERSON_FIELDS))
     transaction.on_commit(lambda: search.index(person), robust=True)
     return person
 

@@ -323,7 +323,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "readable": policy.readable_fields(request.user, person),
             "positions": selectors.person_positions(person=person),
             "memberships": selectors.person_memberships(person=person),
-            "history": history(person),
+            # Their positions and memberships too: when each was given, by whom, with what.
+            "history": history(person, include=[person.positions.all(), person.memberships.all()]),
         },
     )
 

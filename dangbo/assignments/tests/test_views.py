@@ -179,6 +179,7 @@ def _many(cast, n, start=0):
     [
         ("task_list", None, {}),
         ("task_list", None, {"flag": "overdue", "unit": "ward1"}),
+        ("task_list", None, {"q": "nhiem vu"}),
         ("my_work", None, {}),
         ("unit_dashboard", "city", {}),
         ("program_list", None, {}),

@@ -1,0 +1,81 @@
+"""The task list's own text filter folds like the search box: accents, case and NFD ignored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from dangbo.assignments import selectors, services
+from dangbo.assignments.models import Task
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+TITLE = "Đông Lương rà soát, kết nạp đảng viên mới"
+
+
+def _titles(response) -> set[str]:
+    return {t.title for t in response.context["page_obj"].object_list}
+
+
+@pytest.fixture
+def tasks(cast, make_task):
+    return (
+        make_task(title=TITLE, unit=cast.ward_dl, assigning_unit=cast.city),
+        make_task(title="Phường 1 tổng kết nghị quyết", unit=cast.ward1),
+    )
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "dong luong",
+        "DONG LUONG",
+        "Đông Lương",
+        unicodedata.normalize("NFD", "Đông Lương"),
+        unicodedata.normalize("NFD", "kết nạp") + "  ĐẢNG",
+        "Ðông Luong",  # the Icelandic eth, a look-alike of Đ
+    ],
+)
+def test_any_spelling_finds_the_task(cast, login, tasks, q):
+    response = login(cast.clerk).get(reverse("assignments:task_list"), {"q": q})
+    assert response.status_code == 200 and _titles(response) == {TITLE}
+
+
+def test_words_must_all_match(cast, login, tasks):
+    assert _titles(login(cast.clerk).get(reverse("assignments:task_list"), {"q": "dong luong nghi quyet"})) == set()
+
+
+def test_the_outsider_finds_their_own_task_and_not_the_other_wards(cast, login, tasks):
+    client = login(cast.outsider)
+    assert _titles(client.get(reverse("assignments:task_list"), {"q": "dong luong"})) == {TITLE}
+    assert _titles(client.get(reverse("assignments:task_list"), {"q": "phuong 1"})) == set()
+    assert _titles(login(cast.ward_secretary).get(reverse("assignments:task_list"), {"q": "dong luong"})) == set()
+
+
+def test_the_export_and_the_api_filter_the_same_way(cast, login, tasks):
+    response = login(cast.clerk).get(reverse("assignments:task_list"), {"q": "dong luong", "format": "xlsx"})
+    assert response.status_code == 200
+    found = selectors.task_list(user=cast.clerk, filters=selectors.TaskFilters(q=unicodedata.normalize("NFD", "LƯƠNG")))
+    assert [t.title for t in found] == [TITLE]
+
+
+def test_a_renamed_task_is_found_by_its_new_title(cast, tasks):
+    task = tasks[1]
+    services.task_update(actor=cast.clerk, task=task, title="Hội nghị học tập Chỉ thị 05", start=task.start,
+                         deadline=task.deadline)
+    assert Task.objects.get(pk=task.pk).search_title == "hoi nghi hoc tap chi thi 05"
+    assert not selectors.task_list(user=cast.clerk, filters=selectors.TaskFilters(q="tong ket")).exists()
+
+
+def test_the_migration_fills_the_tasks_already_there(tasks):
+    import importlib
+
+    migration = importlib.import_module("dangbo.assignments.migrations.0004_task_search_title")
+    Task.objects.update(search_title="")
+    migration.fill(apps, None)
+    assert Task.objects.get(pk=tasks[0].pk).search_title == "dong luong ra soat, ket nap dang vien moi"
