@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangbo.core import search as core_search
 from dangbo.orgs import selectors as org_selectors
-from dangbo.orgs.search import search_for_user
 
 from . import notifications as notes
 from .forms import add_service_errors
@@ -131,7 +130,7 @@ def search(request: HttpRequest) -> HttpResponse:
     number = _page_number(request.GET.get("page"))
 
     def run(page: int) -> core_search.SearchResults:
-        return search_for_user(
+        return core_search.search_for_user(
             request.user,
             q,
             kinds=[data["kind"]] if data["kind"] else None,
