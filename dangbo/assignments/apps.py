@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +19,7 @@ AUDIT_ACTIONS = {
     "inspection.update": _("Inspection corrected"),
     "inspection.conclude": _("Conclusion recorded"),
 }
-AUDIT_FIELDS = {
+AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
     "percent": _("Progress"),
     ("task.report", "text"): _("Report"),
     "files": _("Files"),

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +27,7 @@ AUDIT_ACTIONS = {
     "leader.visit": _("Visit logged"),
     "working_group.create": _("Working group set up"),
 }
-AUDIT_FIELDS = {
+AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
     "total": _("Total"),
     "rater": _("Scored by"),
     "guest": _("Guest"),

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +20,7 @@ AUDIT_ACTIONS = {
     "person.create": _("Person added"),
     "person.link_user": _("Account linked"),
 }
-AUDIT_FIELDS = {("unit.move", "parent"): _("Parent unit")}
+AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {("unit.move", "parent"): _("Parent unit")}
 
 
 class OrgsConfig(AppConfig):
