@@ -1,5 +1,33 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+#: How the tasks' and inspections' audit entries read in a history (``dangbo.core.audit``).
+AUDIT_ACTIONS = {
+    "task.assign": _("Task assigned"),
+    "task.update": _("Task changed"),
+    "task.report": _("Progress reported"),
+    "task.in_progress": _("Set in progress"),
+    "task.awaiting": _("Sent for confirmation"),
+    "task.done": _("Confirmed as done"),
+    "task.paused": _("Task paused"),
+    "task.cancelled": _("Task cancelled"),
+    "inspection_program.create": _("Program created"),
+    "inspection_program.update": _("Program corrected"),
+    "inspection.create": _("Inspection added"),
+    "inspection.update": _("Inspection corrected"),
+    "inspection.conclude": _("Conclusion recorded"),
+    "inspection.recommendation": _("Recommendation made a task"),
+}
+AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
+    "percent": _("Progress"),
+    ("task.report", "text"): _("Report"),
+    "files": _("Files"),
+    "period": _("Period"),
+    "recommendation": _("Recommendation"),
+    "responsible": _("Responsible person"),
+}
 
 
 class AssignmentsConfig(AppConfig):
@@ -8,12 +36,16 @@ class AssignmentsConfig(AppConfig):
     verbose_name = _("Tasks")
 
     def ready(self) -> None:
+        from dangbo.core import audit, nav
         from dangbo.core.home import register_home_panel
         from dangbo.orgs import hooks
 
         from . import home
 
         register_home_panel(10, "assignments/_home_panel.html", home.panel_context)
+        audit.register_labels(actions=AUDIT_ACTIONS, fields=AUDIT_FIELDS, percent_keys=("percent", "progress"))
+        nav.register_link(nav.MAIN, section="tasks", url_name="assignments:task_list", label=_("Tasks"), order=30)
+        nav.register_link(nav.HOME, url_name="assignments:my_work", label=_("My work"), order=10, primary=True)
 
         from .services import task_paths_refresh
 

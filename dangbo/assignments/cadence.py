@@ -38,6 +38,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangbo.core import dates
+
 from .models import ProgressReport, Task
 
 REMIND_DAYS_DEFAULT = 5
@@ -68,11 +70,15 @@ class Period:
     end: dt.date
 
     @property
+    def span(self) -> dates.Span:
+        return dates.Span(self.start, self.end)
+
+    @property
     def key(self) -> str:
         """``2026-11`` or ``2026-Q4``: the value of ``ProgressReport.period`` and of the
         notification keys."""
         if self.cadence == Task.Cadence.QUARTERLY:
-            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+            return f"{self.start.year}-Q{dates.quarter_number(self.start)}"
         return f"{self.start.year}-{self.start.month:02d}"
 
     @property
@@ -80,7 +86,7 @@ class Period:
         """``month 11/2026`` (tháng 11/2026) or ``quarter IV/2026`` (quý IV/2026)."""
         if self.cadence == Task.Cadence.QUARTERLY:
             return _("quarter %(quarter)s/%(year)s") % {
-                "quarter": ROMAN[(self.start.month - 1) // 3], "year": self.start.year,
+                "quarter": ROMAN[dates.quarter_number(self.start) - 1], "year": self.start.year,
             }
         return _("month %(month)s/%(year)s") % {"month": self.start.month, "year": self.start.year}
 
@@ -92,33 +98,26 @@ class Period:
 
     def window_open(self, days: int | None = None) -> dt.date:
         """The first day of the reminder window (the last N days)."""
-        days = remind_days() if days is None else days
-        return max(self.start, self.end - dt.timedelta(days=days - 1))
+        return self.span.last_days(remind_days() if days is None else days).start
 
     def reminding(self, today: dt.date, days: int | None = None) -> bool:
         """``today`` is in the period's last N days."""
-        return self.window_open(days) <= today <= self.end
+        return today in self.span.last_days(remind_days() if days is None else days)
 
     def catching_up(self, today: dt.date, days: int | None = None) -> bool:
         """``today`` is in the period's first N days (when the previous one is checked)."""
-        days = remind_days() if days is None else days
-        return self.start <= today <= min(self.end, self.start + dt.timedelta(days=days - 1))
+        return today in self.span.first_days(remind_days() if days is None else days)
 
 
 def period_of(cadence: str, day: dt.date) -> Period:
     """The month or quarter of ``cadence`` holding ``day``."""
     if cadence == Task.Cadence.QUARTERLY:
-        first_month = (day.month - 1) // 3 * 3 + 1
-        start = day.replace(month=first_month, day=1)
-        months = 3
+        span = dates.quarter(day)
     elif cadence == Task.Cadence.MONTHLY:
-        start = day.replace(day=1)
-        months = 1
+        span = dates.month(day)
     else:
         raise ValueError(f"No report periods for cadence {cadence!r}")
-    month = start.month + months
-    following = start.replace(year=start.year + (month - 1) // 12, month=(month - 1) % 12 + 1)
-    return Period(cadence=cadence, start=start, end=following - dt.timedelta(days=1))
+    return Period(cadence=cadence, start=span.start, end=span.end)
 
 
 # --- In the database: the same rule as Q objects ---------------------------------------------

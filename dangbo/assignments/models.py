@@ -33,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangbo.core import dates
 from dangbo.documents.models import Document
 from dangbo.orgs.models import Person, Term, Unit
 
@@ -52,13 +53,6 @@ def due_soon_days() -> int:
 
 def escalate_after_days() -> int:
     return int(getattr(settings, "DANGBO_ESCALATE_AFTER_DAYS", 14))
-
-
-def years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 class TaskQuerySet(models.QuerySet):
@@ -81,7 +75,7 @@ class TaskQuerySet(models.QuerySet):
 
     def long_running(self, today: dt.date):
         return self.filter(
-            status__in=Task.OPEN, start__lte=years_before(today, LONG_RUNNING_YEARS)
+            status__in=Task.OPEN, start__lte=dates.add_years(today, -LONG_RUNNING_YEARS)
         )
 
     def in_unit(self, path: str):
@@ -282,7 +276,7 @@ class Task(models.Model):
         end = self.done_on if self.status == self.Status.DONE and self.done_on else today
         if self.status == self.Status.CANCELLED:
             return False
-        return self.start <= years_before(end, LONG_RUNNING_YEARS)
+        return self.start <= dates.add_years(end, -LONG_RUNNING_YEARS)
 
     def days_overdue(self, today: dt.date | None = None) -> int:
         today = today or timezone.localdate()

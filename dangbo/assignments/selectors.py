@@ -15,6 +15,7 @@ from django.db.models import Avg, Count, F, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from dangbo.core import dates
 from dangbo.core.text import fold
 from dangbo.documents.models import Document, DocumentRelation
 from dangbo.orgs.models import Person, Unit
@@ -30,7 +31,6 @@ from .models import (
     TaskQuerySet,
     due_soon_days,
     escalate_after_days,
-    years_before,
 )
 from .policy import TaskAction, check_task, task_scope_q
 from .tally import COUNT_KEYS
@@ -260,7 +260,7 @@ def _counts(tasks: QuerySet[Task], today: dt.date) -> dict:
         ),
         long_running=Count(
             "pk",
-            filter=Q(status__in=Task.OPEN, start__lte=years_before(today, 2)),
+            filter=Q(status__in=Task.OPEN, start__lte=dates.add_years(today, -2)),
         ),
         awaiting=Count("pk", filter=Q(status=S.AWAITING)),
         due_total=Count("pk", filter=due),

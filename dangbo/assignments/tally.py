@@ -32,9 +32,10 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from dangbo.core import dates
 from dangbo.orgs.models import Unit
 
-from .models import Task, UnitTally, due_soon_days, years_before
+from .models import Task, UnitTally, due_soon_days
 
 S = Task.Status
 MONTHS = 12
@@ -50,8 +51,7 @@ def zero() -> dict:
 
 def months(today: dt.date) -> list[dt.date]:
     """The first days of the last 12 months, the current one last."""
-    index = today.year * 12 + today.month - 1
-    return [dt.date(i // 12, i % 12 + 1, 1) for i in range(index - MONTHS + 1, index + 1)]
+    return dates.months_ending(today, MONTHS)
 
 
 def prefix_q(field: str, path: str) -> Q:
@@ -83,7 +83,7 @@ def count(where: Q, today: dt.date) -> dict[str, dict]:
             due_by_today=Count("pk", filter=Q(deadline__lte=today)),
             behind=Count("pk", filter=Q(deadline__gte=today, behind_from__lte=today)),
             due_soon=Count("pk", filter=Q(deadline__gte=today, deadline__lte=soon_end)),
-            long_running=Count("pk", filter=Q(start__lte=years_before(today, 2))),
+            long_running=Count("pk", filter=Q(start__lte=dates.add_years(today, -2))),
             on_time=Count("pk", filter=Q(deadline__lte=today, done_on__lte=F("deadline"))),
             progress_sum=Sum("progress"),
             **by_month,

@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "dangbo.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from . import nav
+
+        nav.register_link(nav.MAIN, section="home", url_name="core:home", label=_("Overview"), order=0)
+        nav.register_link(nav.HOME, url_name="core:notifications", label=_("Notifications"), order=90)

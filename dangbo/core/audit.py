@@ -20,7 +20,6 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry
 
@@ -84,95 +83,32 @@ def audit_for(obj: models.Model) -> models.QuerySet[AuditEntry]:
 # a page shows with ``{% include "includes/history.html" %}``: when, who, a label for the
 # action, the changed fields with their labels (old → new) and the reason.
 
-#: A label for each action code; an action missing here is shown by its code.
-#: Apps may add their own: ``ACTION_LABELS["thing.verb"] = _("Thing verbed")``.
-ACTION_LABELS: dict[str, Any] = {
-    # tasks
-    "task.assign": _("Task assigned"),
-    "task.update": _("Task changed"),
-    "task.report": _("Progress reported"),
-    "task.in_progress": _("Set in progress"),
-    "task.awaiting": _("Sent for confirmation"),
-    "task.done": _("Confirmed as done"),
-    "task.paused": _("Task paused"),
-    "task.cancelled": _("Task cancelled"),
-    # inspection and supervision
-    "inspection_program.create": _("Program created"),
-    "inspection_program.update": _("Program corrected"),
-    "inspection.create": _("Inspection added"),
-    "inspection.update": _("Inspection corrected"),
-    "inspection.conclude": _("Conclusion recorded"),
-    "inspection.recommendation": _("Recommendation made a task"),
-    # meetings
-    "meeting.create": _("Meeting scheduled"),
-    "meeting.update": _("Meeting changed"),
-    "meeting.record": _("Minutes recorded"),
-    "meeting.roll_call": _("Roll-call taken"),
-    "meeting.guest": _("Guest added"),
-    "meeting.close": _("Meeting closed"),
-    "meeting.score": _("Meeting scored"),
-    "meeting.correction": _("Correction after closing"),
-    "meeting.decision": _("Decision recorded"),
-    "meeting.decision_task": _("Decision made a task"),
-    # criteria sets
-    "criteria_set.version": _("New version made"),
-    "criteria_set.thresholds": _("Grades changed"),
-    "criteria_section.update": _("Section renamed"),
-    "criterion.add": _("Criterion added"),
-    "criterion.update": _("Criterion changed"),
-    "criterion.remove": _("Criterion removed"),
-    # documents and study sessions
-    "document.register": _("Document registered"),
-    "document.update": _("Document changed"),
-    "document.status": _("Validity changed"),
-    "document.relate": _("Related document added"),
-    "document.unrelate": _("Related document removed"),
-    "document.attach": _("File attached"),
-    "study.create": _("Study session created"),
-    "study.attendance": _("Attendance recorded"),
-    "study.material": _("Material added"),
-    # organisation
-    "unit.create": _("Unit created"),
-    "unit.update": _("Unit changed"),
-    "unit.move": _("Unit moved"),
-    "unit.merge": _("Merged into another unit"),
-    "unit.merge_into": _("Units merged into this one"),
-    "unit.split": _("Unit split"),
-    "term.create": _("Term created"),
-    "position.create": _("Position given"),
-    "position.end": _("Position ended"),
-    "membership.create": _("Membership recorded"),
-    "membership.transfer": _("Membership transferred"),
-    "grant.create": _("Access granted"),
-    "person.create": _("Person added"),
-    "person.link_user": _("Account linked"),
-    "leader.assign": _("Leader assigned"),
-    "leader.end": _("Leader assignment ended"),
-    "leader.visit": _("Visit logged"),
-    "working_group.create": _("Working group set up"),
-}
-
+#: A label for each action code; an action missing here is shown by its code. Filled by the
+#: apps through ``register_labels``.
+ACTION_LABELS: dict[str, Any] = {}
 #: Labels for keys of ``before``/``after`` that are not fields of the object's model: by key,
 #: or by ``(action, key)`` when the same key means something else in one action.
-FIELD_LABELS: dict[str | tuple[str, str], Any] = {
-    "percent": _("Progress"),
-    ("task.report", "text"): _("Report"),
-    "files": _("Files"),
-    "total": _("Total"),
-    "rater": _("Scored by"),
-    "guest": _("Guest"),
-    "grades": _("Grades"),
-    "from": _("Based on"),
-    "task": _("Task"),
-    "units": _("Units followed"),
-    "grade": _("Grade"),
-    "score": _("Score"),
-    "period": _("Period"),
-    "recommendation": _("Recommendation"),
-    "responsible": _("Responsible person"),
-}
-#: Keys whose numbers are percentages.
-PERCENT_KEYS = {"percent", "progress"}
+FIELD_LABELS: dict[str | tuple[str, str], Any] = {}
+#: Keys whose numbers (when they are not a field of the model) are percentages.
+PERCENT_KEYS: set[str] = set()
+
+
+def register_labels(
+    *,
+    actions: Mapping[str, Any] | None = None,
+    fields: Mapping[str | tuple[str, str], Any] | None = None,
+    percent_keys: Iterable[str] = (),
+) -> None:
+    """How an app's entries read in a history (call it from ``AppConfig.ready``): a label for
+    each of its action codes (``"task.assign": _("Task assigned")``), for the keys of its
+    ``before``/``after`` that are not fields of the model (``"percent"``, or
+    ``("unit.move", "parent")`` for one action only), and the keys holding a percentage. A
+    field of the model needs nothing: its ``verbose_name`` is its label."""
+    ACTION_LABELS.update(actions or {})
+    FIELD_LABELS.update(fields or {})
+    PERCENT_KEYS.update(percent_keys)
+
+
 #: At most this many entries are read for one page.
 HISTORY_LIMIT = 200
 #: Rows shown before "show all".

@@ -10,6 +10,11 @@ numbers; each app hands its panel in from its ``AppConfig.ready``::
 out for this request. The home page includes each template, in ``order``, with that
 context as ``panel`` (and the page's own context: ``request``, ``user``, ``today``).
 
+``place`` says where: ``"panels"`` (the default), the cards of what to act on;
+``"lead"``, above them (a notice such as "you have no position yet"); ``"after"``, full-width
+sections below them (my units, my positions). The buttons at the top of the page are links
+of the ``HOME`` menu of ``dangbo.core.nav``.
+
 A panel's contract:
 
 * it shows only what its app's own pages would show the user (the same selectors, the same
@@ -26,9 +31,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest
+from dangbo.core.http import Request
 
-ContextFn = Callable[[HttpRequest, dt.date], Mapping[str, Any] | None]
+ContextFn = Callable[[Request, dt.date], Mapping[str, Any] | None]
+
+
+PLACES = ("lead", "panels", "after")
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,7 @@ class HomePanel:
     order: int
     template: str
     context_fn: ContextFn
+    place: str = "panels"
 
 
 @dataclass(frozen=True)
@@ -44,26 +53,30 @@ class RenderedPanel:
 
     template: str
     context: Mapping[str, Any]
+    place: str = "panels"
 
 
 _panels: dict[str, HomePanel] = {}
 
 
-def register_home_panel(order: int, template: str, context_fn: ContextFn) -> None:
+def register_home_panel(order: int, template: str, context_fn: ContextFn, *, place: str = "panels") -> None:
     """Add a panel to the home page (again with the same template: replace it)."""
-    _panels[template] = HomePanel(order=order, template=template, context_fn=context_fn)
+    if place not in PLACES:
+        raise ValueError(f"No place {place!r} on the home page: use one of {PLACES}.")
+    _panels[template] = HomePanel(order=order, template=template, context_fn=context_fn, place=place)
 
 
-def home_panels() -> list[HomePanel]:
-    """The registered panels, in order (ties by template name)."""
-    return sorted(_panels.values(), key=lambda panel: (panel.order, panel.template))
+def home_panels(place: str | None = None) -> list[HomePanel]:
+    """The registered panels (of one ``place``), in order (ties by template name)."""
+    chosen = (panel for panel in _panels.values() if place is None or panel.place == place)
+    return sorted(chosen, key=lambda panel: (panel.order, panel.template))
 
 
-def panels_for(request: HttpRequest, today: dt.date) -> list[RenderedPanel]:
+def panels_for(request: Request, today: dt.date) -> list[RenderedPanel]:
     """Each panel's context for ``request``, leaving out those that answer ``None``."""
     rendered = []
     for panel in home_panels():
         context = panel.context_fn(request, today)
         if context is not None:
-            rendered.append(RenderedPanel(template=panel.template, context=context))
+            rendered.append(RenderedPanel(template=panel.template, context=context, place=panel.place))
     return rendered

@@ -3,7 +3,8 @@
 Apps register the kinds of things they make searchable (``register``) and keep the index up
 to date (``index`` after a change, ``remove`` after a deletion); ``rebuild`` (the
 ``rebuild_search_index`` command) writes the whole index again. ``search`` answers a query
-for the units a user may see, inside the SQL.
+for the units a user may see, inside the SQL; ``search_for_user`` asks the scope the app
+that owns the permission policy registered (``register_scope``) which units those are.
 
 The index is the ``SearchEntry`` table. Its text is folded (``dangbo.core.text.fold``) and
 cut into words of letters and digits, so "nghi quyet 05" finds "Nghị quyết … 05" and
@@ -44,6 +45,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 from django.utils.html import escape
@@ -134,6 +136,33 @@ def kinds() -> list[Kind]:
 def kind_label(kind: str) -> Any:
     spec = _REGISTRY.get(kind)
     return spec.label if spec else kind
+
+
+@dataclass(frozen=True)
+class UserScope:
+    """The part of the index a user may read: see ``search``'s arguments of the same names."""
+
+    allowed_units: QuerySet | Iterable[int] | None
+    shared_units: QuerySet | Iterable[int] | None = None
+
+
+ScopeFn = Callable[[Any], UserScope]
+_SCOPE: list[ScopeFn] = []
+
+
+def register_scope(scope_for_user: ScopeFn) -> None:
+    """Say which units a user may search (call it from ``AppConfig.ready`` of the app that
+    owns the permission policy). ``scope_for_user(user)`` returns a ``UserScope`` whose unit
+    ids are a subquery the search holds inside its SQL. Registering again replaces it."""
+    _SCOPE[:] = [scope_for_user]
+
+
+def scope_for(user: Any) -> UserScope:
+    """The registered scope of ``user``. Without one nobody may search: the search refuses
+    to guess (a missing registration is a bug, not "everything")."""
+    if not _SCOPE:
+        raise ImproperlyConfigured("No app registered a search scope (dangbo.core.search.register_scope).")
+    return _SCOPE[0](user)
 
 
 # --- Text as the index sees it -----------------------------------------------------------
@@ -785,3 +814,10 @@ def search(
         )
     capped = count > COUNT_CAP
     return SearchResults(items=items, count=min(count, COUNT_CAP), count_capped=capped)
+
+
+def search_for_user(user: Any, q: str, **kwargs: Any) -> SearchResults:
+    """``search`` within what ``user`` may see (the registered scope, inside the query): the
+    entries of the units the user may see, and the shared-down entries of the units above."""
+    scope = scope_for(user)
+    return search(q, allowed_units=scope.allowed_units, shared_units=scope.shared_units, **kwargs)

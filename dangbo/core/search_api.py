@@ -1,6 +1,7 @@
 """``GET /api/v1/search``: the one search, as the caller may see it.
 
-The permission policy filters inside the search's SQL (``dangbo.orgs.search``).
+The permission policy filters inside the search's SQL, through the scope its app registered
+(``dangbo.core.search.register_scope``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from pydantic import field_validator
 
 from dangbo.core import search
 from dangbo.core.api import ERRORS, DateFilter, caller
-from dangbo.orgs.search import search_for_user
 
 router = Router(tags=["search"])
 
@@ -66,7 +66,7 @@ class SearchPage(Schema):
 def search_everything(request: HttpRequest, filters: Query[SearchFilters]):
     """Documents, units, people… that the caller may see, best match first."""
     facets = {name: getattr(filters, name) for name in FACETS if getattr(filters, name)}
-    results = search_for_user(
+    results = search.search_for_user(
         caller(request),
         filters.q,
         kinds=[filters.kind] if filters.kind else None,

@@ -18,8 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from dangbo.core import search as core_search
-from dangbo.orgs import selectors as org_selectors
-from dangbo.orgs.search import search_for_user
+from dangbo.core.http import Request
 
 from . import notifications as notes
 from .forms import add_service_errors
@@ -27,27 +26,21 @@ from .pagination import paginate
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """My dashboard: what to act on first (the panels the apps register, see
-    ``dangbo.core.home``), then the units I look after and my positions."""
+def home(request: Request) -> HttpResponse:
+    """My dashboard: what to act on first, then the units I look after and my positions: the
+    panels the apps register (see ``dangbo.core.home``), each in its place."""
     from django.utils import timezone
 
     from . import home as home_panels
 
     request.nav_section = "home"  # type: ignore[attr-defined]
     today = timezone.localdate()
-    panels = home_panels.panels_for(request, today)
-    roots = org_selectors.visible_roots(user=request.user)
-    person = getattr(request.user, "person", None)
-    positions = list(org_selectors.person_positions(person=person).filter(end__isnull=True)) if person else []
-    summaries = org_selectors.unit_summaries(units=roots)
+    rendered = home_panels.panels_for(request, today)
+    places = {place: [p for p in rendered if p.place == place] for place in home_panels.PLACES}
     return render(
         request,
         "core/home.html",
-        {
-            "today": today, "panels": panels, "roots": roots, "positions": positions,
-            "person": person, "summaries": summaries,
-        },
+        {"today": today, "person": request.person, **places},
     )
 
 
@@ -131,7 +124,7 @@ def search(request: HttpRequest) -> HttpResponse:
     number = _page_number(request.GET.get("page"))
 
     def run(page: int) -> core_search.SearchResults:
-        return search_for_user(
+        return core_search.search_for_user(
             request.user,
             q,
             kinds=[data["kind"]] if data["kind"] else None,

@@ -1,6 +1,19 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+#: How the documents' audit entries read in a history (``dangbo.core.audit``).
+AUDIT_ACTIONS = {
+    "document.register": _("Document registered"),
+    "document.update": _("Document changed"),
+    "document.status": _("Validity changed"),
+    "document.relate": _("Related document added"),
+    "document.unrelate": _("Related document removed"),
+    "document.attach": _("File attached"),
+    "study.create": _("Study session created"),
+    "study.attendance": _("Attendance recorded"),
+    "study.material": _("Material added"),
+}
+
 
 class DocumentsConfig(AppConfig):
     name = "dangbo.documents"
@@ -8,7 +21,7 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
-        from dangbo.core import search
+        from dangbo.core import audit, nav, search
         from dangbo.core.home import register_home_panel
         from dangbo.orgs import panels
 
@@ -16,6 +29,10 @@ class DocumentsConfig(AppConfig):
 
         panels.register("documents/_unit_panel.html")
         register_home_panel(30, "documents/_home_panel.html", home.panel_context)
+        audit.register_labels(actions=AUDIT_ACTIONS)
+        nav.register_link(
+            nav.MAIN, section="documents", url_name="documents:document_list", label=_("Documents"), order=20
+        )
 
         from .models import Document
         from .services import search_document

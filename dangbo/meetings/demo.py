@@ -28,6 +28,7 @@ from typing import Any
 from django.db import transaction
 
 from dangbo.core.audit import audit_record
+from dangbo.core.dates import first_monday, month_start, months_ending
 from dangbo.orgs.models import Membership, Person, Position, Unit
 
 from . import scoring
@@ -47,7 +48,6 @@ from .models import (
     WorkingGroup,
     WorkingGroupMember,
 )
-from .services import first_monday, month_range
 
 SEED = 687
 MONTHS = 24
@@ -124,8 +124,7 @@ class _Loader:
         self.rng = random.Random(SEED)  # noqa: S311 - demo data, not security
         self.city = city
         self.today = today
-        last = today.replace(day=1) - dt.timedelta(days=1)
-        self.months = month_range(last, MONTHS)
+        self.months = months_ending(month_start(today, -1), MONTHS)
         self.sets = list(CriteriaSet.objects.filter(unit__isnull=True).order_by("effective_from"))
         self.criteria = {s.pk: list(Criterion.objects.filter(criteria_set=s).order_by("order")) for s in self.sets}
         self.thresholds = {s.pk: list(GradeThreshold.objects.filter(criteria_set=s)) for s in self.sets}

@@ -16,7 +16,6 @@ row per meeting and never the attendance table.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -503,7 +502,3 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.generation})"
-
-
-def first_of_month(day: dt.date) -> dt.date:
-    return day.replace(day=1)

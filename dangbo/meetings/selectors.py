@@ -28,6 +28,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from dangbo.core import dates
 from dangbo.core.text import fold
 from dangbo.orgs.models import Person, Unit
 from dangbo.orgs.policy import Action, can
@@ -48,7 +49,7 @@ from .models import (
     MeetingScore,
     WorkingGroup,
 )
-from .services import criteria_set_for_meeting, month_range
+from .services import criteria_set_for_meeting
 
 # --- meetings --------------------------------------------------------------------------
 
@@ -218,8 +219,7 @@ def member_attendance(*, unit: Unit, since: dt.date, until: dt.date) -> list[Mem
 
 def window(today: dt.date, months: int) -> list[dt.date]:
     """The ``months`` whole months before ``today``'s month (the current one is not over)."""
-    last = today.replace(day=1) - dt.timedelta(days=1)
-    return month_range(last, months)
+    return dates.months_ending(dates.month_start(today, -1), months)
 
 
 def cells_under(unit: Unit) -> QuerySet[Unit]:
@@ -433,7 +433,7 @@ def coverage(*, root: Unit, months: int, today: dt.date, person: Person | None =
 
     With ``person``: only the cells that person follows, and only their visits count.
     """
-    since = month_range(today, months)[0]
+    since = dates.months_ending(today, months)[0]
     cells = list(cells_under(root))
     assignments = LeaderAssignment.objects.current(today).filter(
         Q(unit__path__startswith=root.path) | Q(unit__path__in=root.ancestor_paths())
@@ -728,8 +728,8 @@ def home_summary(*, user, today: dt.date, limit: int = HOME_LIMIT) -> dict:
 
     from .models import MeetingGuest
 
-    month = today.replace(day=1)
-    next_month = services.last_day_of_month(today) + dt.timedelta(days=1)
+    month = dates.month_start(today)
+    next_month = dates.month_start(today, 1)
     regular = Meeting.objects.filter(unit=OuterRef("pk"), kind=MeetingKind.REGULAR, month=month)
     held = Exists(regular.filter(status=Meeting.Status.HELD))
     cells = (

@@ -10,7 +10,6 @@ and is audited as a correction (action ``meeting.correction``).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -25,6 +24,7 @@ from django.utils.formats import get_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from dangbo.core import dates
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.text import fold, normalize
 from dangbo.orgs.models import Membership, Person, Unit
@@ -167,11 +167,6 @@ def meeting_create(
     return meeting
 
 
-def first_monday(year: int, month: int) -> dt.date:
-    day = dt.date(year, month, 1)
-    return day + dt.timedelta(days=(7 - day.weekday()) % 7)
-
-
 @transaction.atomic
 def meeting_schedule_year(
     *,
@@ -201,7 +196,7 @@ def meeting_schedule_year(
     for month in range(1, 13):
         if dt.date(year, month, 1) in taken:
             continue
-        day = first_monday(year, month) if day_of_month is None else dt.date(year, month, day_of_month)
+        day = dates.first_monday(year, month) if day_of_month is None else dt.date(year, month, day_of_month)
         created.append(
             meeting_create(
                 actor=actor, unit=unit, kind=MeetingKind.REGULAR, date=day, start_time=start_time,
@@ -209,7 +204,7 @@ def meeting_schedule_year(
             )
         )
         if with_flag_ceremony:
-            flag_day = first_monday(year, month)
+            flag_day = dates.first_monday(year, month)
             if not Meeting.objects.filter(unit=unit, kind=MeetingKind.FLAG, date=flag_day).exists():
                 created.append(meeting_create(actor=actor, unit=unit, kind=MeetingKind.FLAG, date=flag_day))
     return created
@@ -1117,19 +1112,3 @@ def calendar_feed_revoke(*, actor, user) -> CalendarFeed:
         before={"generation": before}, after={"generation": feed.generation},
     )
     return feed
-
-
-def month_range(last: dt.date, months: int) -> list[dt.date]:
-    """The first days of the ``months`` months ending with ``last``'s month, oldest first."""
-    year, month = last.year, last.month
-    result = []
-    for _i in range(months):
-        result.append(dt.date(year, month, 1))
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-    return list(reversed(result))
-
-
-def last_day_of_month(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])

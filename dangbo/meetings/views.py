@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangbo.core import dates
 from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.pagination import paginate
@@ -641,7 +642,7 @@ def quality(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if unit.kind.holds_members:
         trend = selectors.cell_trend(cell=unit, months=months)
-        members = selectors.member_attendance(unit=unit, since=months[0], until=services.last_day_of_month(months[-1]))
+        members = selectors.member_attendance(unit=unit, since=months[0], until=dates.month_end(months[-1]))
         context |= {
             "level": "cell", "trend": trend, "members": members,
             "missing": [r["month"] for r in trend if not r["held"] and (unit.valid_from is None or r["month"] >= unit.valid_from.replace(day=1))],

@@ -87,6 +87,7 @@ def register() -> None:
     """Called from ``OrgsConfig.ready``."""
     search.register(UNIT, label=_("Unit"), build=unit_document, queryset=units_for_search)
     search.register(PERSON, label=_("Person"), build=person_document, queryset=people_for_search)
+    search.register_scope(scope_for_user)
 
 
 def reindex_units(units: Iterable[Unit]) -> None:
@@ -119,9 +120,7 @@ def units_above(user) -> QuerySet | None:
     return Unit.objects.filter(path__in=above).values("pk")
 
 
-def search_for_user(user, q: str, **kwargs: Any) -> search.SearchResults:
-    """``dangbo.core.search.search`` scoped by the permission policy, inside the query: the
-    entries of the units the user may see, and the shared-down entries of the units above."""
-    return search.search(
-        q, allowed_units=allowed_units(user), shared_units=units_above(user), **kwargs
-    )
+def scope_for_user(user) -> search.UserScope:
+    """What ``user`` may search, for ``dangbo.core.search.search_for_user``: the entries of the
+    units the user may see, and the shared-down entries of the units above."""
+    return search.UserScope(allowed_units=allowed_units(user), shared_units=units_above(user))

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dangbo.assignments import selectors
-from dangbo.assignments.models import Task, UnitTally, years_before
+from dangbo.assignments.models import Task, UnitTally
+from dangbo.core import dates
 
 D = dt.date
 TODAY = D(2026, 11, 25)
@@ -29,7 +30,7 @@ def expected(tasks: list[Task], today: dt.date) -> dict:
         "overdue": sum(t.is_overdue(today) for t in tasks),
         "behind": sum(t.is_behind(today) for t in tasks),
         "due_soon": sum(t.is_active and today <= t.deadline <= today + dt.timedelta(days=7) for t in tasks),
-        "long_running": sum(t.is_open and t.start <= years_before(today, 2) for t in tasks),
+        "long_running": sum(t.is_open and t.start <= dates.add_years(today, -2) for t in tasks),
         "awaiting": sum(t.status == Task.Status.AWAITING for t in tasks),
         "due_total": len(due),
         "done": len(done),

@@ -173,3 +173,45 @@ def test_the_partial_folds_older_rows_under_show_all(cast):
 def test_the_partial_says_when_nothing_was_recorded(cast):
     AuditEntry.objects.all().delete()
     assert "No change has been recorded yet." in render(cast.cell1)
+
+
+# --- Labels the apps register ------------------------------------------------------------------
+
+
+def test_a_move_names_the_parent_unit_in_both_languages(cast):
+    services.unit_move(actor=cast.clerk, unit=cast.cell1, new_parent=cast.ward_dl)
+    [change] = history(cast.cell1).rows[0].changes
+    assert (change.label, change.old, change.new) == ("Parent unit", "Đảng bộ Phường 1", cast.ward_dl.name)
+    with translation.override("vi"):
+        [change] = history(cast.cell1).rows[0].changes
+    assert change.label == "Đơn vị cấp trên"
+
+
+def test_each_app_registers_the_labels_of_its_own_actions():
+    from django.apps import apps
+
+    for label, prefixes in {
+        "orgs": ("unit.", "term.", "position.", "membership.", "grant.", "person."),
+        "documents": ("document.", "study."),
+        "assignments": ("task.", "inspection"),
+        "meetings": ("meeting.", "criteria", "criterion.", "leader.", "working_group."),
+    }.items():
+        module = __import__(apps.get_app_config(label).module.__name__ + ".apps", fromlist=["AUDIT_ACTIONS"])
+        own = module.AUDIT_ACTIONS
+        assert own and all(action.startswith(prefixes) for action in own), label
+        assert all(ACTION_LABELS[action] == text for action, text in own.items()), label
+
+
+def test_register_labels_adds_actions_keys_and_percentages(cast, monkeypatch):
+    from dangbo.core import audit
+
+    monkeypatch.setattr(audit, "ACTION_LABELS", {})
+    monkeypatch.setattr(audit, "FIELD_LABELS", {})
+    monkeypatch.setattr(audit, "PERCENT_KEYS", set())
+    audit_record(actor=None, action="unit.rate", obj=cast.cell1, before={"share": 10}, after={"share": 30})
+    row = history(cast.cell1).rows[0]
+    assert (row.label, row.changes[0].label, row.changes[0].new) == ("unit.rate", "Share", "30")
+    audit.register_labels(actions={"unit.rate": "Unit rated"}, fields={"share": "Share of members"},
+                          percent_keys=["share"])
+    row = history(cast.cell1).rows[0]
+    assert (row.label, row.changes[0].label, row.changes[0].new) == ("Unit rated", "Share of members", "30%")

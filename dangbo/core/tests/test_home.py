@@ -372,6 +372,15 @@ def test_panels_come_in_order_and_may_stay_out(rf, cast, monkeypatch):
 
 
 def test_the_apps_register_their_panels():
-    assert [p.template for p in home.home_panels()] == [
+    assert [p.template for p in home.home_panels("panels")] == [
         "assignments/_home_panel.html", "meetings/_home_panel.html", "documents/_home_panel.html",
     ]
+    assert [p.template for p in home.home_panels("lead")] == ["orgs/_home_notice.html"]
+    assert [p.template for p in home.home_panels("after")] == ["orgs/_home_units.html"]
+
+
+def test_a_panel_goes_only_to_a_known_place(monkeypatch):
+    monkeypatch.setattr(home, "_panels", {})
+    with pytest.raises(ValueError, match="sidebar"):
+        home.register_home_panel(10, "x.html", lambda request, today: {}, place="sidebar")
+    assert home.home_panels() == []

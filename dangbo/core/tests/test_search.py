@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 
 from dangbo.core import search
 from dangbo.core.models import ApiToken, SearchEntry
+from dangbo.core.search import search_for_user
 from dangbo.orgs import services
 from dangbo.orgs.models import Person, Unit, UnitKind
-from dangbo.orgs.search import allowed_units, search_for_user
+from dangbo.orgs.search import allowed_units
 
 pytestmark = pytest.mark.django_db
 
@@ -256,6 +257,22 @@ def test_shared_down_entries_reach_the_units_below(cast):
     assert notes(cast.outsider) == [1]  # Phường 1's is not shared with its sibling
     with_office = search.search("nghi quyet", allowed_units=[cast.office.pk], shared_units=[cast.city.pk])
     assert sorted(h.object_id for h in with_office.items) == [1]
+
+
+def test_the_scope_is_the_one_the_policy_s_app_registered(cast, monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from dangbo.orgs import search as org_search
+
+    assert search.scope_for(cast.outsider).allowed_units is not None
+    assert search._SCOPE == [org_search.scope_for_user]
+    monkeypatch.setattr(search, "_SCOPE", [])
+    with pytest.raises(ImproperlyConfigured):  # no registered scope: no search, never "everything"
+        search_for_user(cast.outsider, "phuong")
+    search.register_scope(lambda user: search.UserScope(allowed_units=[cast.ward_dl.pk]))
+    add_note(1, "Hồ sơ Đông Lương", unit=cast.ward_dl)
+    add_note(2, "Hồ sơ Phường 1", unit=cast.ward1)
+    assert [h.object_id for h in search_for_user(cast.clerk, "ho so").items] == [1]
 
 
 def test_superusers_see_everything(cast, django_user_model):

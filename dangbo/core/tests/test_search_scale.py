@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from dangbo.core import search
 from dangbo.core.models import ApiToken, SearchEntry
-from dangbo.orgs.search import search_for_user
+from dangbo.core.search import search_for_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from dangbo.conftest import make_person
+from dangbo.core import dates
 from dangbo.core.models import AuditEntry
 from dangbo.meetings import selectors, services
 from dangbo.meetings.models import Attendance, CriteriaSet, Meeting, MeetingKind, MeetingScore
@@ -185,7 +186,7 @@ def test_a_leader_at_a_meeting_gets_a_visit_logged(held, leader):
 
 
 def test_missing_months_and_falling_cells(cast, members):
-    months = services.month_range(dt.date(2025, 2, 1), 4)  # Nov 2024 – Feb 2025
+    months = dates.months_ending(dt.date(2025, 2, 1), 4)  # Nov 2024 – Feb 2025
     for month, score in zip(months[:3], [95, 85, 75], strict=True):
         m = services.meeting_create(actor=None, unit=cast.cell1, kind=MeetingKind.REGULAR, date=month.replace(day=5))
         services.meeting_record(actor=None, meeting=m, duration_minutes=90)

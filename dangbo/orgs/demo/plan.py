@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
+from dangbo.core.dates import add_years
 from dangbo.core.text import fold
 from dangbo.orgs.models import Role
 
@@ -99,13 +100,6 @@ class Plan:
     terms: list[TermSpec] = field(default_factory=list)
     positions: list[PositionSpec] = field(default_factory=list)
     accounts: list[AccountSpec] = field(default_factory=list)
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def _code(*parts: str) -> str:
@@ -231,21 +225,21 @@ class _Builder:
         else:
             lo, hi = years
         birth = dt.date(rng.randint(lo, hi), 1, 1) + dt.timedelta(days=rng.randrange(365))
-        adult = _add_years(birth, 18)
-        latest_official = _add_years(d.LAST_DAY, -1)
+        adult = add_years(birth, 18)
+        latest_official = add_years(d.LAST_DAY, -1)
         status = d.OFFICIAL
         if birth.year >= 1975 and joined_before is None and rng.random() < d.PROBATION_SHARE:
             status = d.PROBATION
             joined = self.date_between(latest_official + dt.timedelta(days=1), d.LAST_DAY)
         else:
-            joined = _add_years(birth, rng.randint(20, 35)) + dt.timedelta(days=rng.randrange(365))
+            joined = add_years(birth, rng.randint(20, 35)) + dt.timedelta(days=rng.randrange(365))
             latest = min(latest_official, joined_before or latest_official)
             if joined > latest:
                 joined = self.date_between(adult, latest)
-        official = _add_years(joined, 1) if status == d.OFFICIAL else None
+        official = add_years(joined, 1) if status == d.OFFICIAL else None
         if cell.category == "residential" and birth.year <= 1962:
             # Retired members live and meet in their residential area.
-            start = max(joined, _add_years(birth, rng.randint(55, 62)))
+            start = max(joined, add_years(birth, rng.randint(55, 62)))
         else:
             start = max(joined, self.date_between(dt.date(2005, 1, 1), dt.date(2023, 12, 31)))
         start = min(start, d.LAST_DAY)
@@ -339,7 +333,7 @@ class _Builder:
 
     def eligible(self, pool, on: dt.date, years=(1950, 1992), exclude=()) -> list[int]:
         people = self.plan.people
-        ready = _add_years(on, -3)
+        ready = add_years(on, -3)
         return [
             i
             for i in pool

@@ -1,0 +1,444 @@
+"""Every door: each URL pattern and each API operation, opened by the whole cast, an outsider
+from the sibling ward and an anonymous visitor, answers what the one policy says.
+
+* A route about an object answers 404 to whoever may not see the object (the same answer as a
+  missing id), 403 to whoever sees it but may not do the route's action, and neither to whoever
+  may — the expectation is asked of ``dangbo.core.policy`` at the moment of the request, so the
+  view and the policy cannot drift apart.
+* A route without an object (lists, search, creation forms) never shows the outsider anything of
+  Phường 1: every object of the world carries the marker ``MẬT-P1`` in its title.
+* Every URL name and every API operation must appear in ``ROUTES``/``API_ROUTES`` or in
+  ``EXEMPT`` with its reason: a new view that forgets to say how it is guarded fails here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from dangbo.conftest import START, make_person
+from dangbo.core import policy
+from dangbo.core.models import ApiToken
+from dangbo.core.policy import Action
+
+pytestmark = pytest.mark.django_db
+
+MARK = "MẬT-P1"
+CAST = ["outsider", "member", "cell_secretary", "ward_secretary", "clerk"]
+
+
+def _pdf() -> SimpleUploadedFile:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return SimpleUploadedFile("tai-lieu.pdf", buffer.getvalue(), content_type="application/pdf")
+
+
+@dataclass
+class World:
+    cast: Any
+    objects: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["objects"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def build_world(cast) -> World:
+    """One object of every kind, all of Phường 1, each titled with the marker."""
+    from dangbo.assignments import services as tasks
+    from dangbo.core.notifications import notify
+    from dangbo.documents import services as documents
+    from dangbo.documents.models import DocumentType
+    from dangbo.meetings import services as meetings
+    from dangbo.meetings.models import CriteriaSet, MeetingKind
+    from dangbo.orgs import services as orgs
+    from dangbo.orgs.models import Person, Position
+
+    world = World(cast)
+    o = world.objects
+    o["term"] = orgs.term_create(actor=None, unit=cast.ward1, code="2020-2025", start=START)
+    o["position"] = Position.objects.get(unit=cast.cell1, person__user=cast.cell_secretary)
+    o["person"] = Person.objects.get(user=cast.member)
+    kind = DocumentType.objects.get(abbr="NQ")
+    o["document"] = documents.document_register(
+        actor=None, unit=cast.ward1, type=kind, number="07", date=dt.date(2024, 3, 1),
+        title=f"Nghị quyết {MARK} về xây dựng chi bộ", issuer_abbr="ĐU", issuing_unit=cast.ward1,
+        shared_down=False, uploads=[_pdf()],
+    )
+    o["document_file"] = o["document"].files.first()
+    base = documents.document_register(
+        actor=None, unit=cast.ward1, type=kind, number="03", date=dt.date(2023, 3, 1),
+        title=f"Nghị quyết {MARK} gốc", issuer_abbr="ĐU", issuing_unit=cast.ward1, shared_down=False,
+    )
+    o["relation"] = documents.document_relate(
+        actor=None, document=o["document"], target=base, kind=_relation_kind()
+    )
+    o["study"] = documents.study_session_create(
+        actor=None, unit=cast.ward1, title=f"Học tập {MARK}", date=dt.date(2024, 4, 1),
+        documents=[o["document"]], required_units=[cast.cell1], uploads=[_pdf()],
+    )
+    o["material"] = o["study"].materials.first()
+    o["task"] = tasks.task_assign(
+        actor=None, title=f"Nhiệm vụ {MARK}", unit=cast.cell1, assigning_unit=cast.ward1,
+        start=dt.date(2026, 1, 1), deadline=dt.date(2026, 12, 31),
+    )
+    o["program"] = tasks.program_create(actor=None, unit=cast.ward1, year=2026, title=f"Chương trình {MARK}")
+    o["inspection"] = tasks.inspection_create(
+        actor=None, program=o["program"], kind=_inspection_kind(), target_unit=cast.cell1,
+        subject=f"Kiểm tra {MARK}", period_start=dt.date(2025, 1, 1), period_end=dt.date(2025, 12, 31),
+    )
+    o["meeting"] = meetings.meeting_create(
+        actor=None, unit=cast.cell1, kind=MeetingKind.REGULAR, date=dt.date(2026, 3, 2),
+        title=f"Sinh hoạt {MARK}",
+    )
+    o["criteria_set"] = CriteriaSet.objects.order_by("pk").first()
+    o["criterion"] = o["criteria_set"].criteria.order_by("pk").first()
+    o["section"] = o["criteria_set"].sections.order_by("pk").first()
+    o["group"] = meetings.working_group_create(
+        actor=None, unit=cast.ward1, name=f"Tổ công tác {MARK}", start=dt.date(2024, 1, 1),
+        members=[(make_person("Tổ viên"), "Tổ trưởng")], followed_units=[cast.cell1],
+    )
+    notify(cast.member, verb="task.assigned", title=f"Thông báo {MARK}", obj=o["task"])
+    from dangbo.core.notifications import Notification
+
+    o["notification"] = Notification.objects.get(user=cast.member)
+    return world
+
+
+def _relation_kind() -> str:
+    from dangbo.documents.models import DocumentRelation
+
+    return DocumentRelation.Kind.values[0]
+
+
+def _inspection_kind() -> str:
+    from dangbo.assignments.models import Inspection
+
+    return Inspection.Kind.values[0]
+
+
+# --- The routes ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    """How to open a route: its URL kwargs from the world, the object the policy is asked about
+    (``None``: a route with no object) and the action it needs; ``only_404`` when the route has
+    finer rules of its own past visibility (the 404 part is still the policy's)."""
+
+    kwargs: Callable[[World], dict] = lambda w: {}
+    obj: Callable[[World], Any] | None = None
+    action: Action = Action.VIEW
+    method: str = "GET"
+    only_404: bool = False
+
+
+def on(name: str, action: Action = Action.VIEW, method: str = "GET", kw: str = "pk", **extra) -> Route:
+    """A route about ``world.<name>``, with its id in the URL's ``kw``."""
+    return Route(
+        kwargs=lambda w: {kw: getattr(w, name).pk} | {k: v(w) for k, v in extra.items()},
+        obj=lambda w: getattr(w, name),
+        action=action,
+        method=method,
+    )
+
+
+def on_unit(unit: str, action: Action = Action.VIEW, method: str = "GET") -> Route:
+    return Route(
+        kwargs=lambda w: {"pk": getattr(w.cast, unit).pk},
+        obj=lambda w: getattr(w.cast, unit),
+        action=action,
+        method=method,
+    )
+
+
+OPEN = Route()
+OPEN_POST = Route(method="POST")
+
+ROUTES: dict[str, Route] = {
+    # core
+    "core:home": OPEN,
+    "core:notifications": OPEN,
+    "core:notifications_menu": OPEN,
+    "core:notifications_read_all": OPEN_POST,
+    "core:notification_preferences": OPEN_POST,
+    "core:notification_open": on("notification"),
+    "core:notification_read": on("notification", method="POST"),
+    "core:search": Route(kwargs=lambda w: {}),
+    # orgs
+    "orgs:unit_list": OPEN,
+    "orgs:unit_detail": on_unit("cell1"),
+    "orgs:unit_tree_children": on_unit("cell1"),
+    "orgs:unit_members": on_unit("cell1"),
+    "orgs:unit_history": on_unit("cell1"),
+    "orgs:unit_create": on_unit("cell1", Action.CHANGE),
+    "orgs:unit_edit": on_unit("cell1", Action.CHANGE),
+    "orgs:unit_move": on_unit("cell1", Action.REORGANISE),
+    "orgs:unit_merge": on_unit("cell1", Action.REORGANISE),
+    "orgs:unit_split": on_unit("cell1", Action.REORGANISE),
+    "orgs:term_create": on_unit("ward1", Action.CHANGE),
+    "orgs:term_detail": on("term"),
+    "orgs:position_create": on_unit("cell1", Action.CHANGE),
+    "orgs:position_end": on("position", Action.CHANGE),
+    "orgs:person_list": OPEN,
+    "orgs:person_lookup": OPEN,
+    "orgs:person_detail": on("person"),
+    # documents
+    "documents:document_list": OPEN,
+    "documents:document_export": OPEN,
+    "documents:document_import": OPEN,
+    "documents:document_import_template": OPEN,
+    "documents:document_create": OPEN,
+    "documents:document_stats": OPEN,
+    "documents:document_detail": on("document"),
+    "documents:document_edit": on("document", Action.CHANGE),
+    "documents:document_lineage": on("document"),
+    "documents:document_relate": on("document", Action.CHANGE, "POST"),
+    "documents:document_unrelate": on(
+        "document", Action.CHANGE, "POST", relation_pk=lambda w: w.relation.pk
+    ),
+    "documents:document_attach": on("document", Action.CHANGE, "POST"),
+    "documents:document_file": on("document", file_pk=lambda w: w.document_file.pk),
+    "documents:study_list": OPEN,
+    "documents:study_create": OPEN,
+    "documents:study_detail": on("study"),
+    "documents:study_attendance": Route(
+        kwargs=lambda w: {"pk": w.study.pk, "unit_pk": w.cast.cell1.pk},
+        obj=lambda w: w.study,
+        only_404=True,
+    ),
+    "documents:study_material_add": on("study", Action.CHANGE, "POST"),
+    "documents:study_material": on("study", file_pk=lambda w: w.material.pk),
+    # assignments
+    "assignments:task_list": OPEN,
+    "assignments:task_create": OPEN,
+    "assignments:my_work": OPEN,
+    "assignments:overview": OPEN,
+    "assignments:unit_dashboard": on_unit("cell1"),
+    "assignments:document_tasks": on("document"),
+    "assignments:task_detail": on("task"),
+    "assignments:task_edit": on("task", Action.CHANGE),
+    "assignments:subtask_create": on("task", Action.CASCADE),
+    "assignments:task_report": on("task", Action.CONTRIBUTE, "POST"),
+    "assignments:task_transition": Route(
+        kwargs=lambda w: {"pk": w.task.pk}, obj=lambda w: w.task, method="POST", only_404=True
+    ),
+    "assignments:program_list": OPEN,
+    "assignments:program_create": OPEN,
+    "assignments:program_detail": on("program"),
+    "assignments:program_edit": on("program", Action.CHANGE),
+    "assignments:inspection_detail": on("inspection"),
+    "assignments:inspection_edit": on("inspection", Action.CHANGE),
+    # meetings
+    "meetings:meeting_list": OPEN,
+    "meetings:meeting_create": OPEN,
+    "meetings:schedule_year": OPEN,
+    "meetings:meeting_detail": on("meeting"),
+    "meetings:meeting_edit": on("meeting", Action.CHANGE),
+    "meetings:meeting_record": on("meeting", Action.CHANGE),
+    "meetings:roll_call": on("meeting", Action.CHANGE),
+    "meetings:roll_call_row": on(
+        "meeting", Action.CHANGE, "POST", person_id=lambda w: w.person.pk
+    ),
+    "meetings:meeting_score": Route(
+        kwargs=lambda w: {"pk": w.meeting.pk, "rater": "self"}, obj=lambda w: w.meeting,
+        action=Action.SCORE_SELF,
+    ),
+    "meetings:guest_add": on("meeting", Action.CHANGE),
+    "meetings:decision_add": on("meeting", Action.CHANGE),
+    "meetings:meeting_close": on("meeting", Action.CHANGE, "POST"),
+    "meetings:meeting_export": on(
+        "meeting", document=lambda w: "bien-ban", fmt=lambda w: "docx"
+    ),
+    "meetings:criteria_list": OPEN,
+    "meetings:criteria_detail": on("criteria_set"),
+    "meetings:criteria_new_version": on("criteria_set", Action.CHANGE),
+    "meetings:criterion_add": on("criteria_set", Action.CHANGE),
+    "meetings:criteria_thresholds": on("criteria_set", Action.CHANGE),
+    "meetings:criterion_edit": on("criterion", Action.CHANGE),
+    "meetings:criterion_remove": on("criterion", Action.CHANGE),
+    "meetings:section_edit": on("section", Action.CHANGE),
+    "meetings:quality_home": OPEN,
+    "meetings:quality": on_unit("cell1"),
+    "meetings:leader_assignments": OPEN,
+    "meetings:working_groups": OPEN,
+    "meetings:working_group_detail": on("group"),
+    "meetings:visits": OPEN,
+    "meetings:coverage": OPEN,
+    "meetings:my_view": OPEN,
+    "meetings:ical_revoke": OPEN_POST,
+    "password_change": OPEN,
+    "password_change_done": OPEN,
+}
+
+#: Routes not walked here, each with the reason and where it is tested instead.
+EXEMPT: dict[str, str] = {
+    "login": "the way in (core/tests/test_auth.py)",
+    "logout": "the way out (core/tests/test_auth.py)",
+    "set_language": "Django's language switch: no data",
+    "core:healthz": "public health check, no data (core/tests)",
+    "meetings:ical": "a secret-token calendar feed, anonymous by design (meetings/tests/test_calendar_feed.py)",
+    "api:openapi-json": "the API's schema, public",
+    "api:openapi-view": "the API's interactive documentation, public",
+    "api:api-root": "the API's index",
+    "api:unknown": "the API's 404 for unknown paths",
+}
+
+
+def url_names() -> set[str]:
+    def walk(resolver: URLResolver, namespace: str | None) -> set[str]:
+        names: set[str] = set()
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                names |= walk(pattern, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+        return names
+
+    return walk(get_resolver(), None)
+
+
+def test_every_url_says_how_it_is_guarded():
+    names = {n for n in url_names() if not n.startswith("api:") or n in EXEMPT}
+    missing = sorted(names - set(ROUTES) - set(EXEMPT))
+    assert not missing, f"add these URL names to ROUTES (or EXEMPT, with the reason): {missing}"
+    stale = sorted((set(ROUTES) | set(EXEMPT)) - url_names())
+    assert not stale, f"these routes no longer exist: {stale}"
+
+
+def expected(user, route: Route, world: World) -> set[int] | None:
+    """The statuses the policy allows for ``user`` on ``route``; ``None``: any but 403/404/5xx."""
+    if route.obj is None:
+        return None
+    obj = route.obj(world)
+    obj.refresh_from_db()
+    if not policy.may(user, Action.VIEW, obj):
+        return {404}
+    if route.only_404:
+        return {200, 302, 400, 403, 405}
+    if route.action != Action.VIEW and not policy.may(user, route.action, obj):
+        return {403}
+    return None
+
+
+def _status_ok(status: int, allowed: set[int] | None, route: Route) -> bool:
+    if allowed is None:
+        # A route with no object may refuse (a creation form to someone who manages nothing).
+        return status < 500 and (route.obj is None or status not in (403, 404))
+    return status in allowed
+
+
+def test_every_page_answers_what_the_policy_says(cast):
+    world = build_world(cast)
+    wrong: list[str] = []
+    for name, route in ROUTES.items():
+        url = reverse(name, kwargs=route.kwargs(world))
+        anonymous = Client().generic(route.method, url)
+        if anonymous.status_code not in (302, 403, 404, 405) or (
+            anonymous.status_code == 302 and "/dang-nhap/" not in anonymous["Location"]
+        ):
+            wrong.append(f"{name} anonymous: {anonymous.status_code}")
+        for who in CAST:
+            user = getattr(cast, who)
+            policy.forget(user)
+            allowed = expected(user, route, world)
+            client = Client()
+            client.force_login(user)
+            response = client.generic(route.method, url)
+            if not _status_ok(response.status_code, allowed, route):
+                wrong.append(f"{name} as {who}: {response.status_code}, the policy says {allowed or 'allowed'}")
+            if who == "outsider" and response.status_code == 200 and MARK in response.content.decode(errors="replace"):
+                wrong.append(f"{name} as outsider shows {MARK}")
+    assert not wrong, "\n".join(wrong)
+
+
+# --- The API -------------------------------------------------------------------------------
+
+API_ROUTES: dict[str, Route] = {
+    "units_list": OPEN,
+    "units_detail": Route(kwargs=lambda w: {"id": w.cast.cell1.pk}, obj=lambda w: w.cast.cell1),
+    "me": OPEN,
+    "documents_list": OPEN,
+    "documents_stats": OPEN,
+    "documents_detail": on("document", kw="id"),
+    "citations_parse": OPEN_POST,
+    "search_everything": OPEN,
+    "meetings_list": OPEN,
+    "meetings_detail": on("meeting", kw="id"),
+    "meetings_roll_call": on("meeting", Action.CHANGE, "POST", kw="id"),
+    "meetings_score": Route(
+        kwargs=lambda w: {"id": w.meeting.pk}, obj=lambda w: w.meeting, method="POST", only_404=True
+    ),
+    "tasks_list": OPEN,
+    "tasks_create": OPEN_POST,
+    "tasks_detail": on("task", kw="id"),
+    "tasks_subtask_create": Route(
+        kwargs=lambda w: {"id": w.task.pk}, obj=lambda w: w.task, method="POST", only_404=True
+    ),
+    "tasks_reports": on("task", kw="id"),
+    "tasks_report_create": Route(
+        kwargs=lambda w: {"id": w.task.pk}, obj=lambda w: w.task, method="POST", only_404=True
+    ),
+}
+
+
+def api_operations(client: Client) -> dict[str, tuple[str, str]]:
+    spec = client.get("/api/v1/openapi.json").json()
+    return {
+        op["operationId"]: (method.upper(), path)
+        for path, item in spec["paths"].items()
+        for method, op in item.items()
+    }
+
+
+def test_every_api_operation_says_how_it_is_guarded(db):
+    operations = api_operations(Client())
+    assert not sorted(set(operations) - set(API_ROUTES)), "add the new operations to API_ROUTES"
+    assert not sorted(set(API_ROUTES) - set(operations)), "these operations no longer exist"
+
+
+def test_every_api_operation_answers_what_the_policy_says(cast):
+    world = build_world(cast)
+    operations = api_operations(Client())
+    wrong: list[str] = []
+    tokens = {who: ApiToken.issue(user=getattr(cast, who), name="doors")[1] for who in CAST}
+    for op_id, route in API_ROUTES.items():
+        method, path = operations[op_id]
+        url = path.format(**route.kwargs(world))
+        body = "{}" if method == "POST" else None
+        anonymous = Client().generic(method, url, body or "", content_type="application/json")
+        if anonymous.status_code != 401:
+            wrong.append(f"{op_id} anonymous: {anonymous.status_code}")
+        for who in CAST:
+            user = getattr(cast, who)
+            policy.forget(user)
+            allowed = expected(user, route, world)
+            if allowed is None and method == "POST":
+                allowed_post = {200, 201, 400, 409, 422}
+            response = Client().generic(
+                method, url, body or "", content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {tokens[who]}",
+            )
+            status = response.status_code
+            ok = _status_ok(status, allowed, route) if not (allowed is None and method == "POST") else status in allowed_post
+            if not ok:
+                wrong.append(f"{op_id} as {who}: {status}, the policy says {allowed or 'allowed'}")
+            elif status >= 400 and set(response.json()) != {"error", "fields"}:
+                wrong.append(f"{op_id} as {who}: {status} not in the one error shape")
+            if who == "outsider" and status == 200 and MARK in response.content.decode():
+                wrong.append(f"{op_id} as outsider shows {MARK}")
+    assert not wrong, "\n".join(wrong)
