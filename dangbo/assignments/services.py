@@ -26,7 +26,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from dangbo.core import policy
 from dangbo.core.audit import audit_record, snapshot
+from dangbo.core.policy import Action, require
 from dangbo.core.text import normalize
 from dangbo.documents.models import Document
 from dangbo.orgs.models import Person, Unit
@@ -40,7 +42,6 @@ from .models import (
     ReportFile,
     Task,
 )
-from .policy import TaskAction, can_task
 
 S = Task.Status
 TASK_FIELDS = [
@@ -49,8 +50,8 @@ TASK_FIELDS = [
 ]
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 
-#: (from, to) → who may do it: "unit" = contribute on the unit in charge,
-#: "assigning" = manage on the assigning unit. Reason required where marked.
+#: (from, to) → who may do it: "unit" = the unit in charge (``Action.CONTRIBUTE``),
+#: "assigning" = the assigning unit (``Action.CHANGE``). Reason required where marked.
 TRANSITIONS: dict[tuple[str, str], tuple[str, bool]] = {
     (S.ASSIGNED, S.IN_PROGRESS): ("unit", False),
     (S.ASSIGNED, S.AWAITING): ("unit", False),
@@ -69,14 +70,16 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, bool]] = {
 }
 
 
+_ACTION = {"unit": Action.CONTRIBUTE, "assigning": Action.CHANGE}
+
+
 def allowed_transitions(user, task: Task) -> list[str]:
     """The statuses ``user`` may move ``task`` to now."""
     result = []
     for (source, target), (who, _reason) in TRANSITIONS.items():
         if source != task.status:
             continue
-        action = TaskAction.REPORT if who == "unit" else TaskAction.MANAGE
-        if user is None or can_task(user, action, task):
+        if user is None or policy.may(user, _ACTION[who], task):
             result.append(target)
     return result
 
@@ -376,12 +379,12 @@ def task_transition(
             }
         )
     who, needs_reason = rule
-    if actor is not None:
-        action = TaskAction.REPORT if who == "unit" else TaskAction.MANAGE
-        if not can_task(actor, action, task):
-            if to == S.DONE:
-                raise PermissionDenied(_("Only the assigning unit can confirm that a task is done."))
-            raise PermissionDenied
+    try:
+        require(actor, task, _ACTION[who])
+    except PermissionDenied:
+        if to == S.DONE:
+            raise PermissionDenied(_("Only the assigning unit can confirm that a task is done.")) from None
+        raise
     reason = reason.strip()
     if needs_reason and not reason:
         raise ValidationError({"reason": _("Give the reason.")})
