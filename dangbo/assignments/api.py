@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
@@ -156,8 +155,10 @@ class Paging(Schema):
     offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
-def _person(pk: int | None) -> Person | None:
-    return get_object_or_404(Person, pk=pk) if pk else None
+def _person(user, pk: int | None) -> Person | None:
+    """The person ``pk`` if ``user`` may see them: a missing and a hidden person are the same
+    404, so that ids cannot be probed (the services check who may be made responsible)."""
+    return policy.get_for_user(user, Person, pk) if pk else None
 
 
 @tasks_router.get("", response={200: TaskPage, **ERRORS}, operation_id="tasks_list", summary="List tasks")
@@ -193,7 +194,7 @@ def tasks_create(request: HttpRequest, payload: TaskCreateIn):
         actor=user, title=payload.title, description=payload.description, unit=unit,
         assigning_unit=assigning, start=payload.start, deadline=payload.deadline,
         priority=payload.priority, cadence=payload.cadence, weight=payload.weight,
-        responsible=_person(payload.responsible_id), document=document,
+        responsible=_person(user, payload.responsible_id), document=document,
         coordinating_units=coordinating,
     )
     return 201, selectors.get_task_for_user(user, task.pk)
@@ -215,7 +216,8 @@ def tasks_subtask_create(request: HttpRequest, id: int, payload: SubtaskIn):
     task = services.subtask_create(
         actor=user, parent=parent, unit=unit, title=payload.title, description=payload.description,
         start=payload.start, deadline=payload.deadline, priority=payload.priority,
-        cadence=payload.cadence, weight=payload.weight, responsible=_person(payload.responsible_id),
+        cadence=payload.cadence, weight=payload.weight,
+        responsible=_person(user, payload.responsible_id),
     )
     return 201, selectors.get_task_for_user(user, task.pk)
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from dangbo.core import policy
 from dangbo.core.policy import Action
 from dangbo.documents.models import Document, DocumentRelation
-from dangbo.orgs.models import Person, Unit
+from dangbo.orgs.models import Membership, Person, Position, Unit
 
 from . import tally
 from .cadence import CADENCES, ReportState, needs_report_q, reports_window, state_of
@@ -495,11 +495,18 @@ def units_below(*, unit: Unit, levels: int = 2, include_self: bool = False) -> Q
 
 def responsible_choices(*, units) -> QuerySet[Person]:
     """The people holding a current position in ``units`` (the responsible person of a task
-    there), at most 300."""
-    return (
-        Person.objects.filter(positions__unit__in=units, positions__end__isnull=True)
-        .distinct()
-        .order_by("search_name")[:300]
+    there), at most 300: some of those ``assignable_people`` allows."""
+    holders = Position.objects.current().filter(unit__in=units).values("person_id")
+    return Person.objects.filter(pk__in=holders).order_by("search_name", "id")[:300]
+
+
+def assignable_people(*, unit: Unit) -> QuerySet[Person]:
+    """Who may be made responsible for a task of ``unit``: the current members and position
+    holders of ``unit`` and of the units below it."""
+    below = Unit.objects.filter(tally.prefix_q("path", unit.path)).values("pk")
+    return Person.objects.filter(
+        Q(pk__in=Membership.objects.current().filter(unit__in=below).values("person_id"))
+        | Q(pk__in=Position.objects.current().filter(unit__in=below).values("person_id"))
     )
 
 
