@@ -9,22 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from pydantic import StrictInt
 
+from dangbo.core import policy
 from dangbo.core.api import ERRORS, DateFilter, DateIn, Id, Percent, caller
-from dangbo.documents.models import Document
-from dangbo.documents.selectors import can_see
+from dangbo.core.policy import Action
+from dangbo.documents.selectors import get_document_for_user
 from dangbo.orgs.models import Person, Unit
-from dangbo.orgs.policy import Action, can
 
 from . import selectors, services
 from .models import ProgressReport, Task
-from .policy import TaskAction
 
 tasks_router = Router(tags=["tasks"])
 
@@ -159,17 +156,10 @@ class Paging(Schema):
     offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
-def _visible_unit(user, pk: int, action: Action = Action.VIEW) -> Unit:
-    unit = Unit.objects.filter(pk=pk).first()
-    if unit is None or not can(user, Action.VIEW, unit):
-        raise Http404
-    if not can(user, action, unit):
-        raise PermissionDenied
-    return unit
-
-
-def _person(pk: int | None) -> Person | None:
-    return get_object_or_404(Person, pk=pk) if pk else None
+def _person(user, pk: int | None) -> Person | None:
+    """The person ``pk`` if ``user`` may see them: a missing and a hidden person are the same
+    404, so that ids cannot be probed (the services check who may be made responsible)."""
+    return policy.get_for_user(user, Person, pk) if pk else None
 
 
 @tasks_router.get("", response={200: TaskPage, **ERRORS}, operation_id="tasks_list", summary="List tasks")
@@ -177,16 +167,13 @@ def tasks_list(request: HttpRequest, filters: Query[TaskFilters]):
     """Tasks the caller may see, earliest deadline first."""
     user = caller(request)
     f = selectors.TaskFilters(
-        unit=_visible_unit(user, filters.unit) if filters.unit else None,
+        unit=policy.get_for_user(user, Unit, filters.unit) if filters.unit else None,
         status=filters.status or "",
         deadline_from=filters.deadline_from,
         deadline_to=filters.deadline_to,
     )
     if filters.document:
-        document = Document.objects.filter(pk=filters.document).first()
-        if document is None or not can_see(user, document):
-            raise Http404
-        f.document = document
+        f.document = get_document_for_user(user, filters.document)
     today = timezone.localdate()
     tasks = selectors.task_list(user=user, filters=f, today=today)
     if filters.overdue is True:
@@ -200,19 +187,15 @@ def tasks_list(request: HttpRequest, filters: Query[TaskFilters]):
 @tasks_router.post("", response={201: TaskDetailOut, **ERRORS}, operation_id="tasks_create", summary="Assign a task")
 def tasks_create(request: HttpRequest, payload: TaskCreateIn):
     user = caller(request)
-    assigning = _visible_unit(user, payload.assigning_unit_id, Action.CHANGE)
-    unit = _visible_unit(user, payload.unit_id)
-    document = None
-    if payload.document_id:
-        document = Document.objects.filter(pk=payload.document_id).first()
-        if document is None or not can_see(user, document):
-            raise Http404
-    coordinating = [_visible_unit(user, pk) for pk in payload.coordinating_unit_ids]
+    assigning = policy.get_for_user(user, Unit, payload.assigning_unit_id, Action.CHANGE)
+    unit = policy.get_for_user(user, Unit, payload.unit_id)
+    document = get_document_for_user(user, payload.document_id) if payload.document_id else None
+    coordinating = [policy.get_for_user(user, Unit, pk) for pk in payload.coordinating_unit_ids]
     task = services.task_assign(
         actor=user, title=payload.title, description=payload.description, unit=unit,
         assigning_unit=assigning, start=payload.start, deadline=payload.deadline,
         priority=payload.priority, cadence=payload.cadence, weight=payload.weight,
-        responsible=_person(payload.responsible_id), document=document,
+        responsible=_person(user, payload.responsible_id), document=document,
         coordinating_units=coordinating,
     )
     return 201, selectors.get_task_for_user(user, task.pk)
@@ -229,12 +212,13 @@ def tasks_detail(request: HttpRequest, id: int):
 )
 def tasks_subtask_create(request: HttpRequest, id: int, payload: SubtaskIn):
     user = caller(request)
-    parent = selectors.get_task_for_user(user, id, TaskAction.CASCADE)
-    unit = _visible_unit(user, payload.unit_id)
+    parent = selectors.get_task_for_user(user, id, Action.CASCADE)
+    unit = policy.get_for_user(user, Unit, payload.unit_id)
     task = services.subtask_create(
         actor=user, parent=parent, unit=unit, title=payload.title, description=payload.description,
         start=payload.start, deadline=payload.deadline, priority=payload.priority,
-        cadence=payload.cadence, weight=payload.weight, responsible=_person(payload.responsible_id),
+        cadence=payload.cadence, weight=payload.weight,
+        responsible=_person(user, payload.responsible_id),
     )
     return 201, selectors.get_task_for_user(user, task.pk)
 
@@ -255,6 +239,6 @@ def tasks_reports(request: HttpRequest, id: int, paging: Query[Paging]):
 )
 def tasks_report_create(request: HttpRequest, id: int, payload: ReportIn):
     user = caller(request)
-    task = selectors.get_task_for_user(user, id, TaskAction.REPORT)
+    task = selectors.get_task_for_user(user, id, Action.CONTRIBUTE)
     report = services.report_submit(actor=user, task=task, percent=payload.percent, text=payload.text)
     return 201, report

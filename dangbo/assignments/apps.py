@@ -40,7 +40,7 @@ class AssignmentsConfig(AppConfig):
         from dangbo.core.home import register_home_panel
         from dangbo.orgs import hooks
 
-        from . import home
+        from . import home, policy  # noqa: F401 - registers the tasks' permission policies
 
         register_home_panel(10, "assignments/_home_panel.html", home.panel_context)
         audit.register_labels(actions=AUDIT_ACTIONS, fields=AUDIT_FIELDS, percent_keys=("percent", "progress"))

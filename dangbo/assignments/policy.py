@@ -1,71 +1,121 @@
-"""Who may see and do what with a task, on top of ``dangbo.orgs.policy``.
+"""The tasks' and inspections' entries in the one permission door (``dangbo.core.policy``).
 
-* See: a grant over the unit in charge or over the assigning unit (lists filter with
-  ``task_scope_q`` inside the query); a coordinating unit may also open the task.
-* Report progress, start, ask for confirmation: contribute rights on the unit in charge.
-* Cascade (sub-tasks for its own units): manage rights on the unit in charge.
-* Change, pause, cancel, confirm completion, return, reopen: manage rights on the assigning
-  unit. The unit in charge cannot confirm its own work.
+A task belongs to two units, the unit in charge (``unit``) and the assigning unit; their paths
+are copied onto the task (``unit_path``, ``assigning_path``), so every rule reads no join:
+
+* see (``Action.VIEW``): a grant over the unit in charge or over the assigning unit; a
+  coordinating unit may also open the task (lists keep to the first two, which are indexed);
+* report progress, start, ask for confirmation (``Action.CONTRIBUTE``): contribute on the
+  unit in charge;
+* cascade into sub-tasks for its own units (``Action.CASCADE``): change on the unit in charge;
+* change, pause, cancel, confirm completion, return, reopen (``Action.CHANGE``): change on the
+  assigning unit. The unit in charge cannot confirm its own work.
+
+An inspection program follows its unit; an inspection is seen through its program's unit or
+the inspected unit and changed by the program's unit. Progress reports and their evidence
+files follow their task; recommendations their inspection.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-from types import SimpleNamespace
-
-from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q
-from django.http import Http404
 
-from dangbo.orgs.policy import Action, can, scope_q
+from dangbo.core import policy
+from dangbo.core.policy import Action, Level, TreePolicy
 
+from .models import Inspection, InspectionProgram, ProgressReport, Recommendation, ReportFile, Task
 
-class TaskAction(StrEnum):
-    VIEW = "view"
-    REPORT = "report"
-    CASCADE = "cascade"
-    MANAGE = "manage"
-
-
-def task_scope_q(user, action: Action | str = Action.VIEW) -> Q:
-    """Tasks whose unit in charge or assigning unit lies under one of the user's grants."""
-    return scope_q(user, action, prefix="unit_") | scope_q(user, action, prefix="assigning_")
+#: Which of the task's two units each action is ruled by, and the role it needs there.
+TASK_RULES: dict[Action, tuple[str, Level]] = {
+    Action.CONTRIBUTE: ("unit_", Level.CONTRIBUTE),
+    Action.CASCADE: ("unit_", Level.MANAGE),
+    Action.CHANGE: ("assigning_", Level.MANAGE),
+}
 
 
-def _at(path: str) -> SimpleNamespace:
-    return SimpleNamespace(path=path)
+@policy.register(Task)
+class TaskPolicy(policy.Policy[Task]):
+    def scope(self, user, action: Action = Action.VIEW) -> Q:
+        if action == Action.VIEW:
+            return policy.under_q(user, Level.VIEW, "unit_") | policy.under_q(user, Level.VIEW, "assigning_")
+        rule = TASK_RULES.get(action)
+        if rule is None:
+            return Q(pk__in=[])
+        prefix, level = rule
+        return policy.under_q(user, level, prefix)
 
-
-def can_task(user, action: TaskAction | str, task) -> bool:
-    action = TaskAction(action)
-    if action == TaskAction.VIEW:
-        if can(user, Action.VIEW, _at(task.unit_path)) or can(
-            user, Action.VIEW, _at(task.assigning_path)
-        ):
-            return True
-        if task.pk is None:
+    def may(self, user, action: Action, obj: Task) -> bool:
+        if action == Action.VIEW:
+            if policy.covers(user, Level.VIEW, obj.unit_path) or policy.covers(user, Level.VIEW, obj.assigning_path):
+                return True
+            if not obj.pk:
+                return False
+            paths = obj.coordinating_units.values_list("path", flat=True)
+            return any(policy.covers(user, Level.VIEW, path) for path in paths)
+        rule = TASK_RULES.get(action)
+        if rule is None:
             return False
-        return any(
-            can(user, Action.VIEW, unit) for unit in task.coordinating_units.only("path")
-        )
-    if action == TaskAction.REPORT:
-        return can(user, Action.CONTRIBUTE, _at(task.unit_path))
-    if action == TaskAction.CASCADE:
-        return can(user, Action.CHANGE, _at(task.unit_path))
-    return can(user, Action.CHANGE, _at(task.assigning_path))
+        prefix, level = rule
+        return policy.covers(user, level, getattr(obj, f"{prefix}path"))
 
 
-def check_task(user, task, action: TaskAction | str = TaskAction.VIEW) -> None:
-    """404 when the task is not visible, 403 when ``action`` is not allowed."""
-    if not can_task(user, TaskAction.VIEW, task):
-        raise Http404
-    if not can_task(user, action, task):
-        raise PermissionDenied
+@policy.register(InspectionProgram)
+class InspectionProgramPolicy(TreePolicy[InspectionProgram]):
+    pass
 
 
-def permissions(user, task) -> dict[str, bool]:
-    return {
-        "can_report": can_task(user, TaskAction.REPORT, task),
-        "can_cascade": can_task(user, TaskAction.CASCADE, task),
-        "can_manage": can_task(user, TaskAction.MANAGE, task),
-    }
+@policy.register(Inspection)
+class InspectionPolicy(policy.Policy[Inspection]):
+    """Seen by the program's unit and by the inspected unit; every other action is the
+    program's unit's."""
+
+    def scope(self, user, action: Action = Action.VIEW) -> Q:
+        level = policy.TREE_LEVEL.get(action)
+        if level is None:
+            return Q(pk__in=[])
+        q = policy.under_q(user, level, "program__unit__")
+        if action == Action.VIEW:
+            q |= policy.under_q(user, level, "target_unit__")
+        return q
+
+    def may(self, user, action: Action, obj: Inspection) -> bool:
+        level = policy.TREE_LEVEL.get(action)
+        if level is None:
+            return False
+        if action == Action.VIEW and policy.covers(user, level, obj.target_unit.path):
+            return True
+        return policy.covers(user, level, obj.program.unit.path)
+
+
+class Through(policy.Policy):
+    """Objects ruled by the object they belong to, at the lookup ``via``."""
+
+    via: str
+    target: type[models.Model]
+
+    def owner(self, obj: models.Model) -> models.Model:
+        for name in self.via.split("__"):
+            obj = getattr(obj, name)
+        return obj
+
+    def may(self, user, action: Action, obj: models.Model) -> bool:
+        return policy.may(user, action, self.owner(obj))
+
+    def scope(self, user, action: Action = Action.VIEW) -> Q:
+        return Q(**{f"{self.via}__in": policy.visible(user, self.target, action).values("pk")})
+
+
+@policy.register(ProgressReport)
+class ProgressReportPolicy(Through):
+    via, target = "task", Task
+
+
+@policy.register(ReportFile)
+class ReportFilePolicy(Through):
+    via, target = "report__task", Task
+
+
+@policy.register(Recommendation)
+class RecommendationPolicy(Through):
+    via, target = "inspection", Inspection

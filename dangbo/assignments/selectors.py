@@ -1,4 +1,5 @@
-"""Reads of tasks. Every list filters with ``task_scope_q`` inside the query.
+"""Reads of tasks. Every list filters with the tasks' policy (``dangbo.assignments.policy``,
+through ``dangbo.core.policy``) inside the query.
 
 The hot paths (the overdue list of a district or a province, a task with its sub-tasks, a
 unit's dashboard) run a fixed number of queries on indexed columns: the unit scope is a
@@ -12,14 +13,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, F, Max, Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from dangbo.core import dates
+from dangbo.core import dates, policy
+from dangbo.core.policy import Action
 from dangbo.core.text import fold
 from dangbo.documents.models import Document, DocumentRelation
-from dangbo.orgs.models import Person, Unit
-from dangbo.orgs.policy import Action, grant_paths, is_everything, scope_q
+from dangbo.orgs.models import Membership, Person, Position, Unit
 
 from . import tally
 from .cadence import CADENCES, ReportState, needs_report_q, reports_window, state_of
@@ -32,7 +32,6 @@ from .models import (
     due_soon_days,
     escalate_after_days,
 )
-from .policy import TaskAction, check_task, task_scope_q
 from .tally import COUNT_KEYS
 
 S = Task.Status
@@ -68,7 +67,7 @@ class TaskFilters:
 
 
 def _base(user) -> TaskQuerySet:
-    return Task.objects.filter(task_scope_q(user))
+    return Task.objects.filter(policy.scope(user, Task))
 
 
 def apply_filters(tasks: TaskQuerySet, f: TaskFilters, today: dt.date, user=None) -> TaskQuerySet:
@@ -113,15 +112,11 @@ def task_list(*, user, filters: TaskFilters | None = None, today: dt.date | None
     return tasks.select_related(*LIST_RELATED).defer(*LIST_DEFERRED)
 
 
-def get_task_for_user(user, pk: int, action: TaskAction | str = TaskAction.VIEW) -> Task:
-    task = get_object_or_404(
-        Task.objects.select_related(
-            "unit", "assigning_unit", "responsible", "document", "parent", "source_content_type"
-        ),
-        pk=pk,
+def get_task_for_user(user, pk: int, action: Action | str = Action.VIEW) -> Task:
+    related = Task.objects.select_related(
+        "unit", "assigning_unit", "responsible", "document", "parent", "source_content_type"
     )
-    check_task(user, task, action)
-    return task
+    return policy.get_for_user(user, related, pk, action)
 
 
 def task_children(*, task: Task) -> QuerySet[Task]:
@@ -186,13 +181,11 @@ def documents_below(*, document: Document, depth: int = 8) -> list[int]:
 
 def task_lineage(*, user, task: Task) -> dict:
     """Up: the parent tasks, the document and the documents it implements (to the centre)."""
-    from dangbo.documents.selectors import document_scope_q
-
     ancestors = task_ancestors(task=task)
     document = task.document
     chain = document_chain_up(document=document) if document else []
     visible = set(
-        Document.objects.filter(document_scope_q(user), pk__in=[d.pk for d in chain]).values_list(
+        policy.visible(user, Document).filter(pk__in=[d.pk for d in chain]).values_list(
             "pk", flat=True
         )
     )
@@ -202,25 +195,19 @@ def task_lineage(*, user, task: Task) -> dict:
 # --- Pages built on lists -------------------------------------------------------------------
 
 
-def _my_paths(user, action: Action) -> list[str]:
-    from dangbo.orgs.policy import _paths_for
-
-    return _paths_for(user, action)
-
-
 def my_work(*, user, today: dt.date, limit: int = 10) -> dict:
     """My units' tasks: overdue, due soon, behind, waiting for my confirmation, mine, and
     those that should send their periodic report now (``reports``: each task carries its
     ``report`` state, see ``dangbo.assignments.cadence``)."""
     mine = (
-        Task.objects.filter(scope_q(user, Action.CONTRIBUTE, prefix="unit_"))
+        Task.objects.filter(policy.scope(user, Task, Action.CONTRIBUTE))
         .select_related(*LIST_RELATED)
         .defer(*LIST_DEFERRED)
     )
     confirm = Task.objects.filter(
-        scope_q(user, Action.CHANGE, prefix="assigning_"), status=S.AWAITING
+        policy.scope(user, Task, Action.CHANGE), status=S.AWAITING
     ).select_related(*LIST_RELATED).defer(*LIST_DEFERRED)
-    if is_everything(user):
+    if policy.is_everything(user):
         mine = mine.none()
         confirm = confirm.none()
     sections = {
@@ -366,23 +353,23 @@ def unit_dashboard(*, unit: Unit, today: dt.date) -> dict:
 
 def top_units(*, user) -> list[Unit]:
     """The top-most units the user may see (where their overview starts)."""
-    if is_everything(user):
+    if policy.is_everything(user):
         return list(Unit.objects.filter(depth=1).order_by("path"))
-    paths = _my_paths(user, Action.VIEW)
+    paths = policy.paths(user, Action.VIEW)
     return list(Unit.objects.filter(path__in=paths).select_related("kind").order_by("path"))
 
 
 def unit_filter_choices(*, user, levels: int = 2) -> list[Unit]:
     """Units for the list's unit filter: the user's top units and two levels below."""
-    if is_everything(user):
+    if policy.is_everything(user):
         top = 1
     else:
-        paths = [p for p, _r in grant_paths(user)]
+        paths = [p for p, _r in policy.grants(user)]
         if not paths:
             return []
         top = min(len(p) for p in paths) // Unit.steplen
     return list(
-        Unit.objects.filter(scope_q(user), depth__lte=top + levels)
+        Unit.objects.filter(policy.scope(user, Unit), depth__lte=top + levels)
         .active()
         .only("pk", "name", "depth", "path")
         .order_by("path")[:400]
@@ -426,7 +413,7 @@ def task_tree(*, user, task: Task) -> QuerySet[Task]:
 
 def program_list(*, user) -> QuerySet[InspectionProgram]:
     return (
-        InspectionProgram.objects.filter(scope_q(user, prefix="unit__"))
+        policy.visible(user, InspectionProgram)
         .select_related("unit", "term")
         .annotate(inspection_count=Count("inspections"))
         .order_by("-year", "id")
@@ -434,11 +421,8 @@ def program_list(*, user) -> QuerySet[InspectionProgram]:
 
 
 def get_program_for_user(user, pk: int, action: Action | str = Action.VIEW) -> InspectionProgram:
-    from dangbo.orgs.policy import check_access
-
-    program = get_object_or_404(InspectionProgram.objects.select_related("unit", "term", "document"), pk=pk)
-    check_access(user, program.unit, action)
-    return program
+    related = InspectionProgram.objects.select_related("unit", "term", "document")
+    return policy.get_for_user(user, related, pk, action)
 
 
 def program_inspections(*, program: InspectionProgram) -> QuerySet[Inspection]:
@@ -454,25 +438,8 @@ def program_inspections(*, program: InspectionProgram) -> QuerySet[Inspection]:
 
 def get_inspection_for_user(user, pk: int, action: Action | str = Action.VIEW) -> Inspection:
     """Visible to the program's unit and to the inspected unit; changed by the program's."""
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
-
-    from dangbo.orgs.policy import can
-
-    inspection = get_object_or_404(
-        Inspection.objects.select_related(
-            "program", "program__unit", "target_unit", "conclusion_document"
-        ),
-        pk=pk,
-    )
-    visible = can(user, Action.VIEW, inspection.program.unit) or can(
-        user, Action.VIEW, inspection.target_unit
-    )
-    if not visible:
-        raise Http404
-    if Action(action) != Action.VIEW and not can(user, action, inspection.program.unit):
-        raise PermissionDenied
-    return inspection
+    related = Inspection.objects.select_related("program", "program__unit", "target_unit", "conclusion_document")
+    return policy.get_for_user(user, related, pk, action)
 
 
 def inspection_recommendations(*, inspection: Inspection):
@@ -527,17 +494,24 @@ def units_below(*, unit: Unit, levels: int = 2, include_self: bool = False) -> Q
 
 def responsible_choices(*, units) -> QuerySet[Person]:
     """The people holding a current position in ``units`` (the responsible person of a task
-    there), at most 300."""
-    return (
-        Person.objects.filter(positions__unit__in=units, positions__end__isnull=True)
-        .distinct()
-        .order_by("search_name")[:300]
+    there), at most 300: some of those ``assignable_people`` allows."""
+    holders = Position.objects.current().filter(unit__in=units).values("person_id")
+    return Person.objects.filter(pk__in=holders).order_by("search_name", "id")[:300]
+
+
+def assignable_people(*, unit: Unit) -> QuerySet[Person]:
+    """Who may be made responsible for a task of ``unit``: the current members and position
+    holders of ``unit`` and of the units below it."""
+    below = Unit.objects.filter(tally.prefix_q("path", unit.path)).values("pk")
+    return Person.objects.filter(
+        Q(pk__in=Membership.objects.current().filter(unit__in=below).values("person_id"))
+        | Q(pk__in=Position.objects.current().filter(unit__in=below).values("person_id"))
     )
 
 
 def inspection_targets(*, user, limit: int = 400) -> QuerySet[Unit]:
     """The active units ``user`` may see, as the targets of an inspection."""
-    ids = list(Unit.objects.filter(scope_q(user)).active().order_by("path").values_list("pk", flat=True)[:limit])
+    ids = list(Unit.objects.filter(policy.scope(user, Unit)).active().order_by("path").values_list("pk", flat=True)[:limit])
     return Unit.objects.filter(pk__in=ids).order_by("path")
 
 
@@ -551,7 +525,7 @@ def home_summary(*, user, today: dt.date, limit: int = HOME_URGENT) -> dict:
     """What the home page's "To do" panel shows, in two queries whatever the data size.
 
     * ``overdue``, ``due_soon``, ``behind``: my units' active tasks counted exactly as the
-      task list filtered by that flag lists them (``task_scope_q``), so a number opens the
+      task list filtered by that flag lists them (the tasks' policy), so a number opens the
       same tasks;
     * ``awaiting`` (waiting for my confirmation) and ``reports`` (a periodic report to send
       now): counted as "My work" lists them;
@@ -565,14 +539,14 @@ def home_summary(*, user, today: dt.date, limit: int = HOME_URGENT) -> dict:
         "due_soon": Count("pk", filter=active & Q(deadline__gte=today, deadline__lte=soon_end)),
         "behind": Count("pk", filter=active & Q(deadline__gte=today, behind_from__lte=today)),
     }
-    if not is_everything(user):  # "My work" lists neither for a superuser
+    if not policy.is_everything(user):  # "My work" lists neither for a superuser
         # Both lie inside the rows counted (a grant to change or contribute implies one to
         # see; a task owing a report is active), so one pass over them counts everything.
         counts["awaiting"] = Count(
-            "pk", filter=Q(status=S.AWAITING) & scope_q(user, Action.CHANGE, prefix="assigning_")
+            "pk", filter=Q(status=S.AWAITING) & policy.scope(user, Task, Action.CHANGE)
         )
         counts["reports"] = Count(
-            "pk", filter=scope_q(user, Action.CONTRIBUTE, prefix="unit_") & needs_report_q(today)
+            "pk", filter=policy.scope(user, Task, Action.CONTRIBUTE) & needs_report_q(today)
         )
     result = _base(user).filter(status__in=(*Task.ACTIVE, S.AWAITING)).aggregate(**counts)
     result.setdefault("awaiting", 0)

@@ -26,12 +26,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from dangbo.core import policy
 from dangbo.core.audit import audit_record, snapshot
+from dangbo.core.policy import Action, require
 from dangbo.core.text import fold, normalize
 from dangbo.documents.models import Document
+from dangbo.documents.selectors import get_document_for_user
 from dangbo.orgs.models import Person, Unit
 
-from . import notices, people, tally
+from . import notices, people, selectors, tally
 from .models import (
     Inspection,
     InspectionProgram,
@@ -40,7 +43,6 @@ from .models import (
     ReportFile,
     Task,
 )
-from .policy import TaskAction, can_task
 
 S = Task.Status
 TASK_FIELDS = [
@@ -49,8 +51,8 @@ TASK_FIELDS = [
 ]
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 
-#: (from, to) → who may do it: "unit" = contribute on the unit in charge,
-#: "assigning" = manage on the assigning unit. Reason required where marked.
+#: (from, to) → who may do it: "unit" = the unit in charge (``Action.CONTRIBUTE``),
+#: "assigning" = the assigning unit (``Action.CHANGE``). Reason required where marked.
 TRANSITIONS: dict[tuple[str, str], tuple[str, bool]] = {
     (S.ASSIGNED, S.IN_PROGRESS): ("unit", False),
     (S.ASSIGNED, S.AWAITING): ("unit", False),
@@ -69,20 +71,49 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, bool]] = {
 }
 
 
+_ACTION = {"unit": Action.CONTRIBUTE, "assigning": Action.CHANGE}
+
+
 def allowed_transitions(user, task: Task) -> list[str]:
     """The statuses ``user`` may move ``task`` to now."""
     result = []
     for (source, target), (who, _reason) in TRANSITIONS.items():
         if source != task.status:
             continue
-        action = TaskAction.REPORT if who == "unit" else TaskAction.MANAGE
-        if user is None or can_task(user, action, task):
+        if user is None or policy.may(user, _ACTION[who], task):
             result.append(target)
     return result
 
 
 def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _require_seen(actor, obj: Any) -> None:
+    """``obj`` (a unit, a document, a source) must be visible to ``actor``: 404 otherwise,
+    the same answer as a missing id."""
+    if actor is None or obj is None:
+        return
+    if isinstance(obj, Document):
+        get_document_for_user(actor, obj.pk)
+    else:
+        require(actor, obj, Action.VIEW)
+
+
+def _require_responsible(actor, person: Person | None, unit: Unit) -> None:
+    """The responsible person must be someone ``actor`` may see (404 otherwise, as for a
+    missing id, so that person ids cannot be probed) who is a current member or position
+    holder of ``unit`` or of a unit below it."""
+    if actor is None or person is None:
+        return
+    require(actor, person, Action.VIEW)
+    if not selectors.assignable_people(unit=unit).filter(pk=person.pk).exists():
+        raise ValidationError(
+            {
+                "responsible": _("%(person)s is neither a member nor holds a position in %(unit)s or below it.")
+                % {"person": person.full_name, "unit": unit.name}
+            }
+        )
 
 
 def _d(day: dt.date) -> str:
@@ -216,8 +247,15 @@ def task_assign(
     """Assign a task to ``unit``. With ``parent``, a sub-task (use ``subtask_create``).
 
     ``source`` is a Document, a meeting decision, an inspection Recommendation, a citizen
-    petition or None; a document source also fills ``document``.
+    petition or None; a document source also fills ``document``. The actor needs to change
+    the assigning unit and to see the unit in charge, the coordinating units, the document and
+    the source; the responsible person is one of the unit in charge's (``_require_responsible``).
     """
+    coordinating_units = list(coordinating_units)
+    require(actor, assigning_unit, Action.CHANGE)
+    for seen in (unit, *coordinating_units, document, source):
+        _require_seen(actor, seen)
+    _require_responsible(actor, responsible, unit)
     start = start or timezone.localdate()
     kind, source_ct, source_id, source_document = _source_fields(source)
     chain: dict[int, Task] = {}
@@ -287,6 +325,7 @@ def task_assign_bulk(*, actor, units: Sequence[Unit], **fields: Any) -> list[Tas
 
 def subtask_create(*, actor, parent: Task, unit: Unit, **fields: Any) -> Task:
     """Cascade (cụ thể hóa): the unit in charge gives part of its task to one of its units."""
+    require(actor, parent, Action.CASCADE)
     if not unit.path.startswith(parent.unit_path):
         raise ValidationError(
             {"unit": _("A sub-task goes to %(unit)s or a unit below it.") % {"unit": parent.unit.name}}
@@ -317,9 +356,17 @@ def task_update(
     coordinating_units: Iterable[Unit] | None = None,
     reason: str = "",
 ) -> Task:
-    """Change what was assigned (the assigning unit does this)."""
+    """Change what was assigned (the assigning unit does this). A new responsible person
+    and the coordinating units follow the rules of ``task_assign``."""
+    require(actor, task, Action.CHANGE)
     chain = _lock_chain(task)
     task = chain[task.pk]
+    if coordinating_units is not None:
+        coordinating_units = list(coordinating_units)
+        for seen in coordinating_units:
+            _require_seen(actor, seen)
+    if (responsible.pk if responsible else None) != task.responsible_id:
+        _require_responsible(actor, responsible, task.unit)
     before = snapshot(task, TASK_FIELDS)
     parent = chain.get(task.parent_id) if task.parent_id else None
     _check_dates(start, deadline, parent)
@@ -381,12 +428,12 @@ def task_transition(
             }
         )
     who, needs_reason = rule
-    if actor is not None:
-        action = TaskAction.REPORT if who == "unit" else TaskAction.MANAGE
-        if not can_task(actor, action, task):
-            if to == S.DONE:
-                raise PermissionDenied(_("Only the assigning unit can confirm that a task is done."))
-            raise PermissionDenied
+    try:
+        require(actor, task, _ACTION[who])
+    except PermissionDenied:
+        if to == S.DONE:
+            raise PermissionDenied(_("Only the assigning unit can confirm that a task is done.")) from None
+        raise
     reason = reason.strip()
     if needs_reason and not reason:
         raise ValidationError({"reason": _("Give the reason.")})
@@ -471,6 +518,7 @@ def report_submit(
 ) -> ProgressReport:
     """Record a progress report. Concurrent reports both survive; the task's progress is
     the latest report's (by time), set under a row lock, then rolled up the tree."""
+    require(actor, task, Action.CONTRIBUTE)
     if percent is None or percent < 0 or percent > 100:
         raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
     chain = _lock_chain(task)
@@ -539,6 +587,8 @@ def task_paths_refresh(*, unit: Unit) -> int:
 def program_create(
     *, actor, unit: Unit, year: int, title: str, term=None, document: Document | None = None
 ) -> InspectionProgram:
+    require(actor, unit, Action.CHANGE)
+    _require_seen(actor, document)
     program = InspectionProgram(unit=unit, year=year, title=normalize(title), term=term, document=document)
     program.full_clean()
     program.save()
@@ -562,6 +612,8 @@ def inspection_create(
     period_end: dt.date,
     team: str = "",
 ) -> Inspection:
+    require(actor, program, Action.CHANGE)
+    _require_seen(actor, target_unit)
     if period_end < period_start:
         raise ValidationError({"period_end": _("The end cannot be earlier than the start.")})
     inspection = Inspection(
@@ -584,6 +636,8 @@ def inspection_conclude(
     conclusion: str,
     conclusion_document: Document | None = None,
 ) -> Inspection:
+    require(actor, inspection, Action.CHANGE)
+    _require_seen(actor, conclusion_document)
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     before = snapshot(inspection, ["findings", "conclusion", "conclusion_document"])
     inspection.findings = findings.strip()
@@ -611,6 +665,7 @@ def recommendation_add(
     responsible: Person | None = None,
 ) -> Recommendation:
     """A recommendation of the conclusion becomes a task of the inspected unit."""
+    require(actor, inspection, Action.CHANGE)
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("This field is required.")})
@@ -668,6 +723,8 @@ def program_update(
 ) -> InspectionProgram:
     """Correct a program's title, year or document (the unit that runs it does this). The
     audit entry lists the changed fields, old and new."""
+    require(actor, program, Action.CHANGE)
+    _require_seen(actor, document)
     program = InspectionProgram.objects.select_for_update().get(pk=program.pk)
     before = _values(program, PROGRAM_EDIT_FIELDS)
     if year is None or not 1990 <= year <= 2100:
@@ -697,6 +754,7 @@ def inspection_update(
 ) -> Inspection:
     """Correct an inspection's kind, subject, team, period or findings (the program's unit
     does this). The inspected unit stays: its recommendations are already its tasks."""
+    require(actor, inspection, Action.CHANGE)
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     before = _values(inspection, INSPECTION_EDIT_FIELDS)
     if period_start and period_end and period_end < period_start:

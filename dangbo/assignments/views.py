@@ -9,20 +9,21 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangbo.core import policy
 from dangbo.core.audit import history
 from dangbo.core.forms import add_service_errors, submit
 from dangbo.core.pagination import paginate
+from dangbo.core.policy import Action
 from dangbo.documents.models import Document
 from dangbo.documents.selectors import find_by_symbol, get_document_for_user
 from dangbo.orgs.models import Unit
-from dangbo.orgs.policy import Action, _paths_for, can, is_everything
 from dangbo.orgs.selectors import get_unit_for_user, manageable_units, unit_ancestors
 
 from . import exports, selectors, services
@@ -41,7 +42,6 @@ from .forms import (
     TransitionForm,
 )
 from .models import Task
-from .policy import TaskAction, permissions
 
 PER_PAGE = 25
 
@@ -69,8 +69,8 @@ def _filters(request: HttpRequest) -> tuple[TaskFilterForm, selectors.TaskFilter
             deadline_to=data["deadline_to"], priority=data["priority"],
             sort=data["sort"] or "deadline",
         )
-        if f.unit is not None and not can(request.user, Action.VIEW, f.unit):
-            raise Http404
+        if f.unit is not None:
+            policy.check(request.user, f.unit)
     return form, f
 
 
@@ -87,7 +87,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form, "filters": f, "page_obj": page_obj, "querystring_base": querystring_base,
         "today": _today(), "export_query": querystring_base,
-        "can_assign": is_everything(request.user) or bool(_paths_for(request.user, Action.CHANGE)),
+        "can_assign": policy.is_everything(request.user) or bool(policy.paths(request.user, Action.CHANGE)),
     }
     template = "assignments/_task_rows.html" if getattr(request, "htmx", False) else "assignments/task_list.html"
     return render(request, template, context)
@@ -111,7 +111,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "transitions": _transition_actions(request.user, task),
         "report_form": ReportForm(),
         "history": history(task),
-        **permissions(request.user, task),
+        **policy.permissions(request.user, task, [Action.CONTRIBUTE, Action.CASCADE, Action.CHANGE]),
     }
     return render(request, "assignments/task_detail.html", context)
 
@@ -197,7 +197,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
 def subtask_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Cascade: the unit in charge gives part of its task to one of its own units."""
     _section(request)
-    parent = selectors.get_task_for_user(request.user, pk, TaskAction.CASCADE)
+    parent = selectors.get_task_for_user(request.user, pk, Action.CASCADE)
     units = selectors.units_below(unit=parent.unit, include_self=True)
     initial = {"start": max(parent.start, _today()) if parent.deadline >= _today() else parent.start,
                "deadline": parent.deadline, "priority": parent.priority, "title": parent.title}
@@ -218,7 +218,7 @@ def subtask_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
-    task = selectors.get_task_for_user(request.user, pk, TaskAction.MANAGE)
+    task = selectors.get_task_for_user(request.user, pk, Action.CHANGE)
     initial = {
         "title": task.title, "description": task.description, "start": task.start,
         "deadline": task.deadline, "priority": task.priority, "cadence": task.cadence,
@@ -241,7 +241,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def task_report(request: HttpRequest, pk: int) -> HttpResponse:
     """Report progress: a percentage, text and evidence files."""
     _section(request)
-    task = selectors.get_task_for_user(request.user, pk, TaskAction.REPORT)
+    task = selectors.get_task_for_user(request.user, pk, Action.CONTRIBUTE)
     form = ReportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -328,7 +328,7 @@ def document_tasks(request: HttpRequest, pk: int) -> HttpResponse:
         "document": document, "today": today, "tasks": tasks,
         "summary": selectors.document_summary(user=request.user, document=document, today=today),
         "gantt": exports.gantt(tasks, today=today),
-        "can_assign": can(request.user, Action.CHANGE, document.unit),
+        "can_assign": policy.may(request.user, Action.CHANGE, document.unit),
     }
     return render(request, "assignments/document_tasks.html", context)
 
@@ -378,7 +378,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A program and its inspections; the commission adds an inspection here."""
     _section(request)
     program = selectors.get_program_for_user(request.user, pk)
-    can_change = can(request.user, Action.CHANGE, program.unit)
+    can_change = policy.may(request.user, Action.CHANGE, program)
     form = InspectionForm(request.POST or None, units=selectors.inspection_targets(user=request.user))
     if request.method == "POST":
         if not can_change:
@@ -402,7 +402,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An inspection: findings, conclusion, recommendations (each a task of the inspected unit)."""
     _section(request)
     inspection = selectors.get_inspection_for_user(request.user, pk)
-    can_change = can(request.user, Action.CHANGE, inspection.program.unit)
+    can_change = policy.may(request.user, Action.CHANGE, inspection)
     conclusion_form = ConclusionForm(
         request.POST if request.POST.get("form") == "conclusion" else None,
         initial={"findings": inspection.findings, "conclusion": inspection.conclusion,

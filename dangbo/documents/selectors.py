@@ -632,15 +632,3 @@ def home_summary(*, user, today: dt.date, limit: int = HOME_LIMIT) -> dict:
         .order_by("date", "id")[:limit]
     )
     return {"latest": latest, "sessions": upcoming}
-
-
-# --- TEMPORARY: the old names, kept only while assignments moves to dangbo.core.policy. ----
-# Removed once assignments reads ``policy.visible(user, Document)`` and ``policy.may``.
-
-
-def document_scope_q(user, action: Action | str = Action.VIEW) -> Q:
-    return policy.scope(user, Document, action)
-
-
-def can_see(user, document: Document) -> bool:
-    return policy.may(user, Action.VIEW, document)
