@@ -10,6 +10,6 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         from dangbo.core.home import register_home_panel
 
-        from . import home
+        from . import home, policy  # noqa: F401  (registers the meetings' policies)
 
         register_home_panel(20, "meetings/_home_panel.html", home.panel_context)
