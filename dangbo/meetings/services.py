@@ -417,8 +417,16 @@ def meeting_roll_call(
 def meeting_guest_add(
     *, actor, meeting: Meeting, name: str = "", title: str = "", person: Person | None = None, reason: str = ""
 ) -> MeetingGuest:
-    """Record a guest; a leader who follows the unit gets a visit in their log as well."""
+    """Record a guest; a leader who follows the unit gets a visit in their log as well.
+
+    A guest named as a person is a leader following the unit, or someone the actor sees
+    (404 otherwise)."""
     meeting = _lock(actor, meeting)
+    assigned = LeaderAssignment.objects.current(meeting.date).filter(
+        person=person, unit__path__in=[*meeting.unit.ancestor_paths(), meeting.unit.path]
+    ).exists() if person is not None else False
+    if person is not None and not assigned:
+        _require_visible(actor, [person])
     _check_open(meeting, reason)
     name = normalize(name) or (person.full_name if person else "")
     if not name:
@@ -427,10 +435,7 @@ def meeting_guest_add(
     guest.full_clean()
     guest.save()
     if person is not None:
-        assigned = LeaderAssignment.objects.current(meeting.date).filter(
-            person=person, unit__path__in=[*meeting.unit.ancestor_paths(), meeting.unit.path]
-        )
-        if assigned.exists() and not LeaderVisit.objects.filter(person=person, meeting=meeting).exists():
+        if assigned and not LeaderVisit.objects.filter(person=person, meeting=meeting).exists():
             LeaderVisit.objects.create(
                 person=person, unit=meeting.unit, kind=LeaderVisit.Kind.MEETING, date=meeting.date, meeting=meeting
             )

@@ -75,6 +75,15 @@ def test_chair_and_secretary_are_people_of_the_meetings_unit(cast, meeting, memb
     )
 
 
+def test_a_guest_named_is_a_leader_of_the_unit_or_someone_seen(cast, held, leader):
+    with pytest.raises(Http404):  # a person of Đông Lương
+        services.meeting_guest_add(actor=cast.cell_secretary, meeting=held, person=person(cast.outsider))
+    assert not held.guests.exists()
+    services.meeting_guest_add(actor=cast.cell_secretary, meeting=held, person=person(leader))  # follows Phường 1
+    services.meeting_guest_add(actor=cast.cell_secretary, meeting=held, person=person(cast.member))
+    assert held.guests.count() == 2 and held.visits.get().person == person(leader)
+
+
 def test_roll_call_of_someone_outside_the_unit_is_404_and_names_nobody(cast, meeting, members):
     for stranger in (person(cast.outsider), person(cast.clerk)):
         with pytest.raises(Http404):
