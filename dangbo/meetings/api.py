@@ -13,16 +13,17 @@ from decimal import Decimal
 from typing import Literal
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
+from dangbo.core import policy
 from dangbo.core.api import ERRORS, Id, Points, caller
-from dangbo.orgs.models import Unit
+from dangbo.core.policy import Action
 
-from . import policy, selectors, services
+from . import selectors, services
 from .models import Meeting
+from .policy import RATER_ACTION
 
 meetings_router = Router(tags=["meetings"])
 
@@ -220,13 +221,7 @@ def _detail(meeting: Meeting) -> dict:
 def meetings_list(request: HttpRequest, filters: Query[MeetingFilters]):
     """Meetings the caller may see, newest first."""
     user = caller(request)
-    unit = None
-    if filters.unit is not None:
-        unit = get_object_or_404(Unit, pk=filters.unit)
-        if not policy.can_view(user, unit):
-            from django.http import Http404
-
-            raise Http404
+    unit = None if filters.unit is None else selectors.get_quality_unit_for_user(user, filters.unit)
     month = dt.date(int(filters.month[:4]), int(filters.month[5:7]), 1) if filters.month else None
     meetings = selectors.meeting_list(user=user, unit=unit, kind=filters.kind or "", month=month, held=filters.held)
     count = meetings.count()
@@ -246,7 +241,7 @@ def meetings_detail(request: HttpRequest, id: int):
 )
 def meetings_roll_call(request: HttpRequest, id: int, payload: RollCallIn):
     user = caller(request)
-    meeting = selectors.get_meeting_for_user(user, id, "change")
+    meeting = selectors.get_meeting_for_user(user, id, Action.CHANGE)
     services.meeting_roll_call(
         actor=user, meeting=meeting, entries=[e.dict() for e in payload.entries], reason=payload.reason
     )
@@ -259,11 +254,10 @@ def meetings_roll_call(request: HttpRequest, id: int, payload: RollCallIn):
 )
 def meetings_score(request: HttpRequest, id: int, payload: ScoreIn):
     user = caller(request)
-    meeting = selectors.get_meeting_for_user(user, id, payload.rater)
-    person = getattr(user, "person", None) if hasattr(user, "person") else None
+    meeting = selectors.get_meeting_for_user(user, id, RATER_ACTION[payload.rater])
     services.meeting_score(
         actor=user, meeting=meeting, rater=payload.rater, points=payload.points, note=payload.note,
-        reason=payload.reason, rater_person=person,
+        reason=payload.reason, rater_person=policy.person_of(user),
     )
     return _detail(selectors.get_meeting_for_user(user, id))
 

@@ -49,7 +49,7 @@ class MeetingsConfig(AppConfig):
         from dangbo.core import audit, nav
         from dangbo.core.home import register_home_panel
 
-        from . import home
+        from . import home, policy  # noqa: F401  (registers the meetings' policies)
 
         register_home_panel(20, "meetings/_home_panel.html", home.panel_context)
         audit.register_labels(actions=AUDIT_ACTIONS, fields=AUDIT_FIELDS)

@@ -9,7 +9,10 @@ from urllib.parse import urlencode
 from django.http import HttpRequest
 from django.urls import reverse
 
-from . import policy, selectors
+from dangbo.core import policy
+from dangbo.core.policy import Action
+
+from . import selectors
 from .models import MeetingKind
 
 
@@ -21,7 +24,7 @@ def panel_context(request: HttpRequest, today: dt.date) -> dict:
     month = summary["month"]
     for cell in summary["missing"]:
         # Who may schedule the cell's meeting (the cached grants, no query).
-        cell.can_schedule = policy.can_manage(user, cell)
+        cell.can_schedule = policy.may(user, Action.CHANGE, cell)
     query = urlencode({"kind": MeetingKind.REGULAR, "month": f"{month:%Y-%m}"})
     return {
         **summary,

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Avg,
     Count,
@@ -24,16 +23,15 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Substr
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from dangbo.core import dates
+from dangbo.core import dates, policy
+from dangbo.core.policy import Action
 from dangbo.core.text import fold
 from dangbo.orgs.models import Person, Unit
-from dangbo.orgs.policy import Action, can
 
-from . import policy, scoring, services
+from . import scoring, services
 from .models import (
     Attendance,
     CalendarFeed,
@@ -49,6 +47,7 @@ from .models import (
     MeetingScore,
     WorkingGroup,
 )
+from .policy import leader_paths, log_visit_q, sees_q
 from .services import criteria_set_for_meeting
 
 # --- meetings --------------------------------------------------------------------------
@@ -63,7 +62,7 @@ def meeting_list(
     held: bool | None = None,
     person: Person | None = None,
 ) -> QuerySet[Meeting]:
-    meetings = Meeting.objects.filter(policy.scope(user)).select_related("unit")
+    meetings = policy.visible(user, Meeting).select_related("unit")
     if unit is not None:
         meetings = meetings.filter(unit__path__startswith=unit.path)
     if kind:
@@ -79,24 +78,29 @@ def meeting_list(
     return meetings.order_by("-date", "-id")
 
 
-def get_meeting_for_user(user, pk: int, action: str = "view") -> Meeting:
-    meeting = get_object_or_404(
+def get_meeting_for_user(user, pk: int, action: Action = Action.VIEW) -> Meeting:
+    """The meeting (404 when not visible), if ``action`` is allowed (else 403); a rater's
+    action is ``meetings.policy.RATER_ACTION[rater]``."""
+    return policy.get_for_user(
+        user,
         Meeting.objects.select_related("unit", "unit__kind", "criteria_set", "chair", "secretary", "closed_by"),
-        pk=pk,
+        pk,
+        action,
     )
-    policy.check_meeting_access(user, meeting, action)
-    return meeting
 
 
 def meeting_units(*, user) -> QuerySet[Unit]:
     """Units whose meetings the user may schedule (the choices of a form)."""
-    from dangbo.orgs.policy import Action, scope_q
+    return Unit.objects.filter(policy.scope(user, Unit, Action.CHANGE)).active().select_related("kind")
 
-    return Unit.objects.filter(scope_q(user, Action.CHANGE)).active().select_related("kind")
+
+def seen_units(*, user) -> QuerySet[Unit]:
+    """Units whose meetings the user sees: grants and the leader rule (active or not)."""
+    return Unit.objects.filter(sees_q(user, prefix="")).select_related("kind")
 
 
 def visible_units(*, user) -> QuerySet[Unit]:
-    return Unit.objects.filter(policy.scope(user, prefix="")).active().select_related("kind")
+    return Unit.objects.filter(sees_q(user, prefix="")).active().select_related("kind")
 
 
 def attendance_rows(*, meeting: Meeting) -> list[Attendance]:
@@ -383,9 +387,11 @@ def city_comparison(*, city: Unit, months: list[dt.date]) -> list[dict]:
 
 
 def assignment_list(*, user, person: Person | None = None, current_on: dt.date | None = None) -> QuerySet[LeaderAssignment]:
-    assignments = LeaderAssignment.objects.filter(policy.scope(user)).select_related("person", "unit", "assigned_by")
+    assignments = LeaderAssignment.objects.filter(policy.scope(user, LeaderAssignment)).select_related(
+        "person", "unit", "assigned_by"
+    )
     if person is not None:
-        assignments = LeaderAssignment.objects.filter(person=person).select_related("person", "unit", "assigned_by")
+        assignments = assignments.filter(person=person)
     if current_on is not None:
         assignments = assignments.current(current_on)
     return assignments.order_by("unit__path", "person__search_name", "id")
@@ -393,7 +399,7 @@ def assignment_list(*, user, person: Person | None = None, current_on: dt.date |
 
 def working_group_list(*, user) -> QuerySet[WorkingGroup]:
     return (
-        WorkingGroup.objects.filter(policy.scope(user))
+        policy.visible(user, WorkingGroup)
         .select_related("unit")
         .prefetch_related("followed_units", "members__person")
         .order_by("-start", "name")
@@ -401,13 +407,14 @@ def working_group_list(*, user) -> QuerySet[WorkingGroup]:
 
 
 def get_working_group_for_user(user, pk: int) -> WorkingGroup:
-    return get_object_or_404(working_group_list(user=user), pk=pk)
+    groups = WorkingGroup.objects.select_related("unit").prefetch_related("followed_units", "members__person")
+    return policy.get_for_user(user, groups, pk)
 
 
 def visit_list(*, user, unit: Unit | None = None, person: Person | None = None, q: str = "") -> QuerySet[LeaderVisit]:
-    visits = LeaderVisit.objects.filter(policy.scope(user)).select_related("person", "unit", "meeting")
+    visits = policy.visible(user, LeaderVisit).select_related("person", "unit", "meeting")
     if person is not None:
-        visits = LeaderVisit.objects.filter(person=person).select_related("person", "unit", "meeting")
+        visits = visits.filter(person=person)
     if unit is not None:
         visits = visits.filter(unit__path__startswith=unit.path)
     if q:
@@ -416,14 +423,8 @@ def visit_list(*, user, unit: Unit | None = None, person: Person | None = None, 
 
 
 def get_visit_for_user(user, pk: int) -> LeaderVisit:
-    visit = get_object_or_404(LeaderVisit.objects.select_related("person", "unit", "meeting"), pk=pk)
-    if not policy.can_view(user, visit.unit) and not (
-        getattr(user, "person", None) is not None and visit.person_id == user.person.pk
-    ):
-        from django.http import Http404
-
-        raise Http404
-    return visit
+    """A visit to a unit the user sees (grants or the leader rule), or one of their own."""
+    return policy.get_for_user(user, LeaderVisit.objects.select_related("person", "unit", "meeting"), pk)
 
 
 def coverage(*, root: Unit, months: int, today: dt.date, person: Person | None = None) -> list[dict]:
@@ -489,7 +490,7 @@ def leader_choices(*, user):
     """People holding a current position in a unit the user may see: who can be assigned."""
     from dangbo.orgs.models import Person, Position
 
-    positions = Position.objects.current().filter(policy.scope(user)).values("person_id")
+    positions = Position.objects.current().filter(sees_q(user)).values("person_id")
     return Person.objects.filter(pk__in=positions).order_by("search_name")
 
 
@@ -524,7 +525,7 @@ def criteria_set_list(*, user) -> QuerySet[CriteriaSet]:
         .annotate(total=Sum("max_points")).values("total")
     )
     return (
-        CriteriaSet.objects.filter(Q(unit__isnull=True) | policy.scope(user))
+        policy.visible(user, CriteriaSet)
         .select_related("unit")
         .annotate(
             total=Subquery(total, output_field=DecimalField(max_digits=7, decimal_places=1)),
@@ -534,42 +535,24 @@ def criteria_set_list(*, user) -> QuerySet[CriteriaSet]:
     )
 
 
-def can_edit_criteria_set(user, criteria_set: CriteriaSet) -> bool:
-    """A committee edits its own set; the default set belongs to whoever administers a root."""
-    from dangbo.orgs.selectors import visible_roots
-
-    if criteria_set.unit is not None:
-        return can(user, Action.CHANGE, criteria_set.unit)
-    return any(can(user, Action.REORGANISE, root) for root in visible_roots(user=user) if root.depth <= 2)
-
-
-def _check_criteria_set(user, criteria_set: CriteriaSet, action: str) -> None:
-    if criteria_set.unit is not None and not policy.can_view(user, criteria_set.unit):
-        raise Http404
-    if action != "view" and not can_edit_criteria_set(user, criteria_set):
-        raise PermissionDenied
-
-
-def get_criteria_set_for_user(user, pk: int, action: str = "view") -> CriteriaSet:
-    """A default set, or a committee's set the user may see (else 404); ``action="change"``
+def get_criteria_set_for_user(user, pk: int, action: Action = Action.VIEW) -> CriteriaSet:
+    """A default set, or a committee's set the user may see (else 404); ``Action.CHANGE``
     also needs the right to edit it (else 403)."""
-    criteria_set = get_object_or_404(CriteriaSet.objects.select_related("unit"), pk=pk)
-    _check_criteria_set(user, criteria_set, action)
-    return criteria_set
+    return policy.get_for_user(user, CriteriaSet.objects.select_related("unit"), pk, action)
 
 
-def get_criterion_for_user(user, pk: int, action: str = "view") -> Criterion:
-    """One criterion, checked as its set (``get_criteria_set_for_user``)."""
-    criterion = get_object_or_404(Criterion.objects.select_related("criteria_set", "criteria_set__unit"), pk=pk)
-    _check_criteria_set(user, criterion.criteria_set, action)
-    return criterion
+def get_criterion_for_user(user, pk: int, action: Action = Action.VIEW) -> Criterion:
+    """One criterion, checked as its set."""
+    return policy.get_for_user(
+        user, Criterion.objects.select_related("criteria_set", "criteria_set__unit"), pk, action
+    )
 
 
-def get_section_for_user(user, pk: int, action: str = "view") -> CriteriaSection:
-    """One section, checked as its set (``get_criteria_set_for_user``)."""
-    section = get_object_or_404(CriteriaSection.objects.select_related("criteria_set", "criteria_set__unit"), pk=pk)
-    _check_criteria_set(user, section.criteria_set, action)
-    return section
+def get_section_for_user(user, pk: int, action: Action = Action.VIEW) -> CriteriaSection:
+    """One section, checked as its set."""
+    return policy.get_for_user(
+        user, CriteriaSection.objects.select_related("criteria_set", "criteria_set__unit"), pk, action
+    )
 
 
 def criteria_sections(*, criteria_set: CriteriaSet):
@@ -625,21 +608,19 @@ def criteria_set_versions(*, criteria_set, user=None) -> QuerySet[CriteriaSet]:
     them (a ward's own version is not listed to the other wards)."""
     versions = CriteriaSet.objects.filter(code=criteria_set.code)
     if user is not None:
-        versions = versions.filter(Q(unit__isnull=True) | policy.scope(user))
+        versions = policy.visible(user, versions)
     return versions.select_related("unit").order_by("-version")
 
 
 def top_led_unit(*, user) -> Unit | None:
     """The highest unit the user follows as an assigned leader."""
-    return Unit.objects.filter(path__in=policy.leader_paths(user)).order_by("depth").first()
+    return Unit.objects.filter(path__in=leader_paths(user)).order_by("depth").first()
 
 
 def get_quality_unit_for_user(user, pk: int) -> Unit:
-    """A unit whose quality page the user may open (grants or the leader rule), else 404."""
-    unit = Unit.objects.select_related("kind").filter(pk=pk).first()
-    if unit is None or not policy.can_view(user, unit):
-        raise Http404
-    return unit
+    """A unit whose meetings the user sees (grants or the leader rule), else 404: the
+    quality pages and the API's filter by unit."""
+    return get_object_or_404(seen_units(user=user), pk=pk)
 
 
 def has_child_cells(*, unit) -> bool:
@@ -657,17 +638,15 @@ def working_group_visits(*, group, limit: int = 50):
 
 
 def visit_units(*, user) -> QuerySet[Unit]:
-    """Units a visit may be logged for: those with meetings the user sees, and those they lead."""
-    q = Q(pk__in=meeting_units(user=user).values("pk"))
-    for path in policy.leader_paths(user):
-        q |= Q(path__startswith=path)
-    return Unit.objects.filter(q).active().select_related("kind").order_by("path")
+    """Units a visit may be logged for (``Action.LOG_VISIT``): those the user leads, and
+    those below the committees they may change."""
+    return Unit.objects.filter(log_visit_q(user)).active().select_related("kind").order_by("path")
 
 
 def visit_leader_choices(*, user, me) -> QuerySet[Person]:
+    """Who a visit may be logged for: the leaders of the units the user sees, and the user."""
     return Person.objects.filter(
-        Q(pk__in=LeaderAssignment.objects.filter(policy.scope(user)).values("person_id"))
-        | Q(pk=me.pk if me else None)
+        Q(pk__in=policy.visible(user, LeaderAssignment).values("person_id")) | Q(pk=me.pk if me else None)
     ).order_by("search_name")
 
 
@@ -733,7 +712,7 @@ def home_summary(*, user, today: dt.date, limit: int = HOME_LIMIT) -> dict:
     regular = Meeting.objects.filter(unit=OuterRef("pk"), kind=MeetingKind.REGULAR, month=month)
     held = Exists(regular.filter(status=Meeting.Status.HELD))
     cells = (
-        Unit.objects.filter(policy.scope(user, prefix=""), kind__holds_members=True)
+        Unit.objects.filter(sees_q(user, prefix=""), kind__holds_members=True)
         .active(today)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lt=next_month))
     )
@@ -748,14 +727,14 @@ def home_summary(*, user, today: dt.date, limit: int = HOME_LIMIT) -> dict:
         .only("pk", "name", "path", "depth")
         .order_by(F("planned_date").asc(nulls_first=True), "path")[:limit]
     )
-    person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+    person = policy.person_of(user)
     upcoming: list[Meeting] = []
     if person is not None:
         expected = Q(pk__in=Attendance.objects.filter(person=person).values("meeting_id")) | Q(
             pk__in=MeetingGuest.objects.filter(person=person).values("meeting_id")
         )
         upcoming = list(
-            Meeting.objects.filter(policy.scope(user))
+            policy.visible(user, Meeting)
             .filter(expected, date__gte=today, status=Meeting.Status.PLANNED)
             .select_related("unit")
             .only("pk", "kind", "title", "date", "start_time", "place", "unit__name")

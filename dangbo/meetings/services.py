@@ -2,7 +2,12 @@
 
 Keyword-only arguments, one transaction, ``full_clean``, an audit entry, and a
 ``ValidationError`` keyed by field (in Vietnamese once translated) on bad input, leaving
-nothing changed. Permission checks are the callers' (views, API) through ``policy``.
+nothing changed. Every rule of ``meetings.policy`` is enforced here, whatever calls the
+service (page, API, command): ``policy.require`` at the top answers 404 for what the actor
+may not see and 403 for what they see but may not do (``actor=None`` is the trusted system:
+the demo loader, jobs). The people a change names (chair, secretary, roll-call, leaders,
+working-group members) must be people the actor may name (404 otherwise, the same answer
+as a missing id, so that ids cannot be probed).
 
 A closed meeting is frozen: changing its roll-call, record or scores needs a ``reason``
 and is audited as a correction (action ``meeting.correction``).
@@ -18,16 +23,19 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from dangbo.core import dates
+from dangbo.core import dates, policy
 from dangbo.core.audit import audit_record, snapshot
+from dangbo.core.policy import Action, require
 from dangbo.core.text import fold, normalize
-from dangbo.orgs.models import Membership, Person, Unit
+from dangbo.orgs.models import Membership, Person, Position, Unit
+from dangbo.orgs.policy import require_person
 
 from . import scoring
 from .models import (
@@ -48,7 +56,7 @@ from .models import (
     WorkingGroup,
     WorkingGroupMember,
 )
-from .policy import forget
+from .policy import RATER_ACTION, may_name_leader
 
 MEETING_FIELDS = ["unit", "kind", "title", "date", "start_time", "place", "agenda", "combined", "status"]
 RECORD_FIELDS = ["status", "duration_minutes", "minutes", "conclusions", "chair", "secretary"]
@@ -105,8 +113,30 @@ def _check_open(meeting: Meeting, reason: str) -> bool:
     return True
 
 
-def _lock(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("unit", "unit__kind").get(pk=meeting.pk)
+def _lock(actor, meeting: Meeting, action: Action = Action.CHANGE) -> Meeting:
+    """The meeting's row, locked for the change, if ``actor`` may do ``action`` to it."""
+    locked = Meeting.objects.select_for_update().select_related("unit", "unit__kind").filter(pk=meeting.pk).first()
+    return require(actor, locked, action)
+
+
+def _people_of(unit: Unit) -> QuerySet[Person]:
+    """The people of a meeting's unit: its members and position holders (and those of the
+    units below it), past or present."""
+    units = Unit.objects.filter(path__startswith=unit.path).values("pk")
+    return Person.objects.filter(
+        Q(pk__in=Membership.objects.filter(unit__in=units).values("person_id"))
+        | Q(pk__in=Position.objects.filter(unit__in=units).values("person_id"))
+    )
+
+
+def _require_people_of(actor, unit: Unit, person_ids: Iterable[int]) -> None:
+    """Chair, secretary and roll-call name people of the meeting's unit; anyone else → 404
+    (the same answer as a missing id)."""
+    wanted = set(person_ids)
+    if actor is None or not wanted:
+        return
+    if len(set(_people_of(unit).filter(pk__in=wanted).values_list("pk", flat=True))) != len(wanted):
+        raise Http404
 
 
 def _refresh_counts(meeting: Meeting) -> None:
@@ -148,6 +178,7 @@ def meeting_create(
     combined: bool = False,
 ) -> Meeting:
     """Schedule a meeting; its expected members are the unit's members on the day."""
+    require(actor, Meeting(unit=unit, kind=kind, date=date), Action.CHANGE)
     _check_kind(unit, kind)
     if kind == MeetingKind.FLAG and date.weekday() != 0:
         raise ValidationError({"date": _("The flag ceremony is held on a Monday.")})
@@ -183,6 +214,7 @@ def meeting_schedule_year(
     ``day_of_month`` None means the first Monday (tied to the flag ceremony). Months that
     already have a regular meeting are left alone. Returns the meetings created.
     """
+    require(actor, Meeting(unit=unit, kind=MeetingKind.REGULAR), Action.CHANGE)
     if not unit.kind.holds_members:
         raise ValidationError({"unit": _("Only a party cell holds regular meetings.")})
     if not 2000 <= year <= 2100:
@@ -223,7 +255,7 @@ def meeting_update(
     combined: bool = False,
     reason: str = "",
 ) -> Meeting:
-    meeting = _lock(meeting)
+    meeting = _lock(actor, meeting)
     correction = _check_open(meeting, reason)
     before = snapshot(meeting, MEETING_FIELDS)
     meeting.title = normalize(title)
@@ -255,7 +287,8 @@ def meeting_record(
     reason: str = "",
 ) -> Meeting:
     """Record that the meeting was held (or cancelled), with its minutes and conclusions."""
-    meeting = _lock(meeting)
+    meeting = _lock(actor, meeting)
+    _require_people_of(actor, meeting.unit, [p.pk for p in (chair, secretary) if p is not None])
     correction = _check_open(meeting, reason)
     if status == Meeting.Status.HELD and meeting.date > timezone.localdate():
         raise ValidationError({"status": _("A meeting cannot be held on a future date.")})
@@ -279,6 +312,16 @@ def meeting_record(
     return meeting
 
 
+def _person_ids(entries: Sequence[Mapping[str, Any]]) -> list[int]:
+    ids = []
+    for entry in entries:
+        try:
+            ids.append(int(entry.get("person_id")))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            continue
+    return ids
+
+
 @transaction.atomic
 def meeting_roll_call(
     *,
@@ -290,9 +333,11 @@ def meeting_roll_call(
     """Record the roll-call: ``entries`` of ``{"person_id", "status", "reason"}``.
 
     Only the meeting's expected members (or members of the unit on the day) can be
-    recorded; an excused absence needs its reason.
+    recorded; an excused absence needs its reason. Someone who is not a person of the
+    meeting's unit at all answers 404.
     """
-    meeting = _lock(meeting)
+    meeting = _lock(actor, meeting)
+    _require_people_of(actor, meeting.unit, _person_ids(entries))
     correction = _check_open(meeting, reason)
     if meeting.date > timezone.localdate():
         raise ValidationError({"entries": _("The roll-call is taken on the day of the meeting, not before.")})
@@ -362,8 +407,16 @@ def meeting_roll_call(
 def meeting_guest_add(
     *, actor, meeting: Meeting, name: str = "", title: str = "", person: Person | None = None, reason: str = ""
 ) -> MeetingGuest:
-    """Record a guest; a leader who follows the unit gets a visit in their log as well."""
-    meeting = _lock(meeting)
+    """Record a guest; a leader who follows the unit gets a visit in their log as well.
+
+    A guest named as a person is a leader following the unit, or someone the actor sees
+    (404 otherwise)."""
+    meeting = _lock(actor, meeting)
+    assigned = LeaderAssignment.objects.current(meeting.date).filter(
+        person=person, unit__path__in=[*meeting.unit.ancestor_paths(), meeting.unit.path]
+    ).exists() if person is not None else False
+    if person is not None and not assigned:
+        require_person(actor, person)
     _check_open(meeting, reason)
     name = normalize(name) or (person.full_name if person else "")
     if not name:
@@ -372,10 +425,7 @@ def meeting_guest_add(
     guest.full_clean()
     guest.save()
     if person is not None:
-        assigned = LeaderAssignment.objects.current(meeting.date).filter(
-            person=person, unit__path__in=[*meeting.unit.ancestor_paths(), meeting.unit.path]
-        )
-        if assigned.exists() and not LeaderVisit.objects.filter(person=person, meeting=meeting).exists():
+        if assigned and not LeaderVisit.objects.filter(person=person, meeting=meeting).exists():
             LeaderVisit.objects.create(
                 person=person, unit=meeting.unit, kind=LeaderVisit.Kind.MEETING, date=meeting.date, meeting=meeting
             )
@@ -386,7 +436,7 @@ def meeting_guest_add(
 @transaction.atomic
 def meeting_close(*, actor, meeting: Meeting) -> Meeting:
     """Freeze the roll-call and the scores. The meeting must have been held, roll-call complete."""
-    meeting = _lock(meeting)
+    meeting = _lock(actor, meeting)
     if meeting.is_closed:
         raise ValidationError(_("The meeting is already closed."))
     if meeting.status != Meeting.Status.HELD:
@@ -436,11 +486,13 @@ def meeting_score(
     reason: str = "",
 ) -> MeetingScore:
     """Score a held meeting against its criteria set: ``points`` maps criterion id (or
-    code) to points; every criterion must be given, between 0 and its maximum."""
-    meeting = _lock(meeting)
-    correction = _check_open(meeting, reason)
-    if rater not in MeetingScore.Rater.values:
+    code) to points; every criterion must be given, between 0 and its maximum. The actor
+    needs the rater's action (``RATER_ACTION``)."""
+    action = RATER_ACTION.get(rater)
+    meeting = _lock(actor, meeting, action or Action.VIEW)
+    if action is None:
         raise ValidationError({"rater": _("Choose who is scoring.")})
+    correction = _check_open(meeting, reason)
     if meeting.status != Meeting.Status.HELD:
         raise ValidationError({"points": _("Only a meeting that was held can be scored.")})
     existing = MeetingScore.objects.filter(meeting=meeting, rater=rater).select_related("criteria_set").first()
@@ -540,8 +592,10 @@ def decision_create(
     if (meeting is None) == (visit is None):
         raise ValidationError(_("A decision comes from one meeting or one visit."))
     if meeting is not None:
-        meeting = _lock(meeting)
+        meeting = _lock(actor, meeting)
         _check_open(meeting, reason)
+    else:
+        visit = require(actor, visit, Action.LOG_VISIT)
     unit = meeting.unit if meeting is not None else visit.unit  # type: ignore[union-attr]
     start = meeting.date if meeting is not None else visit.date  # type: ignore[union-attr]
     if deadline is not None and deadline < start:
@@ -591,9 +645,13 @@ def criteria_set_lock_reason(criteria_set: CriteriaSet) -> str:
     return _locked_message() if _in_use(criteria_set) else ""
 
 
-def _editable(criteria_set: CriteriaSet) -> CriteriaSet:
-    """The version's row, locked for the change; a ValidationError when it is locked."""
-    locked = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+def _editable(actor, criteria_set: CriteriaSet) -> CriteriaSet:
+    """The version's row, locked for the change, if ``actor`` may change it; a
+    ValidationError when it is locked."""
+    locked = require(
+        actor, CriteriaSet.objects.select_for_update().select_related("unit").filter(pk=criteria_set.pk).first(),
+        Action.CHANGE,
+    )
     if _in_use(locked):
         raise ValidationError(_locked_message())
     return locked
@@ -732,6 +790,9 @@ def criteria_set_new_version(
     The versions of the same issuer still open end the day before (a ward's own version
     does not end the system default for the other wards). Scores made with an older
     version keep it."""
+    require(actor, base, Action.CHANGE)
+    if unit is not None:
+        require(actor, CriteriaSet(unit=unit), Action.CHANGE)
     if effective_from <= base.effective_from:
         raise ValidationError({"effective_from": _("The new version must start after the current one.")})
     latest = CriteriaSet.objects.filter(code=base.code).order_by("-version").first()
@@ -781,7 +842,7 @@ def criterion_add(
     """Add a criterion to a draft version: in ``section`` (one of the version's) or in a new
     section titled ``new_section``, at position ``order`` within it (1 = first; None =
     last). Its ``code`` is unique within the version."""
-    criteria_set = _editable(criteria_set)
+    criteria_set = _editable(actor, criteria_set)
     code, title, points, new_title = _criterion_checks(
         criteria_set=criteria_set, criterion=None, code=code, title=title, max_points=max_points,
         section=section, new_section=new_section, order=order, section_required=True,
@@ -819,7 +880,7 @@ def criterion_update(
     ``new_section`` move it to another section of the version or a new one (neither: it
     stays); ``order`` is its position in its section (None: it keeps its place, or goes
     last in the section it moves to)."""
-    criteria_set = _editable(criterion.criteria_set)
+    criteria_set = _editable(actor, criterion.criteria_set)
     criterion = Criterion.objects.select_for_update().select_related("section").get(pk=criterion.pk)
     code, title, points, new_title = _criterion_checks(
         criteria_set=criteria_set, criterion=criterion, code=criterion.code if code is None else code,
@@ -864,7 +925,7 @@ def criterion_position(criterion: Criterion) -> int:
 def criterion_remove(*, actor, criterion: Criterion) -> CriteriaSet:
     """Remove a criterion from a draft version (its section goes too when it was the last
     one). Refused when the remaining criteria would total less than a grade starts at."""
-    criteria_set = _editable(criterion.criteria_set)
+    criteria_set = _editable(actor, criterion.criteria_set)
     criterion = Criterion.objects.select_for_update().select_related("section").get(pk=criterion.pk)
     if not Criterion.objects.filter(criteria_set=criteria_set).exclude(pk=criterion.pk).exists():
         raise ValidationError(_("A version keeps at least one criterion."))
@@ -880,7 +941,7 @@ def criterion_remove(*, actor, criterion: Criterion) -> CriteriaSet:
 @transaction.atomic
 def criteria_section_update(*, actor, section: CriteriaSection, title: str) -> CriteriaSection:
     """Rename a section of a draft version."""
-    _editable(section.criteria_set)
+    _editable(actor, section.criteria_set)
     section = CriteriaSection.objects.select_for_update().get(pk=section.pk)
     title = normalize(title)
     if not title:
@@ -922,7 +983,7 @@ def criteria_thresholds_update(
     the criteria's total, and the lowest starts at 0, so every total gets exactly one
     grade. Errors are keyed ``thresholds.<index>.<field>`` (``thresholds`` for the list).
     """
-    criteria_set = _editable(criteria_set)
+    criteria_set = _editable(actor, criteria_set)
     existing = {t.code: t for t in GradeThreshold.objects.filter(criteria_set=criteria_set)}
     total = _total(criteria_set)
     errors: dict[str, list[str]] = {}
@@ -1006,6 +1067,11 @@ def leader_assign(
     decision: str = "",
     assigned_by: Unit | None = None,
 ) -> LeaderAssignment:
+    """``person`` follows ``unit``: made by whoever may change the unit, for someone they see."""
+    require(actor, LeaderAssignment(person=person, unit=unit), Action.CHANGE)
+    require_person(actor, person)
+    if assigned_by is not None:
+        require(actor, assigned_by)
     if end is not None and end < start:
         raise ValidationError({"end": _("The end cannot be before the start.")})
     overlap = LeaderAssignment.objects.filter(person=person, unit=unit).filter(
@@ -1022,7 +1088,7 @@ def leader_assign(
     assignment.full_clean()
     assignment.save()
     if person.user_id:
-        forget(person.user)
+        policy.forget(person.user)
     audit_record(actor=actor, action="leader.assign", obj=assignment,
                  after=snapshot(assignment, ["person", "unit", "start", "end", "decision"]))
     return assignment
@@ -1030,7 +1096,10 @@ def leader_assign(
 
 @transaction.atomic
 def leader_assignment_end(*, actor, assignment: LeaderAssignment, end: dt.date) -> LeaderAssignment:
-    assignment = LeaderAssignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment = require(
+        actor, LeaderAssignment.objects.select_for_update().select_related("unit").filter(pk=assignment.pk).first(),
+        Action.CHANGE,
+    )
     if end < assignment.start:
         raise ValidationError({"end": _("The end cannot be before the start.")})
     assignment.end = end
@@ -1051,6 +1120,11 @@ def working_group_create(
     members: Iterable[tuple[Person, str]] = (),
     followed_units: Iterable[Unit] = (),
 ) -> WorkingGroup:
+    """A working group of ``unit``: set up by whoever may change it, of people they see."""
+    require(actor, WorkingGroup(unit=unit), Action.CHANGE)
+    members = list(members)
+    for person, _role in members:
+        require_person(actor, person)
     group = WorkingGroup(unit=unit, name=normalize(name), decision=normalize(decision), start=start, end=end)
     group.full_clean()
     group.save()
@@ -1080,6 +1154,13 @@ def visit_log(
     decided: str = "",
     meeting: Meeting | None = None,
 ) -> LeaderVisit:
+    """Log ``person``'s visit to ``unit`` (``Action.LOG_VISIT``): the person is the actor,
+    someone the actor sees, or a leader of a unit the actor sees (404 otherwise)."""
+    require(actor, LeaderVisit(person=person, unit=unit), Action.LOG_VISIT)
+    if actor is not None and not may_name_leader(actor, person):
+        raise Http404
+    if meeting is not None:
+        require(actor, meeting)
     if date > timezone.localdate():
         raise ValidationError({"date": _("A visit is logged after it happened.")})
     if meeting is not None and meeting.unit_id != unit.pk:

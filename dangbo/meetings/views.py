@@ -15,14 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangbo.core import dates
+from dangbo.core import dates, policy
 from dangbo.core.audit import history
 from dangbo.core.forms import submit
+from dangbo.core.http import Request
 from dangbo.core.pagination import paginate
-from dangbo.orgs.models import Person
+from dangbo.core.policy import Action
 from dangbo.orgs.selectors import get_unit_for_user, unit_ancestors, visible_roots
 
-from . import exports, policy, selectors, services
+from . import exports, selectors, services
 from .forms import (
     ROLL_CALL_CHOICES,
     AssignmentForm,
@@ -43,17 +44,11 @@ from .forms import (
     WorkingGroupForm,
 )
 from .models import Attendance, Meeting, MeetingScore
+from .policy import RATER_ACTION
 
 
 def _section(request: HttpRequest) -> None:
     request.nav_section = "meetings"  # type: ignore[attr-defined]
-
-
-def _person(user) -> Person | None:
-    try:
-        return user.person
-    except Exception:  # no person linked to the account
-        return None
 
 
 # --- meeting list, create, schedule ----------------------------------------------------
@@ -131,8 +126,8 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict:
     return {
         "meeting": meeting,
         "ancestors": unit_ancestors(user=user, unit=meeting.unit),
-        "can_change": policy.can_manage(user, meeting.unit),
-        "can_score": {r: policy.can_score(user, meeting, r) for r in MeetingScore.Rater.values},
+        **policy.permissions(user, meeting, [Action.CHANGE]),
+        "can_score": {r: policy.may(user, action, meeting) for r, action in RATER_ACTION.items()},
     }
 
 
@@ -172,7 +167,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
-    meeting = selectors.get_meeting_for_user(request.user, pk, "change")
+    meeting = selectors.get_meeting_for_user(request.user, pk, Action.CHANGE)
     initial = {f: getattr(meeting, f) for f in ("title", "date", "start_time", "place", "agenda", "combined")}
     form = MeetingEditForm(request.POST or None, initial=initial)
     updated = submit(request, form, lambda data: services.meeting_update(actor=request.user, meeting=meeting, **data))
@@ -192,7 +187,7 @@ def meeting_url(meeting: Meeting) -> str:
 @require_http_methods(["GET", "POST"])
 def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
-    meeting = selectors.get_meeting_for_user(request.user, pk, "change")
+    meeting = selectors.get_meeting_for_user(request.user, pk, Action.CHANGE)
     people = selectors.meeting_people(meeting=meeting)
     initial = {
         "status": meeting.status if meeting.status != Meeting.Status.PLANNED else Meeting.Status.HELD,
@@ -215,7 +210,7 @@ def roll_call(request: HttpRequest, pk: int) -> HttpResponse:
     """The roll-call, one row per member, built for a phone. Each change saves its row
     (htmx); without JavaScript the whole form is submitted at once."""
     _section(request)
-    meeting = selectors.get_meeting_for_user(request.user, pk, "change")
+    meeting = selectors.get_meeting_for_user(request.user, pk, Action.CHANGE)
     error = None
     if request.method == "POST":
         rows = selectors.attendance_rows(meeting=meeting)
@@ -267,7 +262,7 @@ def _errors_by_row(error: ValidationError, rows: list[Attendance]) -> dict:
 @require_POST
 def roll_call_row(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
     """Save one member's answer (htmx) and return the row."""
-    meeting = selectors.get_meeting_for_user(request.user, pk, "change")
+    meeting = selectors.get_meeting_for_user(request.user, pk, Action.CHANGE)
     status = request.POST.get(f"status-{person_id}", "")
     reason = request.POST.get(f"reason-{person_id}", "")
     errors: list[str] = []
@@ -295,11 +290,11 @@ def roll_call_row(request: HttpRequest, pk: int, person_id: int) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_score(request: HttpRequest, pk: int, rater: str) -> HttpResponse:
+def meeting_score(request: Request, pk: int, rater: str) -> HttpResponse:
     _section(request)
-    if rater not in MeetingScore.Rater.values:
+    if rater not in RATER_ACTION:
         raise Http404
-    meeting = selectors.get_meeting_for_user(request.user, pk, rater)
+    meeting = selectors.get_meeting_for_user(request.user, pk, RATER_ACTION[rater])
     criteria_set, sections, current = selectors.score_form_criteria(meeting=meeting, rater=rater)
     existing = selectors.meeting_score_of(meeting=meeting, rater=rater)
     form = ScoreForm(
@@ -311,7 +306,7 @@ def meeting_score(request: HttpRequest, pk: int, rater: str) -> HttpResponse:
         try:
             return services.meeting_score(
                 actor=request.user, meeting=meeting, rater=rater, points=form.points(),
-                note=data["note"], reason=data["reason"], rater_person=_person(request.user),
+                note=data["note"], reason=data["reason"], rater_person=request.person,
             )
         except ValidationError as error:
             raise _on_criterion_fields(form, error) from error
@@ -338,7 +333,7 @@ def _on_criterion_fields(form: ScoreForm, error: ValidationError) -> ValidationE
 @require_http_methods(["GET", "POST"])
 def guest_add(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
-    meeting = selectors.get_meeting_for_user(request.user, pk, "change")
+    meeting = selectors.get_meeting_for_user(request.user, pk, Action.CHANGE)
     leaders = selectors.guest_choices(meeting=meeting)
     form = GuestForm(request.POST or None, people=leaders)
     guest = submit(request, form, lambda data: services.meeting_guest_add(actor=request.user, meeting=meeting, **data))
@@ -355,7 +350,7 @@ def guest_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
-    meeting = selectors.get_meeting_for_user(request.user, pk, "change")
+    meeting = selectors.get_meeting_for_user(request.user, pk, Action.CHANGE)
     form = DecisionForm(request.POST or None, units=selectors.visible_units(user=request.user))
     decision = submit(request, form, lambda data: services.decision_create(actor=request.user, meeting=meeting, **data))
     if decision is not None:
@@ -369,7 +364,7 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = selectors.get_meeting_for_user(request.user, pk, "change")
+    meeting = selectors.get_meeting_for_user(request.user, pk, Action.CHANGE)
     try:
         services.meeting_close(actor=request.user, meeting=meeting)
     except ValidationError as error:
@@ -404,8 +399,8 @@ def meeting_export(request: HttpRequest, pk: int, document: str, fmt: str) -> Ht
 
 # --- criteria sets ---------------------------------------------------------------------
 #
-# Who edits a version: whoever may make a new version of it
-# (``selectors.can_edit_criteria_set``); 404 when it is not visible, 403 when only
+# Who edits a version: whoever may make a new version of it (``Action.CHANGE`` of
+# ``meetings.policy.CriteriaSetPolicy``); 404 when it is not visible, 403 when only
 # readable. What can change: a draft version only (``CriteriaSet``: locked once a score
 # uses it); the services refuse a locked one, and the pages send a GET on a locked one
 # back to its page, which says why.
@@ -425,7 +420,7 @@ def criteria_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
     criteria_set = selectors.get_criteria_set_for_user(request.user, pk)
     lock_reason = selectors.criteria_set_lock_reason(criteria_set=criteria_set)
-    can_edit = selectors.can_edit_criteria_set(request.user, criteria_set)
+    can_edit = policy.may(request.user, Action.CHANGE, criteria_set)
     thresholds = selectors.criteria_thresholds(criteria_set=criteria_set)
     return render(request, "meetings/criteria_detail.html", {
         "set": criteria_set,
@@ -471,7 +466,7 @@ def _criteria_form(request: HttpRequest, criteria_set, form, heading: str, **ext
 @require_http_methods(["GET", "POST"])
 def criteria_new_version(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
-    base = selectors.get_criteria_set_for_user(request.user, pk, "change")
+    base = selectors.get_criteria_set_for_user(request.user, pk, Action.CHANGE)
     form = CriteriaVersionForm(request.POST or None, initial={"name": base.name})
     new = submit(request, form, lambda data: services.criteria_set_new_version(actor=request.user, base=base, **data))
     if new is not None:
@@ -488,7 +483,7 @@ def criteria_new_version(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def criterion_add(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
-    criteria_set = selectors.get_criteria_set_for_user(request.user, pk, "change")
+    criteria_set = selectors.get_criteria_set_for_user(request.user, pk, Action.CHANGE)
     if (locked := _locked(request, criteria_set)) is not None:
         return locked
     form = CriterionForm(request.POST or None, sections=selectors.criteria_section_choices(criteria_set=criteria_set))
@@ -505,7 +500,7 @@ def criterion_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
-    criterion = selectors.get_criterion_for_user(request.user, pk, "change")
+    criterion = selectors.get_criterion_for_user(request.user, pk, Action.CHANGE)
     criteria_set = criterion.criteria_set
     if (locked := _locked(request, criteria_set)) is not None:
         return locked
@@ -530,7 +525,7 @@ def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def criterion_remove(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
-    criterion = selectors.get_criterion_for_user(request.user, pk, "change")
+    criterion = selectors.get_criterion_for_user(request.user, pk, Action.CHANGE)
     criteria_set = criterion.criteria_set
     if (locked := _locked(request, criteria_set)) is not None:
         return locked
@@ -550,7 +545,7 @@ def criterion_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
-    section = selectors.get_section_for_user(request.user, pk, "change")
+    section = selectors.get_section_for_user(request.user, pk, Action.CHANGE)
     criteria_set = section.criteria_set
     if (locked := _locked(request, criteria_set)) is not None:
         return locked
@@ -568,7 +563,7 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def criteria_thresholds(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
-    criteria_set = selectors.get_criteria_set_for_user(request.user, pk, "change")
+    criteria_set = selectors.get_criteria_set_for_user(request.user, pk, Action.CHANGE)
     if (locked := _locked(request, criteria_set)) is not None:
         return locked
     form = ThresholdsForm(request.POST or None, thresholds=selectors.criteria_thresholds(criteria_set=criteria_set))
@@ -758,14 +753,14 @@ def working_group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def visits(request: HttpRequest) -> HttpResponse:
+def visits(request: Request) -> HttpResponse:
     """The visit log and the form to add a visit (a leader logs their own);
     ``?format=xlsx`` exports every visit matching the filter."""
     _section(request)
     if request.method == "GET" and request.GET.get("format") == "xlsx":
         q = request.GET.get("q", "").strip()
         return exports.visits_xlsx(selectors.visit_list(user=request.user, q=q))
-    me = _person(request.user)
+    me = request.person
     units = selectors.visit_units(user=request.user)
     leaders = selectors.visit_leader_choices(user=request.user, me=me)
     form = VisitForm(
@@ -775,8 +770,6 @@ def visits(request: HttpRequest) -> HttpResponse:
 
     @transaction.atomic  # a refused decision leaves no half-logged visit behind
     def log(data):
-        if not policy.can_log_visit(request.user, data["unit"]):
-            raise PermissionDenied
         visit = services.visit_log(
             actor=request.user, person=data["person"], unit=data["unit"], date=data["date"],
             kind=data["kind"], raised=data["raised"], decided=data["decided"],
@@ -829,11 +822,11 @@ def ical_revoke(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_view(request: HttpRequest) -> HttpResponse:
+def my_view(request: Request) -> HttpResponse:
     """A leader's own page: the units they follow, the cells not attended lately, their
     visits, and the link to their calendar feed (``ical_revoke`` replaces it)."""
     _section(request)
-    me = _person(request.user)
+    me = request.person
     today = timezone.localdate()
     months = 3
     context: dict = {"me": me, "months": months}
@@ -863,7 +856,7 @@ def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
     from icalendar import Calendar, Event
 
     user = selectors.ical_feed_user(token=token)
-    person = _person(user) if user else None
+    person = policy.person_of(user) if user else None
     if person is None:
         raise Http404
     since = timezone.localdate() - dt.timedelta(days=90)

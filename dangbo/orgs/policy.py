@@ -15,6 +15,7 @@ This module also hands the core policy its readers of grants and people (``confi
 from __future__ import annotations
 
 from django.db.models import Q
+from django.http import Http404
 
 from dangbo.core import policy
 from dangbo.core.policy import Action, Level, TreePolicy
@@ -102,38 +103,17 @@ class GrantPolicy(TreePolicy[Grant]):
     levels = {Action.VIEW: Level.VIEW, Action.CHANGE: Level.ADMIN}
 
 
+def require_person(actor, person: Person) -> Person:
+    """A person a change names (a new position holder, a leader, a guest) must be someone
+    ``actor`` may see, or someone new who belongs nowhere yet; else 404, the same answer as a
+    missing id, so that ids cannot be probed. ``actor=None`` is the trusted system."""
+    if actor is None or policy.may(actor, Action.VIEW, person):
+        return person
+    if Membership.objects.filter(person=person).exists() or Position.objects.filter(person=person).exists():
+        raise Http404
+    return person
+
+
 def role_ceiling(user, unit: Unit) -> int:
     """The highest role ``user`` may give on ``unit``: their own there (0 when none)."""
-    return policy.max_level(user, unit.path)
-
-
-# --- TEMPORARY: the old dialect, kept only while the other apps move to dangbo.core.policy. ---
-# Removed in the same change once documents, assignments and meetings no longer import it.
-
-REQUIRED_ROLE = policy.TREE_LEVEL
-grant_paths = policy.grants
-is_everything = policy.is_everything
-forget = policy.forget
-_paths_for = policy.paths
-
-
-def can(user, action, unit) -> bool:
-    return policy.covers(user, action, unit.path)
-
-
-def scope_q(user, action=Action.VIEW, prefix: str = "") -> Q:
-    return policy.under_q(user, action, prefix)
-
-
-def check_access(user, unit, action=Action.VIEW) -> None:
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
-
-    if not can(user, Action.VIEW, unit):
-        raise Http404
-    if not can(user, action, unit):
-        raise PermissionDenied
-
-
-def max_role(user, unit) -> int:
     return policy.max_level(user, unit.path)

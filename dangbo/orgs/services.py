@@ -14,7 +14,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +24,7 @@ from dangbo.core.text import normalize
 
 from .hooks import paths_changed
 from .models import Grant, Membership, Person, Position, Role, Term, Unit, UnitChange, UnitKind
-from .policy import role_ceiling
+from .policy import require_person, role_ceiling
 from .search import reindex_units
 
 UNIT_FIELDS = ["name", "short_name", "code", "kind", "valid_from", "valid_to"]
@@ -39,17 +38,6 @@ PERSON_FIELDS = [
 
 def _user_or_none(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _require_person(actor, person: Person) -> Person:
-    """The person must be someone ``actor`` may see, or someone new who belongs nowhere yet;
-    else 404, the same answer as a missing id, so that ids cannot be probed."""
-    if actor is None or policy.may(actor, Action.VIEW, person):
-        return person
-    belongs = Membership.objects.filter(person=person).exists() or Position.objects.filter(person=person).exists()
-    if belongs:
-        raise Http404
-    return person
 
 
 def _check_role_ceiling(actor, unit: Unit, role: int) -> None:
@@ -463,7 +451,7 @@ def position_create(
     sort_order: int = 100,
 ) -> Position:
     require(actor, unit, Action.CHANGE)
-    _require_person(actor, person)
+    require_person(actor, person)
     _check_role_ceiling(actor, unit, role)
     _check_position_dates(start, end)
     if term is not None and term.unit_id != unit.pk:
@@ -519,7 +507,7 @@ def position_end(*, actor, position: Position, end: dt.date, reason: str = "") -
 @transaction.atomic
 def membership_create(*, actor, person: Person, unit: Unit, start: dt.date) -> Membership:
     require(actor, unit, Action.CHANGE)
-    _require_person(actor, person)
+    require_person(actor, person)
     if not unit.kind.holds_members:
         raise ValidationError(
             {

@@ -42,9 +42,15 @@ def test_roll_call_by_api(cast, meeting, members, login):
                            {"person_id": members[1].pk, "status": "excused", "reason": "Ốm"}]}
     response = client.post(f"{API}/{meeting.pk}/roll-call", payload, content_type="application/json")
     assert response.status_code == 200 and response.json()["present"] == 1
-    bad = client.post(f"{API}/{meeting.pk}/roll-call", {"entries": [{"person_id": cast.clerk.person.pk, "status": "present"}]},
+    # the cell's secretary holds a position in the cell but is not one of its members
+    bad = client.post(f"{API}/{meeting.pk}/roll-call", {"entries": [{"person_id": cast.cell_secretary.person.pk, "status": "present"}]},
                       content_type="application/json")
     assert bad.status_code == 400 and "entries.0" in bad.json()["fields"]
+    # someone who is no person of the cell at all: the same answer as a missing id, no name given
+    for person_id in (cast.clerk.person.pk, cast.outsider.person.pk, 999999):
+        probe = client.post(f"{API}/{meeting.pk}/roll-call", {"entries": [{"person_id": person_id, "status": "present"}]},
+                            content_type="application/json")
+        assert probe.status_code == 404 and "error" in probe.json(), person_id
     assert login(cast.member).post(f"{API}/{meeting.pk}/roll-call", payload, content_type="application/json").status_code == 403
     assert login(cast.outsider).post(f"{API}/{meeting.pk}/roll-call", payload, content_type="application/json").status_code == 404
 
