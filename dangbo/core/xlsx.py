@@ -25,7 +25,6 @@ from itertools import islice
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -33,6 +32,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from . import uploads
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The most rows one sheet of an export holds; a note at the end says when more matched.
@@ -85,10 +86,8 @@ def workbook_response(
 
 def sheets_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
     """A workbook of several sheets as a download named ``<filename>-<today>.xlsx``."""
-    response = HttpResponse(workbook_bytes(sheets), content_type=XLSX)
     name = f"{filename}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return uploads.attachment(workbook_bytes(sheets), name=name, content_type=XLSX)
 
 
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:

@@ -1,42 +1,25 @@
-"""Checking uploaded files and taking their text out (PDF with pypdf, DOCX with python-docx).
-
-A file is accepted only if its declared content type, its name's extension and its first
-bytes agree, and it is not larger than ``DANGBO_MAX_UPLOAD_MB`` (default 20). Anything else
-is refused with a message saying why; nothing is stored.
+"""Attached files (PDF, DOCX): checked by ``dangbo.core.uploads``, then their text taken out
+(PDF with pypdf, DOCX with python-docx).
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
-import zipfile
 from dataclasses import dataclass
-from pathlib import PurePath
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from dangbo.core import uploads
+from dangbo.core.uploads import DOCX, PDF, max_upload_bytes
+
+__all__ = ["DOCX", "MAX_TEXT", "PDF", "CheckedFile", "check_upload", "extract_text", "max_upload_bytes"]
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_UPLOAD_MB = 20
 #: The most text kept from one file (characters).
 MAX_TEXT = 2_000_000
-
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-#: extension → (canonical content type, content types browsers send for it)
-ACCEPTED: dict[str, tuple[str, set[str]]] = {
-    ".pdf": (PDF, {PDF, "application/x-pdf"}),
-    ".docx": (DOCX, {DOCX, "application/octet-stream", "application/zip"}),
-}
-
-
-def max_upload_bytes() -> int:
-    megabytes = getattr(settings, "DANGBO_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)
-    return int(float(megabytes) * 1024 * 1024)
 
 
 @dataclass
@@ -50,21 +33,6 @@ class CheckedFile:
     @property
     def size(self) -> int:
         return len(self.data)
-
-
-def _read(upload, limit: int) -> bytes:
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    data = upload.read(limit + 1)
-    return data
-
-
-def _docx_ok(data: bytes) -> bool:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "word/document.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
 
 
 def extract_text(data: bytes, content_type: str) -> str:
@@ -94,39 +62,13 @@ def extract_text(data: bytes, content_type: str) -> str:
 
 
 def check_upload(upload) -> CheckedFile:
-    """Validate an uploaded file (name, content type, magic bytes, size) and read its text."""
-    name = PurePath(getattr(upload, "name", "") or "file").name[:255]
-    extension = PurePath(name).suffix.lower()
-    if extension not in ACCEPTED:
-        raise ValidationError({"file": _("Only PDF and DOCX files can be attached.")})
-    canonical, allowed_types = ACCEPTED[extension]
-    declared = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
-    if declared and declared not in allowed_types:
-        raise ValidationError(
-            {"file": _("The file's type (%(type)s) does not match its name.") % {"type": declared}}
-        )
-    limit = max_upload_bytes()
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise ValidationError(
-            {"file": _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}}
-        )
-    data = _read(upload, limit)
-    if len(data) > limit:
-        raise ValidationError(
-            {"file": _("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}}
-        )
-    if not data:
-        raise ValidationError({"file": _("The file is empty.")})
-    if canonical == PDF and not data.startswith(b"%PDF-"):
-        raise ValidationError({"file": _("The file is not a PDF document.")})
-    if canonical == DOCX and not (data.startswith(b"PK\x03\x04") and _docx_ok(data)):
-        raise ValidationError({"file": _("The file is not a Word (DOCX) document.")})
-    text = extract_text(data, canonical)
+    """Validate an uploaded PDF or DOCX (name, content type, first bytes, size, what it
+    unpacks to) and read its text."""
+    checked = uploads.check(upload, accept=uploads.DOCUMENT)
     return CheckedFile(
-        name=name,
-        content_type=canonical,
-        data=data,
-        sha256=hashlib.sha256(data).hexdigest(),
-        text=text,
+        name=checked.name,
+        content_type=checked.content_type,
+        data=checked.data,
+        sha256=checked.sha256,
+        text=extract_text(checked.data, checked.content_type),
     )

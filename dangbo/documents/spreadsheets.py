@@ -26,13 +26,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from dangbo.core import uploads
 from dangbo.core.text import fold
 from dangbo.core.xlsx import capped, workbook_response
 from dangbo.orgs.models import Term, Unit
 from dangbo.orgs.policy import scope_q
 
 from . import services
-from .files import max_upload_bytes
 from .models import Document, DocumentType, Field, Issuer
 
 MAX_ROWS = 5000
@@ -289,13 +289,9 @@ class _Rollback(Exception):
 
 
 def _open(upload):
-    data = upload.read(max_upload_bytes() + 1)
-    if len(data) > max_upload_bytes():
-        raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": max_upload_bytes() // (1024 * 1024)}})
-    if not data.startswith(b"PK\x03\x04"):
-        raise ValidationError({"file": _("The file is not an Excel (XLSX) workbook.")})
+    checked = uploads.check(upload, accept=uploads.WORKBOOK)
     try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(checked.data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise ValidationError({"file": _("The file is not an Excel (XLSX) workbook.")}) from error
 

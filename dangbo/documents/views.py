@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangbo.core import uploads
 from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.pagination import paginate
@@ -93,9 +94,7 @@ def document_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def document_import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(spreadsheets.template(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="mau-so-van-ban.xlsx"'
-    return response
+    return uploads.attachment(spreadsheets.template(), name="mau-so-van-ban.xlsx", content_type=XLSX)
 
 
 @login_required
@@ -286,9 +285,7 @@ def _download(stored) -> FileResponse:
         handle = stored.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    response = FileResponse(handle, as_attachment=True, filename=stored.name, content_type=stored.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.serve(handle, name=stored.name, content_type=stored.content_type)
 
 
 @login_required
