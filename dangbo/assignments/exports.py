@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from dangbo.core import uploads
 from dangbo.core.xlsx import Sheet, capped, sheets_response, workbook_response
 from dangbo.documents.models import Document
 
@@ -234,7 +235,5 @@ def document_report_docx(document: Document, tasks: list[Task], *, today: dt.dat
     p.add_run(_("ON BEHALF OF THE STANDING COMMITTEE")).bold = True
     buffer = io.BytesIO()
     doc.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=DOCX)
     safe = "".join(c if c.isalnum() else "-" for c in document.symbol)
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-{safe}.docx"'
-    return response
+    return uploads.attachment(buffer.getvalue(), name=f"bao-cao-{safe}.docx", content_type=DOCX)

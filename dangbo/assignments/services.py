@@ -19,6 +19,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -26,7 +27,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from dangbo.core import policy
+from dangbo.core import policy, uploads
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.policy import Action, require
 from dangbo.core.text import fold, normalize
@@ -49,7 +50,6 @@ TASK_FIELDS = [
     "title", "description", "unit", "assigning_unit", "responsible", "start", "deadline",
     "priority", "status", "progress", "weight", "cadence", "document", "parent",
 ]
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 
 #: (from, to) → who may do it: "unit" = the unit in charge (``Action.CONTRIBUTE``),
 #: "assigning" = the assigning unit (``Action.CHANGE``). Reason required where marked.
@@ -498,11 +498,15 @@ def task_transition(
     return task
 
 
-def _check_file(upload: UploadedFile) -> None:
-    if upload.size is not None and upload.size > MAX_EVIDENCE_BYTES:
+def _check_file(upload: UploadedFile) -> uploads.CheckedUpload:
+    """The project's upload check for evidence; the refusal names the file."""
+    try:
+        return uploads.check(upload, accept=uploads.EVIDENCE, field="evidence")
+    except ValidationError as error:
+        reason = " ".join(error.message_dict.get("evidence", error.messages))
         raise ValidationError(
-            {"evidence": _("%(name)s is larger than 20 MB.") % {"name": upload.name or ""}}
-        )
+            {"evidence": _("%(name)s: %(reason)s") % {"name": uploads.safe_name(upload.name or ""), "reason": reason}}
+        ) from error
 
 
 @transaction.atomic
@@ -528,20 +532,17 @@ def report_submit(
             _("Progress cannot be reported on a task that is “%(status)s”.")
             % {"status": task.get_status_display()}
         )
-    for upload in files:
-        _check_file(upload)
+    checked = [_check_file(upload) for upload in files]
     report = ProgressReport(
         task=task, reporter=_user(actor), percent=percent, text=text.strip(), period=period.strip(),
         reported_at=reported_at or timezone.now(),
     )
     report.full_clean()
     report.save()
-    for upload in files:
-        ReportFile.objects.create(
-            report=report, file=upload, name=(upload.name or "")[:255],
-            content_type=(upload.content_type or "application/octet-stream")[:100],
-            size=upload.size or 0,
-        )
+    for file in checked:
+        evidence = ReportFile(report=report, name=file.name, content_type=file.content_type, size=file.size)
+        evidence.file.save(file.name, ContentFile(file.data), save=False)
+        evidence.save()
     latest = (
         ProgressReport.objects.filter(task=task)
         .order_by("-reported_at", "-id")

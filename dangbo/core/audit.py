@@ -14,9 +14,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import yesno
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime, parse_duration
+from django.utils.duration import duration_iso_string
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -25,23 +27,38 @@ from .models import AuditEntry
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
+    """``value`` as plain JSON that the field it came from reads back (``field.to_python``):
+    dates and times in ISO 8601, durations as ISO 8601 durations, decimals and UUIDs as text,
+    files by their stored name, sets as sorted lists; anything else as its text."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, models.Model):
-        return str(value)
-    return value
+    if isinstance(value, dt.timedelta):
+        return duration_iso_string(value)
+    if isinstance(value, FieldFile):
+        return value.name or None
+    if isinstance(value, bytes | bytearray | memoryview):
+        return f"{len(value)} B"  # the trail keeps no binary content
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, set | frozenset):
+        return sorted((_jsonable(v) for v in value), key=lambda v: (str(type(v)), str(v)))
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return str(value)  # Decimal, UUID, lazy text, a model instance, an address…
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
-    """The current values of ``fields``; foreign keys are stored as their text."""
+    """The current values of ``fields``; related objects are stored as their text."""
     data: dict[str, Any] = {}
     for name in fields:
         field = obj._meta.get_field(name)
-        if field.is_relation and field.many_to_one:
-            related = getattr(obj, name)
-            data[name] = str(related) if related is not None else None
+        if field.is_relation and (field.many_to_one or field.one_to_one) and field.concrete:
+            if getattr(obj, field.attname) is None:
+                data[name] = None
+            else:
+                data[name] = str(getattr(obj, name))
         else:
             data[name] = _jsonable(getattr(obj, name))
     return data
@@ -117,6 +134,8 @@ _MAX_VALUE = 200
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _DECIMAL = re.compile(r"-?\d+\.\d+")
+_ISO_TIME = re.compile(r"\d{2}:\d{2}:\d{2}(\.\d+)?")
+_ISO_DURATION = re.compile(r"-?P\d+DT\d{2}H\d{2}M\d{2}(\.\d+)?S")
 
 
 @dataclass(frozen=True)
@@ -227,6 +246,10 @@ def _display(value: Any, *, key: str, model_field: Any, values: Mapping[str, Any
         return moment.strftime("%d/%m/%Y %H:%M")
     if _ISO_DATE.fullmatch(text) and (day := parse_date(text)) is not None:
         return day.strftime("%d/%m/%Y")
+    if _ISO_TIME.fullmatch(text):  # "19:30:00" → "19:30"
+        return text[:5] if text[6:8] == "00" and not text[8:] else text
+    if _ISO_DURATION.fullmatch(text) and (span := parse_duration(text)) is not None:
+        return str(span)
     if _DECIMAL.fullmatch(text):  # "92.5" → "92,5" in Vietnamese
         return number_format(Decimal(text))
     if values and not (model_field is not None and model_field.choices):

@@ -10,6 +10,13 @@ rows match, the sheet ends with a line saying so.
 
 Pass rows straight from a selector's queryset through ``capped(queryset)``: one query,
 read in chunks, never more than ``limit + 1`` rows from the database.
+
+Imports read a workbook through ``read_rows(upload, columns=…, max_rows=…)``: the upload
+goes through ``dangbo.core.uploads.check`` first (an archive that unpacks to too much is
+refused before openpyxl sees it), then the first sheet is read row by row in openpyxl's
+read-only mode, only its first ``columns`` cells, never more than ``max_rows`` rows with
+something in them. A cell longer than Excel allows (``MAX_CELL_TEXT``) is for the caller
+to refuse, by its row (``too_long``).
 """
 
 from __future__ import annotations
@@ -17,22 +24,24 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from . import uploads
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: The most rows one sheet of an export holds; a note at the end says when more matched.
@@ -85,10 +94,8 @@ def workbook_response(
 
 def sheets_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
     """A workbook of several sheets as a download named ``<filename>-<today>.xlsx``."""
-    response = HttpResponse(workbook_bytes(sheets), content_type=XLSX)
     name = f"{filename}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return uploads.attachment(workbook_bytes(sheets), name=name, content_type=XLSX)
 
 
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
@@ -197,3 +204,39 @@ def _widths(headers: list[str], sample: list, given: Sequence[int | None] | None
         longest = max([len(header), *(_display_length(row[index]) for row in sample if index < len(row))])
         widths.append(float(min(max(longest + 2, MIN_WIDTH), MAX_WIDTH)))
     return widths
+
+
+# --- Reading an imported workbook -----------------------------------------------------------
+
+
+def read_rows(
+    upload, *, columns: int, max_rows: int, field: str = "file"
+) -> Generator[tuple[int, tuple[object, ...]], None, None]:
+    """``(row number, the row's first `columns` values)`` for each row of the first sheet
+    with something in it, the header included; ``ValidationError`` keyed by ``field`` when
+    the file is not a workbook or holds more than ``max_rows`` such rows after the header."""
+    checked = uploads.check(upload, accept=uploads.WORKBOOK, field=field)
+    try:
+        book = load_workbook(io.BytesIO(checked.data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl reports a broken workbook in many ways
+        raise ValidationError({field: _("The file is not an Excel (XLSX) workbook.")}) from error
+    try:
+        if not book.worksheets:
+            raise ValidationError({field: _("The file is not an Excel (XLSX) workbook.")})
+        rows = book.worksheets[0].iter_rows(max_col=columns, values_only=True)
+        for number, row in enumerate(rows, start=1):
+            if row is None or all(value is None or str(value).strip() == "" for value in row):
+                continue
+            if number > max_rows + 1:
+                raise ValidationError(
+                    {field: _("A workbook may hold at most %(n)s rows.")
+                     % {"n": number_format(max_rows, force_grouping=True)}}
+                )
+            yield number, tuple(row)
+    finally:
+        book.close()
+
+
+def too_long(value: object) -> bool:
+    """Whether a cell's text is longer than Excel itself allows."""
+    return isinstance(value, str) and len(value) > MAX_CELL_TEXT

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -20,18 +19,18 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from dangbo.core.text import fold
-from dangbo.core.xlsx import capped, workbook_response
+from dangbo.core.xlsx import MAX_CELL_TEXT, capped, read_rows, too_long, workbook_response
 from dangbo.orgs.models import Term, Unit
 
 from . import services
-from .files import max_upload_bytes
 from .models import Document, DocumentType, Field, Issuer
 from .policy import nameable_q
 
@@ -288,38 +287,27 @@ class _Rollback(Exception):
     pass
 
 
-def _open(upload):
-    data = upload.read(max_upload_bytes() + 1)
-    if len(data) > max_upload_bytes():
-        raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": max_upload_bytes() // (1024 * 1024)}})
-    if not data.startswith(b"PK\x03\x04"):
-        raise ValidationError({"file": _("The file is not an Excel (XLSX) workbook.")})
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise ValidationError({"file": _("The file is not an Excel (XLSX) workbook.")}) from error
-
-
 def import_register(*, actor, unit: Unit, upload) -> ImportResult:
     """Register every row of the workbook in ``unit``'s register, or none of them."""
-    workbook = _open(upload)
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
+    rows = read_rows(upload, columns=len(COLUMNS), max_rows=MAX_ROWS)
     expected = [str(h) for _k, h in COLUMNS]
-    if header is None or not _is_header(header):
-        raise ValidationError(
-            {"file": _("The first row must be the template's header row: %(headers)s.") % {"headers": ", ".join(expected)}}
-        )
-    catalogues = _Catalogues(actor)
-    result = ImportResult()
-    headers = dict(COLUMNS)
     try:
         with transaction.atomic():
-            for number, row in enumerate(rows, start=2):
-                if number > MAX_ROWS + 1:
-                    raise ValidationError({"file": _("A workbook may hold at most %(n)s rows.") % {"n": MAX_ROWS}})
-                if row is None or all(_text(v) == "" for v in row):
+            first = next(rows, None)
+            if first is None or not _is_header(first[1]):
+                raise ValidationError(
+                    {"file": _("The first row must be the template's header row: %(headers)s.") % {"headers": ", ".join(expected)}}
+                )
+            catalogues = _Catalogues(actor)
+            result = ImportResult()
+            headers = dict(COLUMNS)
+            for number, row in rows:
+                long = [key for (key, _h), value in zip(COLUMNS, row, strict=False) if too_long(value)]
+                if long:
+                    message = _("The text is longer than %(n)s characters.") % {
+                        "n": number_format(MAX_CELL_TEXT, force_grouping=True)
+                    }
+                    result.errors.extend(RowError(number, str(headers[key]), message) for key in long)
                     continue
                 values, problems = _row_values(row, catalogues, unit)
                 if not problems:
@@ -335,8 +323,8 @@ def import_register(*, actor, unit: Unit, upload) -> ImportResult:
                 raise _Rollback
     except _Rollback:
         result.created = []
-    workbook.close()
+    finally:
+        rows.close()
     if not result.errors and not result.created:
         raise ValidationError({"file": _("The workbook has no rows to import.")})
     return result
-

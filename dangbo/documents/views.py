@@ -10,10 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangbo.core import policy
+from dangbo.core import policy, uploads
 from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.pagination import paginate
@@ -22,6 +23,7 @@ from dangbo.core.xlsx import XLSX
 from dangbo.orgs.selectors import manageable_units
 
 from . import selectors, services, spreadsheets
+from .files import MAX_TEXT, text_cut
 from .forms import (
     DocumentForm,
     FileForm,
@@ -94,9 +96,7 @@ def document_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def document_import_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(spreadsheets.template(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="mau-so-van-ban.xlsx"'
-    return response
+    return uploads.attachment(spreadsheets.template(), name="mau-so-van-ban.xlsx", content_type=XLSX)
 
 
 @login_required
@@ -166,6 +166,8 @@ def document_create(request: HttpRequest) -> HttpResponse:
     ))
     if document is not None:
         messages.success(request, _("%(symbol)s was registered.") % {"symbol": document.symbol})
+        if text_cut(document.full_text):
+            _text_cut_note(request)
         return redirect(document.get_absolute_url())
     return render(request, "documents/document_form.html", {"form": form, "document": None})
 
@@ -267,6 +269,8 @@ def document_attach(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if attached is not None:
         messages.success(request, _("%(name)s was attached.") % {"name": attached.name})
+        if text_cut(attached.text):
+            _text_cut_note(request)
         return redirect(document.get_absolute_url())
     _section(request)
     return render(request, "documents/file_form.html", {"form": form, "document": document}, status=400)
@@ -285,9 +289,15 @@ def _download(stored) -> FileResponse:
         handle = stored.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    response = FileResponse(handle, as_attachment=True, filename=stored.name, content_type=stored.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.serve(handle, name=stored.name, content_type=stored.content_type)
+
+
+def _text_cut_note(request: HttpRequest) -> None:
+    messages.warning(
+        request,
+        _("Only the first %(n)s characters of its text are searched.")
+        % {"n": number_format(MAX_TEXT, force_grouping=True)},
+    )
 
 
 @login_required

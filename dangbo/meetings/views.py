@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangbo.core import dates, policy
+from dangbo.core import dates, policy, uploads
 from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.http import Request
@@ -392,9 +392,7 @@ def meeting_export(request: HttpRequest, pk: int, document: str, fmt: str) -> Ht
     else:
         body = exports.to_pdf(doc)
         content_type = "application/pdf"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{document}-{meeting.pk}-{meeting.date:%Y%m%d}.{fmt}"'
-    return response
+    return uploads.attachment(body, name=f"{document}-{meeting.pk}-{meeting.date:%Y%m%d}.{fmt}", content_type=content_type)
 
 
 # --- criteria sets ---------------------------------------------------------------------

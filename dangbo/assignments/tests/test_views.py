@@ -213,3 +213,25 @@ def test_task_with_subtasks_runs_a_fixed_number_of_queries(cast, login, django_a
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
     assert len(small.captured_queries) <= 15
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "content_type"),
+    [
+        ("bao-cao.html", b"<html><script>alert(document.cookie)</script></html>", "text/html"),
+        ("bien-ban.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00PE executable", "application/pdf"),
+    ],
+)
+def test_report_refuses_evidence_that_is_not_what_it_says(cast, login, make_task, settings, tmp_path, name, data, content_type):
+    """An .html with a script and an .exe named .pdf were stored; now nothing is, and the
+    reason stands beside the field in Vietnamese."""
+    settings.MEDIA_ROOT = tmp_path
+    task = make_task()
+    url = reverse("assignments:task_report", args=[task.pk])
+    evidence = SimpleUploadedFile(name, data, content_type=content_type)
+    response = login(cast.ward_secretary).post(url, {"percent": 40, "text": "Đã họp", "evidence": [evidence]})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert name in body and ("Chỉ nhận các loại tệp" in body or "không phải là tài liệu PDF" in body)
+    assert not task.reports.exists() and not any(tmp_path.rglob("*.*"))
+    assert login(cast.outsider).post(url, {"percent": 40, "evidence": [evidence]}).status_code == 404

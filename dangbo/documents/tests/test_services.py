@@ -122,7 +122,7 @@ def test_pdf_and_docx_text_is_extracted(cast, settings, tmp_path):
     [
         ("fake.pdf", b"MZ\x90\x00 not a pdf at all", PDF, "not a PDF"),
         ("fake.docx", b"%PDF-1.4 pretending", DOCX, "not a Word"),
-        ("script.exe", b"MZ\x90\x00", "application/octet-stream", "Only PDF and DOCX"),
+        ("script.exe", b"MZ\x90\x00", "application/octet-stream", "Only these files are accepted: PDF, Word (DOCX)"),
         ("mismatch.pdf", b"%PDF-1.4", "text/html", "does not match"),
     ],
 )

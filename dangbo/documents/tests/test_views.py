@@ -143,7 +143,8 @@ def test_file_download_is_permission_checked(cast, login, docs, settings, tmp_pa
     url = reverse("documents:document_file", args=[docs["ward"].pk, attached.pk])
     response = login(cast.ward_secretary).get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-")
-    assert "attachment" in response["Content-Disposition"]
+    assert response["Content-Disposition"] == 'attachment; filename="kh.pdf"'
+    assert response["Content-Type"] == PDF and response["X-Content-Type-Options"] == "nosniff"
     assert status_of(login(cast.outsider), url) == 404
     wrong = reverse("documents:document_file", args=[docs["city"].pk, attached.pk])
     assert status_of(login(cast.clerk), wrong) == 404

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dangbo.conftest import START, make_person
+from dangbo.core.models import AuditEntry
 from dangbo.meetings import services
 from dangbo.meetings.models import Attendance, Meeting, MeetingKind, MeetingScore
 from dangbo.orgs import services as org_services
@@ -264,3 +265,41 @@ def test_criteria_pages(cast, login):
     assert response.status_code == 302 and CriteriaSet.objects.filter(version=3).exists()
     assert status(login(cast.member), reverse("meetings:criteria_new_version", args=[v2.pk])) == 403
     assert status(login(cast.ward_secretary), reverse("meetings:criteria_new_version", args=[v2.pk])) == 403
+
+
+def test_edit_a_meeting_with_a_start_time(cast, meeting, login):
+    """A meeting's start time goes into the audit trail (it answered 500)."""
+    data = {"title": meeting.title, "date": "2025-03-03", "start_time": "19:30", "place": "Nhà văn hóa"}
+    response = login(cast.cell_secretary).post(reverse("meetings:meeting_edit", args=[meeting.pk]), data)
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.start_time == dt.time(19, 30)
+    entry = AuditEntry.objects.filter(action="meeting.update").latest("id")
+    assert entry.after["start_time"] == "19:30:00"
+    # Edited again: the old time is read back from the trail.
+    data["start_time"] = "20:00"
+    assert login(cast.cell_secretary).post(reverse("meetings:meeting_edit", args=[meeting.pk]), data).status_code == 302
+    entry = AuditEntry.objects.filter(action="meeting.update").latest("id")
+    assert (entry.before["start_time"], entry.after["start_time"]) == ("19:30:00", "20:00:00")
+    body = login(cast.cell_secretary).get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
+    assert "19:30" in body and "20:00" in body
+    assert status(login(cast.outsider), reverse("meetings:meeting_edit", args=[meeting.pk]), "post", data) == 404
+
+
+def test_create_a_meeting_with_a_start_time(cast, members, login):
+    data = {"unit": cast.cell1.pk, "kind": MeetingKind.REGULAR, "date": "2025-04-07", "start_time": "07:30"}
+    response = login(cast.cell_secretary).post(reverse("meetings:meeting_create"), data)
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(unit=cast.cell1, date=dt.date(2025, 4, 7))
+    assert meeting.start_time == dt.time(7, 30)
+    assert AuditEntry.objects.get(action="meeting.create", object_id=meeting.pk).after["start_time"] == "07:30:00"
+    assert status(login(cast.outsider), reverse("meetings:meeting_create"), "post", data) == 200
+    assert Meeting.objects.count() == 1
+
+
+def test_schedule_the_year_with_a_start_time(cast, members, login):
+    data = {"unit": cast.cell1.pk, "year": 2025, "start_time": "19:30"}
+    response = login(cast.cell_secretary).post(reverse("meetings:schedule_year"), data)
+    assert response.status_code == 302
+    meetings = Meeting.objects.filter(unit=cast.cell1, kind=MeetingKind.REGULAR)
+    assert meetings.count() == 12 and {m.start_time for m in meetings} == {dt.time(19, 30)}
