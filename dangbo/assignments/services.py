@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from dangbo.core import versions
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.text import normalize
 from dangbo.documents.models import Document
@@ -46,6 +47,10 @@ S = Task.Status
 TASK_FIELDS = [
     "title", "description", "unit", "assigning_unit", "responsible", "start", "deadline",
     "priority", "status", "progress", "weight", "cadence", "document", "parent",
+]
+#: What the edit form changes; its version (``dangbo.core.versions``) is taken over these.
+TASK_EDIT_FIELDS = [
+    "title", "description", "start", "deadline", "responsible", "priority", "cadence", "weight",
 ]
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 
@@ -312,10 +317,13 @@ def task_update(
     weight: int | None = None,
     coordinating_units: Iterable[Unit] | None = None,
     reason: str = "",
+    expected_version: str | None = None,
 ) -> Task:
-    """Change what was assigned (the assigning unit does this)."""
+    """Change what was assigned (the assigning unit does this). ``expected_version``: the
+    version the edit form was read at; a stale one is refused (``versions.StaleEdit``)."""
     chain = _lock_chain(task)
     task = chain[task.pk]
+    versions.check(task, TASK_EDIT_FIELDS, expected_version)
     before = snapshot(task, TASK_FIELDS)
     parent = chain.get(task.parent_id) if task.parent_id else None
     _check_dates(start, deadline, parent)
@@ -654,11 +662,18 @@ def _save_changes(
 
 @transaction.atomic
 def program_update(
-    *, actor, program: InspectionProgram, title: str, year: int, document: Document | None = None
+    *,
+    actor,
+    program: InspectionProgram,
+    title: str,
+    year: int,
+    document: Document | None = None,
+    expected_version: str | None = None,
 ) -> InspectionProgram:
     """Correct a program's title, year or document (the unit that runs it does this). The
-    audit entry lists the changed fields, old and new."""
+    audit entry lists the changed fields, old and new. A stale ``expected_version`` is refused."""
     program = InspectionProgram.objects.select_for_update().get(pk=program.pk)
+    versions.check(program, PROGRAM_EDIT_FIELDS, expected_version)
     before = _values(program, PROGRAM_EDIT_FIELDS)
     if year is None or not 1990 <= year <= 2100:
         raise ValidationError({"year": _("The year must be between 1990 and 2100.")})
@@ -684,10 +699,13 @@ def inspection_update(
     period_end: dt.date,
     team: str = "",
     findings: str = "",
+    expected_version: str | None = None,
 ) -> Inspection:
     """Correct an inspection's kind, subject, team, period or findings (the program's unit
-    does this). The inspected unit stays: its recommendations are already its tasks."""
+    does this). The inspected unit stays: its recommendations are already its tasks. A stale
+    ``expected_version`` is refused."""
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    versions.check(inspection, INSPECTION_EDIT_FIELDS, expected_version)
     before = _values(inspection, INSPECTION_EDIT_FIELDS)
     if period_start and period_end and period_end < period_start:
         raise ValidationError({"period_end": _("The end cannot be earlier than the start.")})
