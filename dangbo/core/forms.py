@@ -28,8 +28,11 @@ class VersionedForm(forms.Form):
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its field when the form has it.
     A stale edit's message goes at the top, and the form takes the current version."""
-    if isinstance(error, StaleEdit) and isinstance(form, VersionedForm):
-        form.take_version(error.version)
+    if isinstance(error, StaleEdit):
+        if isinstance(form, VersionedForm):
+            form.take_version(error.version)
+        form.add_error(None, error.describe({name: field.label for name, field in form.fields.items()}))
+        return
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():
             target = field if field in form.fields else None

@@ -140,7 +140,7 @@ def display(obj: models.Model, name: str) -> str:
         else:
             text = str(value)
     text = " ".join(text.split())
-    return Truncator(text).chars(SHOWN_CHARS) if text else "—"
+    return Truncator(text).chars(SHOWN_CHARS) if text else _("(empty)")
 
 
 class StaleEdit(ValidationError):
@@ -151,22 +151,28 @@ class StaleEdit(ValidationError):
     """
 
     def __init__(self, *, changes: Sequence[tuple[str, str, str]], version: str, who: str = "") -> None:
-        listed = "; ".join(f"{label}: {value}" for _name, label, value in changes)
-        if who:
-            message = _(
+        self.changes = list(changes)
+        self.version = version
+        self.who = who
+        super().__init__(self.describe(), code="stale")
+
+    def describe(self, labels: Mapping[str, Any] | None = None) -> str:
+        """The message, with the form's own labels where it has them."""
+        labels = labels or {}
+        listed = "; ".join(
+            f"{capfirst(str(labels.get(name) or label))}: “{value}”" for name, label, value in self.changes
+        )
+        if self.who:
+            return _(
                 "%(who)s saved changes after you opened this form, so nothing of yours was saved. "
                 "Their values now: %(changes)s. Your input is kept: save again to replace their "
                 "values with yours, or cancel to keep theirs."
-            ) % {"who": who, "changes": listed}
-        else:
-            message = _(
-                "Someone else saved changes after you opened this form, so nothing of yours was "
-                "saved. Their values now: %(changes)s. Your input is kept: save again to replace "
-                "their values with yours, or cancel to keep theirs."
-            ) % {"changes": listed}
-        super().__init__(message, code="stale")
-        self.changes = list(changes)
-        self.version = version
+            ) % {"who": self.who, "changes": listed}
+        return _(
+            "Someone else saved changes after you opened this form, so nothing of yours was "
+            "saved. Their values now: %(changes)s. Your input is kept: save again to replace "
+            "their values with yours, or cancel to keep theirs."
+        ) % {"changes": listed}
 
 
 def _last_editor(obj: models.Model, changed: Sequence[str]) -> str:
