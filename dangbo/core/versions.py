@@ -175,8 +175,9 @@ class StaleEdit(ValidationError):
         ) % {"changes": listed}
 
 
-def _last_editor(obj: models.Model, changed: Sequence[str]) -> str:
-    """Who saved the latest audited change of one of ``changed`` (empty when unknown)."""
+def last_editor(obj: models.Model, changed: Sequence[str]) -> str:
+    """Who saved the latest audited change of one of ``changed`` (the keys of the audit
+    entries' ``after``); empty when unknown."""
     for entry in audit_for(obj).select_related(*_actor_joins())[:20]:
         after = entry.after if isinstance(entry.after, dict) else {}
         if any(name in after for name in changed):
@@ -198,5 +199,5 @@ def check(obj: models.Model, fields: Sequence[str], expected: str | None) -> Non
     raise StaleEdit(
         changes=[(name, label(obj, name), display(obj, name)) for name in changed],
         version=token_of(values),
-        who=_last_editor(obj, changed),
+        who=last_editor(obj, changed),
     )
