@@ -102,3 +102,39 @@ def test_stale_program_and_inspection_edits_are_refused(cast):
     assert (program.title, program.year) == ("Chương trình năm 2026", 2026)
     assert (inspection.subject, inspection.team) == ("Thực hiện quy chế dân chủ", "")
     assert InspectionProgram.objects.count() == 1 and Task.objects.count() == 0
+
+
+def bearer(user) -> dict[str, str]:
+    from dangbo.core.models import ApiToken
+
+    _token, raw = ApiToken.issue(user=user)
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}", "HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def test_api_edit_with_a_stale_etag_is_a_409_in_the_error_shape(cast, make_task, client):
+    task = make_task(unit=cast.cell1, assigning_unit=cast.ward1, title="Rà soát đảng viên")
+    url = f"/api/v1/tasks/{task.pk}"
+    clerk, secretary = bearer(cast.clerk), bearer(cast.ward_secretary)
+    etag_clerk = client.get(url, **clerk)["ETag"]
+    etag_secretary = client.get(url, **secretary)["ETag"]
+    assert etag_clerk == etag_secretary and etag_clerk.startswith('"')
+
+    saved = client.patch(url, {"title": "Rà soát, phân loại đảng viên"}, content_type="application/json",
+                         HTTP_IF_MATCH=etag_clerk, **clerk)
+    assert saved.status_code == 200 and saved.json()["title"] == "Rà soát, phân loại đảng viên"
+    assert saved["ETag"] != etag_clerk
+
+    stale = client.patch(url, {"description": "Báo cáo trước ngày 15."}, content_type="application/json",
+                         HTTP_IF_MATCH=etag_secretary, **secretary)
+    assert stale.status_code == 409
+    body = stale.json()
+    assert set(body) == {"error", "fields"}
+    assert "saved changes after you opened this form" in body["error"]
+    assert body["fields"] == {"title": ["Rà soát, phân loại đảng viên"]}
+    task.refresh_from_db()
+    assert (task.title, task.description) == ("Rà soát, phân loại đảng viên", "")
+
+    # Without If-Match the change applies (last writer wins, as the caller chose); the
+    # outsider cannot see the task at all.
+    assert client.patch(url, {"description": "x"}, content_type="application/json", **secretary).status_code == 200
+    assert client.patch(url, {"description": "y"}, content_type="application/json", **bearer(cast.outsider)).status_code == 404
