@@ -5,6 +5,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import QueryDict
 
 from .versions import StaleEdit
 
@@ -20,7 +21,7 @@ class VersionedForm(forms.Form):
     expected_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
 
     def take_version(self, version: str) -> None:
-        data = self.data.copy()
+        data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
         data[self.add_prefix("expected_version")] = version
         self.data = data
 

@@ -288,7 +288,7 @@ class CriterionForm(VersionedForm):
     def __init__(self, *args, sections=None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if sections is not None:
-            self.fields["section"].queryset = sections
+            self.fields["section"].queryset = sections  # type: ignore[attr-defined]
         if not editing:
             del self.fields["expected_version"]
 

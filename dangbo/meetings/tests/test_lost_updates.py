@@ -124,3 +124,17 @@ def test_stale_criterion_and_section_edits_are_refused(cast):
     section.refresh_from_db()
     assert criterion.guidance == "Hướng dẫn mới." and criterion.title != "Tiêu chí sửa"
     assert section.title == "Phần I (sửa)"
+
+
+def test_the_roll_call_api_refuses_a_stale_row_with_409(cast, held, members, login):
+    client = login(cast.cell_secretary)
+    url = f"/api/v1/meetings/{held.pk}"
+    rows = {r["person_id"]: r for r in client.get(url).json()["attendance"]}
+    person = members[0]
+    services.meeting_roll_call(actor=cast.ward_secretary, meeting=held,
+                               entries=[{"person_id": person.pk, "status": "unexcused"}])
+    entry = {"person_id": person.pk, "status": "excused", "reason": "Ốm", "version": rows[person.pk]["version"]}
+    response = client.post(f"{url}/roll-call", {"entries": [entry]}, content_type="application/json")
+    assert response.status_code == 409
+    assert response.json()["fields"] == {str(person.pk): ["Unexcused absence"]}
+    assert statuses(held)[person.pk] == ("unexcused", "")
