@@ -1,7 +1,9 @@
 """API of tasks: ``/tasks``, ``/tasks/{id}``, ``/tasks/{id}/reports``, ``/tasks/{id}/subtasks``.
 
 Reads go through the selectors (the permission policy filters inside the query); writes go
-through the services, so a refused change is a 400 in the one error shape.
+through the services, so a refused change is a 400 in the one error shape. ``GET
+/tasks/{id}`` answers an ``ETag``; ``PATCH /tasks/{id}`` with ``If-Match`` is a 409 when the
+task was changed since (see ``dangbo.core.api``).
 """
 
 from __future__ import annotations
@@ -9,13 +11,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from pydantic import StrictInt
 
-from dangbo.core import policy
-from dangbo.core.api import ERRORS, DateFilter, DateIn, Id, Percent, caller
+from dangbo.core import policy, versions
+from dangbo.core.api import (
+    ERRORS,
+    DateFilter,
+    DateIn,
+    ErrorOut,
+    Id,
+    Percent,
+    caller,
+    etag,
+    if_match,
+)
 from dangbo.core.policy import Action
 from dangbo.documents.selectors import get_document_for_user
 from dangbo.orgs.models import Person, Unit
@@ -119,6 +131,20 @@ class TaskCreateIn(TaskIn):
     coordinating_unit_ids: list[Id] = Field(default_factory=list, max_length=100)
 
 
+class TaskPatchIn(Schema):
+    """The fields to change; those left out keep their value."""
+
+    title: str | None = Field(None, min_length=1, max_length=500)
+    description: str | None = Field(None, max_length=20000)
+    start: DateIn | None = None
+    deadline: DateIn | None = None
+    priority: Annotated[StrictInt, Field(ge=1, le=4)] | None = None
+    cadence: Literal["", "monthly", "quarterly"] | None = None
+    responsible_id: Id | None = None
+    weight: Annotated[StrictInt, Field(ge=1, le=1000)] | None = None
+    reason: str = Field("", max_length=2000)
+
+
 class SubtaskIn(TaskIn):
     unit_id: Id = Field(..., description="The unit in charge: the parent's unit or one below it.")
 
@@ -202,8 +228,35 @@ def tasks_create(request: HttpRequest, payload: TaskCreateIn):
 
 
 @tasks_router.get("/{id}", response={200: TaskDetailOut, **ERRORS}, operation_id="tasks_detail", summary="One task")
-def tasks_detail(request: HttpRequest, id: int):
-    return selectors.get_task_for_user(caller(request), id)
+def tasks_detail(request: HttpRequest, id: int, response: HttpResponse):
+    """The task; its ``ETag`` is the version to send back in ``If-Match`` when editing it."""
+    task = selectors.get_task_for_user(caller(request), id)
+    response["ETag"] = etag(versions.token(task, services.TASK_EDIT_FIELDS))
+    return task
+
+
+@tasks_router.patch(
+    "/{id}", response={200: TaskDetailOut, **ERRORS, 409: ErrorOut}, operation_id="tasks_update",
+    summary="Change a task",
+)
+def tasks_update(request: HttpRequest, id: int, payload: TaskPatchIn, response: HttpResponse):
+    """Change what was assigned (the assigning unit). With ``If-Match: <ETag of the GET>``,
+    a change made by someone else since is a 409 and nothing is saved."""
+    user = caller(request)
+    task = selectors.get_task_for_user(user, id, Action.CHANGE)
+    given = payload.dict(exclude_unset=True)
+    responsible = _person(user, given["responsible_id"]) if "responsible_id" in given else task.responsible
+    fields = {  # null keeps a field that cannot be empty; weight null means equal shares
+        name: getattr(task, name) if given.get(name) is None else given[name]
+        for name in ("title", "description", "start", "deadline", "priority", "cadence")
+    }
+    fields["weight"] = given["weight"] if "weight" in given else task.weight
+    task = services.task_update(
+        actor=user, task=task, responsible=responsible, reason=payload.reason,
+        expected_version=if_match(request), **fields,
+    )
+    response["ETag"] = etag(versions.token(task, services.TASK_EDIT_FIELDS))
+    return selectors.get_task_for_user(user, task.pk)
 
 
 @tasks_router.post(

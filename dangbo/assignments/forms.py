@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from dangbo.core.forms import VersionedForm
 from dangbo.documents.models import Document
 from dangbo.orgs.forms import DateInput, UnitChoiceField, UnitMultipleChoiceField
 from dangbo.orgs.models import Person, Unit
@@ -131,7 +132,7 @@ class SubtaskForm(TaskFieldsMixin):
         self.fields["responsible"].queryset = people  # type: ignore[attr-defined]
 
 
-class TaskEditForm(TaskFieldsMixin):
+class TaskEditForm(TaskFieldsMixin, VersionedForm):
     responsible = forms.ModelChoiceField(
         label=_("Responsible person"), queryset=Person.objects.none(), required=False
     )
@@ -180,7 +181,7 @@ class InspectionForm(forms.Form):
         self.fields["target_unit"].queryset = units  # type: ignore[attr-defined]
 
 
-class ProgramEditForm(forms.Form):
+class ProgramEditForm(VersionedForm):
     """Correct a program: its title, year and document (a number and symbol, resolved among
     the documents the user may see)."""
 
@@ -207,7 +208,7 @@ class ProgramEditForm(forms.Form):
         return found
 
 
-class InspectionEditForm(forms.Form):
+class InspectionEditForm(VersionedForm):
     """Correct an inspection (the inspected unit stays: its recommendations are its tasks)."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Inspection.Kind.choices)

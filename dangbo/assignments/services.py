@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from dangbo.core import policy, uploads
+from dangbo.core import policy, uploads, versions
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.policy import Action, require
 from dangbo.core.text import fold, normalize
@@ -49,6 +49,10 @@ S = Task.Status
 TASK_FIELDS = [
     "title", "description", "unit", "assigning_unit", "responsible", "start", "deadline",
     "priority", "status", "progress", "weight", "cadence", "document", "parent",
+]
+#: What the edit form changes; its version (``dangbo.core.versions``) is taken over these.
+TASK_EDIT_FIELDS = [
+    "title", "description", "start", "deadline", "responsible", "priority", "cadence", "weight",
 ]
 
 #: (from, to) → who may do it: "unit" = the unit in charge (``Action.CONTRIBUTE``),
@@ -355,12 +359,15 @@ def task_update(
     weight: int | None = None,
     coordinating_units: Iterable[Unit] | None = None,
     reason: str = "",
+    expected_version: str | None = None,
 ) -> Task:
     """Change what was assigned (the assigning unit does this). A new responsible person
-    and the coordinating units follow the rules of ``task_assign``."""
+    and the coordinating units follow the rules of ``task_assign``. ``expected_version``: the
+    version the edit form was read at; a stale one is refused (``versions.StaleEdit``)."""
     require(actor, task, Action.CHANGE)
     chain = _lock_chain(task)
     task = chain[task.pk]
+    versions.check(task, TASK_EDIT_FIELDS, expected_version)
     if coordinating_units is not None:
         coordinating_units = list(coordinating_units)
         for seen in coordinating_units:
@@ -720,13 +727,20 @@ def _save_changes(
 
 @transaction.atomic
 def program_update(
-    *, actor, program: InspectionProgram, title: str, year: int, document: Document | None = None
+    *,
+    actor,
+    program: InspectionProgram,
+    title: str,
+    year: int,
+    document: Document | None = None,
+    expected_version: str | None = None,
 ) -> InspectionProgram:
     """Correct a program's title, year or document (the unit that runs it does this). The
-    audit entry lists the changed fields, old and new."""
+    audit entry lists the changed fields, old and new. A stale ``expected_version`` is refused."""
     require(actor, program, Action.CHANGE)
     _require_seen(actor, document)
     program = InspectionProgram.objects.select_for_update().get(pk=program.pk)
+    versions.check(program, PROGRAM_EDIT_FIELDS, expected_version)
     before = _values(program, PROGRAM_EDIT_FIELDS)
     if year is None or not 1990 <= year <= 2100:
         raise ValidationError({"year": _("The year must be between 1990 and 2100.")})
@@ -752,11 +766,14 @@ def inspection_update(
     period_end: dt.date,
     team: str = "",
     findings: str = "",
+    expected_version: str | None = None,
 ) -> Inspection:
     """Correct an inspection's kind, subject, team, period or findings (the program's unit
-    does this). The inspected unit stays: its recommendations are already its tasks."""
+    does this). The inspected unit stays: its recommendations are already its tasks. A stale
+    ``expected_version`` is refused."""
     require(actor, inspection, Action.CHANGE)
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    versions.check(inspection, INSPECTION_EDIT_FIELDS, expected_version)
     before = _values(inspection, INSPECTION_EDIT_FIELDS)
     if period_start and period_end and period_end < period_start:
         raise ValidationError({"period_end": _("The end cannot be earlier than the start.")})

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangbo.core import policy
+from dangbo.core import policy, versions
 from dangbo.core.audit import history
 from dangbo.core.forms import add_service_errors, submit
 from dangbo.core.pagination import paginate
@@ -223,6 +223,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "title": task.title, "description": task.description, "start": task.start,
         "deadline": task.deadline, "priority": task.priority, "cadence": task.cadence,
         "responsible": task.responsible, "weight": task.weight,
+        "expected_version": versions.token(task, services.TASK_EDIT_FIELDS),
     }
     form = TaskEditForm(request.POST or None, initial=initial, people=selectors.responsible_choices(units=[task.unit]))
     if request.method == "POST" and form.is_valid():
@@ -449,6 +450,7 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {
         "title": program.title, "year": program.year,
         "document": program.document.symbol if program.document else "",
+        "expected_version": versions.token(program, services.PROGRAM_EDIT_FIELDS),
     }
     form = ProgramEditForm(request.POST or None, user=request.user, initial=initial)
     updated = submit(
@@ -473,6 +475,7 @@ def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "kind": inspection.kind, "subject": inspection.subject, "team": inspection.team,
         "period_start": inspection.period_start, "period_end": inspection.period_end,
         "findings": inspection.findings,
+        "expected_version": versions.token(inspection, services.INSPECTION_EDIT_FIELDS),
     }
     form = InspectionEditForm(request.POST or None, initial=initial)
     updated = submit(

@@ -5,6 +5,10 @@
 * Every 4xx answer has one shape: ``{"error": "<message>", "fields": {<field>: [<messages>]}}``
   with ``fields`` empty when the problem is not about a particular field. Messages go
   through gettext and follow the request's language.
+* No lost updates: a ``GET`` of an editable object answers an ``ETag`` (its version, see
+  ``dangbo.core.versions``); an edit sent with ``If-Match: <that ETag>`` is refused with 409
+  when someone changed the object since, ``fields`` then holding each changed field's value
+  now. Without ``If-Match`` the edit applies as it is.
 * The docs page serves Swagger UI from ninja's bundled static files, never from a CDN.
 * Input schemas take what a person would type, nothing pydantic would coerce: ``DateIn``
   (``YYYY-MM-DD`` from 1930 on, never a number; ``DateFilter`` for filters), ``Percent`` and the other whole numbers
@@ -44,6 +48,7 @@ from pydantic import Field as PydanticField
 
 from dangbo.core.models import ApiToken
 from dangbo.core.validators import EARLIEST_DATE, LATEST_DATE, not_after_2100, not_before_1930
+from dangbo.core.versions import StaleEdit
 
 #: ``last_used_at`` is written at most this often per token.
 LAST_USED_PRECISION = dt.timedelta(minutes=1)
@@ -276,6 +281,28 @@ def on_django_validation_error(
     return api.create_response(request, error_body(message, fields), status=400)
 
 
+def on_stale_edit(request: HttpRequest, exc: StaleEdit, api: NinjaAPI) -> HttpResponse:
+    """Someone changed the object since the caller's ``If-Match`` version: 409, nothing saved."""
+    fields = {name: [value] for name, _label, value in exc.changes}
+    response = api.create_response(request, error_body(exc.describe(), fields), status=409)
+    if exc.version:
+        response["ETag"] = etag(exc.version)
+    return response
+
+
+def etag(version: str) -> str:
+    """The ``ETag`` header of an object at ``version``."""
+    return f'"{version}"'
+
+
+def if_match(request: HttpRequest) -> str | None:
+    """The version the caller read (``If-Match``), or None when it sent none (or ``*``)."""
+    value = request.headers.get("If-Match", "").strip()
+    if not value or value == "*":
+        return None
+    return value.removeprefix("W/").strip('"') or None
+
+
 def on_http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResponse:
     message = _NINJA_MESSAGES.get(exc.message, exc.message)
     response = api.create_response(request, error_body(message), status=exc.status_code)
@@ -372,6 +399,7 @@ class DangboAPI(NinjaAPI):
             Http404: on_not_found,
             PermissionDenied: on_permission_denied,
             DjangoValidationError: on_django_validation_error,
+            StaleEdit: on_stale_edit,
         }
         for exc_class, handler in handlers.items():
             self.add_exception_handler(exc_class, functools.partial(handler, api=self))

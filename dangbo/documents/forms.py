@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dangbo.core.forms import VersionedForm
 from dangbo.orgs.forms import DateInput, UnitChoiceField
 from dangbo.orgs.models import Term, Unit
 
@@ -22,8 +23,9 @@ class TermChoiceField(forms.ModelChoiceField):
         return f"{obj.code} · {obj.unit.name}"
 
 
-class DocumentForm(forms.Form):
-    """Register or correct a document. The service does the real checks."""
+class DocumentForm(VersionedForm):
+    """Register or correct a document. The service does the real checks; a correction
+    carries the version it was read at."""
 
     unit = UnitChoiceField(
         label=_("Registering unit"), queryset=Unit.objects.none(),
@@ -75,6 +77,8 @@ class DocumentForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["term"]).queryset = terms
         if editing:
             del self.fields["unit"]
+        else:
+            del self.fields["expected_version"]
 
     def service_data(self) -> dict:
         """The cleaned data as the service's keyword arguments."""

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from dangbo.core import policy, search
+from dangbo.core import policy, search, versions
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.policy import Action, require
 from dangbo.core.text import normalize
@@ -57,6 +57,11 @@ DOCUMENT_FIELDS = [
     "shared_down",
 ]
 TEXT_FIELDS = [c for c in DOCUMENT_FIELDS if c not in ("unit",)]
+#: What the edit form changes; its version (``dangbo.core.versions``) is taken over these.
+EDIT_FIELDS = [
+    "type", "number", "issuer", "issuing_unit", "issuer_abbr", "type_abbr", "date", "title",
+    "summary", "full_text", "signer", "term", "fields", "status", "shared_down",
+]
 CITED_SOURCES = (
     (DocumentCitation.Source.TITLE, "title"),
     (DocumentCitation.Source.SUMMARY, "summary"),
@@ -311,11 +316,14 @@ def document_update(
     status: str = Document.Status.IN_FORCE,
     shared_down: bool = True,
     reason: str = "",
+    expected_version: str | None = None,
 ) -> Document:
-    """Correct a registered document. The registering unit does not change."""
+    """Correct a registered document. The registering unit does not change. A stale
+    ``expected_version`` (the edit form's) is refused: ``versions.StaleEdit``."""
     document = require(
         actor, Document.objects.select_for_update().select_related("unit").filter(pk=document.pk).first(), Action.CHANGE
     )
+    versions.check(document, EDIT_FIELDS, expected_version)
     _require_named(
         actor,
         issuing_unit=_if_changed(issuing_unit, document.issuing_unit_id),

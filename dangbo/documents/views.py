@@ -14,7 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangbo.core import policy, uploads
+from dangbo.core import policy, uploads, versions
 from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.pagination import paginate
@@ -183,7 +183,10 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "type", "number", "issuer", "issuing_unit", "issuer_abbr", "type_abbr", "date",
             "title", "summary", "full_text", "signer", "term", "status", "shared_down",
         )
-    } | {"work_fields": selectors.document_work_fields(document=document)}
+    } | {
+        "work_fields": selectors.document_work_fields(document=document),
+        "expected_version": versions.token(document, services.EDIT_FIELDS),
+    }
     form = DocumentForm(request.POST or None, initial=initial, editing=True, **_form_choices(request))
     updated = submit(
         request, form,

@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
 from dangbo.core import policy
-from dangbo.core.api import ERRORS, Id, Points, caller
+from dangbo.core.api import ERRORS, ErrorOut, Id, Points, caller
 from dangbo.core.policy import Action
 
 from . import selectors, services
@@ -87,6 +87,7 @@ class AttendanceOut(Schema):
     name: str
     status: str
     reason: str
+    version: str = Field(description="Send it back with the row's roll-call entry.")
 
 
 class GuestOut(Schema):
@@ -156,6 +157,10 @@ class RollCallEntry(Schema):
     person_id: Id
     status: RollStatus
     reason: str = Field("", max_length=300)
+    version: str = Field(
+        "", max_length=100,
+        description="The row's `version` as read: a row someone changed since is then not overwritten (409).",
+    )
 
 
 class RollCallIn(Schema):
@@ -194,7 +199,8 @@ def _detail(meeting: Meeting) -> dict:
             ],
         })
     meeting.attendance = [  # type: ignore[attr-defined]
-        {"person_id": a.person_id, "name": a.person.full_name, "status": a.status, "reason": a.reason}
+        {"person_id": a.person_id, "name": a.person.full_name, "status": a.status, "reason": a.reason,
+         "version": services.attendance_version(a)}
         for a in selectors.attendance_rows(meeting=meeting)
     ]
     meeting.guests_out = list(selectors.guests(meeting=meeting))  # type: ignore[attr-defined]
@@ -236,7 +242,7 @@ def meetings_detail(request: HttpRequest, id: int):
 
 
 @meetings_router.post(
-    "/{id}/roll-call", response={200: MeetingDetailOut, **ERRORS}, operation_id="meetings_roll_call",
+    "/{id}/roll-call", response={200: MeetingDetailOut, **ERRORS, 409: ErrorOut}, operation_id="meetings_roll_call",
     summary="Record the roll-call",
 )
 def meetings_roll_call(request: HttpRequest, id: int, payload: RollCallIn):

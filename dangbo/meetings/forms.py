@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangbo.core.forms import VersionedForm
 from dangbo.orgs.models import Person, Unit
 
 from .models import (
@@ -86,7 +87,7 @@ class MeetingCreateForm(forms.Form):
             self.fields["unit"].queryset = units
 
 
-class MeetingEditForm(forms.Form):
+class MeetingEditForm(VersionedForm):
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
     date = forms.DateField(label=_("Date"), widget=DateInput())
     start_time = forms.TimeField(label=_("Start time"), required=False, widget=TimeInput())
@@ -99,7 +100,7 @@ class MeetingEditForm(forms.Form):
     )
 
 
-class MeetingRecordForm(forms.Form):
+class MeetingRecordForm(VersionedForm):
     status = forms.ChoiceField(
         label=_("Status"), choices=[(Meeting.Status.HELD, _("Held")), (Meeting.Status.CANCELLED, _("Cancelled"))]
     )
@@ -262,9 +263,9 @@ class CriteriaVersionForm(forms.Form):
     source_document = forms.CharField(label=_("Source document"), max_length=300)
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(VersionedForm):
     """A criterion of a draft version: where it goes (a section of the version, or a new one,
-    and its position there) and what it says."""
+    and its position there) and what it says; a change carries the version it was read at."""
 
     section = forms.ModelChoiceField(
         label=_("Section"), queryset=CriteriaSection.objects.none(), required=False,
@@ -284,13 +285,15 @@ class CriterionForm(forms.Form):
     guidance = forms.CharField(label=_("Guidance"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     required_for_top = forms.BooleanField(label=_("Full marks needed for the top grade"), required=False)
 
-    def __init__(self, *args, sections=None, **kwargs):
+    def __init__(self, *args, sections=None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if sections is not None:
-            self.fields["section"].queryset = sections
+            self.fields["section"].queryset = sections  # type: ignore[attr-defined]
+        if not editing:
+            del self.fields["expected_version"]
 
 
-class SectionForm(forms.Form):
+class SectionForm(VersionedForm):
     title = forms.CharField(label=_("Title"), max_length=300)
 
 

@@ -30,7 +30,7 @@ from django.utils.formats import get_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from dangbo.core import dates, policy
+from dangbo.core import dates, policy, versions
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.policy import Action, require
 from dangbo.core.text import fold, normalize
@@ -60,6 +60,9 @@ from .policy import RATER_ACTION, may_name_leader
 
 MEETING_FIELDS = ["unit", "kind", "title", "date", "start_time", "place", "agenda", "combined", "status"]
 RECORD_FIELDS = ["status", "duration_minutes", "minutes", "conclusions", "chair", "secretary"]
+#: What the edit forms change; their versions (``dangbo.core.versions``) are taken over these.
+MEETING_EDIT_FIELDS = ["title", "date", "start_time", "place", "agenda", "combined"]
+ROLL_CALL_FIELDS = ["status", "reason"]
 CELL_KINDS = {MeetingKind.REGULAR, MeetingKind.THEMATIC, MeetingKind.FORUM}
 
 
@@ -254,8 +257,12 @@ def meeting_update(
     agenda: str = "",
     combined: bool = False,
     reason: str = "",
+    expected_version: str | None = None,
 ) -> Meeting:
+    """Change the meeting's title, date, time, place or agenda. A stale ``expected_version``
+    (the edit form's) is refused: ``versions.StaleEdit``."""
     meeting = _lock(actor, meeting)
+    versions.check(meeting, MEETING_EDIT_FIELDS, expected_version)
     correction = _check_open(meeting, reason)
     before = snapshot(meeting, MEETING_FIELDS)
     meeting.title = normalize(title)
@@ -285,9 +292,12 @@ def meeting_record(
     chair: Person | None = None,
     secretary: Person | None = None,
     reason: str = "",
+    expected_version: str | None = None,
 ) -> Meeting:
-    """Record that the meeting was held (or cancelled), with its minutes and conclusions."""
+    """Record that the meeting was held (or cancelled), with its minutes and conclusions.
+    A stale ``expected_version`` (the form's) is refused: ``versions.StaleEdit``."""
     meeting = _lock(actor, meeting)
+    versions.check(meeting, RECORD_FIELDS, expected_version)
     _require_people_of(actor, meeting.unit, [p.pk for p in (chair, secretary) if p is not None])
     correction = _check_open(meeting, reason)
     if status == Meeting.Status.HELD and meeting.date > timezone.localdate():
@@ -322,6 +332,17 @@ def _person_ids(entries: Sequence[Mapping[str, Any]]) -> list[int]:
     return ids
 
 
+def attendance_version(row: Attendance) -> str:
+    """The version of a roll-call row, as the page shows it (``"version"`` of an entry)."""
+    return versions.token(row, ROLL_CALL_FIELDS)
+
+
+def attendance_display(row: Attendance) -> str:
+    """“Excused absence (Ốm)”: a row's answer as a person reads it."""
+    answer = row.get_status_display()
+    return f"{answer} ({row.reason})" if row.reason else answer
+
+
 @transaction.atomic
 def meeting_roll_call(
     *,
@@ -335,6 +356,11 @@ def meeting_roll_call(
     Only the meeting's expected members (or members of the unit on the day) can be
     recorded; an excused absence needs its reason. Someone who is not a person of the
     meeting's unit at all answers 404.
+
+    An entry may carry the ``"version"`` of its row as the page showed it
+    (:func:`attendance_version`). When someone else saved that row since: an entry that
+    only repeats what the page showed is left out (their answer stays), one that changes it
+    refuses the whole roll-call with ``versions.StaleEdit`` naming those members.
     """
     meeting = _lock(actor, meeting)
     _require_people_of(actor, meeting.unit, _person_ids(entries))
@@ -348,6 +374,7 @@ def meeting_roll_call(
     before: dict[str, str] = {}
     after: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
+    stale: list[Attendance] = []
     members_now: set[int] | None = None
     seen: set[int] = set()
     for index, entry in enumerate(entries):
@@ -370,6 +397,17 @@ def meeting_roll_call(
             errors.setdefault(key, []).append(_("Give the reason for the excused absence."))
             continue
         row = rows.get(person_id)
+        if status == Attendance.Status.PRESENT:
+            note = ""
+        expected = entry.get("version")
+        if expected and row is not None:
+            mine = {"status": status, "reason": note}
+            theirs = versions.raw_values(row, ROLL_CALL_FIELDS)
+            if versions.changed_fields(theirs, str(expected)) and mine != theirs:
+                if not versions.changed_fields(mine, str(expected)):
+                    continue  # untouched on this page: keep what the other person saved
+                stale.append(row)
+                continue
         if row is None:
             if members_now is None:
                 members_now = set(expected_people(meeting.unit, meeting.date))
@@ -387,8 +425,13 @@ def meeting_roll_call(
             changed.append(row)
         before[str(person_id)] = row.status
         row.status = status
-        row.reason = note if status != Attendance.Status.PRESENT else ""
+        row.reason = note
         after[str(person_id)] = status + (f" ({row.reason})" if row.reason else "")
+    if stale:
+        raise versions.StaleEdit(
+            changes=[(str(r.person_id), r.person.full_name, attendance_display(r)) for r in stale],
+            version="", who=versions.last_editor(meeting, [str(r.person_id) for r in stale]),
+        )
     if errors:
         raise ValidationError(errors)
     if new:
@@ -773,6 +816,8 @@ def _new_section(criteria_set: CriteriaSet, title: str) -> CriteriaSection:
 
 
 CRITERION_FIELDS = ["section", "order", "code", "title", "max_points", "guidance", "required_for_top"]
+#: What the criterion form changes (not ``order``: adding or removing another one renumbers it).
+CRITERION_EDIT_FIELDS = ["section", "code", "title", "max_points", "guidance", "required_for_top"]
 
 
 @transaction.atomic
@@ -875,13 +920,16 @@ def criterion_update(
     section: CriteriaSection | None = None,
     new_section: str = "",
     order: int | None = None,
+    expected_version: str | None = None,
 ) -> Criterion:
     """Change a criterion of a draft version. ``code`` None keeps its code; ``section`` /
     ``new_section`` move it to another section of the version or a new one (neither: it
     stays); ``order`` is its position in its section (None: it keeps its place, or goes
-    last in the section it moves to)."""
+    last in the section it moves to). A stale ``expected_version`` (the form's) is refused:
+    ``versions.StaleEdit``."""
     criteria_set = _editable(actor, criterion.criteria_set)
     criterion = Criterion.objects.select_for_update().select_related("section").get(pk=criterion.pk)
+    versions.check(criterion, CRITERION_EDIT_FIELDS, expected_version)
     code, title, points, new_title = _criterion_checks(
         criteria_set=criteria_set, criterion=criterion, code=criterion.code if code is None else code,
         title=title, max_points=max_points, section=section, new_section=new_section, order=order,
@@ -939,10 +987,13 @@ def criterion_remove(*, actor, criterion: Criterion) -> CriteriaSet:
 
 
 @transaction.atomic
-def criteria_section_update(*, actor, section: CriteriaSection, title: str) -> CriteriaSection:
-    """Rename a section of a draft version."""
+def criteria_section_update(
+    *, actor, section: CriteriaSection, title: str, expected_version: str | None = None
+) -> CriteriaSection:
+    """Rename a section of a draft version (a stale ``expected_version`` is refused)."""
     _editable(actor, section.criteria_set)
     section = CriteriaSection.objects.select_for_update().get(pk=section.pk)
+    versions.check(section, ["title"], expected_version)
     title = normalize(title)
     if not title:
         raise ValidationError({"title": _("Enter the section's title.")})

@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangbo.core import dates, policy, uploads
+from dangbo.core import dates, policy, uploads, versions
 from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.http import Request
 from dangbo.core.pagination import paginate
 from dangbo.core.policy import Action
+from dangbo.core.versions import StaleEdit
 from dangbo.orgs.selectors import get_unit_for_user, unit_ancestors, visible_roots
 
 from . import exports, selectors, services
@@ -168,7 +169,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
     meeting = selectors.get_meeting_for_user(request.user, pk, Action.CHANGE)
-    initial = {f: getattr(meeting, f) for f in ("title", "date", "start_time", "place", "agenda", "combined")}
+    initial = {f: getattr(meeting, f) for f in services.MEETING_EDIT_FIELDS}
+    initial["expected_version"] = versions.token(meeting, services.MEETING_EDIT_FIELDS)
     form = MeetingEditForm(request.POST or None, initial=initial)
     updated = submit(request, form, lambda data: services.meeting_update(actor=request.user, meeting=meeting, **data))
     if updated is not None:
@@ -193,6 +195,7 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
         "status": meeting.status if meeting.status != Meeting.Status.PLANNED else Meeting.Status.HELD,
         "duration_minutes": meeting.duration_minutes, "minutes": meeting.minutes,
         "conclusions": meeting.conclusions, "chair": meeting.chair_id, "secretary": meeting.secretary_id,
+        "expected_version": versions.token(meeting, services.RECORD_FIELDS),
     }
     form = MeetingRecordForm(request.POST or None, initial=initial, people=people)
     recorded = submit(request, form, lambda data: services.meeting_record(actor=request.user, meeting=meeting, **data))
@@ -219,7 +222,8 @@ def roll_call(request: HttpRequest, pk: int) -> HttpResponse:
             status = request.POST.get(f"status-{row.person_id}", row.status)
             if status:
                 entries.append({"person_id": row.person_id, "status": status,
-                                "reason": request.POST.get(f"reason-{row.person_id}", "")})
+                                "reason": request.POST.get(f"reason-{row.person_id}", ""),
+                                "version": request.POST.get(f"version-{row.person_id}", "")})
         try:
             services.meeting_roll_call(
                 actor=request.user, meeting=meeting, entries=entries, reason=request.POST.get("reason", "")
@@ -230,14 +234,36 @@ def roll_call(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The roll-call was saved."))
             return redirect("meetings:meeting_detail", pk=meeting.pk)
     meeting.refresh_from_db()
-    rows = selectors.attendance_rows(meeting=meeting)
+    rows = _versioned(selectors.attendance_rows(meeting=meeting))
+    if error:
+        _keep_input(request, rows)
     errors = _errors_by_row(error, rows) if error else {}
     context = _meeting_context(request, meeting) | {
         "rows": [(row, errors.get(row.person_id, [])) for row in rows],
         "choices": ROLL_CALL_CHOICES,
         "general_errors": errors.get(None, []),
     }
-    return render(request, "meetings/roll_call.html", context, status=400 if error else 200)
+    status_code = 409 if isinstance(error, StaleEdit) else 400 if error else 200
+    return render(request, "meetings/roll_call.html", context, status=status_code)
+
+
+def _versioned(rows: list[Attendance]) -> list[Attendance]:
+    """Each row with the version the page shows it at (sent back as ``version-<person>``)."""
+    for row in rows:
+        row.version = services.attendance_version(row)  # type: ignore[attr-defined]
+    return rows
+
+
+def _keep_input(request: HttpRequest, rows: list[Attendance]) -> None:
+    """After a refusal, show what the person entered on the rows they changed (the other
+    rows show what is saved), with the rows' current versions: saving again applies it."""
+    for row in rows:
+        status = request.POST.get(f"status-{row.person_id}")
+        if status is None:
+            continue
+        mine = {"status": status, "reason": request.POST.get(f"reason-{row.person_id}", "")}
+        if versions.changed_fields(mine, request.POST.get(f"version-{row.person_id}", "")):
+            row.status, row.reason = mine["status"], mine["reason"]
 
 
 def _errors_by_row(error: ValidationError, rows: list[Attendance]) -> dict:
@@ -270,7 +296,8 @@ def roll_call_row(request: HttpRequest, pk: int, person_id: int) -> HttpResponse
     try:
         services.meeting_roll_call(
             actor=request.user, meeting=meeting,
-            entries=[{"person_id": person_id, "status": status, "reason": reason}],
+            entries=[{"person_id": person_id, "status": status, "reason": reason,
+                      "version": request.POST.get(f"version-{person_id}", "")}],
             reason=request.POST.get("reason", ""),
         )
         saved = True
@@ -279,6 +306,7 @@ def roll_call_row(request: HttpRequest, pk: int, person_id: int) -> HttpResponse
     row = selectors.attendance_row(meeting=meeting, person_id=person_id)
     if row is None:
         raise Http404
+    _versioned([row])
     if not saved:
         row.status, row.reason = status, reason
     meeting.refresh_from_db()
@@ -504,8 +532,10 @@ def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return locked
     initial = {f: getattr(criterion, f) for f in ("code", "title", "max_points", "guidance", "required_for_top")}
     initial |= {"section": criterion.section_id, "order": selectors.criterion_position(criterion=criterion)}
+    initial["expected_version"] = versions.token(criterion, services.CRITERION_EDIT_FIELDS)
     form = CriterionForm(
-        request.POST or None, initial=initial, sections=selectors.criteria_section_choices(criteria_set=criteria_set)
+        request.POST or None, initial=initial, sections=selectors.criteria_section_choices(criteria_set=criteria_set),
+        editing=True,
     )
     updated = submit(
         request, form, lambda data: services.criterion_update(actor=request.user, criterion=criterion, **data)
@@ -547,7 +577,9 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
     criteria_set = section.criteria_set
     if (locked := _locked(request, criteria_set)) is not None:
         return locked
-    form = SectionForm(request.POST or None, initial={"title": section.title})
+    form = SectionForm(request.POST or None, initial={
+        "title": section.title, "expected_version": versions.token(section, ["title"]),
+    })
     updated = submit(
         request, form, lambda data: services.criteria_section_update(actor=request.user, section=section, **data)
     )

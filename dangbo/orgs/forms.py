@@ -10,6 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from dangbo.core.forms import VersionedForm
 from dangbo.core.text import normalize
 
 from . import selectors
@@ -191,7 +192,7 @@ class UnitCreateForm(forms.Form):
         kind_field.queryset = UnitKind.objects.filter(allowed_parents=parent.kind).select_related("level")
 
 
-class UnitEditForm(forms.Form):
+class UnitEditForm(VersionedForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     short_name = forms.CharField(label=_("Short name"), max_length=80, required=False)
     code = forms.SlugField(label=_("Code"), max_length=60)

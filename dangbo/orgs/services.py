@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangbo.core import policy, search
+from dangbo.core import policy, search, versions
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.policy import Action, forget, require
 from dangbo.core.text import normalize
@@ -28,6 +28,8 @@ from .policy import require_person, role_ceiling
 from .search import reindex_units
 
 UNIT_FIELDS = ["name", "short_name", "code", "kind", "valid_from", "valid_to"]
+#: What the edit form changes; its version (``dangbo.core.versions``) is taken over these.
+UNIT_EDIT_FIELDS = ["name", "short_name", "code"]
 POSITION_FIELDS = ["person", "unit", "title", "body", "term", "start", "end", "role"]
 TERM_FIELDS = ["unit", "code", "name", "start", "end"]
 PERSON_FIELDS = [
@@ -122,9 +124,12 @@ def unit_update(
     date: dt.date | None = None,
     decision: str = "",
     reason: str = "",
+    expected_version: str | None = None,
 ) -> Unit:
-    """Rename a unit (or correct its short name or code). A rename is kept in its history."""
+    """Rename a unit (or correct its short name or code). A rename is kept in its history.
+    A stale ``expected_version`` (the edit form's) is refused: ``versions.StaleEdit``."""
     unit = require(actor, Unit.objects.select_for_update().filter(pk=unit.pk).first(), Action.CHANGE)
+    versions.check(unit, UNIT_EDIT_FIELDS, expected_version)
     before = snapshot(unit, UNIT_FIELDS)
     old_name = unit.name
     unit.name = normalize(name)

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dangbo.core import policy
+from dangbo.core import policy, versions
 from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.pagination import paginate
@@ -165,7 +165,10 @@ def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request, "orgs")
     unit = selectors.get_unit_for_user(request.user, pk, Action.CHANGE)
-    initial = {"name": unit.name, "short_name": unit.short_name, "code": unit.code}
+    initial = {
+        "name": unit.name, "short_name": unit.short_name, "code": unit.code,
+        "expected_version": versions.token(unit, services.UNIT_EDIT_FIELDS),
+    }
     form = UnitEditForm(request.POST or None, initial=initial)
     updated = submit(request, form, lambda data: services.unit_update(actor=request.user, unit=unit, **data))
     if updated is not None:
