@@ -149,6 +149,11 @@ ACTION_LABELS: dict[str, Any] = {
     "leader.end": _("Leader assignment ended"),
     "leader.visit": _("Visit logged"),
     "working_group.create": _("Working group set up"),
+    # accounts
+    "api_token.create": _("API token created"),
+    "api_token.revoke": _("API token revoked"),
+    "user.password_change": _("Password changed"),
+    "notification_preference.update": _("E-mail preference changed"),
 }
 
 #: Labels for keys of ``before``/``after`` that are not fields of the object's model: by key,
@@ -156,6 +161,7 @@ ACTION_LABELS: dict[str, Any] = {
 FIELD_LABELS: dict[str | tuple[str, str], Any] = {
     "percent": _("Progress"),
     ("task.report", "text"): _("Report"),
+    ("unit.move", "parent"): _("Parent unit"),
     "files": _("Files"),
     "total": _("Total"),
     "rater": _("Scored by"),
@@ -166,6 +172,7 @@ FIELD_LABELS: dict[str | tuple[str, str], Any] = {
     "units": _("Units followed"),
     "grade": _("Grade"),
     "score": _("Score"),
+    "tokens_revoked": _("API tokens revoked"),
 }
 #: Keys whose numbers are percentages.
 PERCENT_KEYS = {"percent", "progress"}

@@ -169,3 +169,14 @@ def test_the_partial_folds_older_rows_under_show_all(cast):
 def test_the_partial_says_when_nothing_was_recorded(cast):
     AuditEntry.objects.all().delete()
     assert "No change has been recorded yet." in render(cast.cell1)
+
+
+def test_a_move_names_the_parent_unit_in_vietnamese(cast):
+    """``unit.move`` keeps the parent by name; its label is "Đơn vị cấp trên", not "Parent"."""
+    services.unit_move(actor=cast.clerk, unit=cast.cell1, new_parent=cast.ward_dl)
+    with translation.override("vi"):
+        row = history(cast.cell1).rows[0]
+    assert row.action == "unit.move"
+    assert [(c.label, c.old, c.new) for c in row.changes] == [
+        ("Đơn vị cấp trên", "Đảng bộ Phường 1", "Đảng bộ phường Đông Lương")
+    ]
