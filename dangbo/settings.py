@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "dangbo.core.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "dangbo.urls"
@@ -134,11 +135,13 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "dangbo.core.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: revokes the user's API tokens whenever a password is set (dangbo/core/accounts.py).
+    {"NAME": "dangbo.core.accounts.RevokeApiTokensOnPasswordChange"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -151,6 +154,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("DANGBO_AXES_ENABLED", True)
+
+# Password reset by e-mail: at most this many requests an hour per address and per IP
+# address (counted in Django's cache: set CACHES to a shared cache with several processes).
+DANGBO_PASSWORD_RESET_PER_EMAIL = int(os.environ.get("DANGBO_PASSWORD_RESET_PER_EMAIL", "3"))
+DANGBO_PASSWORD_RESET_PER_IP = int(os.environ.get("DANGBO_PASSWORD_RESET_PER_IP", "10"))
+PASSWORD_RESET_TIMEOUT = 2 * 60 * 60  # the link in the e-mail works for two hours
 
 # Sessions expire after 8 hours of work and when the browser closes.
 SESSION_COOKIE_AGE = 8 * 60 * 60
@@ -167,6 +176,21 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (dangbo/core/csp.py says why style attributes stay allowed).
+DANGBO_CSP: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["'self'"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+DANGBO_CSP_REPORT_ONLY = env_bool("DANGBO_CSP_REPORT_ONLY", False)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

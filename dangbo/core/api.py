@@ -9,11 +9,13 @@
   ``dangbo.core.versions``); an edit sent with ``If-Match: <that ETag>`` is refused with 409
   when someone changed the object since, ``fields`` then holding each changed field's value
   now. Without ``If-Match`` the edit applies as it is.
-* The docs page serves Swagger UI from ninja's bundled static files, never from a CDN.
 * Input schemas take what a person would type, nothing pydantic would coerce: ``DateIn``
   (``YYYY-MM-DD`` from 1930 on, never a number; ``DateFilter`` for filters), ``Percent`` and the other whole numbers
   (never a boolean, a string or a float), ``Points`` (a number, never a boolean or a string),
   ``Flag`` (``true``/``false`` only). Every app's ``api.py`` uses these for its bodies.
+* The docs page serves Swagger UI from ninja's bundled static files, never from a CDN, under
+  the site's Content-Security-Policy (its settings are JSON, its script a static file) with
+  ``data:`` images allowed.
 """
 
 from __future__ import annotations
@@ -345,7 +347,10 @@ class LocalSwagger(Swagger):
             "add_csrf": True,
         }
         template = _DOCS_ENGINE.get_template(self.template)
-        return HttpResponse(template.render(RequestContext(request, context)))
+        response = HttpResponse(template.render(RequestContext(request, context)))
+        # Swagger UI's style sheet draws its icons from data: URLs (see dangbo/core/csp.py).
+        response.csp = {"img-src": ["'self'", "data:"]}  # type: ignore[attr-defined]
+        return response
 
 
 def _json_dumps(value: Any) -> str:

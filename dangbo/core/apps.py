@@ -8,7 +8,17 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import nav
+        from . import audit, nav
+
+        audit.register_labels(
+            actions={
+                "api_token.create": _("API token created"),
+                "api_token.revoke": _("API token revoked"),
+                "user.password_change": _("Password changed"),
+                "notification_preference.update": _("E-mail preference changed"),
+            },
+            fields={"tokens_revoked": _("API tokens revoked")},
+        )
 
         nav.register_link(nav.MAIN, section="home", url_name="core:home", label=_("Overview"), order=0)
         nav.register_link(nav.HOME, url_name="core:notifications", label=_("Notifications"), order=90)

@@ -13,4 +13,6 @@ urlpatterns = [
     path("thong-bao/<int:pk>/", views.notification_open, name="notification_open"),
     path("thong-bao/<int:pk>/da-doc/", views.notification_read, name="notification_read"),
     path("tim-kiem/", views.search, name="search"),
+    path("tai-khoan/token/", views.token_list, name="tokens"),
+    path("tai-khoan/token/<int:pk>/thu-hoi/", views.token_revoke, name="token_revoke"),
 ]

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from axes.helpers import get_client_ip_address
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -20,8 +22,10 @@ from django.views.decorators.http import require_GET, require_POST
 from dangbo.core import search as core_search
 from dangbo.core.http import Request
 
+from . import accounts
 from . import notifications as notes
-from .forms import add_service_errors
+from .forms import add_service_errors, submit
+from .models import ApiToken
 from .pagination import paginate
 
 
@@ -286,3 +290,94 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your e-mail preference was saved."))
             return redirect(reverse("core:notifications") + "#cai-dat")
     return _notifications_page(request, form)
+
+
+# --- Account: API tokens, password ------------------------------------------------------
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("What the token is for"),
+        max_length=100,
+        required=False,
+        help_text=_("For example: the ward's reporting script."),
+    )
+
+
+def _tokens_page(request: HttpRequest, form: TokenCreateForm, *, raw: str = "", status: int = 200) -> HttpResponse:
+    admin = accounts.is_account_admin(request.user)
+    owner = None
+    owner_name = request.GET.get("user", "").strip() if admin else ""
+    if owner_name:
+        owner = accounts.user_by_username(owner_name)
+    tokens = accounts.tokens_for_user(request.user, owner=owner) if owner or not owner_name else ApiToken.objects.none()
+    page_obj, querystring_base = paginate(request, tokens)
+    context = {
+        "form": form,
+        "page_obj": page_obj,
+        "querystring_base": querystring_base,
+        "admin": admin,
+        "owner_name": owner_name,
+        "raw": raw,
+    }
+    response = render(request, "core/tokens.html", context, status=status)
+    if raw:
+        response["Cache-Control"] = "no-store"  # the secret is shown once: keep it out of caches
+    return response
+
+
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    """My API tokens (an admin: everyone's); a POST issues a new one and shows it once."""
+    request.nav_section = "tokens"  # type: ignore[attr-defined]
+    form = TokenCreateForm(request.POST or None)
+    created = submit(request, form, lambda data: accounts.token_create(actor=request.user, user=request.user, **data))
+    if created is not None:
+        _token, raw = created
+        messages.success(request, _("The token was created. Copy it now: it is not shown again."))
+        return _tokens_page(request, TokenCreateForm(), raw=raw)
+    return _tokens_page(request, form)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = accounts.get_token_for_user(request.user, pk)
+    if accounts.token_revoke(actor=request.user, token=token):
+        messages.success(request, _("The token %(prefix)s… was revoked.") % {"prefix": token.prefix})
+    return redirect(_safe_tokens_url(request, request.POST.get("next")))
+
+
+def _safe_tokens_url(request: HttpRequest, url: str | None) -> str:
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return url
+    return reverse("core:tokens")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, recording the user as the one who changed the password."""
+
+    def form_valid(self, form):
+        with accounts.changed_by(self.request.user):
+            return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's; the person who followed the link is recorded as changing the password."""
+
+    def form_valid(self, form):
+        with accounts.changed_by(form.user):
+            return super().form_valid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, throttled per e-mail address and per client IP address (found as django-axes
+    finds it for the login lockout), with links to ``SITE_URL``."""
+
+    def form_valid(self, form):
+        ip = get_client_ip_address(self.request) or ""
+        if not accounts.password_reset_allowed(email=form.cleaned_data["email"], ip=ip):
+            form.add_error(None, _("Too many password-reset requests. Wait an hour and try again."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        self.extra_email_context = {"site_url": notes.site_url()}
+        return super().form_valid(form)

@@ -28,6 +28,10 @@ Fixtures
 ``no_horizontal_scroll(page)``
     Fails if the page scrolls sideways, naming the elements wider than the viewport.
 
+Every page reports what the Content-Security-Policy blocked (an inline script or style, an
+``on…=`` attribute, an ``eval``): any such report fails the test at teardown, listing them;
+``helpers.csp_violations(page)`` gives them to a test that wants to look earlier.
+
 When a test fails, each page it opened is saved to ``test-results/`` (gitignored) as a
 screenshot (.png), its HTML (.html) and the browser console (.log).
 
@@ -124,12 +128,14 @@ def make_page(
         context_options.update(options)
         context = browser.new_context(**context_options)
         context.set_default_timeout(helpers.TIMEOUT_MS)
+        context.add_init_script(helpers.REPORT_CSP_VIOLATIONS)
         # Nothing outside the live server: no CDN, no fonts or scripts from elsewhere.
         context.route(lambda url: not url.startswith(base_url), lambda route: route.abort())
         contexts.append(context)
         page = context.new_page()
         log = console.setdefault(id(page), [])
         page.on("console", lambda msg: log.append(f"console.{msg.type}: {msg.text}"))
+        page.on("console", lambda msg: helpers.collect_csp_violation(page, msg))
         page.on("pageerror", lambda exc: log.append(f"pageerror: {exc}"))
         page.on(
             "requestfailed",
@@ -139,6 +145,7 @@ def make_page(
 
     yield _make_page
 
+    violations = [v for context in contexts for p in context.pages for v in helpers.csp_violations(p, forget=True)]
     if _failed(request):
         RESULTS_DIR.mkdir(exist_ok=True)
         stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.nodeid).strip("-")
@@ -158,6 +165,8 @@ def make_page(
                 print(f"saved {RESULTS_DIR / name}.png/.html/.log")
     for context in contexts:
         context.close()
+    if violations and not _failed(request):
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations), pytrace=False)
 
 
 @pytest.fixture

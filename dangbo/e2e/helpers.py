@@ -39,6 +39,32 @@ TIMEOUT_MS = 10_000
 FAILING_IMPACTS = ("serious", "critical")
 
 
+#: Run in every page before its own scripts: each Content-Security-Policy violation is logged
+#: to the console with this prefix (Chromium also logs its own "Refused to …" line).
+CSP_PREFIX = "CSP violation:"
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP_PREFIX ${e.effectiveDirective} blocked ${e.blockedURI || "inline"}`
+    + ` at ${e.sourceFile || location.pathname}:${e.lineNumber} (${(e.sample || "").slice(0, 80)})`);
+});
+""".replace("CSP_PREFIX", CSP_PREFIX)
+_CSP_LOGS: dict[int, list[str]] = {}
+
+
+def collect_csp_violation(page: Page, message: Any) -> None:
+    """Keep a console message about the policy blocking something (see ``csp_violations``)."""
+    text = message.text
+    if text.startswith(CSP_PREFIX) or "Content Security Policy" in text:
+        _CSP_LOGS.setdefault(id(page), []).append(f"{page.url}: {text}")
+
+
+def csp_violations(page: Page, *, forget: bool = False) -> list[str]:
+    """What the Content-Security-Policy blocked on ``page`` so far, one line each
+    (``forget``: and drop the record, when the page is closed)."""
+    found = _CSP_LOGS.pop(id(page), []) if forget else _CSP_LOGS.get(id(page), [])
+    return list(found)
+
+
 def launch_chromium(playwright: Playwright) -> Browser:
     """Start Debian's Chromium (Playwright cannot download its own browser here)."""
     if not os.access(CHROMIUM, os.X_OK):

@@ -215,3 +215,14 @@ def test_register_labels_adds_actions_keys_and_percentages(cast, monkeypatch):
                           percent_keys=["share"])
     row = history(cast.cell1).rows[0]
     assert (row.label, row.changes[0].label, row.changes[0].new) == ("Unit rated", "Share of members", "30%")
+
+
+def test_a_move_names_the_parent_unit_in_vietnamese(cast):
+    """``unit.move`` keeps the parent by name; its label is "Đơn vị cấp trên", not "Parent"."""
+    services.unit_move(actor=cast.clerk, unit=cast.cell1, new_parent=cast.ward_dl)
+    with translation.override("vi"):
+        row = history(cast.cell1).rows[0]
+    assert row.action == "unit.move"
+    assert [(c.label, c.old, c.new) for c in row.changes] == [
+        ("Đơn vị cấp trên", "Đảng bộ Phường 1", "Đảng bộ phường Đông Lương")
+    ]

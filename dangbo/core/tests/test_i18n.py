@@ -100,9 +100,11 @@ def test_placeholders_match(lang):
             if placeholders(text) != placeholders(source):
                 wrong.append((source, text))
             elif "python-format" in entry.flags:
-                names = {name for name, _ in placeholders(source) if name}
+                found = placeholders(source)
+                names = {name for name, _ in found if name}
+                positional = (1,) * sum(n for (name, _), n in found.items() if not name)
                 try:
-                    text % ({name: 1 for name in names} if names else ())
+                    text % ({name: 1 for name in names} if names else positional)
                 except (TypeError, ValueError, KeyError) as error:
                     wrong.append((source, f"{text} → {error!r}"))
     assert not wrong, f"placeholders differ in {lang}: {wrong}"

@@ -1,5 +1,7 @@
-/* Roll-call: show the reason field only for an excused absence. Charts: draw from the
-   JSON in <script type="application/json" data-chart>. No other behaviour. */
+/* Roll-call: show the reason field only for an excused absence, and save a row when its
+   status changes (an excused absence once it has a reason: the reason field saves it then).
+   Charts: draw from the JSON in <script type="application/json" data-chart>. No other
+   behaviour. Nothing here is inline in the pages: the Content-Security-Policy forbids it. */
 (function () {
   "use strict";
   function syncReason(row) {
@@ -8,14 +10,20 @@
     if (!reason) return;
     reason.hidden = !(checked && checked.value === "excused");
   }
-  function initRollCall(root) {
-    root.querySelectorAll(".rollcall li").forEach(function (row) {
-      syncReason(row);
-      row.addEventListener("change", function () { syncReason(row); });
-    });
+  function syncAll(root) {
+    root.querySelectorAll(".rollcall li").forEach(syncReason);
   }
-  document.addEventListener("DOMContentLoaded", function () { initRollCall(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { initRollCall(event.target.parentNode || document); });
+  document.addEventListener("change", function (event) {
+    var row = event.target.closest(".rollcall li");
+    if (!row) return;
+    syncReason(row);
+    var status = event.target.closest("[data-rollcall-status]");
+    if (!status || typeof htmx === "undefined") return;
+    var reason = row.querySelector(".reason input");
+    if (event.target.value !== "excused" || (reason && reason.value)) htmx.trigger(status, "rollcall-save");
+  });
+  document.addEventListener("DOMContentLoaded", function () { syncAll(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { syncAll(event.target.parentNode || document); });
 
   var GRADE_COLOURS = { "tot": "#1e6b34", "kha": "#1a73e8", "trung-binh": "#e08a00", "kem": "#c5221f" };
   function colour(code, i) { return GRADE_COLOURS[code] || ["#5f6368", "#8e24aa", "#00897b"][i % 3]; }
