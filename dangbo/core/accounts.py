@@ -26,13 +26,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import QuerySet
-from django.http import Http404
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import policy
 from .audit import audit_record, snapshot
 from .models import ApiToken
+from .policy import Action
 
 _ACTOR: ContextVar[Any] = ContextVar("dangbo_password_actor", default=None)
 
@@ -45,13 +46,24 @@ def is_account_admin(user: Any) -> bool:
 # --- API tokens -------------------------------------------------------------------------
 
 
+@policy.register(ApiToken)
+class ApiTokenPolicy(policy.Policy[ApiToken]):
+    """A token is seen and revoked by its owner, and by an account admin (staff, superuser)."""
+
+    def may(self, user: Any, action: Action, obj: ApiToken) -> bool:
+        return action in (Action.VIEW, Action.CHANGE) and (obj.user_id == user.pk or is_account_admin(user))
+
+    def scope(self, user: Any, action: Action = Action.VIEW) -> Q:
+        if action not in (Action.VIEW, Action.CHANGE):
+            return Q(pk__in=[])
+        return Q() if is_account_admin(user) else Q(user=user)
+
+
 def tokens_for_user(user: Any, *, owner: Any = None, include_revoked: bool = False) -> QuerySet[ApiToken]:
     """The tokens ``user`` may see, newest first: their own; an admin sees everyone's
     (or ``owner``'s only, when given)."""
-    tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-id")
-    if not is_account_admin(user):
-        tokens = tokens.filter(user=user)
-    elif owner is not None:
+    tokens = policy.visible(user, ApiToken.objects.select_related("user")).order_by("-created_at", "-id")
+    if owner is not None:
         tokens = tokens.filter(user=owner)
     if not include_revoked:
         tokens = tokens.filter(revoked_at__isnull=True)
@@ -60,15 +72,13 @@ def tokens_for_user(user: Any, *, owner: Any = None, include_revoked: bool = Fal
 
 def get_token_for_user(user: Any, pk: int) -> ApiToken:
     """One token ``user`` may revoke; someone else's is a 404, like a missing id."""
-    token = tokens_for_user(user, include_revoked=True).filter(pk=pk).first()
-    if token is None:
-        raise Http404("No such token.")
-    return token
+    return policy.get_for_user(user, ApiToken.objects.select_related("user"), pk, Action.CHANGE)
 
 
 @transaction.atomic
 def token_create(*, actor: Any, user: Any, name: str = "") -> tuple[ApiToken, str]:
     """Issue a token for ``user``; returns it and its secret, which is never stored."""
+    policy.require(actor, ApiToken(user=user), Action.CHANGE)
     token, raw = ApiToken.issue(user=user, name=name.strip())
     after = {"name": token.name, "prefix": token.prefix}
     audit_record(actor=actor, action="api_token.create", obj=token, after=after)
@@ -78,6 +88,7 @@ def token_create(*, actor: Any, user: Any, name: str = "") -> tuple[ApiToken, st
 @transaction.atomic
 def token_revoke(*, actor: Any, token: ApiToken, reason: str = "") -> bool:
     """Revoke one token; ``False`` when it was revoked already (nothing changes)."""
+    policy.require(actor, token, Action.CHANGE)
     now = timezone.now()
     if not ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now):
         return False

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import audit, nav
+        from . import accounts, audit, nav, notifications  # noqa: F401  (accounts, notifications: their policies)
 
         audit.register_labels(
             actions={
