@@ -40,7 +40,6 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -302,8 +301,7 @@ def preference_for(user: Any) -> NotificationPreference:
 
 def notification_mark_read(*, user: Any, notification: Notification) -> Notification:
     """Mark one of ``user``'s notifications read (idempotent)."""
-    if notification.user_id != user.pk:
-        raise Http404("No such notification.")
+    policy.require(user, notification, Action.CHANGE)
     if notification.read_at is None:
         notification.read_at = timezone.now()
         # Only if still unread, so a concurrent mark keeps the first time.
