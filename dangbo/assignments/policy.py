@@ -18,7 +18,6 @@ files follow their task; recommendations their inspection.
 
 from __future__ import annotations
 
-from django.db import models
 from django.db.models import Q
 
 from dangbo.core import policy
@@ -88,34 +87,16 @@ class InspectionPolicy(policy.Policy[Inspection]):
         return policy.covers(user, level, obj.program.unit.path)
 
 
-class Through(policy.Policy):
-    """Objects ruled by the object they belong to, at the lookup ``via``."""
-
-    via: str
-    target: type[models.Model]
-
-    def owner(self, obj: models.Model) -> models.Model:
-        for name in self.via.split("__"):
-            obj = getattr(obj, name)
-        return obj
-
-    def may(self, user, action: Action, obj: models.Model) -> bool:
-        return policy.may(user, action, self.owner(obj))
-
-    def scope(self, user, action: Action = Action.VIEW) -> Q:
-        return Q(**{f"{self.via}__in": policy.visible(user, self.target, action).values("pk")})
-
-
 @policy.register(ProgressReport)
-class ProgressReportPolicy(Through):
-    via, target = "task", Task
+class ProgressReportPolicy(policy.PartPolicy[ProgressReport]):
+    via = "task"
 
 
 @policy.register(ReportFile)
-class ReportFilePolicy(Through):
-    via, target = "report__task", Task
+class ReportFilePolicy(policy.PartPolicy[ReportFile]):
+    via = "report__task"
 
 
 @policy.register(Recommendation)
-class RecommendationPolicy(Through):
-    via, target = "inspection", Inspection
+class RecommendationPolicy(policy.PartPolicy[Recommendation]):
+    via = "inspection"

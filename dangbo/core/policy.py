@@ -270,6 +270,32 @@ class TreePolicy(Policy[M]):
         return under_q(user, level, self.prefix())
 
 
+class PartPolicy(Policy[M]):
+    """Objects that are part of another, reached at the lookup ``via`` (``"task"``,
+    ``"report__task"``): whoever may do an action to the whole may do it to the part, and the
+    parts are seen where the whole is (a document's files, a task's reports, a set's criteria)."""
+
+    via: str
+
+    def whole(self, obj: M) -> models.Model:
+        whole: Any = obj
+        for name in self.via.split("__"):
+            whole = getattr(whole, name)
+        return whole
+
+    def whole_model(self) -> type[models.Model]:
+        model: Any = self.model
+        for name in self.via.split("__"):
+            model = model._meta.get_field(name).related_model
+        return model
+
+    def may(self, user, action: Action, obj: M) -> bool:
+        return may(user, action, self.whole(obj))
+
+    def scope(self, user, action: Action = Action.VIEW) -> Q:
+        return Q(**{f"{self.via}__in": visible(user, self.whole_model(), action).values("pk")})
+
+
 _registry: dict[type[models.Model], Policy] = {}
 
 P = TypeVar("P", bound=type[Policy])

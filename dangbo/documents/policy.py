@@ -6,15 +6,15 @@
 * A **study session** belongs to the unit that organises it. It is seen by whoever sees that
   unit, and by its audience: whoever sees one of the units required to attend, or belongs
   under one (the audience sees what it is asked to attend); it is changed on the organiser.
-* A document's **files** and **relations** and a session's **materials** follow their
-  document or session: they are fetched through it, never on their own.
+* A document's **files** and **relations** and a session's **materials** are parts of their
+  document or session (``policy.PartPolicy``).
 * A unit (and a term) may be **named** on a document — as its issuer, its term — when the
   user sees it or it lies above the user's units: a ward registers the city's plans.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -83,35 +83,21 @@ class StudySessionPolicy(TreePolicy[StudySession]):
         return own | audience_q(user) if action == Action.VIEW else own
 
 
-class ParentPolicy(policy.Policy[M]):
-    """Objects that are part of another (``parent_field``): whoever may do ``action`` to the
-    parent may do it to them, and they are seen where the parent is."""
-
-    parent_field: str
-
-    def may(self, user, action: Action, obj: M) -> bool:
-        return policy.may(user, action, getattr(obj, self.parent_field))
-
-    def scope(self, user, action: Action = Action.VIEW) -> Q:
-        parent = cast(type[models.Model], self.model._meta.get_field(self.parent_field).related_model)
-        return Q(**{f"{self.parent_field}__in": policy.visible(user, parent, action).values("pk")})
-
-
 @policy.register(DocumentFile)
-class DocumentFilePolicy(ParentPolicy[DocumentFile]):
-    parent_field = "document"
+class DocumentFilePolicy(policy.PartPolicy[DocumentFile]):
+    via = "document"
 
 
 @policy.register(DocumentRelation)
-class DocumentRelationPolicy(ParentPolicy[DocumentRelation]):
+class DocumentRelationPolicy(policy.PartPolicy[DocumentRelation]):
     """A relation is recorded by the document that implements, amends or replaces another."""
 
-    parent_field = "from_document"
+    via = "from_document"
 
 
 @policy.register(StudyMaterial)
-class StudyMaterialPolicy(ParentPolicy[StudyMaterial]):
-    parent_field = "session"
+class StudyMaterialPolicy(policy.PartPolicy[StudyMaterial]):
+    via = "session"
 
 
 # --- Units named on a document -------------------------------------------------------------

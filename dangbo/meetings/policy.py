@@ -27,7 +27,7 @@ committee above a unit logs them for it (at the top, the unit's own committee).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -264,17 +264,10 @@ class CriteriaSetPolicy(policy.Policy[CriteriaSet]):
         return Q(pk__in=[])
 
 
-class InSetPolicy(policy.Policy[M]):
+class InSetPolicy(policy.PartPolicy[M]):
     """A part of a criteria set (section, criterion, grade): ruled by its set."""
 
-    def _sets(self) -> policy.Policy[CriteriaSet]:
-        return policy.policy_for(CriteriaSet)
-
-    def may(self, user, action: Action, obj: Any) -> bool:
-        return self._sets().may(user, action, obj.criteria_set)
-
-    def scope(self, user, action: Action = Action.VIEW) -> Q:
-        return Q(criteria_set__in=CriteriaSet.objects.filter(self._sets().scope(user, action)).values("pk"))
+    via = "criteria_set"
 
 
 @policy.register(CriteriaSection)
