@@ -321,7 +321,7 @@ def document_update(
     """Correct a registered document. The registering unit does not change. A stale
     ``expected_version`` (the edit form's) is refused: ``versions.StaleEdit``."""
     document = require(
-        actor, Document.objects.select_for_update().select_related("unit").filter(pk=document.pk).first(), Action.CHANGE
+        actor, Document.objects.select_for_update(of=("self",)).select_related("unit").filter(pk=document.pk).first(), Action.CHANGE
     )
     versions.check(document, EDIT_FIELDS, expected_version)
     _require_named(

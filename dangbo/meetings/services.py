@@ -118,7 +118,7 @@ def _check_open(meeting: Meeting, reason: str) -> bool:
 
 def _lock(actor, meeting: Meeting, action: Action = Action.CHANGE) -> Meeting:
     """The meeting's row, locked for the change, if ``actor`` may do ``action`` to it."""
-    locked = Meeting.objects.select_for_update().select_related("unit", "unit__kind").filter(pk=meeting.pk).first()
+    locked = Meeting.objects.select_for_update(of=("self",)).select_related("unit", "unit__kind").filter(pk=meeting.pk).first()
     return require(actor, locked, action)
 
 
@@ -692,7 +692,7 @@ def _editable(actor, criteria_set: CriteriaSet) -> CriteriaSet:
     """The version's row, locked for the change, if ``actor`` may change it; a
     ValidationError when it is locked."""
     locked = require(
-        actor, CriteriaSet.objects.select_for_update().select_related("unit").filter(pk=criteria_set.pk).first(),
+        actor, CriteriaSet.objects.select_for_update(of=("self",)).select_related("unit").filter(pk=criteria_set.pk).first(),
         Action.CHANGE,
     )
     if _in_use(locked):
@@ -928,7 +928,7 @@ def criterion_update(
     last in the section it moves to). A stale ``expected_version`` (the form's) is refused:
     ``versions.StaleEdit``."""
     criteria_set = _editable(actor, criterion.criteria_set)
-    criterion = Criterion.objects.select_for_update().select_related("section").get(pk=criterion.pk)
+    criterion = Criterion.objects.select_for_update(of=("self",)).select_related("section").get(pk=criterion.pk)
     versions.check(criterion, CRITERION_EDIT_FIELDS, expected_version)
     code, title, points, new_title = _criterion_checks(
         criteria_set=criteria_set, criterion=criterion, code=criterion.code if code is None else code,
@@ -974,7 +974,7 @@ def criterion_remove(*, actor, criterion: Criterion) -> CriteriaSet:
     """Remove a criterion from a draft version (its section goes too when it was the last
     one). Refused when the remaining criteria would total less than a grade starts at."""
     criteria_set = _editable(actor, criterion.criteria_set)
-    criterion = Criterion.objects.select_for_update().select_related("section").get(pk=criterion.pk)
+    criterion = Criterion.objects.select_for_update(of=("self",)).select_related("section").get(pk=criterion.pk)
     if not Criterion.objects.filter(criteria_set=criteria_set).exclude(pk=criterion.pk).exists():
         raise ValidationError(_("A version keeps at least one criterion."))
     _check_grades_fit(criteria_set, _total(criteria_set, without=criterion), None)
@@ -1148,7 +1148,7 @@ def leader_assign(
 @transaction.atomic
 def leader_assignment_end(*, actor, assignment: LeaderAssignment, end: dt.date) -> LeaderAssignment:
     assignment = require(
-        actor, LeaderAssignment.objects.select_for_update().select_related("unit").filter(pk=assignment.pk).first(),
+        actor, LeaderAssignment.objects.select_for_update(of=("self",)).select_related("unit").filter(pk=assignment.pk).first(),
         Action.CHANGE,
     )
     if end < assignment.start:

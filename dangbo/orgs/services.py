@@ -490,7 +490,7 @@ def position_create(
 @transaction.atomic
 def position_end(*, actor, position: Position, end: dt.date, reason: str = "") -> Position:
     position = require(
-        actor, Position.objects.select_for_update().select_related("unit").filter(pk=position.pk).first(), Action.CHANGE
+        actor, Position.objects.select_for_update(of=("self",)).select_related("unit").filter(pk=position.pk).first(), Action.CHANGE
     )
     _check_position_dates(position.start, end)
     before = snapshot(position, POSITION_FIELDS)
