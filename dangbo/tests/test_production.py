@@ -138,6 +138,7 @@ def wait_healthy(client: Browser, proc: subprocess.Popen[bytes], log: Path) -> d
     raise AssertionError(f"/healthz never healthy: {last}\n{log.read_text()}")
 
 
+@pytest.mark.server
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_production_server_serves_the_main_pages(tmp_path: Path) -> None:
     """gunicorn + worker + scheduler in production mode: healthy, a real login, the main
@@ -212,6 +213,7 @@ def test_production_server_serves_the_main_pages(tmp_path: Path) -> None:
             reverse("core:search") + "?q=ph%C6%B0%E1%BB%9Dng",
             reverse("orgs:unit_detail", args=[cast.ward1.pk]),
             "/api/v1/units",
+            "/api/v1/docs",  # its scripts are django-ninja's static files
         }
         bodies = {}
         for path in sorted(pages):
@@ -222,7 +224,12 @@ def test_production_server_serves_the_main_pages(tmp_path: Path) -> None:
         assert "Nguyễn Thị Vân" in home or "clerk" in home
 
         # Static files: named by their hash, served by WhiteNoise, compressed on request.
-        static_refs = set(re.findall(r'(?:src|href)="(/static/[^"]+)"', home))
+        static_refs = {
+            ref
+            for body in bodies.values()
+            for ref in re.findall(r'(?:src|href)="(/static/[^"]+)"', body)
+        }
+        assert any(ref.startswith("/static/ninja/") for ref in static_refs), static_refs
         assert any(ref.endswith(".js") for ref in static_refs), static_refs
         assert any(ref.endswith(".css") for ref in static_refs), static_refs
         for ref in sorted(static_refs):

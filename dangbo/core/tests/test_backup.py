@@ -77,7 +77,11 @@ def restore_target(tmp_path: Path):
         cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cur.execute(f'CREATE DATABASE "{name}"')
     env["DANGBO_DATABASE_URL"] = "postgres://{}:{}@{}:{}/{}".format(
-        urllib.parse.quote(db["USER"]), urllib.parse.quote(db["PASSWORD"]), db["HOST"], db["PORT"], name
+        urllib.parse.quote(db["USER"]),
+        urllib.parse.quote(db["PASSWORD"]),
+        db["HOST"],
+        db["PORT"],
+        name,
     )
     opened: list[Any] = []
 
@@ -99,7 +103,9 @@ def test_backup_restore_gives_back_the_data_and_files(cast, settings, tmp_path, 
     media = tmp_path / "media"
     settings.MEDIA_ROOT = media
     (media / "documents" / "2026").mkdir(parents=True)
-    (media / "documents" / "2026" / "nghi-quyet-01.pdf").write_bytes(b"%PDF-1.4 " + os.urandom(4096))
+    (media / "documents" / "2026" / "nghi-quyet-01.pdf").write_bytes(
+        b"%PDF-1.4 " + os.urandom(4096)
+    )
     (media / "evidence" / "bao-cao-quý-1.docx").parent.mkdir(parents=True)
     (media / "evidence" / "bao-cao-quý-1.docx").write_bytes(os.urandom(2048))
     tables = sorted(connection.introspection.django_table_names(only_existing=True))
