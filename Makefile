@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install demo run worker test test-sqlite test-postgres lint messages bench clean
+.PHONY: install demo serve run worker test test-sqlite test-postgres lint messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ install: $(VENV)/.installed
 demo: install
 	$(BIN)/python manage.py load_demo
 	HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh
+
+## serve: the production server: migrate, collect the static files, then gunicorn, the worker and
+## the scheduler (set DANGBO_ENV=production and the rest first: docs/van-hanh.md)
+serve: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput
+	HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh production
 
 ## test: install what tests need, lint, type-check, run the suite on SQLite and PostgreSQL
 test: $(VENV)/.installed-test

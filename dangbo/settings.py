@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DANGBO_VAR_DIR", BASE_DIR / "var"))
@@ -166,12 +167,27 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = PRODUCTION
-CSRF_COOKIE_SECURE = PRODUCTION
-SECURE_SSL_REDIRECT = env_bool("DANGBO_SSL_REDIRECT", PRODUCTION)
-SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
-SECURE_HSTS_PRELOAD = PRODUCTION
+# Production is served over TLS (the reverse proxy terminates it): plain HTTP is redirected,
+# cookies are Secure, HSTS is sent. DANGBO_SSL_REDIRECT=0 serves plain HTTP instead, which
+# production allows on loopback only (every allowed host 127.0.0.1, ::1 or localhost: the
+# smoke test, a check from the machine itself); cookies then lose their Secure flag and no
+# HSTS is sent, since there is no TLS to insist on.
+LOOPBACK_HOSTS = {"127.0.0.1", "::1", "[::1]", "localhost"}
+PLAIN_HTTP = not env_bool("DANGBO_SSL_REDIRECT", True)
+if PRODUCTION and PLAIN_HTTP and not (ALLOWED_HOSTS and set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "DANGBO_SSL_REDIRECT=0 is for loopback only: DANGBO_ALLOWED_HOSTS must list nothing "
+        "but 127.0.0.1, ::1 or localhost."
+    )
+SECURE_TLS = PRODUCTION and not PLAIN_HTTP
+SESSION_COOKIE_SECURE = SECURE_TLS
+CSRF_COOKIE_SECURE = SECURE_TLS
+SECURE_SSL_REDIRECT = SECURE_TLS
+SECURE_HSTS_SECONDS = 31536000 if SECURE_TLS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_TLS
+SECURE_HSTS_PRELOAD = SECURE_TLS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -217,6 +233,12 @@ STORAGES = {
     },
 }
 
+# WhiteNoise serves the collected files under their hashed names only (templates name them
+# through {% static %}); source maps are shipped but not compressed (nobody downloads them
+# twice, and brotli on megabytes of maps costs most of collectstatic's time).
+WHITENOISE_KEEP_ONLY_HASHED_FILES = PRODUCTION
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
+
 EMAIL_BACKEND = os.environ.get(
     "DANGBO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
@@ -249,3 +271,7 @@ DANGBO_BEHIND_MARGIN = int(os.environ.get("DANGBO_BEHIND_MARGIN", "25"))
 # Report cadence: a task reporting monthly or quarterly is reminded in the last this-many days of
 # each period when no report has been sent in it yet (dangbo/assignments/cadence.py).
 DANGBO_REPORT_REMIND_DAYS = int(os.environ.get("DANGBO_REPORT_REMIND_DAYS", "5"))
+
+# /healthz calls the worker or the scheduler silent once its last heartbeat is older than
+# twice its own interval plus this many seconds.
+DANGBO_HEALTH_GRACE_SECONDS = int(os.environ.get("DANGBO_HEALTH_GRACE_SECONDS", "300"))

@@ -234,3 +234,20 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.day}"
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of a background process (``worker``, ``scheduler``): written by
+    the process itself every ``every_seconds``, read by ``/healthz`` (``dangbo.core.health``)."""
+
+    name = models.CharField(max_length=32, unique=True)
+    beat_at = models.DateTimeField(default=timezone.now)
+    every_seconds = models.PositiveIntegerField()
+    pid = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -10,7 +10,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dangbo.core import search as core_search
 from dangbo.core.http import Request
 
-from . import accounts
+from . import accounts, health
 from . import notifications as notes
 from .forms import add_service_errors, submit
 from .models import ApiToken
@@ -50,9 +49,12 @@ def home(request: Request) -> HttpResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For the reverse proxy and monitoring: the database answers, the worker and the
+    scheduler beat (``dangbo.core.health``); 503 when any check fails. No data of anyone."""
+    result = health.report()
+    response = JsonResponse(result, status=200 if result["status"] == "ok" else 503)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- Search ------------------------------------------------------------------------------

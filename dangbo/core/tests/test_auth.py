@@ -62,10 +62,6 @@ def test_home_of_a_user_without_position_says_what_to_do(client, django_user_mod
     assert "Ask the committee office" in body
 
 
-def test_healthz(client, db):
-    assert client.get(reverse("core:healthz")).json() == {"status": "ok"}
-
-
 def test_too_short_password_is_refused_in_vietnamese(client, cast):
     """Django 5.2 renamed the msgid of this message; its own vi catalogue still has the old one."""
     client.post(reverse("login"), {"username": "member", "password": PASSWORD})

@@ -79,3 +79,24 @@ def test_production_turns_debug_off_and_secures_cookies(tmp_path: Path) -> None:
     result = run(["-c", code], production_env(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True", "True", "True"]
+
+
+def test_plain_http_is_refused_in_production_beyond_loopback(tmp_path: Path) -> None:
+    """DANGBO_SSL_REDIRECT=0 (the smoke test's plain HTTP) only for 127.0.0.1/::1/localhost."""
+    result = run(
+        ["-c", "import django; django.setup()"],
+        production_env(tmp_path, DANGBO_SSL_REDIRECT="0"),  # example.org
+    )
+    assert result.returncode != 0
+    assert "DANGBO_SSL_REDIRECT" in result.stderr
+
+
+def test_plain_http_on_loopback_drops_the_redirect_and_secure_cookies(tmp_path: Path) -> None:
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)"
+    )
+    env = production_env(tmp_path, DANGBO_SSL_REDIRECT="0", DANGBO_ALLOWED_HOSTS="127.0.0.1,localhost")
+    result = run(["-c", code], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False", "False", "0"]
