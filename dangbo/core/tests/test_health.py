@@ -28,8 +28,9 @@ def test_healthz_fails_while_no_worker_or_scheduler_has_ever_run(client, db):
     assert body["checks"]["scheduler"]["ok"] is False
 
 
-def test_healthz_is_ok_once_the_worker_and_the_scheduler_run(client, db):
-    """The real commands write the heartbeats: one round of each."""
+def test_healthz_is_ok_once_the_worker_and_the_scheduler_run(client, transactional_db):
+    """The real commands write the heartbeats: one round of each (the worker closes its
+    connection between rounds, as it should, so the test runs outside a transaction)."""
     call_command("run_worker", "--batch", "--no-startup-delay", verbosity=0)
     call_command("enqueue_daily_jobs", "--interval", "600", stdout=io.StringIO())
     status, body = get_health(client)
