@@ -25,6 +25,7 @@ AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
     ("task.report", "text"): _("Report"),
     "files": _("Files"),
     "period": _("Period"),
+    "rolled_up": _("Progress rolled up from the sub-tasks"),
     "recommendation": _("Recommendation"),
     "responsible": _("Responsible person"),
 }

@@ -152,6 +152,14 @@ class ReportForm(forms.Form):
     text = forms.CharField(label=_("Report"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     evidence = MultipleFileField(label=_("Evidence files"), required=False)
 
+    def __init__(self, *args: Any, rolled_up: bool = False, **kwargs: Any) -> None:
+        """``rolled_up``: the task has sub-tasks, its progress is theirs; no percentage is
+        asked (one sent anyway reaches the service, which refuses it)."""
+        super().__init__(*args, **kwargs)
+        if rolled_up:
+            self.fields["percent"].required = False
+            self.fields["percent"].widget = forms.HiddenInput()
+
 
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=Task.Status.choices, widget=forms.HiddenInput)

@@ -516,21 +516,30 @@ def _check_file(upload: UploadedFile) -> uploads.CheckedUpload:
         ) from error
 
 
+def subtask_count(task: Task) -> int:
+    """How many sub-tasks ``task``'s progress is rolled up from (the cancelled do not count)."""
+    return Task.objects.filter(parent_id=task.pk).exclude(status=S.CANCELLED).count()
+
+
 @transaction.atomic
 def report_submit(
     *,
     actor,
     task: Task,
-    percent: int,
+    percent: int | None,
     text: str = "",
     files: Sequence[UploadedFile] = (),
     period: str = "",
     reported_at: dt.datetime | None = None,
 ) -> ProgressReport:
     """Record a progress report. Concurrent reports both survive; the task's progress is
-    the latest report's (by time), set under a row lock, then rolled up the tree."""
+    the latest report's (by time), set under a row lock, then rolled up the tree.
+
+    On a task with sub-tasks the progress is their roll-up: the report keeps its text,
+    period and evidence and records the roll-up as its percentage (``rolled_up``). A
+    percentage typed for it is refused (unless it is the roll-up itself), never dropped."""
     require(actor, task, Action.CONTRIBUTE)
-    if percent is None or percent < 0 or percent > 100:
+    if percent is not None and (percent < 0 or percent > 100):
         raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
     chain = _lock_chain(task)
     task = chain[task.pk]
@@ -539,10 +548,25 @@ def report_submit(
             _("Progress cannot be reported on a task that is “%(status)s”.")
             % {"status": task.get_status_display()}
         )
+    rolled_up = subtask_count(task) > 0
+    if rolled_up:
+        if percent is not None and percent != task.progress:
+            raise ValidationError(
+                {
+                    "percent": _(
+                        "The progress of this task is rolled up from its sub-tasks (now %(progress)s%%): "
+                        "send the report without a percentage, or report on the sub-tasks."
+                    )
+                    % {"progress": task.progress}
+                }
+            )
+        percent = task.progress
+    elif percent is None:
+        raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
     checked = [_check_file(upload) for upload in files]
     report = ProgressReport(
         task=task, reporter=_user(actor), percent=percent, text=text.strip(), period=period.strip(),
-        reported_at=reported_at or timezone.now(),
+        reported_at=reported_at or timezone.now(), rolled_up=rolled_up,
     )
     report.full_clean()
     report.save()
@@ -551,12 +575,16 @@ def report_submit(
         evidence.file.save(file.name, ContentFile(file.data), save=False)
         evidence.save()
     latest = (
-        ProgressReport.objects.filter(task=task)
+        ProgressReport.objects.filter(task=task, rolled_up=False)
         .order_by("-reported_at", "-id")
-        .values_list("percent", "reported_at")
+        .values_list("percent", flat=True)
         .first()
-    ) or (report.percent, report.reported_at)
-    task.own_progress, task.last_report_at = latest
+    )
+    task.own_progress = task.own_progress if latest is None else latest
+    task.last_report_at = (
+        ProgressReport.objects.filter(task=task).order_by("-reported_at", "-id")
+        .values_list("reported_at", flat=True).first()
+    )
     fields = ["own_progress", "last_report_at"]
     if task.status == S.ASSIGNED:
         task.status = S.IN_PROGRESS
@@ -568,7 +596,8 @@ def report_submit(
         actor=actor, action="task.report", obj=task,
         # The report as written: its whole text, its period and the names of its files.
         after={"percent": percent, "text": report.text, "period": report.period,
-               "files": [(upload.name or "")[:255] for upload in files]},
+               "files": [(upload.name or "")[:255] for upload in files],
+               **({"rolled_up": True} if rolled_up else {})},
     )
     return report
 

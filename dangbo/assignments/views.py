@@ -100,6 +100,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.get_task_for_user(request.user, pk)
     today = _today()
     children = list(selectors.task_children(task=task))
+    # How many sub-tasks the progress is rolled up from (0: the reports give it).
+    rolled_up = sum(1 for child in children if child.status != Task.Status.CANCELLED)
     context = {
         "task": task,
         "today": today,
@@ -109,7 +111,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "lineage": selectors.task_lineage(user=request.user, task=task),
         "coordinating": list(task.coordinating_units.all()),
         "transitions": _transition_actions(request.user, task),
-        "report_form": ReportForm(),
+        "report_form": ReportForm(rolled_up=bool(rolled_up)),
+        "rolled_up": rolled_up,
         "history": history(task),
         **policy.permissions(request.user, task, [Action.CONTRIBUTE, Action.CASCADE, Action.CHANGE]),
     }
@@ -240,10 +243,12 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """Report progress: a percentage, text and evidence files."""
+    """Report progress: a percentage, text and evidence files. On a task with sub-tasks the
+    progress is theirs: the form asks for no percentage and says so."""
     _section(request)
     task = selectors.get_task_for_user(request.user, pk, Action.CONTRIBUTE)
-    form = ReportForm(request.POST, request.FILES)
+    rolled_up = services.subtask_count(task)
+    form = ReportForm(request.POST, request.FILES, rolled_up=bool(rolled_up))
     if form.is_valid():
         try:
             data = form.cleaned_data
@@ -256,7 +261,14 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The report was recorded."))
             return redirect("assignments:task_detail", pk=task.pk)
-    return render(request, "assignments/task_report.html", {"form": form, "task": task, "heading": _("Report progress")}, status=400)
+    if rolled_up and "percent" in form.errors:
+        # The percentage field is hidden: its refusal stands at the top of the form, and the
+        # form comes back without it.
+        form.add_error(None, form.errors.pop("percent"))
+        form.data = form.data.copy()
+        form.data["percent"] = ""
+    context = {"form": form, "task": task, "heading": _("Report progress"), "rolled_up": rolled_up}
+    return render(request, "assignments/task_report.html", context, status=400)
 
 
 @login_required

@@ -1,0 +1,55 @@
+"""Issue 11's follow-through as a ward secretary clicks it: a report on a cascaded task, the
+evidence files, the implementation timeline, a document's tasks, a meeting decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from dangbo.assignments import services
+from dangbo.assignments.models import Task
+
+#: Set DANGBO_E2E_SHOTS to a folder to keep a screenshot of each walked page.
+SHOTS = os.environ.get("DANGBO_E2E_SHOTS")
+
+
+def _shot(page: Page, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
+
+
+def _cascaded(cast) -> Task:
+    today = timezone.localdate()
+    parent = services.task_assign(
+        actor=None, title="Kiện toàn tổ chức cơ sở đảng", unit=cast.ward1, assigning_unit=cast.city,
+        start=today - dt.timedelta(days=30), deadline=today + dt.timedelta(days=60),
+    )
+    for title in ("Chi bộ rà soát đảng viên", "Chi bộ kiện toàn chi ủy"):
+        services.subtask_create(actor=None, parent=parent, unit=cast.cell1, title=title,
+                                deadline=today + dt.timedelta(days=30))
+    return parent
+
+
+def test_a_report_on_a_cascaded_task_is_kept_and_explained(page: Page, cast, logged_in, axe_check, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    parent = _cascaded(cast)
+    logged_in(page, cast.ward_secretary)
+    page.goto(f"/nhiem-vu/{parent.pk}/")
+    note = page.locator("#rolled-up-note")
+    expect(note).to_contain_text("tổng hợp từ 2 nhiệm vụ con")
+    expect(page.get_by_label("Tiến độ (%)")).to_have_count(0)
+    page.get_by_label("Nội dung báo cáo").fill("Đã họp chi ủy, phân công từng chi bộ")
+    evidence = tmp_path / "bien-ban.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.get_by_label("Tệp minh chứng").set_input_files(str(evidence))
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    reports = page.locator("ul.history").first
+    expect(reports).to_contain_text("Đã họp chi ủy, phân công từng chi bộ")
+    expect(reports).to_contain_text("tiến độ tổng hợp từ các nhiệm vụ con")
+    expect(reports).to_contain_text("bien-ban.pdf")
+    axe_check(page)
+    _shot(page, "1-parent-report")
