@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/sua/", views.task_edit, name="task_edit"),
     path("<int:pk>/cu-the-hoa/", views.subtask_create, name="subtask_create"),
     path("<int:pk>/bao-cao/", views.task_report, name="task_report"),
+    path("<int:pk>/minh-chung/<int:file_pk>/", views.evidence_file, name="evidence_file"),
     path("<int:pk>/trang-thai/", views.task_transition, name="task_transition"),
     path("kiem-tra/", views.program_list, name="program_list"),
     path("kiem-tra/moi/", views.program_create, name="program_create"),

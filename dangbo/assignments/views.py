@@ -9,14 +9,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangbo.core import policy, versions
+from dangbo.core import policy, uploads, versions
 from dangbo.core.audit import history
 from dangbo.core.forms import add_service_errors, submit
 from dangbo.core.pagination import paginate
@@ -41,7 +41,7 @@ from .forms import (
     TaskFilterForm,
     TransitionForm,
 )
-from .models import Task
+from .models import ReportFile, Task
 
 PER_PAGE = 25
 
@@ -269,6 +269,19 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
         form.data["percent"] = ""
     context = {"form": form, "task": task, "heading": _("Report progress"), "rolled_up": rolled_up}
     return render(request, "assignments/task_report.html", context, status=400)
+
+
+@login_required
+@require_GET
+def evidence_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    """Download an evidence file of one of the task's reports: whoever may see the task
+    (``ReportFilePolicy``); 404 otherwise, as for a missing file."""
+    evidence = policy.get_for_user(request.user, ReportFile.objects.filter(report__task_id=pk), file_pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return uploads.serve(handle, name=evidence.name, content_type=evidence.content_type)
 
 
 @login_required

@@ -53,3 +53,27 @@ def test_a_report_on_a_cascaded_task_is_kept_and_explained(page: Page, cast, log
     expect(reports).to_contain_text("bien-ban.pdf")
     axe_check(page)
     _shot(page, "1-parent-report")
+    with page.expect_download() as download:
+        reports.get_by_role("link", name="bien-ban.pdf").click()
+    assert download.value.suggested_filename == "bien-ban.pdf"
+    assert open(download.value.path(), "rb").read() == b"%PDF-1.4\n%%EOF\n"
+
+
+def test_a_refused_evidence_file_is_told_beside_the_field(page: Page, cast, logged_in, axe_check, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    parent = _cascaded(cast)
+    leaf = parent.children.first()
+    logged_in(page, cast.cell_secretary)
+    page.goto(f"/nhiem-vu/{leaf.pk}/")
+    page.get_by_label("Tiến độ (%)").fill("40")
+    fake = tmp_path / "bien-ban.pdf"
+    fake.write_bytes(b"MZ\x90\x00\x03\x00\x00\x00PE executable")
+    page.get_by_label("Tệp minh chứng").set_input_files(str(fake))
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    field = page.locator(".field-invalid")
+    expect(field).to_have_count(1)
+    expect(field).to_contain_text("bien-ban.pdf")
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.get_by_label("Tệp minh chứng")).to_have_attribute("aria-invalid", "true")
+    axe_check(page)
+    _shot(page, "3-refused-upload")
