@@ -77,3 +77,30 @@ def test_a_refused_evidence_file_is_told_beside_the_field(page: Page, cast, logg
     expect(page.get_by_label("Tệp minh chứng")).to_have_attribute("aria-invalid", "true")
     axe_check(page)
     _shot(page, "3-refused-upload")
+
+
+def test_the_timeline_draws_a_bar_for_each_task(page: Page, cast, logged_in, axe_check) -> None:
+    from dangbo.documents import services as documents
+    from dangbo.documents.models import DocumentType
+
+    today = timezone.localdate()
+    document = documents.document_register(
+        actor=None, unit=cast.city, type=DocumentType.objects.get(abbr="KH"), number="12",
+        date=today - dt.timedelta(days=400), title="Kế hoạch thực hiện Nghị quyết", issuer_abbr="TU",
+        issuing_unit=cast.city,
+    )
+    for days, length in ((400, 183), (363, 700), (100, 91)):
+        services.task_assign(actor=None, title=f"Triển khai giai đoạn {days}", unit=cast.ward1, assigning_unit=cast.city,
+                             start=today - dt.timedelta(days=days), deadline=today - dt.timedelta(days=days - length),
+                             document=document)
+    logged_in(page, cast.clerk)
+    page.goto(f"/nhiem-vu/van-ban/{document.pk}/")
+    bars = page.locator(".gantt-bar")
+    expect(bars).to_have_count(3)
+    track = page.locator(".gantt-row:not(.gantt-head) .gantt-track").first.bounding_box()
+    for i in range(3):
+        box = bars.nth(i).bounding_box()
+        assert box and track and 10 < box["width"] < track["width"], box  # drawn, and not full width
+    expect(page.locator(".gantt-today").first).to_be_attached()
+    axe_check(page)
+    _shot(page, "6-timeline")
