@@ -348,11 +348,11 @@ def document_tasks(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_document_for_user(request.user, pk)
     today = _today()
     tasks = list(selectors.document_tasks(user=request.user, document=document)[:300])
+    summary = selectors.document_summary(user=request.user, document=document, today=today)
     if request.GET.get("format") == "docx":
-        return exports.document_report_docx(document, tasks, today=today)
+        return exports.document_report_docx(document, tasks, today=today, summary=summary)
     context = {
-        "document": document, "today": today, "tasks": tasks,
-        "summary": selectors.document_summary(user=request.user, document=document, today=today),
+        "document": document, "today": today, "tasks": tasks, "summary": summary,
         "gantt": exports.gantt(tasks, today=today),
         "can_assign": policy.may(request.user, Action.CHANGE, document.unit),
     }

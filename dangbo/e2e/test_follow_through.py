@@ -104,3 +104,29 @@ def test_the_timeline_draws_a_bar_for_each_task(page: Page, cast, logged_in, axe
     expect(page.locator(".gantt-today").first).to_be_attached()
     axe_check(page)
     _shot(page, "6-timeline")
+
+
+def test_a_document_leads_to_its_tasks_and_to_assigning_one(page: Page, cast, logged_in, axe_check) -> None:
+    from dangbo.documents import services as documents
+    from dangbo.documents.models import DocumentType
+
+    today = timezone.localdate()
+    document = documents.document_register(
+        actor=None, unit=cast.city, type=DocumentType.objects.get(abbr="KH"), number="15",
+        date=today - dt.timedelta(days=40), title="Kế hoạch chuyển đổi số", issuer_abbr="TU", issuing_unit=cast.city,
+    )
+    services.task_assign(actor=None, title="Số hóa hồ sơ đảng viên", unit=cast.ward1, assigning_unit=cast.city,
+                         start=today - dt.timedelta(days=30), deadline=today + dt.timedelta(days=30), document=document)
+    logged_in(page, cast.ward_secretary)
+    page.goto(f"/van-ban/{document.pk}/")
+    expect(page.get_by_role("heading", name="Tình hình thực hiện")).to_be_visible()
+    expect(page.locator(".task-summary")).to_contain_text("1 nhiệm vụ")
+    axe_check(page)
+    _shot(page, "5-document")
+    page.locator(".page-head").get_by_role("link", name="Nhiệm vụ và tiến độ").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("15-KH/TU")
+    expect(page.locator(".gantt-bar")).to_have_count(1)
+    page.go_back()
+    page.locator(".page-head").get_by_role("link", name="Giao nhiệm vụ").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Giao nhiệm vụ")
+    expect(page.locator("#id_document")).to_have_value(document.symbol)

@@ -47,11 +47,20 @@ def get_item(mapping: dict, key):
     return mapping.get(key)
 
 
-@register.inclusion_tag("assignments/_document_progress.html", takes_context=True)
-def document_progress(context, document) -> dict:
-    """How far a document's tasks are, for the document's own page:
-    ``{% load assignments %}{% document_progress document %}``."""
-    from dangbo.assignments.selectors import document_summary
+@register.simple_tag(takes_context=True)
+def document_summary(context, document) -> dict:
+    """How far a document's tasks are (``selectors.document_summary``), for the document's
+    own page: ``{% load assignments %}{% document_summary document as summary %}``."""
+    from dangbo.assignments.selectors import document_summary as summary_of
+
+    return summary_of(user=context["request"].user, document=document)
+
+
+@register.simple_tag(takes_context=True)
+def can_assign_tasks(context) -> bool:
+    """Whether the user manages a unit, so may assign tasks (the "Assign a task" buttons)."""
+    from dangbo.core import policy
+    from dangbo.core.policy import Action
 
     user = context["request"].user
-    return {"summary": document_summary(user=user, document=document), "document": document}
+    return policy.is_everything(user) or bool(policy.paths(user, Action.CHANGE))
