@@ -236,6 +236,12 @@ class ConclusionForm(forms.Form):
     )
 
 
+class DecisionTaskForm(forms.Form):
+    """The one click that makes a decision a task: the deadline only when it has none."""
+
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+
+
 class RecommendationForm(forms.Form):
     text = forms.CharField(label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 3}))
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput())

@@ -505,6 +505,44 @@ def task_transition(
     return task
 
 
+@transaction.atomic
+def decision_assign(*, actor, decision: Any, deadline: dt.date | None = None) -> Task:
+    """A meeting's (or a visit's) decision becomes a task, in one step: the unit that decided
+    assigns it to the decision's responsible unit (itself when none), due on the decision's
+    deadline (``deadline`` when the decision has none), started on the day it was decided;
+    the decision is its source and links it (``meetings.services.decision_link_task``). A
+    decision becomes one task only: a second call is refused."""
+    from dangbo.meetings.models import MeetingDecision
+    from dangbo.meetings.services import decision_link_task
+
+    require(actor, decision, Action.VIEW)
+    require(actor, decision.unit, Action.CHANGE)
+    decision = (
+        MeetingDecision.objects.select_for_update()
+        .select_related("unit", "responsible_unit", "meeting", "visit")
+        .get(pk=decision.pk)
+    )
+    if decision.task_object_id is not None:
+        raise ValidationError(_("This decision is already a task."))
+    deadline = decision.deadline or deadline
+    if deadline is None:
+        raise ValidationError({"deadline": _("The decision has no deadline: give the task's.")})
+    decided = decision.meeting.date if decision.meeting_id else decision.visit.date  # type: ignore[union-attr]
+    text = decision.text.strip()
+    task = task_assign(
+        actor=actor,
+        title=text.split("\n")[0][:300],
+        description=text if len(text) > 300 or "\n" in text else "",
+        unit=decision.responsible_unit or decision.unit,
+        assigning_unit=decision.unit,
+        start=min(decided, deadline),
+        deadline=deadline,
+        source=decision,
+    )
+    decision_link_task(actor=actor, decision=decision, task=task)
+    return task
+
+
 def _check_file(upload: UploadedFile) -> uploads.CheckedUpload:
     """The project's upload check for evidence; the refusal names the file."""
     try:

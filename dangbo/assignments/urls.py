@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/bao-cao/", views.task_report, name="task_report"),
     path("<int:pk>/minh-chung/<int:file_pk>/", views.evidence_file, name="evidence_file"),
     path("<int:pk>/trang-thai/", views.task_transition, name="task_transition"),
+    path("quyet-dinh/<int:pk>/giao/", views.decision_assign, name="decision_assign"),
     path("kiem-tra/", views.program_list, name="program_list"),
     path("kiem-tra/moi/", views.program_create, name="program_create"),
     path("kiem-tra/<int:pk>/", views.program_detail, name="program_detail"),

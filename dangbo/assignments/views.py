@@ -23,12 +23,14 @@ from dangbo.core.pagination import paginate
 from dangbo.core.policy import Action
 from dangbo.documents.models import Document
 from dangbo.documents.selectors import find_by_symbol, get_document_for_user
+from dangbo.meetings.models import MeetingDecision
 from dangbo.orgs.models import Unit
 from dangbo.orgs.selectors import get_unit_for_user, manageable_units, unit_ancestors
 
 from . import exports, selectors, services
 from .forms import (
     ConclusionForm,
+    DecisionTaskForm,
     InspectionEditForm,
     InspectionForm,
     ProgramEditForm,
@@ -357,6 +359,29 @@ def document_tasks(request: HttpRequest, pk: int) -> HttpResponse:
         "can_assign": policy.may(request.user, Action.CHANGE, document.unit),
     }
     return render(request, "assignments/document_tasks.html", context)
+
+
+@login_required
+@require_POST
+def decision_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click on a meeting's page: the decision becomes a task (``services.decision_assign``),
+    then back to the meeting, where the decision now shows its task."""
+    _section(request)
+    decision = policy.get_for_user(
+        request.user, MeetingDecision.objects.select_related("meeting", "visit", "unit"), pk
+    )
+    form = DecisionTaskForm(request.POST)
+    task = submit(request, form, lambda data: services.decision_assign(actor=request.user, decision=decision, **data))
+    if task is not None:
+        messages.success(request, _("The decision became a task: %(title)s") % {"title": task.title[:150]})
+        if decision.meeting_id:
+            return redirect("meetings:meeting_detail", pk=decision.meeting_id)
+        return redirect(task)
+    back = reverse("meetings:meeting_detail", args=[decision.meeting_id]) if decision.meeting_id else None
+    context = {
+        "form": form, "heading": _("Make the decision a task"), "decision": decision, "cancel_href": back,
+    }
+    return render(request, "assignments/decision_assign.html", context, status=400)
 
 
 # --- Inspections -----------------------------------------------------------------------------

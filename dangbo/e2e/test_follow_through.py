@@ -130,3 +130,33 @@ def test_a_document_leads_to_its_tasks_and_to_assigning_one(page: Page, cast, lo
     page.locator(".page-head").get_by_role("link", name="Giao nhiệm vụ").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Giao nhiệm vụ")
     expect(page.locator("#id_document")).to_have_value(document.symbol)
+
+
+def test_a_meeting_decision_becomes_a_task_in_one_click(page: Page, cast, logged_in, axe_check) -> None:
+    from dangbo.meetings import services as meetings
+    from dangbo.meetings.models import MeetingKind
+
+    today = timezone.localdate()
+    meeting = meetings.meeting_create(actor=None, unit=cast.cell1, kind=MeetingKind.REGULAR,
+                                      date=today - dt.timedelta(days=2), title="Sinh hoạt thường kỳ")
+    meetings.decision_create(actor=None, meeting=meeting, text="Vận động đảng viên đóng đảng phí đầy đủ",
+                             deadline=today + dt.timedelta(days=30))
+    meetings.decision_create(actor=None, meeting=meeting, text="Thăm hỏi gia đình chính sách")
+    logged_in(page, cast.cell_secretary)
+    page.goto(f"/sinh-hoat/{meeting.pk}/")
+    rows = page.locator("table.responsive tbody tr").filter(has_text="đảng phí")
+    rows.get_by_role("button", name="Giao thành nhiệm vụ").click()
+    expect(page.get_by_role("status")).to_contain_text("Quyết định đã được giao thành nhiệm vụ")
+    row = page.locator("table.responsive tbody tr").filter(has_text="đảng phí")
+    expect(row.get_by_role("link", name="Vận động đảng viên đóng đảng phí đầy đủ")).to_be_visible()
+    expect(row).to_contain_text("Đã hoàn thành 0%")
+    other = page.locator("table.responsive tbody tr").filter(has_text="chính sách")
+    other.get_by_label("Thời hạn").fill((today + dt.timedelta(days=20)).isoformat())
+    other.get_by_role("button", name="Giao thành nhiệm vụ").click()
+    expect(page.locator("table.responsive tbody tr").filter(has_text="chính sách").get_by_role("link")).to_be_visible()
+    axe_check(page)
+    _shot(page, "7-decisions")
+    row.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vận động đảng viên đóng đảng phí đầy đủ")
+    expect(page.locator(".facts").first).to_contain_text("Quyết định tại buổi họp")
+    _shot(page, "7-task")

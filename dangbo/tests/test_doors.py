@@ -109,6 +109,9 @@ def build_world(cast) -> World:
         actor=None, unit=cast.cell1, kind=MeetingKind.REGULAR, date=dt.date(2026, 3, 2),
         title=f"Sinh hoạt {MARK}",
     )
+    o["decision"] = meetings.decision_create(
+        actor=None, meeting=o["meeting"], text=f"Quyết nghị {MARK}", deadline=dt.date(2026, 6, 30)
+    )
     o["criteria_set"] = CriteriaSet.objects.order_by("pk").first()
     o["criterion"] = o["criteria_set"].criteria.order_by("pk").first()
     o["section"] = o["criteria_set"].sections.order_by("pk").first()
@@ -254,6 +257,7 @@ ROUTES: dict[str, Route] = {
     "assignments:task_transition": Route(
         kwargs=lambda w: {"pk": w.task.pk}, obj=lambda w: w.task, method="POST", only_404=True
     ),
+    "assignments:decision_assign": on("decision", Action.CHANGE, "POST"),
     "assignments:program_list": OPEN,
     "assignments:program_create": OPEN,
     "assignments:program_detail": on("program"),
