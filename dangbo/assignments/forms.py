@@ -77,6 +77,36 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class UnitTreeWidget(forms.CheckboxSelectMultiple):
+    """Units as a tree of checkboxes: each top unit (a ward) with the units below it (its
+    cells) folded under it, a filter box and "all wards" / "all cells of this ward" buttons
+    (``unit-tree.js``; without scripts the checkboxes and the folds still work)."""
+
+    template_name = "assignments/widgets/unit_tree.html"
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        from dangbo.core.text import fold
+
+        context = super().get_context(name, value, attrs)
+        chosen = {str(v) for v in (value or [])}
+        units = sorted(
+            (choice.instance for choice, _label in self.choices if hasattr(choice, "instance")),
+            key=lambda unit: unit.path,
+        )
+        tree: list[dict[str, Any]] = []
+        for unit in units:
+            node = {"unit": unit, "checked": str(unit.pk) in chosen, "search": fold(unit.name)}
+            top = tree[-1] if tree else None
+            if top is not None and unit.path.startswith(top["unit"].path):
+                node["indent"] = unit.depth - top["unit"].depth - 1
+                top["children"].append(node)
+                top["open"] = top["open"] or node["checked"]
+            else:
+                tree.append({**node, "children": [], "open": False})
+        context["widget"]["tree"] = tree
+        return context
+
+
 class TaskFieldsMixin(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500)
     description = forms.CharField(
@@ -97,7 +127,7 @@ class TaskCreateForm(TaskFieldsMixin):
     assigning_unit = UnitChoiceField(label=_("Assigning unit"), queryset=Unit.objects.none())
     units = UnitMultipleChoiceField(
         label=_("Units in charge"), queryset=Unit.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=UnitTreeWidget,
         help_text=_("Choose several units to give each of them the same task, tracked separately."),
     )
     document = forms.CharField(
@@ -108,6 +138,9 @@ class TaskCreateForm(TaskFieldsMixin):
         label=_("Coordinating units"), queryset=Unit.objects.none(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
+
+    #: Who assigns to whom comes right after the title: it is the heart of the screen.
+    field_order = ["title", "assigning_unit", "units", "start", "deadline", "description"]
 
     def __init__(self, *args: Any, assigning: Any, targets: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

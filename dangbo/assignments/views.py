@@ -267,8 +267,9 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
         # The percentage field is hidden: its refusal stands at the top of the form, and the
         # form comes back without it.
         form.add_error(None, form.errors.pop("percent"))
-        form.data = form.data.copy()
-        form.data["percent"] = ""
+        data = request.POST.copy()
+        data["percent"] = ""
+        form.data = data
     context = {"form": form, "task": task, "heading": _("Report progress"), "rolled_up": rolled_up}
     return render(request, "assignments/task_report.html", context, status=400)
 

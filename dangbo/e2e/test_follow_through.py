@@ -62,7 +62,7 @@ def test_a_report_on_a_cascaded_task_is_kept_and_explained(page: Page, cast, log
 def test_a_refused_evidence_file_is_told_beside_the_field(page: Page, cast, logged_in, axe_check, settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path
     parent = _cascaded(cast)
-    leaf = parent.children.first()
+    leaf = parent.children.get(title="Chi bộ rà soát đảng viên")
     logged_in(page, cast.cell_secretary)
     page.goto(f"/nhiem-vu/{leaf.pk}/")
     page.get_by_label("Tiến độ (%)").fill("40")
@@ -160,3 +160,47 @@ def test_a_meeting_decision_becomes_a_task_in_one_click(page: Page, cast, logged
     expect(page.get_by_role("heading", level=1)).to_have_text("Vận động đảng viên đóng đảng phí đầy đủ")
     expect(page.locator(".facts").first).to_contain_text("Quyết định tại buổi họp")
     _shot(page, "7-task")
+
+
+def test_the_assignment_screen_picks_units_from_a_tree(page: Page, cast, logged_in, axe_check) -> None:
+    logged_in(page, cast.clerk)
+    page.goto("/nhiem-vu/giao/")
+    expect(page.locator(".subnav ul")).to_have_css("display", "flex")  # the tab bar's stylesheet is loaded
+    tree = page.locator("[data-unit-tree]")
+    ward = tree.locator(".unit-tree-list > li").filter(has_text=cast.ward1.name)
+    expect(ward.locator("details")).not_to_have_attribute("open", "")
+    expect(tree.get_by_label(cast.cell1.name, exact=False)).to_be_hidden()  # folded
+    axe_check(page)
+    # Type to filter: only the ward holding the cell stays, unfolded.
+    tree.get_by_label("Tìm đơn vị").fill("khu pho 1")
+    expect(tree.locator(".unit-tree-list > li:visible")).to_have_count(1)
+    expect(tree.get_by_label(cast.cell1.name, exact=False)).to_be_visible()
+    tree.get_by_label("Tìm đơn vị").fill("")
+    # "All units below" the ward, by keyboard.
+    ward.locator("summary").focus()
+    page.keyboard.press("Enter")
+    ward.get_by_role("button", name=f"Tất cả đơn vị trực thuộc {cast.ward1.name}").focus()
+    page.keyboard.press("Enter")
+    expect(tree.get_by_label(cast.cell1.name, exact=False)).to_be_checked()
+    expect(tree.locator("[data-unit-count]")).to_have_text("Đã chọn 1 đơn vị")
+    tree.get_by_role("button", name="Tất cả phường").click()
+    expect(tree.get_by_label(cast.ward_dl.name, exact=True)).to_be_checked()
+    tree.get_by_role("button", name="Bỏ chọn tất cả").click()
+    # Clicking the caption ticks nothing; sending with no unit tells it at the top and beside the field.
+    page.locator("legend", has_text="Đơn vị chủ trì").click()
+    expect(tree.locator("input:checked")).to_have_count(0)
+    page.get_by_label("Tiêu đề").fill("Tổ chức đối thoại với Nhân dân")
+    page.get_by_label("Thời hạn").fill((timezone.localdate() + dt.timedelta(days=30)).isoformat())
+    page.get_by_role("button", name="Giao", exact=True).click()
+    summary = page.locator(".form-errors")
+    expect(summary.get_by_role("link", name="Đơn vị chủ trì")).to_be_visible()
+    expect(page.locator("fieldset.field-invalid .error")).to_be_visible()
+    axe_check(page)
+    _shot(page, "4-assign-error")
+    summary.get_by_role("link", name="Đơn vị chủ trì").click()
+    ward.locator("summary").click()
+    ward.get_by_label(cast.cell1.name, exact=False).check()
+    ward.get_by_label(cast.ward1.name, exact=True).check()
+    page.get_by_role("button", name="Giao", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("2")
+    assert Task.objects.filter(title="Tổ chức đối thoại với Nhân dân").count() == 2

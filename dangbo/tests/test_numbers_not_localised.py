@@ -21,7 +21,7 @@ ROOT = Path(dangbo.__file__).resolve().parent
 ATTRIBUTE = re.compile(r'\s(style|data-[\w-]+)="([^"]*\{\{[^"]*)"')
 VARIABLE = re.compile(r"\{\{(.*?)\}\}")
 #: Data attributes that carry text, never a number: a translated label, a URL, a name.
-TEXT = re.compile(r"\|\s*(?:unlocalize)\s*$|^\s*[\w.]*(?:url|name|label|column|title|id_for_label|action|kind|status|code|q)\s*$")
+TEXT = re.compile(r"\|\s*(?:unlocalize)\s*$|^\s*[\w.]*(?:url|name|label|column|title|search|id_for_label|action|kind|status|code|q)\s*$")
 
 
 def _unlocalised_regions(source: str) -> list[tuple[int, int]]:

@@ -1,0 +1,47 @@
+"""The assignment screen: the units' caption is a legend, not a label around the whole list;
+the tab bar's stylesheet is loaded; a refusal is summed up at the top, with a link to the
+field, and told beside the field."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_caption_is_not_a_label_around_the_units(cast, login):
+    body = login(cast.clerk).get(reverse("assignments:task_create")).content.decode()
+    assert not re.search(r'<label>\s*<div id="id_units"', body)  # the list is not inside one label
+    for label in re.findall(r"<label[^>]*>(.*?)</label>", body, re.S):
+        assert label.count('type="checkbox"') <= 1, label[:300]
+    assert re.search(r"<fieldset[^>]*>\s*<legend[^>]*>\s*Đơn vị chủ trì", body)
+    assert "dangbo/assignments/assignments.css" in body
+    assert login(cast.member).get(reverse("assignments:task_create")).status_code == 403
+    assert login(cast.outsider).get(reverse("assignments:task_create")).status_code == 200  # their own ward
+
+
+def test_a_refusal_is_at_the_top_and_beside_the_field(cast, login):
+    response = login(cast.clerk).post(reverse("assignments:task_create"), {
+        "title": "Đối thoại", "assigning_unit": cast.city.pk, "start": "2026-01-01", "deadline": "2026-06-01", "priority": 2,
+    })
+    body = response.content.decode()
+    summary = re.search(r'<div class="form-errors"[^>]*>(.*?)</div>', body, re.S)
+    assert summary and 'href="#id_units"' in summary.group(1) and "Đơn vị chủ trì" in summary.group(1)
+    assert 'id="id_units"' in body and 'id="id_units_error"' in body
+
+
+def test_the_units_are_a_tree_of_wards_with_their_cells(cast, login):
+    body = login(cast.clerk).get(reverse("assignments:task_create")).content.decode()
+    tree = body.split("data-unit-tree", 1)[1]
+    ward = tree.split(f'value="{cast.ward1.pk}"', 1)[1].split("</details>", 1)[0]
+    assert f'value="{cast.cell1.pk}"' in ward and f"– {cast.ward1.name}" in ward  # the cell sits under its ward
+    assert f'value="{cast.cell_dl.pk}"' not in ward
+    assert "<details>" in tree and "data-unit-filter" in tree and "data-check-children" in tree
+    response = login(cast.clerk).post(reverse("assignments:task_create"), {
+        "title": "Đối thoại", "assigning_unit": cast.city.pk, "units": [cast.cell1.pk],
+        "start": "2026-01-01", "deadline": "2026-06-01",
+    })
+    assert '<details open>' in response.content.decode()  # a chosen cell keeps its ward open
