@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.forms import VersionedForm
 from dangbo.documents.models import Document
-from dangbo.orgs.forms import DateInput, UnitChoiceField, UnitMultipleChoiceField
+from dangbo.orgs.forms import DateInput, PersonChoiceField, UnitChoiceField, UnitMultipleChoiceField
 from dangbo.orgs.models import Person, Unit
 
 from .models import Inspection, Task
@@ -151,9 +151,7 @@ class TaskCreateForm(TaskFieldsMixin):
 
 class SubtaskForm(TaskFieldsMixin):
     unit = UnitChoiceField(label=_("Unit in charge"), queryset=Unit.objects.none())
-    responsible = forms.ModelChoiceField(
-        label=_("Responsible person"), queryset=Person.objects.none(), required=False
-    )
+    responsible = PersonChoiceField(Person.objects.none(), label=_("Responsible person"), required=False)
     weight = forms.IntegerField(
         label=_("Weight"), required=False, min_value=1, max_value=1000,
         help_text=_("The share of this sub-task in the parent's progress. Empty: equal shares."),
@@ -166,9 +164,7 @@ class SubtaskForm(TaskFieldsMixin):
 
 
 class TaskEditForm(TaskFieldsMixin, VersionedForm):
-    responsible = forms.ModelChoiceField(
-        label=_("Responsible person"), queryset=Person.objects.none(), required=False
-    )
+    responsible = PersonChoiceField(Person.objects.none(), label=_("Responsible person"), required=False)
     weight = forms.IntegerField(label=_("Weight"), required=False, min_value=1, max_value=1000)
     reason = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -206,7 +206,7 @@ def subtask_create(request: HttpRequest, pk: int) -> HttpResponse:
     units = selectors.units_below(unit=parent.unit, include_self=True)
     initial = {"start": max(parent.start, _today()) if parent.deadline >= _today() else parent.start,
                "deadline": parent.deadline, "priority": parent.priority, "title": parent.title}
-    form = SubtaskForm(request.POST or None, units=units, people=selectors.responsible_choices(units=units), initial=initial)
+    form = SubtaskForm(request.POST or None, units=units, people=selectors.assignable_people(unit=parent.unit), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -230,7 +230,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "responsible": task.responsible, "weight": task.weight,
         "expected_version": versions.token(task, services.TASK_EDIT_FIELDS),
     }
-    form = TaskEditForm(request.POST or None, initial=initial, people=selectors.responsible_choices(units=[task.unit]))
+    form = TaskEditForm(request.POST or None, initial=initial, people=selectors.assignable_people(unit=task.unit))
     if request.method == "POST" and form.is_valid():
         try:
             services.task_update(actor=request.user, task=task, **form.cleaned_data)

@@ -204,3 +204,18 @@ def test_the_assignment_screen_picks_units_from_a_tree(page: Page, cast, logged_
     page.get_by_role("button", name="Giao", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("2")
     assert Task.objects.filter(title="Tổ chức đối thoại với Nhân dân").count() == 2
+
+
+def test_cascading_picks_the_responsible_person_with_the_picker(page: Page, cast, logged_in, axe_check) -> None:
+    parent = _cascaded(cast)
+    logged_in(page, cast.ward_secretary)
+    page.goto(f"/nhiem-vu/{parent.pk}/cu-the-hoa/")
+    page.locator("#id_unit").select_option(str(cast.cell1.pk))
+    box = page.get_by_role("combobox", name="Người chịu trách nhiệm")
+    box.fill("pham thi")
+    page.get_by_role("listbox").get_by_role("option").filter(has_text="Phạm Thị Hoa").first.click()
+    axe_check(page)
+    page.get_by_role("button", name="Giao nhiệm vụ con").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    expect(page.locator(".facts").first).to_contain_text("Phạm Thị Hoa")
+    _shot(page, "4-cascade-picker")

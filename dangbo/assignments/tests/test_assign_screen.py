@@ -45,3 +45,24 @@ def test_the_units_are_a_tree_of_wards_with_their_cells(cast, login):
         "start": "2026-01-01", "deadline": "2026-06-01",
     })
     assert '<details open>' in response.content.decode()  # a chosen cell keeps its ward open
+
+
+def test_the_responsible_person_is_picked_with_the_person_picker(cast, login, make_task):
+    parent = make_task(unit=cast.ward1, assigning_unit=cast.city)
+    for url in (reverse("assignments:subtask_create", args=[parent.pk]), reverse("assignments:task_edit", args=[parent.pk])):
+        body = login(cast.clerk).get(url).content.decode()
+        assert "data-person-picker" in body and "dangbo/js/person-picker.js" in body, url
+        assert '<select name="responsible"' not in body
+
+
+def test_a_person_picked_for_a_sub_task_is_kept(cast, login, make_task):
+    from dangbo.core import policy
+
+    parent = make_task(unit=cast.ward1, assigning_unit=cast.city)
+    head = policy.person_of(cast.cell_secretary)
+    response = login(cast.ward_secretary).post(reverse("assignments:subtask_create", args=[parent.pk]), {
+        "title": "Chi bộ tổ chức", "unit": cast.cell1.pk, "start": "2026-01-01", "deadline": "2026-06-01",
+        "priority": 2, "responsible": head.pk,
+    })
+    assert response.status_code == 302
+    assert parent.children.get().responsible == head
