@@ -150,16 +150,21 @@ class TaskCreateForm(TaskFieldsMixin):
 
 
 class SubtaskForm(TaskFieldsMixin):
-    unit = UnitChoiceField(label=_("Unit in charge"), queryset=Unit.objects.none())
+    units = UnitMultipleChoiceField(
+        label=_("Units in charge"), queryset=Unit.objects.none(), widget=UnitTreeWidget,
+        help_text=_("Choose several units to give each of them the same sub-task, tracked separately."),
+    )
     responsible = PersonChoiceField(Person.objects.none(), label=_("Responsible person"), required=False)
     weight = forms.IntegerField(
         label=_("Weight"), required=False, min_value=1, max_value=1000,
         help_text=_("The share of this sub-task in the parent's progress. Empty: equal shares."),
     )
 
+    field_order = ["title", "units", "start", "deadline", "responsible", "description"]
+
     def __init__(self, *args: Any, units: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["units"].queryset = units  # type: ignore[attr-defined]
         self.fields["responsible"].queryset = people  # type: ignore[attr-defined]
 
 

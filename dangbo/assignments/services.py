@@ -345,6 +345,21 @@ def subtask_create(*, actor, parent: Task, unit: Unit, **fields: Any) -> Task:
 
 
 @transaction.atomic
+def subtask_create_bulk(*, actor, parent: Task, units: Sequence[Unit], **fields: Any) -> list[Task]:
+    """Cascade to several units in one step (several cells of a ward, as the city does for its
+    wards): one sub-task per unit, tracked on its own, made together or not at all."""
+    if not units:
+        raise ValidationError({"units": _("Choose at least one unit.")})
+    batch = uuid.uuid4() if len(units) > 1 else None
+    try:
+        return [subtask_create(actor=actor, parent=parent, unit=unit, batch=batch, **fields) for unit in units]
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "unit" in error.error_dict:
+            error.error_dict["units"] = error.error_dict.pop("unit")
+        raise
+
+
+@transaction.atomic
 def task_update(
     *,
     actor,

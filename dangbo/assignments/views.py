@@ -200,7 +200,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def subtask_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """Cascade: the unit in charge gives part of its task to one of its own units."""
+    """Cascade: the unit in charge gives part of its task to one or several of its own units."""
     _section(request)
     parent = selectors.get_task_for_user(request.user, pk, Action.CASCADE)
     units = selectors.units_below(unit=parent.unit, include_self=True)
@@ -209,13 +209,17 @@ def subtask_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = SubtaskForm(request.POST or None, units=units, people=selectors.assignable_people(unit=parent.unit), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        units = list(data.pop("units"))
         try:
-            task = services.subtask_create(actor=request.user, parent=parent, **data)
+            tasks = services.subtask_create_bulk(actor=request.user, parent=parent, units=units, **data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("The sub-task was assigned."))
-            return redirect("assignments:task_detail", pk=task.pk)
+            if len(tasks) == 1:
+                messages.success(request, _("The sub-task was assigned."))
+                return redirect("assignments:task_detail", pk=tasks[0].pk)
+            messages.success(request, _("%(n)s sub-tasks were assigned.") % {"n": len(tasks)})
+            return redirect("assignments:task_detail", pk=parent.pk)
     return render(request, "assignments/subtask_create.html", {"form": form, "task": parent, "heading": _("Cascade the task")})
 
 

@@ -61,8 +61,31 @@ def test_a_person_picked_for_a_sub_task_is_kept(cast, login, make_task):
     parent = make_task(unit=cast.ward1, assigning_unit=cast.city)
     head = policy.person_of(cast.cell_secretary)
     response = login(cast.ward_secretary).post(reverse("assignments:subtask_create", args=[parent.pk]), {
-        "title": "Chi bộ tổ chức", "unit": cast.cell1.pk, "start": "2026-01-01", "deadline": "2026-06-01",
+        "title": "Chi bộ tổ chức", "units": [cast.cell1.pk], "start": "2026-01-01", "deadline": "2026-06-01",
         "priority": 2, "responsible": head.pk,
     })
     assert response.status_code == 302
     assert parent.children.get().responsible == head
+
+
+def test_cascading_gives_several_cells_the_sub_task_in_one_step(cast, login, make_task):
+    from dangbo.orgs import services as orgs
+    from dangbo.orgs.models import UnitKind
+
+    cell2 = orgs.unit_create(actor=None, parent=cast.ward1, kind=UnitKind.objects.get(code="chi-bo"),
+                             name="Chi bộ Khu phố 2", code="t-p1-kp2")
+    parent = make_task(unit=cast.ward1, assigning_unit=cast.city)
+    url = reverse("assignments:subtask_create", args=[parent.pk])
+    body = login(cast.ward_secretary).get(url).content.decode()
+    assert "data-unit-tree" in body
+    data = {"title": "Chi bộ tổ chức", "units": [cast.cell1.pk, cell2.pk], "start": "2026-01-01",
+            "deadline": "2026-06-01", "priority": 2}
+    assert login(cast.outsider).post(url, data).status_code == 404
+    assert login(cast.cell_secretary).post(url, data).status_code == 404
+    response = login(cast.ward_secretary).post(url, data)
+    assert response.status_code == 302 and response["Location"] == reverse("assignments:task_detail", args=[parent.pk])
+    children = list(parent.children.order_by("unit__path"))
+    assert [c.unit for c in children] == [cast.cell1, cell2]
+    assert children[0].batch and children[0].batch == children[1].batch
+    response = login(cast.ward_secretary).post(url, {**data, "units": []})
+    assert response.status_code == 200 and 'id="id_units_error"' in response.content.decode()

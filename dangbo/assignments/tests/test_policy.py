@@ -237,7 +237,7 @@ def test_form_pages_refuse_a_stranger_as_responsible(cast, login, make_task):
     parent = make_task(unit=cast.ward1, assigning_unit=cast.city)
     stranger = policy.person_of(cast.outsider)
     cascade = reverse("assignments:subtask_create", args=[parent.pk])
-    data = {"title": "Chi bộ tổ chức", "unit": cast.cell1.pk, "start": "2026-01-01", "deadline": "2026-06-01",
+    data = {"title": "Chi bộ tổ chức", "units": [cast.cell1.pk], "start": "2026-01-01", "deadline": "2026-06-01",
             "priority": 2, "responsible": stranger.pk}
     response = login(cast.ward_secretary).post(cascade, data, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200 and "not among the people you may choose" in response.content.decode()

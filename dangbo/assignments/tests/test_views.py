@@ -106,9 +106,9 @@ def test_create_bulk_and_cascade(cast, login):
     parent = Task.objects.get(unit=cast.ward1)
     cascade = reverse("assignments:subtask_create", args=[parent.pk])
     assert login(cast.clerk).get(cascade).status_code == 200  # the city manages the ward too
-    response = login(cast.ward_secretary).post(cascade, {"title": "Chi bộ tổ chức", "unit": cast.cell1.pk, "start": "2026-01-01", "deadline": "2027-01-01", "priority": 2}, HTTP_ACCEPT_LANGUAGE="en")
+    response = login(cast.ward_secretary).post(cascade, {"title": "Chi bộ tổ chức", "units": [cast.cell1.pk], "start": "2026-01-01", "deadline": "2027-01-01", "priority": 2}, HTTP_ACCEPT_LANGUAGE="en")
     assert "cannot be due after its parent" in response.content.decode()
-    response = login(cast.ward_secretary).post(cascade, {"title": "Chi bộ tổ chức", "unit": cast.cell1.pk, "start": "2026-01-01", "deadline": "2026-11-01", "priority": 2})
+    response = login(cast.ward_secretary).post(cascade, {"title": "Chi bộ tổ chức", "units": [cast.cell1.pk], "start": "2026-01-01", "deadline": "2026-11-01", "priority": 2})
     assert response.status_code == 302
     assert login(cast.outsider).get(cascade).status_code == 404
     assert login(cast.cell_secretary).get(cascade).status_code == 404
