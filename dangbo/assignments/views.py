@@ -209,9 +209,9 @@ def subtask_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = SubtaskForm(request.POST or None, units=units, people=selectors.assignable_people(unit=parent.unit), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        units = list(data.pop("units"))
+        chosen = list(data.pop("units"))
         try:
-            tasks = services.subtask_create_bulk(actor=request.user, parent=parent, units=units, **data)
+            tasks = services.subtask_create_bulk(actor=request.user, parent=parent, units=chosen, **data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
