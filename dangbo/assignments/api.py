@@ -150,7 +150,9 @@ class SubtaskIn(TaskIn):
 
 
 class ReportIn(Schema):
-    percent: Percent
+    percent: Percent | None = Field(
+        None, description="Required, except on a task with sub-tasks: its progress is their roll-up."
+    )
     text: str = Field("", max_length=20000)
 
 
@@ -158,6 +160,7 @@ class ReportOut(Schema):
     id: int
     task_id: int
     percent: int
+    rolled_up: bool
     text: str
     reported_at: dt.datetime
     reporter: str | None

@@ -25,6 +25,7 @@ AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
     ("task.report", "text"): _("Report"),
     "files": _("Files"),
     "period": _("Period"),
+    "rolled_up": _("Progress rolled up from the sub-tasks"),
     "recommendation": _("Recommendation"),
     "responsible": _("Responsible person"),
 }
@@ -38,11 +39,16 @@ class AssignmentsConfig(AppConfig):
     def ready(self) -> None:
         from dangbo.core import audit, nav
         from dangbo.core.home import register_home_panel
+        from dangbo.documents import panels as document_panels
+        from dangbo.meetings import panels as meeting_panels
         from dangbo.orgs import hooks
 
         from . import home, policy  # noqa: F401 - registers the tasks' permission policies
 
         register_home_panel(10, "assignments/_home_panel.html", home.panel_context)
+        document_panels.register("assignments/_document_actions.html", place="actions")
+        document_panels.register("assignments/_document_panel.html")
+        meeting_panels.register_decision_cell("assignments/_decision_cell.html")
         audit.register_labels(actions=AUDIT_ACTIONS, fields=AUDIT_FIELDS, percent_keys=("percent", "progress"))
         nav.register_link(nav.MAIN, section="tasks", url_name="assignments:task_list", label=_("Tasks"), order=30)
         nav.register_link(nav.HOME, url_name="assignments:my_work", label=_("My work"), order=10, primary=True)

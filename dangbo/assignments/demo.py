@@ -79,7 +79,9 @@ class _Loader:
         return task
 
     def report(self, task: Task, percent: int, day: dt.date, text: str) -> None:
-        services.report_submit(actor=None, task=task, percent=percent, text=text, reported_at=_at(day))
+        # A task with sub-tasks takes its progress from them: its report is text only.
+        own = None if services.subtask_count(task) else percent
+        services.report_submit(actor=None, task=task, percent=own, text=text, reported_at=_at(day))
 
     def progress(self, task: Task, final: int, *, until: dt.date | None = None, texts=()) -> None:
         """Monthly reports from the start towards ``final`` (the last one before ``until``)."""

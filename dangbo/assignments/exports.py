@@ -150,7 +150,9 @@ def gantt(tasks: list[Task], *, today: dt.date) -> dict:
     }
 
 
-def document_report_docx(document: Document, tasks: list[Task], *, today: dt.date) -> HttpResponse:
+def document_report_docx(
+    document: Document, tasks: list[Task], *, today: dt.date, summary: dict
+) -> HttpResponse:
     """The implementation report of a document, laid out as a party document (Hướng dẫn
     36-HD/VPTW): issuer and number at the left, the party header and place-date at the
     right, the title, the body, a table of the tasks, the signature block."""
@@ -199,14 +201,13 @@ def document_report_docx(document: Document, tasks: list[Task], *, today: dt.dat
         _("on the implementation of %(symbol)s, %(title)s") % {"symbol": document.symbol, "title": document.title}
     ).bold = True
 
-    roots = [t for t in tasks if t.document_id == document.pk and t.depth == 1]
-    done = sum(1 for t in tasks if t.status == Task.Status.DONE)
-    overdue = sum(1 for t in tasks if t.is_overdue(today))
-    average = round(sum(t.progress for t in roots) / len(roots)) if roots else 0
+    # The figures of the implementation page (``selectors.document_summary``), over the
+    # same tasks as the table below: the page and the report never disagree.
     doc.add_paragraph(
-        _("As of %(date)s, %(n)s tasks serve the document; %(done)s are done, %(overdue)s are overdue. "
-          "The average progress of the tasks assigned directly under it is %(avg)s%%.")
-        % {"date": today.strftime("%d/%m/%Y"), "n": len(tasks), "done": done, "overdue": overdue, "avg": average}
+        _("As of %(date)s, %(n)s tasks serve the document (%(cancelled)s cancelled); %(done)s are done, "
+          "%(overdue)s are overdue. The average progress of the top-level tasks is %(avg)s%%.")
+        % {"date": today.strftime("%d/%m/%Y"), "n": summary["total"], "cancelled": summary["cancelled"],
+           "done": summary["done"], "overdue": summary["overdue"], "avg": summary["progress"] or 0}
     )
     table = doc.add_table(rows=1, cols=6)
     table.style = "Table Grid"

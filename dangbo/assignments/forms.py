@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.forms import VersionedForm
 from dangbo.documents.models import Document
-from dangbo.orgs.forms import DateInput, UnitChoiceField, UnitMultipleChoiceField
+from dangbo.orgs.forms import DateInput, PersonChoiceField, UnitChoiceField, UnitMultipleChoiceField
 from dangbo.orgs.models import Person, Unit
 
 from .models import Inspection, Task
@@ -77,6 +77,36 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class UnitTreeWidget(forms.CheckboxSelectMultiple):
+    """Units as a tree of checkboxes: each top unit (a ward) with the units below it (its
+    cells) folded under it, a filter box and "all wards" / "all cells of this ward" buttons
+    (``unit-tree.js``; without scripts the checkboxes and the folds still work)."""
+
+    template_name = "assignments/widgets/unit_tree.html"
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        from dangbo.core.text import fold
+
+        context = super().get_context(name, value, attrs)
+        chosen = {str(v) for v in (value or [])}
+        units = sorted(
+            (choice.instance for choice, _label in self.choices if hasattr(choice, "instance")),
+            key=lambda unit: unit.path,
+        )
+        tree: list[dict[str, Any]] = []
+        for unit in units:
+            node = {"unit": unit, "checked": str(unit.pk) in chosen, "search": fold(unit.name)}
+            top = tree[-1] if tree else None
+            if top is not None and unit.path.startswith(top["unit"].path):
+                node["indent"] = unit.depth - top["unit"].depth - 1
+                top["children"].append(node)
+                top["open"] = top["open"] or node["checked"]
+            else:
+                tree.append({**node, "children": [], "open": False})
+        context["widget"]["tree"] = tree
+        return context
+
+
 class TaskFieldsMixin(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500)
     description = forms.CharField(
@@ -97,7 +127,7 @@ class TaskCreateForm(TaskFieldsMixin):
     assigning_unit = UnitChoiceField(label=_("Assigning unit"), queryset=Unit.objects.none())
     units = UnitMultipleChoiceField(
         label=_("Units in charge"), queryset=Unit.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=UnitTreeWidget,
         help_text=_("Choose several units to give each of them the same task, tracked separately."),
     )
     document = forms.CharField(
@@ -109,6 +139,9 @@ class TaskCreateForm(TaskFieldsMixin):
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
 
+    #: Who assigns to whom comes right after the title: it is the heart of the screen.
+    field_order = ["title", "assigning_unit", "units", "start", "deadline", "description"]
+
     def __init__(self, *args: Any, assigning: Any, targets: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assigning_unit"].queryset = assigning  # type: ignore[attr-defined]
@@ -117,25 +150,26 @@ class TaskCreateForm(TaskFieldsMixin):
 
 
 class SubtaskForm(TaskFieldsMixin):
-    unit = UnitChoiceField(label=_("Unit in charge"), queryset=Unit.objects.none())
-    responsible = forms.ModelChoiceField(
-        label=_("Responsible person"), queryset=Person.objects.none(), required=False
+    units = UnitMultipleChoiceField(
+        label=_("Units in charge"), queryset=Unit.objects.none(), widget=UnitTreeWidget,
+        help_text=_("Choose several units to give each of them the same sub-task, tracked separately."),
     )
+    responsible = PersonChoiceField(Person.objects.none(), label=_("Responsible person"), required=False)
     weight = forms.IntegerField(
         label=_("Weight"), required=False, min_value=1, max_value=1000,
         help_text=_("The share of this sub-task in the parent's progress. Empty: equal shares."),
     )
 
+    field_order = ["title", "units", "start", "deadline", "responsible", "description"]
+
     def __init__(self, *args: Any, units: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["units"].queryset = units  # type: ignore[attr-defined]
         self.fields["responsible"].queryset = people  # type: ignore[attr-defined]
 
 
 class TaskEditForm(TaskFieldsMixin, VersionedForm):
-    responsible = forms.ModelChoiceField(
-        label=_("Responsible person"), queryset=Person.objects.none(), required=False
-    )
+    responsible = PersonChoiceField(Person.objects.none(), label=_("Responsible person"), required=False)
     weight = forms.IntegerField(label=_("Weight"), required=False, min_value=1, max_value=1000)
     reason = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -151,6 +185,14 @@ class ReportForm(forms.Form):
     )
     text = forms.CharField(label=_("Report"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     evidence = MultipleFileField(label=_("Evidence files"), required=False)
+
+    def __init__(self, *args: Any, rolled_up: bool = False, **kwargs: Any) -> None:
+        """``rolled_up``: the task has sub-tasks, its progress is theirs; no percentage is
+        asked (one sent anyway reaches the service, which refuses it)."""
+        super().__init__(*args, **kwargs)
+        if rolled_up:
+            self.fields["percent"].required = False
+            self.fields["percent"].widget = forms.HiddenInput()
 
 
 class TransitionForm(forms.Form):
@@ -226,6 +268,12 @@ class ConclusionForm(forms.Form):
         label=_("Conclusion document"), required=False, max_length=80,
         help_text=_("Number and symbol, e.g. 12-KL/UBKTTU."),
     )
+
+
+class DecisionTaskForm(forms.Form):
+    """The one click that makes a decision a task: the deadline only when it has none."""
+
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
 
 
 class RecommendationForm(forms.Form):

@@ -323,6 +323,10 @@ class ProgressReport(models.Model):
 
     Reports are never overwritten: two people reporting at once make two rows; the task's
     cached progress follows the latest report by time.
+
+    A report on a task that has sub-tasks (``rolled_up``) keeps its text and evidence, but its
+    percentage is not typed: it is the roll-up of the sub-tasks when it was sent, which is
+    what the task's progress stays.
     """
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
@@ -340,6 +344,10 @@ class ProgressReport(models.Model):
     text = models.TextField(_("report"), blank=True)
     period = models.CharField(
         _("period"), max_length=10, blank=True, help_text=_("2025-03 or 2025-Q1 for a due report.")
+    )
+    rolled_up = models.BooleanField(
+        _("rolled up from the sub-tasks"), default=False, editable=False,
+        help_text=_("The percentage is the sub-tasks' roll-up when the report was sent, not typed."),
     )
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
 

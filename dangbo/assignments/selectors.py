@@ -380,10 +380,24 @@ def unit_filter_choices(*, user, levels: int = 2) -> list[Unit]:
 
 
 def document_summary(*, user, document: Document, today: dt.date | None = None) -> dict:
-    """How far a document's tasks are: counts, average progress of the top-level tasks."""
+    """How far a document's tasks are, counted over exactly the tasks its implementation page
+    lists and its DOCX report tables (``document_tasks``: its own and those of the documents
+    implementing it, visible to ``user``): ``total`` (cancelled ones included, and counted
+    apart in ``cancelled``), ``done``, ``overdue``, ``behind``, ``long_running``, and
+    ``progress``, the average of the top-level tasks that are not cancelled. One query."""
     today = today or timezone.localdate()
-    tasks = _base(user).filter(document=document)
-    return with_rates(_counts(tasks, today))
+    active = Q(status__in=Task.ACTIVE)
+    row = _base(user).filter(document_id__in=documents_below(document=document)).aggregate(
+        total=Count("pk"),
+        cancelled=Count("pk", filter=Q(status=S.CANCELLED)),
+        done=Count("pk", filter=Q(status=S.DONE)),
+        overdue=Count("pk", filter=active & Q(deadline__lt=today)),
+        behind=Count("pk", filter=active & Q(deadline__gte=today, behind_from__lte=today)),
+        long_running=Count("pk", filter=Q(status__in=Task.OPEN, start__lte=dates.add_years(today, -2))),
+        progress=Avg("progress", filter=Q(depth=1) & ~Q(status=S.CANCELLED)),
+    )
+    row["progress"] = round(row["progress"]) if row["progress"] is not None else None
+    return row
 
 
 def document_tasks(*, user, document: Document, include_below: bool = True) -> QuerySet[Task]:

@@ -345,6 +345,21 @@ def subtask_create(*, actor, parent: Task, unit: Unit, **fields: Any) -> Task:
 
 
 @transaction.atomic
+def subtask_create_bulk(*, actor, parent: Task, units: Sequence[Unit], **fields: Any) -> list[Task]:
+    """Cascade to several units in one step (several cells of a ward, as the city does for its
+    wards): one sub-task per unit, tracked on its own, made together or not at all."""
+    if not units:
+        raise ValidationError({"units": _("Choose at least one unit.")})
+    batch = uuid.uuid4() if len(units) > 1 else None
+    try:
+        return [subtask_create(actor=actor, parent=parent, unit=unit, batch=batch, **fields) for unit in units]
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "unit" in error.error_dict:
+            error.error_dict["units"] = error.error_dict.pop("unit")
+        raise
+
+
+@transaction.atomic
 def task_update(
     *,
     actor,
@@ -505,6 +520,44 @@ def task_transition(
     return task
 
 
+@transaction.atomic
+def decision_assign(*, actor, decision: Any, deadline: dt.date | None = None) -> Task:
+    """A meeting's (or a visit's) decision becomes a task, in one step: the unit that decided
+    assigns it to the decision's responsible unit (itself when none), due on the decision's
+    deadline (``deadline`` when the decision has none), started on the day it was decided;
+    the decision is its source and links it (``meetings.services.decision_link_task``). A
+    decision becomes one task only: a second call is refused."""
+    from dangbo.meetings.models import MeetingDecision
+    from dangbo.meetings.services import decision_link_task
+
+    require(actor, decision, Action.VIEW)
+    require(actor, decision.unit, Action.CHANGE)
+    decision = (
+        MeetingDecision.objects.select_for_update()
+        .select_related("unit", "responsible_unit", "meeting", "visit")
+        .get(pk=decision.pk)
+    )
+    if decision.task_object_id is not None:
+        raise ValidationError(_("This decision is already a task."))
+    deadline = decision.deadline or deadline
+    if deadline is None:
+        raise ValidationError({"deadline": _("The decision has no deadline: give the task's.")})
+    decided = decision.meeting.date if decision.meeting_id else decision.visit.date  # type: ignore[union-attr]
+    text = decision.text.strip()
+    task = task_assign(
+        actor=actor,
+        title=text.split("\n")[0][:300],
+        description=text if len(text) > 300 or "\n" in text else "",
+        unit=decision.responsible_unit or decision.unit,
+        assigning_unit=decision.unit,
+        start=min(decided, deadline),
+        deadline=deadline,
+        source=decision,
+    )
+    decision_link_task(actor=actor, decision=decision, task=task)
+    return task
+
+
 def _check_file(upload: UploadedFile) -> uploads.CheckedUpload:
     """The project's upload check for evidence; the refusal names the file."""
     try:
@@ -516,21 +569,30 @@ def _check_file(upload: UploadedFile) -> uploads.CheckedUpload:
         ) from error
 
 
+def subtask_count(task: Task) -> int:
+    """How many sub-tasks ``task``'s progress is rolled up from (the cancelled do not count)."""
+    return Task.objects.filter(parent_id=task.pk).exclude(status=S.CANCELLED).count()
+
+
 @transaction.atomic
 def report_submit(
     *,
     actor,
     task: Task,
-    percent: int,
+    percent: int | None,
     text: str = "",
     files: Sequence[UploadedFile] = (),
     period: str = "",
     reported_at: dt.datetime | None = None,
 ) -> ProgressReport:
     """Record a progress report. Concurrent reports both survive; the task's progress is
-    the latest report's (by time), set under a row lock, then rolled up the tree."""
+    the latest report's (by time), set under a row lock, then rolled up the tree.
+
+    On a task with sub-tasks the progress is their roll-up: the report keeps its text,
+    period and evidence and records the roll-up as its percentage (``rolled_up``). A
+    percentage typed for it is refused (unless it is the roll-up itself), never dropped."""
     require(actor, task, Action.CONTRIBUTE)
-    if percent is None or percent < 0 or percent > 100:
+    if percent is not None and (percent < 0 or percent > 100):
         raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
     chain = _lock_chain(task)
     task = chain[task.pk]
@@ -539,10 +601,25 @@ def report_submit(
             _("Progress cannot be reported on a task that is “%(status)s”.")
             % {"status": task.get_status_display()}
         )
+    rolled_up = subtask_count(task) > 0
+    if rolled_up:
+        if percent is not None and percent != task.progress:
+            raise ValidationError(
+                {
+                    "percent": _(
+                        "The progress of this task is rolled up from its sub-tasks (now %(progress)s%%): "
+                        "send the report without a percentage, or report on the sub-tasks."
+                    )
+                    % {"progress": task.progress}
+                }
+            )
+        percent = task.progress
+    elif percent is None:
+        raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
     checked = [_check_file(upload) for upload in files]
     report = ProgressReport(
         task=task, reporter=_user(actor), percent=percent, text=text.strip(), period=period.strip(),
-        reported_at=reported_at or timezone.now(),
+        reported_at=reported_at or timezone.now(), rolled_up=rolled_up,
     )
     report.full_clean()
     report.save()
@@ -551,12 +628,16 @@ def report_submit(
         evidence.file.save(file.name, ContentFile(file.data), save=False)
         evidence.save()
     latest = (
-        ProgressReport.objects.filter(task=task)
+        ProgressReport.objects.filter(task=task, rolled_up=False)
         .order_by("-reported_at", "-id")
-        .values_list("percent", "reported_at")
+        .values_list("percent", flat=True)
         .first()
-    ) or (report.percent, report.reported_at)
-    task.own_progress, task.last_report_at = latest
+    )
+    task.own_progress = task.own_progress if latest is None else latest
+    task.last_report_at = (
+        ProgressReport.objects.filter(task=task).order_by("-reported_at", "-id")
+        .values_list("reported_at", flat=True).first()
+    )
     fields = ["own_progress", "last_report_at"]
     if task.status == S.ASSIGNED:
         task.status = S.IN_PROGRESS
@@ -568,7 +649,8 @@ def report_submit(
         actor=actor, action="task.report", obj=task,
         # The report as written: its whole text, its period and the names of its files.
         after={"percent": percent, "text": report.text, "period": report.period,
-               "files": [(upload.name or "")[:255] for upload in files]},
+               "files": [(upload.name or "")[:255] for upload in files],
+               **({"rolled_up": True} if rolled_up else {})},
     )
     return report
 

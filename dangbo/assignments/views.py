@@ -9,26 +9,28 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangbo.core import policy, versions
+from dangbo.core import policy, uploads, versions
 from dangbo.core.audit import history
 from dangbo.core.forms import add_service_errors, submit
 from dangbo.core.pagination import paginate
 from dangbo.core.policy import Action
 from dangbo.documents.models import Document
 from dangbo.documents.selectors import find_by_symbol, get_document_for_user
+from dangbo.meetings.models import MeetingDecision
 from dangbo.orgs.models import Unit
 from dangbo.orgs.selectors import get_unit_for_user, manageable_units, unit_ancestors
 
 from . import exports, selectors, services
 from .forms import (
     ConclusionForm,
+    DecisionTaskForm,
     InspectionEditForm,
     InspectionForm,
     ProgramEditForm,
@@ -41,7 +43,7 @@ from .forms import (
     TaskFilterForm,
     TransitionForm,
 )
-from .models import Task
+from .models import ReportFile, Task
 
 PER_PAGE = 25
 
@@ -100,6 +102,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.get_task_for_user(request.user, pk)
     today = _today()
     children = list(selectors.task_children(task=task))
+    # How many sub-tasks the progress is rolled up from (0: the reports give it).
+    rolled_up = sum(1 for child in children if child.status != Task.Status.CANCELLED)
     context = {
         "task": task,
         "today": today,
@@ -109,7 +113,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "lineage": selectors.task_lineage(user=request.user, task=task),
         "coordinating": list(task.coordinating_units.all()),
         "transitions": _transition_actions(request.user, task),
-        "report_form": ReportForm(),
+        "report_form": ReportForm(rolled_up=bool(rolled_up)),
+        "rolled_up": rolled_up,
         "history": history(task),
         **policy.permissions(request.user, task, [Action.CONTRIBUTE, Action.CASCADE, Action.CHANGE]),
     }
@@ -195,22 +200,26 @@ def task_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def subtask_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """Cascade: the unit in charge gives part of its task to one of its own units."""
+    """Cascade: the unit in charge gives part of its task to one or several of its own units."""
     _section(request)
     parent = selectors.get_task_for_user(request.user, pk, Action.CASCADE)
     units = selectors.units_below(unit=parent.unit, include_self=True)
     initial = {"start": max(parent.start, _today()) if parent.deadline >= _today() else parent.start,
                "deadline": parent.deadline, "priority": parent.priority, "title": parent.title}
-    form = SubtaskForm(request.POST or None, units=units, people=selectors.responsible_choices(units=units), initial=initial)
+    form = SubtaskForm(request.POST or None, units=units, people=selectors.assignable_people(unit=parent.unit), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        chosen = list(data.pop("units"))
         try:
-            task = services.subtask_create(actor=request.user, parent=parent, **data)
+            tasks = services.subtask_create_bulk(actor=request.user, parent=parent, units=chosen, **data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("The sub-task was assigned."))
-            return redirect("assignments:task_detail", pk=task.pk)
+            if len(tasks) == 1:
+                messages.success(request, _("The sub-task was assigned."))
+                return redirect("assignments:task_detail", pk=tasks[0].pk)
+            messages.success(request, _("%(n)s sub-tasks were assigned.") % {"n": len(tasks)})
+            return redirect("assignments:task_detail", pk=parent.pk)
     return render(request, "assignments/subtask_create.html", {"form": form, "task": parent, "heading": _("Cascade the task")})
 
 
@@ -225,7 +234,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "responsible": task.responsible, "weight": task.weight,
         "expected_version": versions.token(task, services.TASK_EDIT_FIELDS),
     }
-    form = TaskEditForm(request.POST or None, initial=initial, people=selectors.responsible_choices(units=[task.unit]))
+    form = TaskEditForm(request.POST or None, initial=initial, people=selectors.assignable_people(unit=task.unit))
     if request.method == "POST" and form.is_valid():
         try:
             services.task_update(actor=request.user, task=task, **form.cleaned_data)
@@ -240,10 +249,12 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """Report progress: a percentage, text and evidence files."""
+    """Report progress: a percentage, text and evidence files. On a task with sub-tasks the
+    progress is theirs: the form asks for no percentage and says so."""
     _section(request)
     task = selectors.get_task_for_user(request.user, pk, Action.CONTRIBUTE)
-    form = ReportForm(request.POST, request.FILES)
+    rolled_up = services.subtask_count(task)
+    form = ReportForm(request.POST, request.FILES, rolled_up=bool(rolled_up))
     if form.is_valid():
         try:
             data = form.cleaned_data
@@ -256,7 +267,28 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The report was recorded."))
             return redirect("assignments:task_detail", pk=task.pk)
-    return render(request, "assignments/task_report.html", {"form": form, "task": task, "heading": _("Report progress")}, status=400)
+    if rolled_up and "percent" in form.errors:
+        # The percentage field is hidden: its refusal stands at the top of the form, and the
+        # form comes back without it.
+        form.add_error(None, form.errors.pop("percent"))
+        data = request.POST.copy()
+        data["percent"] = ""
+        form.data = data
+    context = {"form": form, "task": task, "heading": _("Report progress"), "rolled_up": rolled_up}
+    return render(request, "assignments/task_report.html", context, status=400)
+
+
+@login_required
+@require_GET
+def evidence_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    """Download an evidence file of one of the task's reports: whoever may see the task
+    (``ReportFilePolicy``); 404 otherwise, as for a missing file."""
+    evidence = policy.get_for_user(request.user, ReportFile.objects.filter(report__task_id=pk), file_pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return uploads.serve(handle, name=evidence.name, content_type=evidence.content_type)
 
 
 @login_required
@@ -323,15 +355,38 @@ def document_tasks(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_document_for_user(request.user, pk)
     today = _today()
     tasks = list(selectors.document_tasks(user=request.user, document=document)[:300])
+    summary = selectors.document_summary(user=request.user, document=document, today=today)
     if request.GET.get("format") == "docx":
-        return exports.document_report_docx(document, tasks, today=today)
+        return exports.document_report_docx(document, tasks, today=today, summary=summary)
     context = {
-        "document": document, "today": today, "tasks": tasks,
-        "summary": selectors.document_summary(user=request.user, document=document, today=today),
+        "document": document, "today": today, "tasks": tasks, "summary": summary,
         "gantt": exports.gantt(tasks, today=today),
         "can_assign": policy.may(request.user, Action.CHANGE, document.unit),
     }
     return render(request, "assignments/document_tasks.html", context)
+
+
+@login_required
+@require_POST
+def decision_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click on a meeting's page: the decision becomes a task (``services.decision_assign``),
+    then back to the meeting, where the decision now shows its task."""
+    _section(request)
+    decision = policy.get_for_user(
+        request.user, MeetingDecision.objects.select_related("meeting", "visit", "unit"), pk
+    )
+    form = DecisionTaskForm(request.POST)
+    task = submit(request, form, lambda data: services.decision_assign(actor=request.user, decision=decision, **data))
+    if task is not None:
+        messages.success(request, _("The decision became a task: %(title)s") % {"title": task.title[:150]})
+        if decision.meeting_id:
+            return redirect("meetings:meeting_detail", pk=decision.meeting_id)
+        return redirect(task)
+    back = reverse("meetings:meeting_detail", args=[decision.meeting_id]) if decision.meeting_id else None
+    context = {
+        "form": form, "heading": _("Make the decision a task"), "decision": decision, "cancel_href": back,
+    }
+    return render(request, "assignments/decision_assign.html", context, status=400)
 
 
 # --- Inspections -----------------------------------------------------------------------------

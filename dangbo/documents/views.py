@@ -22,7 +22,7 @@ from dangbo.core.policy import Action
 from dangbo.core.xlsx import XLSX
 from dangbo.orgs.selectors import manageable_units
 
-from . import selectors, services, spreadsheets
+from . import panels, selectors, services, spreadsheets
 from .files import MAX_TEXT, text_cut
 from .forms import (
     DocumentForm,
@@ -227,6 +227,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_register": can_change or manageable_units(user=request.user).exists(),
         "relation_form": RelationForm() if can_change else None,
         "file_form": FileForm() if can_change else None,
+        "document_actions": panels.templates("actions"),
+        "document_panels": panels.templates("panels"),
     }
     return render(request, "documents/document_detail.html", context)
 

@@ -44,6 +44,7 @@ from .models import (
     LeaderAssignment,
     LeaderVisit,
     Meeting,
+    MeetingDecision,
     MeetingScore,
     WorkingGroup,
     WorkingGroupMember,
@@ -173,6 +174,20 @@ class MeetingPolicy(FollowedPolicy[Meeting]):
 @policy.register(WorkingGroup)
 class WorkingGroupPolicy(FollowedPolicy[WorkingGroup]):
     pass
+
+
+@policy.register(MeetingDecision)
+class MeetingDecisionPolicy(policy.Policy[MeetingDecision]):
+    """A decision follows the meeting or the visit it was taken at."""
+
+    def may(self, user, action: Action, obj: MeetingDecision) -> bool:
+        source = obj.meeting if obj.meeting_id else obj.visit
+        return source is not None and policy.may(user, action, source)
+
+    def scope(self, user, action: Action = Action.VIEW) -> Q:
+        return Q(meeting__in=policy.visible(user, Meeting, action).values("pk")) | Q(
+            visit__in=policy.visible(user, LeaderVisit, action).values("pk")
+        )
 
 
 class _OwnPolicy(FollowedPolicy[M]):

@@ -119,7 +119,7 @@ def guests(*, meeting: Meeting):
 
 
 def decisions(*, meeting: Meeting) -> QuerySet[MeetingDecision]:
-    return meeting.decisions.select_related("responsible_unit", "task_content_type")
+    return meeting.decisions.select_related("unit", "responsible_unit", "task_content_type")
 
 
 @dataclass

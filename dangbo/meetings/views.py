@@ -24,7 +24,7 @@ from dangbo.core.policy import Action
 from dangbo.core.versions import StaleEdit
 from dangbo.orgs.selectors import get_unit_for_user, unit_ancestors, visible_roots
 
-from . import exports, selectors, services
+from . import exports, panels, selectors, services
 from .forms import (
     ROLL_CALL_CHOICES,
     AssignmentForm,
@@ -143,6 +143,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attendance": rows,
         "guests": selectors.guests(meeting=meeting),
         "decisions": selectors.decisions(meeting=meeting),
+        "decision_cells": panels.decision_cells(),
         # The roll-call is audited by person id, scores by rater, grade and criterion code: name them.
         "history": history(
             meeting,

@@ -97,6 +97,9 @@ def build_world(cast) -> World:
         actor=None, title=f"Nhiệm vụ {MARK}", unit=cast.cell1, assigning_unit=cast.ward1,
         start=dt.date(2026, 1, 1), deadline=dt.date(2026, 12, 31),
     )
+    o["evidence"] = tasks.report_submit(
+        actor=None, task=o["task"], percent=10, text=f"Báo cáo {MARK}", files=[_pdf()]
+    ).files.get()
     o["program"] = tasks.program_create(actor=None, unit=cast.ward1, year=2026, title=f"Chương trình {MARK}")
     o["inspection"] = tasks.inspection_create(
         actor=None, program=o["program"], kind=_inspection_kind(), target_unit=cast.cell1,
@@ -105,6 +108,9 @@ def build_world(cast) -> World:
     o["meeting"] = meetings.meeting_create(
         actor=None, unit=cast.cell1, kind=MeetingKind.REGULAR, date=dt.date(2026, 3, 2),
         title=f"Sinh hoạt {MARK}",
+    )
+    o["decision"] = meetings.decision_create(
+        actor=None, meeting=o["meeting"], text=f"Quyết nghị {MARK}", deadline=dt.date(2026, 6, 30)
     )
     o["criteria_set"] = CriteriaSet.objects.order_by("pk").first()
     o["criterion"] = o["criteria_set"].criteria.order_by("pk").first()
@@ -245,9 +251,13 @@ ROUTES: dict[str, Route] = {
     "assignments:task_edit": on("task", Action.CHANGE),
     "assignments:subtask_create": on("task", Action.CASCADE),
     "assignments:task_report": on("task", Action.CONTRIBUTE, "POST"),
+    "assignments:evidence_file": Route(
+        kwargs=lambda w: {"pk": w.task.pk, "file_pk": w.evidence.pk}, obj=lambda w: w.evidence
+    ),
     "assignments:task_transition": Route(
         kwargs=lambda w: {"pk": w.task.pk}, obj=lambda w: w.task, method="POST", only_404=True
     ),
+    "assignments:decision_assign": on("decision", Action.CHANGE, "POST"),
     "assignments:program_list": OPEN,
     "assignments:program_create": OPEN,
     "assignments:program_detail": on("program"),

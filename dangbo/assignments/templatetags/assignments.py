@@ -47,11 +47,49 @@ def get_item(mapping: dict, key):
     return mapping.get(key)
 
 
-@register.inclusion_tag("assignments/_document_progress.html", takes_context=True)
-def document_progress(context, document) -> dict:
-    """How far a document's tasks are, for the document's own page:
-    ``{% load assignments %}{% document_progress document %}``."""
-    from dangbo.assignments.selectors import document_summary
+@register.simple_tag(takes_context=True)
+def document_summary(context, document) -> dict:
+    """How far a document's tasks are (``selectors.document_summary``), for the document's
+    own page: ``{% load assignments %}{% document_summary document as summary %}``."""
+    from dangbo.assignments.selectors import document_summary as summary_of
+
+    return summary_of(user=context["request"].user, document=document)
+
+
+@register.simple_tag(takes_context=True)
+def can_assign_tasks(context) -> bool:
+    """Whether the user manages a unit, so may assign tasks (the "Assign a task" buttons)."""
+    from dangbo.core import policy
+    from dangbo.core.policy import Action
 
     user = context["request"].user
-    return {"summary": document_summary(user=user, document=document), "document": document}
+    return policy.is_everything(user) or bool(policy.paths(user, Action.CHANGE))
+
+
+@register.simple_tag(takes_context=True)
+def decision_task(context, decision):
+    """The task a meeting's decision became, if the user may see it (else None). The tasks of
+    all the page's ``decisions`` are read in one query, the first time."""
+    from dangbo.core import policy
+
+    from ..models import Task
+
+    request = context["request"]
+    found = getattr(request, "_dangbo_decision_tasks", None)
+    if found is None:
+        decisions = context.get("decisions") or [decision]
+        ids = [d.task_object_id for d in decisions if d.task_object_id is not None]
+        found = {t.pk: t for t in policy.visible(request.user, Task).select_related("unit").filter(pk__in=ids)} if ids else {}
+        request._dangbo_decision_tasks = found
+    if decision.task_object_id is None or decision.task_content_type.model_class() is not Task:
+        return None
+    return found.get(decision.task_object_id)
+
+
+@register.filter
+def may_assign_from(decision, user) -> bool:
+    """Whether ``user`` may make the decision a task (change its unit, which assigns it)."""
+    from dangbo.core import policy
+    from dangbo.core.policy import Action
+
+    return policy.may(user, Action.CHANGE, decision.unit)

@@ -237,10 +237,10 @@ def test_form_pages_refuse_a_stranger_as_responsible(cast, login, make_task):
     parent = make_task(unit=cast.ward1, assigning_unit=cast.city)
     stranger = policy.person_of(cast.outsider)
     cascade = reverse("assignments:subtask_create", args=[parent.pk])
-    data = {"title": "Chi bộ tổ chức", "unit": cast.cell1.pk, "start": "2026-01-01", "deadline": "2026-06-01",
+    data = {"title": "Chi bộ tổ chức", "units": [cast.cell1.pk], "start": "2026-01-01", "deadline": "2026-06-01",
             "priority": 2, "responsible": stranger.pk}
     response = login(cast.ward_secretary).post(cascade, data, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert response.status_code == 200 and "not among the people you may choose" in response.content.decode()
     assert stranger.full_name not in response.content.decode()
     assert login(cast.outsider).post(cascade, data).status_code == 404
     assert not parent.children.exists()
@@ -248,7 +248,7 @@ def test_form_pages_refuse_a_stranger_as_responsible(cast, login, make_task):
     edit = reverse("assignments:task_edit", args=[task.pk])
     data = {"title": "Sửa", "start": "2026-01-01", "deadline": "2026-06-01", "priority": 2, "responsible": stranger.pk}
     response = login(cast.ward_secretary).post(edit, data, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert response.status_code == 200 and "not among the people you may choose" in response.content.decode()
     assert login(cast.outsider).post(edit, data).status_code == 404
     assert Task.objects.get(pk=task.pk).responsible is None
     assert not Notification.objects.filter(user=cast.outsider).exists()

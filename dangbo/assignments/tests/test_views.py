@@ -106,9 +106,9 @@ def test_create_bulk_and_cascade(cast, login):
     parent = Task.objects.get(unit=cast.ward1)
     cascade = reverse("assignments:subtask_create", args=[parent.pk])
     assert login(cast.clerk).get(cascade).status_code == 200  # the city manages the ward too
-    response = login(cast.ward_secretary).post(cascade, {"title": "Chi bộ tổ chức", "unit": cast.cell1.pk, "start": "2026-01-01", "deadline": "2027-01-01", "priority": 2}, HTTP_ACCEPT_LANGUAGE="en")
+    response = login(cast.ward_secretary).post(cascade, {"title": "Chi bộ tổ chức", "units": [cast.cell1.pk], "start": "2026-01-01", "deadline": "2027-01-01", "priority": 2}, HTTP_ACCEPT_LANGUAGE="en")
     assert "cannot be due after its parent" in response.content.decode()
-    response = login(cast.ward_secretary).post(cascade, {"title": "Chi bộ tổ chức", "unit": cast.cell1.pk, "start": "2026-01-01", "deadline": "2026-11-01", "priority": 2})
+    response = login(cast.ward_secretary).post(cascade, {"title": "Chi bộ tổ chức", "units": [cast.cell1.pk], "start": "2026-01-01", "deadline": "2026-11-01", "priority": 2})
     assert response.status_code == 302
     assert login(cast.outsider).get(cascade).status_code == 404
     assert login(cast.cell_secretary).get(cascade).status_code == 404
@@ -204,7 +204,7 @@ def test_task_with_subtasks_runs_a_fixed_number_of_queries(cast, login, django_a
     url = reverse("assignments:task_detail", args=[parent.pk])
     for i in range(2):
         services.subtask_create(actor=None, parent=parent, unit=cast.cell1, title=f"Con {i}", start=D(2026, 1, 1), deadline=D(2026, 6, 1))
-    services.report_submit(actor=None, task=parent, percent=10)
+    services.report_submit(actor=None, task=parent, percent=None, text="Họp chi ủy")  # its progress is the sub-tasks'
     client.get(url)
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
