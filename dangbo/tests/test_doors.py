@@ -118,6 +118,12 @@ def build_world(cast) -> World:
 
     o["notification"] = Notification.objects.get(user=cast.member)
     o["token"] = ApiToken.issue(user=cast.cell_secretary, name=f"Mã {MARK}")[0]
+    from dangbo.plans import services as plans
+
+    o["theme"] = plans.theme_create(actor=None, unit=cast.ward1, year=2026, text=f"Chủ đề {MARK}")
+    o["item"] = plans.item_create(actor=None, theme=o["theme"], title=f"Khâu đột phá {MARK}")
+    o["milestone"] = plans.milestone_add(actor=None, item=o["item"], period="quarter", number=2, text=f"Mốc {MARK}")
+    plans.item_link_tasks(actor=None, item=o["item"], tasks=[o["task"]])
     return world
 
 
@@ -292,6 +298,22 @@ ROUTES: dict[str, Route] = {
     "meetings:coverage": OPEN,
     "meetings:my_view": OPEN,
     "meetings:ical_revoke": OPEN_POST,
+    # plans
+    "plans:theme_list": OPEN,
+    "plans:theme_create": OPEN,
+    "plans:theme_detail": on("theme"),
+    "plans:theme_edit": on("theme", Action.CHANGE),
+    "plans:item_create": on("theme", Action.CHANGE),
+    "plans:item_detail": on("item"),
+    "plans:item_edit": on("item", Action.CHANGE),
+    "plans:milestone_add": on("item", Action.CHANGE, "POST"),
+    "plans:milestone_remove": Route(
+        kwargs=lambda w: {"pk": w.item.pk, "milestone_pk": w.milestone.pk},
+        obj=lambda w: w.milestone, action=Action.CHANGE, method="POST",
+    ),
+    "plans:item_link": on("item", Action.CHANGE),
+    "plans:item_unlink": on("item", Action.CHANGE, "POST", task_pk=lambda w: w.task.pk),
+    "plans:item_assign": on("item", Action.CHANGE),
     "password_change": OPEN,
     "password_change_done": OPEN,
 }
@@ -413,6 +435,8 @@ API_ROUTES: dict[str, Route] = {
     ),
     "tasks_reports": on("task", kw="id"),
     "tasks_report_create": on("task", Action.CONTRIBUTE, "POST", kw="id", body=lambda w: {"percent": 10}),
+    "themes_list": OPEN,
+    "themes_detail": on("theme", kw="id"),
 }
 
 
