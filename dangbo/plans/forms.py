@@ -11,7 +11,15 @@ from dangbo.core.forms import VersionedForm
 from dangbo.orgs.forms import DateInput, UnitChoiceField, UnitMultipleChoiceField
 from dangbo.orgs.models import Person, Unit
 
-from .models import Milestone, Theme, ThemeItem
+from .models import (
+    Commitment,
+    CommitmentItem,
+    EvaluationGrade,
+    ItemStatus,
+    Milestone,
+    Theme,
+    ThemeItem,
+)
 
 YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
 
@@ -100,3 +108,94 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = units  # type: ignore[attr-defined]
+
+
+# --- Commitments ---------------------------------------------------------------------------
+
+
+class CommitmentForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), validators=YEAR)
+    upper_unit = UnitChoiceField(label=_("Upper level"), queryset=Unit.objects.none())
+    lower_unit = UnitChoiceField(label=_("Committing unit"), queryset=Unit.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=300)
+    lower_signer = forms.ModelChoiceField(label=_("Head who signs"), queryset=Person.objects.none(), required=False)
+    upper_signer = forms.ModelChoiceField(
+        label=_("Signs for the upper level"), queryset=Person.objects.none(), required=False
+    )
+    signed_on = forms.DateField(label=_("Signed on"), required=False, widget=DateInput())
+    items = forms.CharField(
+        label=_("Commitment items"), widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One item a line: title | target | weight | how it is evidenced. 2 to 6 items; the weights sum to 100."),
+    )
+
+    def __init__(self, *args: Any, uppers: Any, lowers: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["upper_unit"].queryset = uppers  # type: ignore[attr-defined]
+        self.fields["lower_unit"].queryset = lowers  # type: ignore[attr-defined]
+        self.fields["lower_signer"].queryset = people  # type: ignore[attr-defined]
+        self.fields["upper_signer"].queryset = people  # type: ignore[attr-defined]
+
+    def clean_items(self) -> list[dict[str, Any]]:
+        items = []
+        for n, line in enumerate(self.cleaned_data["items"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            if len(parts) < 3 or not parts[0] or not parts[2].isdigit():
+                raise forms.ValidationError(
+                    _("Line %(n)d: write title | target | weight (a whole number) | evidence.") % {"n": n}
+                )
+            items.append({"title": parts[0], "target": parts[1], "weight": int(parts[2]),
+                          "evidence": parts[3] if len(parts) > 3 else ""})
+        return items
+
+
+class StatusForm(forms.Form):
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    quarter = forms.IntegerField(label=_("Quarter"), min_value=1, max_value=4)
+    status = forms.ChoiceField(label=_("Status"), choices=ItemStatus.Status.choices)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SelfEvaluationForm(forms.Form):
+    self_evaluation = forms.CharField(label=_("Self-evaluation of the head"), widget=forms.Textarea(attrs={"rows": 4}))
+    next_year = forms.CharField(
+        label=_("Proposed items for next year"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class EvaluationForm(forms.Form):
+    grade = forms.ModelChoiceField(label=_("Evaluation of the commitment"), queryset=EvaluationGrade.objects.none(), required=False)
+    conclusion = forms.CharField(label=_("Conclusion of the upper level"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    close = forms.BooleanField(label=_("Close the year"), required=False)
+
+    def __init__(self, *args: Any, commitment: Commitment, items: list[CommitmentItem], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        grades = EvaluationGrade.objects.filter(scale_id=commitment.scale_id)
+        self.fields["grade"].queryset = grades  # type: ignore[attr-defined]
+        for item in items:
+            self.fields[f"item_{item.pk}"] = forms.ModelChoiceField(
+                label=item.title, queryset=grades, required=False, initial=item.grade_id
+            )
+
+    def item_grades(self) -> dict[int, EvaluationGrade]:
+        return {
+            int(name.removeprefix("item_")): value
+            for name, value in self.cleaned_data.items() if name.startswith("item_") and value is not None
+        }
+
+
+# --- Indicators ----------------------------------------------------------------------------
+
+
+class ActualForm(forms.Form):
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    year = forms.IntegerField(label=_("Year"), validators=YEAR)
+    quarter = forms.IntegerField(label=_("Quarter"), required=False, min_value=1, max_value=4)
+    value = forms.DecimalField(label=_("Achieved"), max_digits=16, decimal_places=4)
+    source = forms.CharField(label=_("Source"), required=False, max_length=300)
+    evidence = forms.CharField(label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]

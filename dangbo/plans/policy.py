@@ -11,9 +11,9 @@ from __future__ import annotations
 from django.db.models import Q
 
 from dangbo.core import policy
-from dangbo.core.policy import Action, TreePolicy
+from dangbo.core.policy import Action, Level, TreePolicy
 
-from .models import Milestone, Theme, ThemeItem
+from .models import Commitment, CommitmentItem, Indicator, Milestone, Theme, ThemeItem
 
 
 @policy.register(Theme)
@@ -39,3 +39,59 @@ class MilestonePolicy(policy.Policy[Milestone]):
 
     def scope(self, user, action: Action = Action.VIEW) -> Q:
         return Q(item__in=policy.visible(user, ThemeItem, action).values("pk"))
+
+
+@policy.register(Commitment)
+class CommitmentPolicy(policy.Policy[Commitment]):
+    """A commitment is read by whoever sees the committing unit (the upper level sees it
+    too: the committing unit lies below it); the committing unit reports its quarterly status
+    and self-evaluates (contribute on it); the upper level records, comments and evaluates
+    (change on the upper unit)."""
+
+    RULES: dict[Action, tuple[str, Level]] = {
+        Action.VIEW: ("lower_unit", Level.VIEW),
+        Action.CONTRIBUTE: ("lower_unit", Level.CONTRIBUTE),
+        Action.CHANGE: ("upper_unit", Level.MANAGE),
+    }
+
+    def may(self, user, action: Action, obj: Commitment) -> bool:
+        rule = self.RULES.get(action)
+        if rule is None:
+            return False
+        field, level = rule
+        return policy.covers(user, level, getattr(obj, field).path)
+
+    def scope(self, user, action: Action = Action.VIEW) -> Q:
+        rule = self.RULES.get(action)
+        if rule is None:
+            return Q(pk__in=[])
+        field, level = rule
+        return policy.under_q(user, level, f"{field}__")
+
+
+@policy.register(CommitmentItem)
+class CommitmentItemPolicy(policy.Policy[CommitmentItem]):
+    def may(self, user, action: Action, obj: CommitmentItem) -> bool:
+        return policy.may(user, action, obj.commitment)
+
+    def scope(self, user, action: Action = Action.VIEW) -> Q:
+        return Q(commitment__in=policy.visible(user, Commitment, action).values("pk"))
+
+
+@policy.register(Indicator)
+class IndicatorPolicy(TreePolicy[Indicator]):
+    """An indicator belongs to its unit and is changed (its targets) by its managers. It is read
+    under the unit's grants and also by the units below, which enter their own actuals (their
+    rows only: the service checks the unit; the pages and the API show the rows of the units
+    the user sees)."""
+
+    def may(self, user, action: Action, obj: Indicator) -> bool:
+        if action == Action.VIEW and obj.unit.path in policy.above_paths(user, Level.VIEW):
+            return True
+        return super().may(user, action, obj)
+
+    def scope(self, user, action: Action = Action.VIEW) -> Q:
+        q = super().scope(user, action)
+        if action == Action.VIEW:
+            q |= Q(unit__path__in=policy.above_paths(user, Level.VIEW))
+        return q

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from dangbo.assignments.models import Task
 from dangbo.core import policy
-from dangbo.core.policy import Action
-from dangbo.orgs.models import Unit
+from dangbo.core.policy import Action, Level
+from dangbo.orgs.models import Term, Unit
 
-from .models import Milestone, Theme, ThemeItem
+from .commitments import RESULTS, indicator_result, suggest_status
+from .models import (
+    Commitment,
+    CommitmentItem,
+    Indicator,
+    IndicatorActual,
+    ItemStatus,
+    Milestone,
+    Theme,
+    ThemeItem,
+)
 from .progress import ItemProgress, item_progress
 
 
@@ -97,3 +109,111 @@ def upper_theme_choices(*, user, unit: Unit, year: int | None = None) -> QuerySe
     if year is not None:
         qs = qs.filter(year=year)
     return qs.order_by("-year", "unit__path", "order")
+
+
+# --- Commitments ---------------------------------------------------------------------------
+
+
+def get_commitment_for_user(user, pk, action: Action | str = Action.VIEW) -> Commitment:
+    qs = Commitment.objects.select_related(
+        "upper_unit", "lower_unit", "upper_signer", "lower_signer", "scale", "grade"
+    )
+    return policy.get_for_user(user, qs, pk, action)
+
+
+def _commitment_items() -> Prefetch:
+    return Prefetch(
+        "items",
+        queryset=CommitmentItem.objects.select_related("grade", "cascades_from").prefetch_related(
+            Prefetch("statuses", queryset=ItemStatus.objects.order_by("quarter"))
+        ),
+    )
+
+
+def commitment_register(*, user, year: int | None = None, unit: Unit | None = None) -> list[Commitment]:
+    """The commitments the user may see, side by side: items, quarterly statuses and grades
+    in a fixed number of queries."""
+    qs = policy.visible(user, Commitment).select_related(
+        "upper_unit", "lower_unit", "lower_signer", "upper_signer", "grade"
+    )
+    if year is not None:
+        qs = qs.filter(year=year)
+    if unit is not None:
+        qs = qs.filter(Q(lower_unit__path__startswith=unit.path) | Q(upper_unit=unit))
+    commitments = list(qs.order_by("-year", "upper_unit__path", "lower_unit__path").prefetch_related(_commitment_items()))
+    for commitment in commitments:
+        for item in commitment.items.all():
+            statuses = list(item.statuses.all())
+            item.last_status = statuses[-1] if statuses else None  # type: ignore[attr-defined]
+    return commitments
+
+
+def commitment_years(*, user) -> list[int]:
+    return list(policy.visible(user, Commitment).order_by("-year").values_list("year", flat=True).distinct())
+
+
+def commitment_items(*, commitment: Commitment) -> list[CommitmentItem]:
+    items = list(commitment.items.select_related("grade", "cascades_from__commitment__lower_unit").prefetch_related(
+        Prefetch("statuses", queryset=ItemStatus.objects.order_by("quarter")), "tasks"))
+    for item in items:
+        suggested = suggest_status((t.status, t.progress) for t in item.tasks.all())
+        item.suggested_label = ItemStatus.Status(suggested).label if suggested else ""  # type: ignore[attr-defined]
+    return items
+
+
+# --- Indicators ----------------------------------------------------------------------------
+
+
+def get_indicator_for_user(user, pk, action: Action | str = Action.VIEW) -> Indicator:
+    return policy.get_for_user(user, Indicator.objects.select_related("unit", "term"), pk, action)
+
+
+def indicator_list(*, user, unit: Unit | None = None, term: Term | None = None) -> QuerySet[Indicator]:
+    qs = policy.visible(user, Indicator).select_related("unit", "term")
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if term is not None:
+        qs = qs.filter(term=term)
+    return qs.order_by("unit__path", "term__start", "code")
+
+
+@dataclass
+class IndicatorRow:
+    unit: Unit
+    year: int | None
+    target: Decimal | None
+    actual: Decimal | None
+    result: str
+
+    @property
+    def result_label(self) -> str:
+        return str(RESULTS[self.result]) if self.result else ""
+
+
+def indicator_rows(*, user, indicator: Indicator) -> list[IndicatorRow]:
+    """Each unit's target against its actual per year (and the term), for the units the user
+    sees: two queries."""
+    seen = policy.under_q(user, Level.VIEW, "unit__")
+    targets = {
+        (t.unit_id, t.year): t for t in indicator.targets.filter(seen).select_related("unit")
+    }
+    actuals: dict[tuple[int, int | None], IndicatorActual] = {}
+    for a in indicator.actuals.filter(seen, quarter__isnull=True).select_related("unit"):
+        actuals[(a.unit_id, a.year)] = a
+    units = {t.unit_id: t.unit for t in targets.values()} | {a.unit_id: a.unit for a in actuals.values()}
+    rows = []
+    for key in sorted(set(targets) | set(actuals), key=lambda k: (units[k[0]].path, k[1] or 9999)):
+        target = targets.get(key)
+        value = actuals[key].value if key in actuals else None
+        if key[1] is None:  # the term: the mean of the years (a milestone: the latest year)
+            years = sorted((y, a.value) for (u, y), a in actuals.items() if u == key[0] and y is not None)
+            if years and indicator.direction == Indicator.Direction.MILESTONE:
+                value = years[-1][1]
+            elif years:
+                value = sum((v for _y, v in years), Decimal(0)) / len(years)
+        goal = target.value if target else None
+        rows.append(IndicatorRow(
+            unit=units[key[0]], year=key[1], target=goal, actual=value,
+            result=indicator_result(indicator.direction, goal, value),
+        ))
+    return rows

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangbo.assignments import services as task_services
@@ -21,10 +23,23 @@ from dangbo.core import search, versions
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.policy import Action, require
 from dangbo.core.text import normalize
-from dangbo.orgs.models import Person, Unit
+from dangbo.orgs.models import Person, Term, Unit
 from dangbo.orgs.policy import require_person
 
-from .models import Milestone, Theme, ThemeItem
+from .commitments import suggest_status
+from .models import (
+    Commitment,
+    CommitmentItem,
+    EvaluationGrade,
+    EvaluationScale,
+    Indicator,
+    IndicatorActual,
+    IndicatorTarget,
+    ItemStatus,
+    Milestone,
+    Theme,
+    ThemeItem,
+)
 
 THEME_FIELDS = ["unit", "year", "text", "order", "adopted_from"]
 THEME_EDIT_FIELDS = ["text", "order"]
@@ -272,4 +287,285 @@ def search_item(item: ThemeItem) -> search.SearchDocument:
         kind="theme_item", object_id=item.pk, unit_id=item.theme.unit_id, title=item.title,
         body=f"{item.get_kind_display()} {item.target} {item.theme.text}",
         date=dt.date(item.theme.year, 1, 1), url=item.get_absolute_url(),
+    )
+
+
+# --- Responsibility commitments -------------------------------------------------------------
+
+MIN_ITEMS, MAX_ITEMS = 2, 6
+COMMITMENT_FIELDS = ["year", "upper_unit", "lower_unit", "upper_signer", "lower_signer", "title", "signed_on", "scale"]
+
+
+def _check_closed(commitment: Commitment) -> None:
+    if commitment.closed_on is not None:
+        raise ValidationError(
+            _("The year %(year)s of this commitment is closed; only an audited correction with a reason changes it.")
+            % {"year": commitment.year}
+        )
+
+
+@transaction.atomic
+def commitment_create(
+    *,
+    actor,
+    year: int,
+    upper_unit: Unit,
+    lower_unit: Unit,
+    title: str,
+    items: Sequence[dict[str, Any]],
+    upper_signer: Person | None = None,
+    lower_signer: Person | None = None,
+    signed_on: dt.date | None = None,
+    scale: EvaluationScale | None = None,
+) -> Commitment:
+    """A signed commitment of ``lower_unit`` to ``upper_unit`` for ``year`` with its 2–6 items
+    (``title``, ``target``, ``weight``, ``evidence``, ``cascades_from``, ``tasks``), whose
+    weights sum to 100. The upper level's managers record it. All or nothing."""
+    require(actor, upper_unit, Action.CHANGE)
+    require(actor, lower_unit, Action.VIEW)
+    for person in (upper_signer, lower_signer):
+        if person is not None:
+            require_person(actor, person)
+    if not _above(upper_unit, lower_unit):
+        raise ValidationError({"lower_unit": _("The committing unit is a unit below %(unit)s.") % {"unit": upper_unit.name}})
+    if not MIN_ITEMS <= len(items) <= MAX_ITEMS:
+        raise ValidationError({"items": _("A commitment holds %(min)d to %(max)d items.") % {"min": MIN_ITEMS, "max": MAX_ITEMS}})
+    total = sum(int(item.get("weight") or 0) for item in items)
+    if total != 100:
+        raise ValidationError({"items": _("The weights of the items sum to %(total)d, not 100.") % {"total": total}})
+    if Commitment.objects.filter(year=year, upper_unit=upper_unit, lower_unit=lower_unit).exists():
+        raise ValidationError({"lower_unit": _("%(unit)s already has a commitment for %(year)s.")
+                               % {"unit": lower_unit.name, "year": year}})
+    scale = scale or EvaluationScale.objects.filter(effective_from__lte=dt.date(year, 12, 31)).order_by(
+        "-effective_from", "-version").first()
+    commitment = Commitment(
+        year=year, upper_unit=upper_unit, lower_unit=lower_unit, upper_signer=upper_signer,
+        lower_signer=lower_signer, title=normalize(title), signed_on=signed_on, scale=scale,
+    )
+    commitment.full_clean()
+    commitment.save()
+    for order, spec in enumerate(items, start=1):
+        upper_item = spec.get("cascades_from")
+        if upper_item is not None:
+            require(actor, upper_item, Action.VIEW)
+            if upper_item.commitment.lower_unit_id != upper_unit.pk or upper_item.commitment.year != year:
+                raise ValidationError({"items": _("An item cascades from the upper level's own commitment of the same year.")})
+        item = CommitmentItem(
+            commitment=commitment, order=order, title=normalize(spec.get("title") or ""),
+            target=(spec.get("target") or "").strip(), weight=int(spec.get("weight") or 0),
+            evidence=(spec.get("evidence") or "").strip(), cascades_from=upper_item,
+        )
+        try:
+            item.full_clean(exclude=["commitment"])
+        except ValidationError as error:
+            raise ValidationError({"items": _("Item %(n)d: %(errors)s") % {"n": order, "errors": " ".join(error.messages)}}) from error
+        item.save()
+        linked = list(spec.get("tasks") or [])
+        for task in linked:
+            require(actor, task, Action.VIEW)
+        if linked:
+            item.tasks.add(*linked)
+    after = snapshot(commitment, COMMITMENT_FIELDS)
+    after["items"] = [f"{i['title']} ({i['weight']}%)" for i in items]
+    audit_record(actor=actor, action="commitment.create", obj=commitment, after=after)
+    search.index(commitment)
+    return commitment
+
+
+def item_suggestion(item: CommitmentItem) -> str:
+    return suggest_status(item.tasks.values_list("status", "progress"))
+
+
+@transaction.atomic
+def commitment_status_set(
+    *, actor, item: CommitmentItem, quarter: int, status: str, reason: str = "", correction: bool = False
+) -> ItemStatus:
+    """The unit confirms or corrects an item's status for a quarter. Departing from what the
+    evidence suggests needs a reason. After the year is closed only a correction (``correction``,
+    by the upper level, with a reason) changes it, and it is audited as such."""
+    commitment = Commitment.objects.select_for_update().get(pk=item.commitment_id)
+    if correction:
+        require(actor, commitment, Action.CHANGE)
+        if not reason.strip():
+            raise ValidationError({"reason": _("A correction needs a reason.")})
+    else:
+        require(actor, commitment, Action.CONTRIBUTE)
+        _check_closed(commitment)
+    if not 1 <= quarter <= 4:
+        raise ValidationError({"quarter": _("A quarter is 1 to 4.")})
+    suggested = item_suggestion(item)
+    if suggested and status != suggested and not reason.strip():
+        raise ValidationError({"reason": _("The evidence suggests “%(suggested)s”: say why the status differs.")
+                               % {"suggested": ItemStatus.Status(suggested).label}})
+    row = ItemStatus.objects.filter(item=item, quarter=quarter).first()
+    before = {"status": row.status, "reason": row.reason} if row else None
+    row = row or ItemStatus(item=item, quarter=quarter)
+    row.status, row.suggested, row.reason = status, suggested, reason.strip()
+    row.full_clean()
+    row.save()
+    audit_record(
+        actor=actor, action="commitment.correct" if correction else "commitment.status", obj=commitment,
+        before=before, after={"item": item.title, "quarter": quarter, "status": row.get_status_display(),
+                              "reason": row.reason},
+        reason=reason.strip() if correction else "",
+    )
+    return row
+
+
+@transaction.atomic
+def commitment_comment(*, actor, status: ItemStatus, comment: str) -> ItemStatus:
+    """The upper level comments on a quarterly status."""
+    commitment = status.item.commitment
+    require(actor, commitment, Action.CHANGE)
+    _check_closed(commitment)
+    status.comment = comment.strip()
+    status.save(update_fields=["comment"])
+    audit_record(actor=actor, action="commitment.comment", obj=commitment,
+                 after={"item": status.item.title, "quarter": status.quarter, "comment": status.comment})
+    return status
+
+
+@transaction.atomic
+def commitment_self_evaluate(*, actor, commitment: Commitment, self_evaluation: str, next_year: str = "") -> Commitment:
+    """The head's self-evaluation at year end and the items proposed for next year."""
+    require(actor, commitment, Action.CONTRIBUTE)
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    _check_closed(commitment)
+    before = _values(commitment, ["self_evaluation", "next_year"])
+    commitment.self_evaluation, commitment.next_year = self_evaluation.strip(), next_year.strip()
+    _save_changes(actor=actor, obj=commitment, before=before, fields=["self_evaluation", "next_year"],
+                  action="commitment.self_evaluate")
+    return commitment
+
+
+@transaction.atomic
+def commitment_evaluate(
+    *, actor, commitment: Commitment, grades: dict[int, EvaluationGrade], grade: EvaluationGrade | None,
+    conclusion: str, close: bool = False, today: dt.date | None = None,
+) -> Commitment:
+    """The upper level's year-end evaluation of each item (``{item id: grade}``) and of the
+    whole commitment, on the commitment's scale; ``close`` closes the year."""
+    require(actor, commitment, Action.CHANGE)
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    _check_closed(commitment)
+    wrong_scale = [g for g in [*grades.values(), grade] if g is not None and g.scale_id != commitment.scale_id]
+    if wrong_scale:
+        raise ValidationError({"grade": _("Use a grade of the commitment's scale.")})
+    items = {item.pk: item for item in commitment.items.all()}
+    if set(grades) - set(items):
+        raise ValidationError({"grades": _("Grade only this commitment's items.")})
+    for pk, item_grade in grades.items():
+        items[pk].grade = item_grade
+        items[pk].save(update_fields=["grade"])
+    before = _values(commitment, ["grade", "conclusion", "closed_on"])
+    commitment.grade, commitment.conclusion = grade, conclusion.strip()
+    if close:
+        commitment.closed_on = today or timezone.localdate()
+    _save_changes(actor=actor, obj=commitment, before=before, fields=["grade", "conclusion", "closed_on"],
+                  action="commitment.evaluate")
+    if grades:
+        audit_record(actor=actor, action="commitment.evaluate_items", obj=commitment,
+                     after={items[pk].title: g.label for pk, g in grades.items()})
+    return commitment
+
+
+# --- Indicators ----------------------------------------------------------------------------
+
+INDICATOR_FIELDS = ["unit", "term", "code", "name", "measure", "direction", "aggregation", "due", "method"]
+
+
+def _term_years(indicator: Indicator) -> tuple[int, int]:
+    term = indicator.term
+    return term.start.year, (term.end.year if term.end else term.start.year + 5)
+
+
+@transaction.atomic
+def indicator_create(
+    *, actor, unit: Unit, term: Term, code: str, name: str, measure: str = "",
+    direction: str = Indicator.Direction.HIGHER, aggregation: str = Indicator.Aggregation.NONE,
+    due: dt.date | None = None, method: str = "",
+) -> Indicator:
+    require(actor, unit, Action.CHANGE)
+    require(actor, term, Action.VIEW)
+    if not unit.path.startswith(term.unit.path):
+        raise ValidationError({"term": _("Choose a term of %(unit)s or of a unit above it.") % {"unit": unit.name}})
+    indicator = Indicator(
+        unit=unit, term=term, code=code.strip(), name=normalize(name), measure=measure.strip(),
+        direction=direction, aggregation=aggregation, due=due, method=method.strip(),
+    )
+    indicator.full_clean()
+    indicator.save()
+    audit_record(actor=actor, action="indicator.create", obj=indicator, after=snapshot(indicator, INDICATOR_FIELDS))
+    search.index(indicator)
+    return indicator
+
+
+def _check_scope(indicator: Indicator, unit: Unit) -> None:
+    if not unit.path.startswith(indicator.unit.path):
+        raise ValidationError({"unit": _("%(unit)s is outside the scope of this indicator (%(scope)s and the units below it).")
+                               % {"unit": unit.name, "scope": indicator.unit.name}})
+
+
+def _check_year(indicator: Indicator, year: int | None) -> None:
+    if year is None:
+        return
+    first, last = _term_years(indicator)
+    if not first <= year <= last:
+        raise ValidationError({"year": _("%(year)s is outside the term %(term)s (%(first)s–%(last)s).")
+                               % {"year": year, "term": indicator.term.code, "first": first, "last": last}})
+
+
+@transaction.atomic
+def target_set(*, actor, indicator: Indicator, unit: Unit, year: int | None, value: Decimal) -> IndicatorTarget:
+    """The target of ``unit`` for ``year`` of the term (``None``: the whole term)."""
+    require(actor, indicator, Action.CHANGE)
+    _check_scope(indicator, unit)
+    _check_year(indicator, year)
+    row = IndicatorTarget.objects.filter(indicator=indicator, unit=unit, year=year).first()
+    before = {"value": str(row.value)} if row else None
+    row = row or IndicatorTarget(indicator=indicator, unit=unit, year=year, value=value)
+    row.value = value
+    row.full_clean(validate_constraints=False)
+    row.save()
+    audit_record(actor=actor, action="indicator.target", obj=indicator, before=before,
+                 after={"unit": unit.name, "year": year, "value": str(value)})
+    return row
+
+
+@transaction.atomic
+def actual_record(
+    *, actor, indicator: Indicator, unit: Unit, year: int, value: Decimal, quarter: int | None = None,
+    source: str = "", evidence: str = "",
+) -> IndicatorActual:
+    """What ``unit`` achieved in ``year`` (or one quarter), with its source and evidence. The
+    unit's contributors enter it; the unit must lie in the indicator's scope and the year in
+    its term."""
+    require(actor, indicator, Action.VIEW)
+    require(actor, unit, Action.CONTRIBUTE)
+    _check_scope(indicator, unit)
+    _check_year(indicator, year)
+    row = IndicatorActual.objects.filter(indicator=indicator, unit=unit, year=year, quarter=quarter).first()
+    before = {"value": str(row.value), "source": row.source} if row else None
+    row = row or IndicatorActual(indicator=indicator, unit=unit, year=year, quarter=quarter, value=value)
+    row.value, row.source, row.evidence = value, source.strip(), evidence.strip()
+    row.entered_by = actor if getattr(actor, "is_authenticated", False) else None
+    row.full_clean(validate_constraints=False)
+    row.save()
+    audit_record(actor=actor, action="indicator.actual", obj=indicator, before=before,
+                 after={"unit": unit.name, "year": year, "quarter": quarter, "value": str(value), "source": row.source})
+    return row
+
+
+def search_commitment(commitment: Commitment) -> search.SearchDocument:
+    return search.SearchDocument(
+        kind="commitment", object_id=commitment.pk, unit_id=commitment.lower_unit_id, title=commitment.title,
+        body=" ".join([commitment.lower_unit.name, *(i.title for i in commitment.items.all())]),
+        date=dt.date(commitment.year, 1, 1), url=commitment.get_absolute_url(),
+    )
+
+
+def search_indicator(indicator: Indicator) -> search.SearchDocument:
+    return search.SearchDocument(
+        kind="indicator", object_id=indicator.pk, unit_id=indicator.unit_id, title=indicator.name,
+        number=indicator.code, body=f"{indicator.term.code} {indicator.method}", url=indicator.get_absolute_url(),
     )

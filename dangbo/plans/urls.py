@@ -17,3 +17,13 @@ urlpatterns = [
     path("muc/<int:pk>/bo-nhiem-vu/<int:task_pk>/", views.item_unlink, name="item_unlink"),
     path("muc/<int:pk>/giao/", views.item_assign, name="item_assign"),
 ]
+urlpatterns += [
+    path("cam-ket/", views.commitment_list, name="commitment_list"),
+    path("cam-ket/moi/", views.commitment_create, name="commitment_create"),
+    path("cam-ket/<int:pk>/", views.commitment_detail, name="commitment_detail"),
+    path("cam-ket/<int:pk>/tien-do/", views.commitment_status, name="commitment_status"),
+    path("cam-ket/<int:pk>/tu-danh-gia/", views.commitment_self_evaluate, name="commitment_self_evaluate"),
+    path("cam-ket/<int:pk>/danh-gia/", views.commitment_evaluate, name="commitment_evaluate"),
+    path("chi-tieu/", views.indicator_list, name="indicator_list"),
+    path("chi-tieu/<int:pk>/", views.indicator_detail, name="indicator_detail"),
+]

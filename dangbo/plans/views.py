@@ -16,16 +16,28 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangbo.assignments.models import Task
-from dangbo.core import policy, versions
+from dangbo.core import dates, policy, versions
 from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.http import Request
 from dangbo.core.policy import Action
-from dangbo.orgs.models import Person, Unit
+from dangbo.orgs.models import Person, Position, Unit
 from dangbo.orgs.selectors import manageable_units
 
 from . import selectors, services
-from .forms import AssignForm, ItemForm, LinkTasksForm, MilestoneForm, ThemeEditForm, ThemeForm
+from .forms import (
+    ActualForm,
+    AssignForm,
+    CommitmentForm,
+    EvaluationForm,
+    ItemForm,
+    LinkTasksForm,
+    MilestoneForm,
+    SelfEvaluationForm,
+    StatusForm,
+    ThemeEditForm,
+    ThemeForm,
+)
 from .models import Milestone, Theme
 from .progress import item_progress
 
@@ -252,3 +264,159 @@ def item_assign(request: Request, pk: int) -> HttpResponse:
     return render(request, "plans/form_page.html", {"form": form, "heading": _("Assign tasks from the item"),
                                                     "cancel_href": item.get_absolute_url(), "item": item})
 
+
+
+# --- Commitments ---------------------------------------------------------------------------
+
+
+def _commitments_section(request: Request) -> None:
+    request.nav_section = "commitments"
+
+
+@login_required
+@require_GET
+def commitment_list(request: Request) -> HttpResponse:
+    """The register: every commitment of a year the user may see, side by side with each
+    item's latest quarterly status and the year-end evaluation."""
+    _commitments_section(request)
+    years = selectors.commitment_years(user=request.user)
+    year = _int(request.GET.get("year")) or (years[0] if years else _today().year)
+    commitments = selectors.commitment_register(user=request.user, year=year)
+    context = {
+        "commitments": commitments, "years": years, "year": year,
+        "can_create": policy.is_everything(request.user) or bool(policy.paths(request.user, Action.CHANGE)),
+    }
+    return render(request, "plans/commitment_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitment_create(request: Request) -> HttpResponse:
+    _commitments_section(request)
+    uppers = manageable_units(user=request.user).order_by("path")
+    if not uppers.exists():
+        raise PermissionDenied
+    lowers = policy.visible(request.user, Unit.objects.active()).filter(depth__gt=1).order_by("path")
+    people = Person.objects.filter(positions__in=Position.objects.current().filter(
+        unit__in=uppers.values("pk"))).distinct().order_by("full_name")
+    form = CommitmentForm(request.POST or None, uppers=uppers, lowers=lowers, people=people,
+                          initial={"year": _today().year})
+    commitment = submit(request, form, lambda data: services.commitment_create(actor=request.user, **data))
+    if commitment is not None:
+        messages.success(request, _("The commitment has been recorded."))
+        return redirect(commitment)
+    return render(request, "plans/form_page.html", {"form": form, "heading": _("New responsibility commitment"),
+                                                    "cancel_href": reverse("plans:commitment_list")})
+
+
+@login_required
+@require_GET
+def commitment_detail(request: Request, pk: int) -> HttpResponse:
+    _commitments_section(request)
+    commitment = selectors.get_commitment_for_user(request.user, pk)
+    items = selectors.commitment_items(commitment=commitment)
+    perms = policy.permissions(request.user, commitment, [Action.CONTRIBUTE, Action.CHANGE])
+    open_year = commitment.closed_on is None
+    context = {
+        "commitment": commitment, "items": items, "quarters": [1, 2, 3, 4],
+        "status_form": StatusForm(initial={"quarter": dates.quarter_number(_today())})
+        if perms["can_contribute"] and open_year else None,
+        "self_form": SelfEvaluationForm(initial={"self_evaluation": commitment.self_evaluation,
+                                                 "next_year": commitment.next_year})
+        if perms["can_contribute"] and open_year else None,
+        "evaluation_form": EvaluationForm(commitment=commitment, items=items, initial={
+            "grade": commitment.grade_id, "conclusion": commitment.conclusion})
+        if perms["can_change"] and open_year else None,
+        "history": history(commitment), **perms,
+    }
+    return render(request, "plans/commitment_detail.html", context)
+
+
+@login_required
+@require_POST
+def commitment_status(request: Request, pk: int) -> HttpResponse:
+    commitment = selectors.get_commitment_for_user(request.user, pk, Action.CONTRIBUTE)
+    form = StatusForm(request.POST)
+    item = None
+    if form.is_valid():
+        item = commitment.items.filter(pk=form.cleaned_data["item"]).first()
+    if item is None:
+        messages.error(request, _("Choose an item of this commitment."))
+        return redirect(commitment)
+    saved = submit(request, form, lambda data: services.commitment_status_set(
+        actor=request.user, item=item, quarter=data["quarter"], status=data["status"], reason=data["reason"]))
+    if saved is not None:
+        messages.success(request, _("The quarterly status has been recorded."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect(commitment)
+
+
+@login_required
+@require_POST
+def commitment_self_evaluate(request: Request, pk: int) -> HttpResponse:
+    commitment = selectors.get_commitment_for_user(request.user, pk, Action.CONTRIBUTE)
+    form = SelfEvaluationForm(request.POST)
+    if submit(request, form, lambda data: services.commitment_self_evaluate(
+            actor=request.user, commitment=commitment, **data)):
+        messages.success(request, _("The self-evaluation has been saved."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect(commitment)
+
+
+@login_required
+@require_POST
+def commitment_evaluate(request: Request, pk: int) -> HttpResponse:
+    commitment = selectors.get_commitment_for_user(request.user, pk, Action.CHANGE)
+    items = selectors.commitment_items(commitment=commitment)
+    form = EvaluationForm(request.POST, commitment=commitment, items=items)
+    if submit(request, form, lambda data: services.commitment_evaluate(
+            actor=request.user, commitment=commitment, grades=form.item_grades(), grade=data["grade"],
+            conclusion=data["conclusion"], close=data["close"])):
+        messages.success(request, _("The evaluation has been saved."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect(commitment)
+
+
+# --- Indicators ----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def indicator_list(request: Request) -> HttpResponse:
+    _commitments_section(request)
+    indicators = list(selectors.indicator_list(user=request.user))
+    return render(request, "plans/indicator_list.html", {"indicators": indicators})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_detail(request: Request, pk: int) -> HttpResponse:
+    """An indicator's targets against its actuals by unit and year; the units' contributors
+    enter their actuals here."""
+    _commitments_section(request)
+    indicator = selectors.get_indicator_for_user(request.user, pk)
+    units = Unit.objects.filter(policy.scope(request.user, Unit, Action.CONTRIBUTE)).filter(
+        path__startswith=indicator.unit.path).active().order_by("path")
+    form = ActualForm(request.POST or None, units=units) if units.exists() else None
+    if request.method == "POST" and form is None:
+        raise PermissionDenied
+    if form is not None:
+        saved = submit(request, form, lambda data: services.actual_record(
+            actor=request.user, indicator=indicator, **data))
+        if saved is not None:
+            messages.success(request, _("The result has been recorded."))
+            return redirect(indicator)
+    context = {
+        "indicator": indicator, "rows": selectors.indicator_rows(user=request.user, indicator=indicator),
+        "form": form, "history": history(indicator),
+    }
+    return render(request, "plans/indicator_detail.html", context)

@@ -124,6 +124,13 @@ def build_world(cast) -> World:
     o["item"] = plans.item_create(actor=None, theme=o["theme"], title=f"Khâu đột phá {MARK}")
     o["milestone"] = plans.milestone_add(actor=None, item=o["item"], period="quarter", number=2, text=f"Mốc {MARK}")
     plans.item_link_tasks(actor=None, item=o["item"], tasks=[o["task"]])
+    o["commitment"] = plans.commitment_create(
+        actor=None, year=2026, upper_unit=cast.ward1, lower_unit=cast.cell1, title=f"Cam kết {MARK}",
+        items=[{"title": f"Mục {MARK}", "weight": 50}, {"title": "Mục hai", "weight": 50}],
+    )
+    o["indicator"] = plans.indicator_create(
+        actor=None, unit=cast.ward1, term=o["term"], code="ket-nap", name=f"Chỉ tiêu {MARK}"
+    )
     return world
 
 
@@ -314,6 +321,14 @@ ROUTES: dict[str, Route] = {
     "plans:item_link": on("item", Action.CHANGE),
     "plans:item_unlink": on("item", Action.CHANGE, "POST", task_pk=lambda w: w.task.pk),
     "plans:item_assign": on("item", Action.CHANGE),
+    "plans:commitment_list": OPEN,
+    "plans:commitment_create": OPEN,
+    "plans:commitment_detail": on("commitment"),
+    "plans:commitment_status": on("commitment", Action.CONTRIBUTE, "POST"),
+    "plans:commitment_self_evaluate": on("commitment", Action.CONTRIBUTE, "POST"),
+    "plans:commitment_evaluate": on("commitment", Action.CHANGE, "POST"),
+    "plans:indicator_list": OPEN,
+    "plans:indicator_detail": on("indicator"),
     "password_change": OPEN,
     "password_change_done": OPEN,
 }
@@ -437,6 +452,16 @@ API_ROUTES: dict[str, Route] = {
     "tasks_report_create": on("task", Action.CONTRIBUTE, "POST", kw="id", body=lambda w: {"percent": 10}),
     "themes_list": OPEN,
     "themes_detail": on("theme", kw="id"),
+    "commitments_list": OPEN,
+    "commitments_detail": on("commitment", kw="id"),
+    "indicators_list": OPEN,
+    "indicators_detail": on("indicator", kw="id"),
+    # The unit whose figure is entered rules the write (the indicator is read by every unit under
+    # and above its own): the outsider sees neither, the member sees the cell without contributing.
+    "indicators_actual_create": Route(
+        kwargs=lambda w: {"id": w.indicator.pk}, obj=lambda w: w.cast.cell1, action=Action.CONTRIBUTE,
+        method="POST", body=lambda w: {"unit_id": w.cast.cell1.pk, "year": 2021, "value": "1"},
+    ),
 }
 
 
