@@ -1,7 +1,8 @@
 """The plans' entries in the one permission door (``dangbo.core.policy``).
 
-A theme belongs to its unit: read under a view grant on the unit, changed (its text, its items,
-their milestones and tasks) under a manage grant. An item and a milestone follow their theme.
+A theme belongs to its unit: read under a view grant on the unit and by the units below it (the
+wards adopt the city's theme and serve its items), changed (its text, its items, their milestones
+and tasks) under a manage grant. An item and a milestone follow their theme.
 A ward's item that serves the city's item stays the ward's: the city reads it because the
 ward lies under the city.
 """
@@ -16,13 +17,32 @@ from dangbo.core.policy import Action, Level, TreePolicy
 from .models import Commitment, CommitmentItem, Indicator, Milestone, Theme, ThemeItem
 
 
+class SharedDownPolicy(TreePolicy):
+    """Read under the unit's grants and by the units below it (a city's theme is the wards'
+    to adopt and serve); changed by the unit's managers."""
+
+    def may(self, user, action: Action, obj) -> bool:
+        if action == Action.VIEW:
+            path = self.unit_path(obj)
+            if path is not None and path in policy.above_paths(user, Level.VIEW):
+                return True
+        return super().may(user, action, obj)
+
+    def scope(self, user, action: Action = Action.VIEW) -> Q:
+        q = super().scope(user, action)
+        if action == Action.VIEW:
+            q |= Q(**{f"{self.prefix()}path__in": policy.above_paths(user, Level.VIEW)})
+        return q
+
+
 @policy.register(Theme)
-class ThemePolicy(TreePolicy[Theme]):
-    """A unit's annual theme: read below the unit's grants, changed by its managers."""
+class ThemePolicy(SharedDownPolicy):
+    """A unit's annual theme: read below the unit's grants and by the units below it,
+    changed by its managers."""
 
 
 @policy.register(ThemeItem)
-class ThemeItemPolicy(TreePolicy[ThemeItem]):
+class ThemeItemPolicy(SharedDownPolicy):
     """An item follows its theme's unit."""
 
     def unit_path(self, obj: ThemeItem) -> str | None:

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from dangbo.assignments.models import Task
-from dangbo.core import policy
+from dangbo.assignments.models import ProgressReport, Task
+from dangbo.core import dates, policy
 from dangbo.core.policy import Action, Level
 from dangbo.orgs.models import Term, Unit
 
@@ -217,3 +218,51 @@ def indicator_rows(*, user, indicator: Indicator) -> list[IndicatorRow]:
             result=indicator_result(indicator.direction, goal, value),
         ))
     return rows
+
+
+# --- The monthly stocktake -----------------------------------------------------------------
+
+
+@dataclass
+class AgendaItem:
+    item: ThemeItem
+    progress: ItemProgress
+    overdue: list[Task]
+    behind: list[Task]
+    reports: list[ProgressReport]
+
+
+def stocktake_agenda(*, user, theme: Theme, month: dt.date) -> list[AgendaItem]:
+    """The standing committee's monthly review of ``theme``, prepared from data: each item's
+    progress against its milestones as of the month's end, its overdue and behind tasks, and
+    the progress reported on its tasks during the month. The items most at risk come first.
+    A fixed number of queries."""
+    span = dates.month(month)
+    as_of = span.end
+    items = list(theme.items.select_related("owner_person", "owner_unit"))
+    progress = item_progress(items, as_of)
+    task_ids = {pk for p in progress.values() for pk in p.task_ids}
+    visible = {
+        t.pk: t for t in policy.visible(user, Task.objects.filter(pk__in=task_ids)).select_related("unit")
+    }
+    reports: dict[int, list[ProgressReport]] = {}
+    start = timezone.make_aware(dt.datetime.combine(span.start, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(span.end, dt.time.max))
+    for report in ProgressReport.objects.filter(task_id__in=list(visible), reported_at__range=(start, end)).order_by(
+        "reported_at"
+    ):
+        report.task = visible[report.task_id]
+        reports.setdefault(report.task_id, []).append(report)
+    agenda = []
+    for item in items:
+        p = progress[item.pk]
+        mine = [visible[pk] for pk in p.task_ids if pk in visible]
+        agenda.append(AgendaItem(
+            item=item, progress=p,
+            overdue=[t for t in mine if t.is_active and t.deadline < as_of],
+            behind=[t for t in mine if t.is_active and t.deadline >= as_of and t.behind_from and t.behind_from <= as_of],
+            reports=[r for t in mine for r in reports.get(t.pk, [])],
+        ))
+    order = {"at_risk": 0, "no_tasks": 1, "on_track": 2, "done": 3}
+    agenda.sort(key=lambda a: (order[a.progress.state], a.progress.progress))
+    return agenda

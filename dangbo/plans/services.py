@@ -279,6 +279,7 @@ def search_theme(theme: Theme) -> search.SearchDocument:
     return search.SearchDocument(
         kind="theme", object_id=theme.pk, unit_id=theme.unit_id, title=theme.text[:300],
         body=f"{theme.year} {theme.unit.name}", date=dt.date(theme.year, 1, 1), url=theme.get_absolute_url(),
+        shared_down=True,
     )
 
 
@@ -286,7 +287,7 @@ def search_item(item: ThemeItem) -> search.SearchDocument:
     return search.SearchDocument(
         kind="theme_item", object_id=item.pk, unit_id=item.theme.unit_id, title=item.title,
         body=f"{item.get_kind_display()} {item.target} {item.theme.text}",
-        date=dt.date(item.theme.year, 1, 1), url=item.get_absolute_url(),
+        date=dt.date(item.theme.year, 1, 1), url=item.get_absolute_url(), shared_down=True,
     )
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.theme_detail, name="theme_detail"),
     path("<int:pk>/sua/", views.theme_edit, name="theme_edit"),
     path("<int:pk>/them-muc/", views.item_create, name="item_create"),
+    path("<int:pk>/ra-soat/", views.stocktake, name="stocktake"),
     path("muc/<int:pk>/", views.item_detail, name="item_detail"),
     path("muc/<int:pk>/sua/", views.item_edit, name="item_edit"),
     path("muc/<int:pk>/moc/", views.milestone_add, name="milestone_add"),

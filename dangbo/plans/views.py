@@ -420,3 +420,30 @@ def indicator_detail(request: Request, pk: int) -> HttpResponse:
         "form": form, "history": history(indicator),
     }
     return render(request, "plans/indicator_detail.html", context)
+
+
+def _month(value: str | None, default: dt.date) -> dt.date:
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return dt.date(year, month, 1)
+    except ValueError:
+        return default.replace(day=1)
+
+
+@login_required
+@require_GET
+def stocktake(request: Request, pk: int) -> HttpResponse:
+    """The monthly stocktake of a theme (the standing committee's review), prepared from data:
+    items most at risk first, their overdue and behind tasks, what was reported in the month."""
+    _section(request)
+    theme = selectors.get_theme_for_user(request.user, pk)
+    today = _today()
+    default = today if today.year == theme.year else dt.date(theme.year, 12 if theme.year < today.year else 1, 1)
+    month = _month(request.GET.get("month"), default)
+    context = {
+        "theme": theme, "month": month, "today": today,
+        "months": [dt.date(theme.year, m, 1) for m in range(1, 13)],
+        "agenda": selectors.stocktake_agenda(user=request.user, theme=theme, month=month),
+        **policy.permissions(request.user, theme, [Action.CHANGE]),
+    }
+    return render(request, "plans/stocktake.html", context)

@@ -311,6 +311,7 @@ ROUTES: dict[str, Route] = {
     "plans:theme_detail": on("theme"),
     "plans:theme_edit": on("theme", Action.CHANGE),
     "plans:item_create": on("theme", Action.CHANGE),
+    "plans:stocktake": on("theme"),
     "plans:item_detail": on("item"),
     "plans:item_edit": on("item", Action.CHANGE),
     "plans:milestone_add": on("item", Action.CHANGE, "POST"),

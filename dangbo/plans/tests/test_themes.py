@@ -104,7 +104,7 @@ def test_the_services_refuse_what_the_rules_forbid(cast, plan):
     # The outsider neither sees the ward's theme nor changes the city's.
     with pytest.raises(Http404):
         services.item_create(actor=cast.outsider, theme=ward_theme, title="Chen vào")
-    with pytest.raises(Http404):
+    with pytest.raises(PermissionDenied):  # the city's theme is read by the wards, changed by the city
         services.item_create(actor=cast.outsider, theme=city_theme, title="Chen vào")
     cell_theme = services.theme_create(actor=None, unit=cast.cell1, year=2026, text="Chi bộ")
     with pytest.raises(PermissionDenied):  # the member reads the cell's theme, changes nothing
@@ -122,9 +122,10 @@ def test_theme_pages_as_the_cast(cast, plan, login, client, django_assert_max_nu
     c = login(cast.ward_secretary)
     page = c.get(reverse("plans:theme_list") + "?year=2026").content.decode()
     assert "Phường 1 văn minh" in page
-    assert "Chỉnh trang đô thị văn minh" not in page  # the city's theme is not the ward's to read
+    assert "Chỉnh trang đô thị văn minh" in page  # the city's theme is the wards' to read and serve
     assert c.get(reverse("plans:item_detail", args=[ward_item.pk])).status_code == 200
-    assert c.get(reverse("plans:item_detail", args=[city_item.pk])).status_code == 404
+    assert c.get(reverse("plans:item_detail", args=[city_item.pk])).status_code == 200
+    assert c.get(reverse("plans:item_edit", args=[city_item.pk])).status_code == 403
     c = login(cast.clerk)
     page = c.get(reverse("plans:item_detail", args=[city_item.pk])).content.decode()
     assert "Phường 1 văn minh" in page  # the city sees the wards' items under its own
@@ -136,7 +137,8 @@ def test_theme_pages_as_the_cast(cast, plan, login, client, django_assert_max_nu
     c = login(cast.member)
     assert c.get(reverse("plans:theme_detail", args=[cell_theme.pk])).status_code == 200
     assert c.get(reverse("plans:item_edit", args=[cell_item.pk])).status_code == 403
-    assert c.get(reverse("plans:theme_detail", args=[ward_theme.pk])).status_code == 404
+    assert c.get(reverse("plans:theme_detail", args=[ward_theme.pk])).status_code == 200
+    assert c.get(reverse("plans:item_edit", args=[ward_item.pk])).status_code == 403
     # The list runs a fixed number of queries whatever the number of themes, items and tasks.
     c = login(cast.clerk)
     url = reverse("plans:theme_list") + "?year=2026"
@@ -189,10 +191,54 @@ def test_themes_api_shape_and_scope(cast, plan, client):
     auth = {"HTTP_AUTHORIZATION": f"Bearer {outsider}"}
     r = client.get(f"/api/v1/themes/{ward_theme.pk}", **auth)
     assert r.status_code == 404 and set(r.json()) == {"error", "fields"}
-    assert client.get("/api/v1/themes?year=2026", **auth).json()["count"] == 0
+    assert [x["id"] for x in client.get("/api/v1/themes?year=2026", **auth).json()["items"]] == [city_theme.pk]
     assert client.get("/api/v1/themes?year=1800", **auth).status_code == 422
 
 
 def test_themes_and_items_are_found_by_the_search_box(cast, plan):
     assert search_for_user(cast.ward_secretary, "phuong 1 van minh").count >= 1
     assert search_for_user(cast.outsider, "phuong 1 van minh").count == 0
+
+
+def test_the_monthly_stocktake_puts_the_items_at_risk_first(cast, plan, login, django_assert_max_num_queries):
+    city_theme, city_item, _, _ = plan
+    calm = services.item_create(actor=None, theme=city_theme, title="Việc êm")
+    services.item_link_tasks(actor=None, item=calm, tasks=[_task(cast, cast.ward1, "Việc dài", deadline=D(2027, 12, 31))])
+    late = _task(cast, cast.ward1, "Việc trễ hạn", deadline=D(2026, 3, 31))
+    sibling = _task(cast, cast.ward_dl, "Việc của Đông Lương", deadline=D(2026, 3, 31))
+    services.item_link_tasks(actor=None, item=city_item, tasks=[late, sibling])
+    tasks.report_submit(actor=None, task=late, percent=30, text="Đang đo đạc")
+    from dangbo.assignments.models import ProgressReport
+
+    ProgressReport.objects.filter(task=late).update(reported_at=dt.datetime(2026, 4, 10, 9, tzinfo=dt.UTC))
+    url = reverse("plans:stocktake", args=[city_theme.pk]) + "?month=2026-04"
+    page = login(cast.clerk).get(url).content.decode()
+    assert page.index("Chỉnh trang đô thị văn minh") < page.index("Việc êm")
+    assert "Việc trễ hạn" in page and "Đang đo đạc" in page
+    c = login(cast.clerk)
+    with django_assert_max_num_queries(16) as few:
+        c.get(url)
+    for n in range(4):
+        extra = services.item_create(actor=None, theme=city_theme, title=f"Mục thêm {n}")
+        services.item_link_tasks(actor=None, item=extra, tasks=[_task(cast, cast.ward_dl, deadline=D(2026, 2, 1))])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        c.get(url)
+    # The wards read the city's stocktake, each with the tasks it may see only.
+    page = login(cast.ward_secretary).get(url).content.decode()
+    assert "Việc trễ hạn" in page and "Việc của Đông Lương" not in page
+    page = login(cast.outsider).get(url).content.decode()
+    assert "Việc trễ hạn" not in page and "Đang đo đạc" not in page
+
+
+def test_a_ward_adopts_the_city_theme_and_serves_its_item_through_the_pages(cast, plan, login):
+    city_theme, city_item, _, _ = plan
+    c = login(cast.outsider)  # Đông Lương's secretary reads the city's theme and takes it up
+    r = c.post(reverse("plans:theme_create") + f"?unit={cast.ward_dl.pk}",
+               {"unit": cast.ward_dl.pk, "year": 2026, "text": "", "order": 1, "adopted_from": city_theme.pk})
+    assert r.status_code == 302
+    theme = cast.ward_dl.themes.get()
+    assert theme.adopted_from == city_theme and theme.text == city_theme.text
+    r = c.post(reverse("plans:item_create", args=[theme.pk]),
+               {"kind": "focus", "title": "Đông Lương văn minh", "upper": city_item.pk, "order": 1})
+    assert r.status_code == 302 and city_item.lower_items.get(theme=theme).title == "Đông Lương văn minh"
+    assert search_for_user(cast.outsider, "chinh trang do thi van minh").count >= 1
