@@ -13,6 +13,7 @@ AUDIT_ACTIONS = {
     "theme_item.link": _("Tasks linked"),
     "theme_item.unlink": _("Task unlinked"),
     "theme_item.assign": _("Tasks assigned from the item"),
+    "theme_item.confidence": _("Delivery confidence rated"),
     "commitment.create": _("Commitment recorded"),
     "commitment.status": _("Quarterly status reported"),
     "commitment.correct": _("Quarterly status corrected after the year was closed"),
@@ -33,6 +34,8 @@ AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
     "quarter": _("Quarter"),
     "comment": _("Comment"),
     "value": _("Value"),
+    "level": _("Delivery confidence"),
+    "rater": _("Rater"),
 }
 
 

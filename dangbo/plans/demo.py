@@ -131,6 +131,7 @@ class _Loader:
             for quarter, pct in ((1, 20), (2, 45), (3, 70), (4, 100)):
                 services.milestone_add(actor=None, item=item, period="quarter", number=quarter,
                                        text=f"Hoàn thành {pct}% kế hoạch", expected_progress=pct)
+        self.ratings(items, 2019)
         # Two wards take up the 2019 theme and serve the breakthroughs.
         for ward in self.wards[:2]:
             ward_theme = services.theme_create(actor=None, unit=ward, year=2019, text="", adopted_from=theme)
@@ -146,6 +147,27 @@ class _Loader:
                 share = self.tasks_of_year(year)[:3]
                 if share:
                     services.item_link_tasks(actor=None, item=item, tasks=share)
+
+    def ratings(self, items: list[ThemeItem], year: int) -> None:
+        """A year of monthly delivery-confidence ratings: the owner, and the city's secretary on
+        the breakthroughs (who, some months, sees them two steps lower)."""
+        secretary = self.head(self.city, D(year, 6, 30))
+        reasons = {4: "Tiến độ vượt kế hoạch", 3: "Cơ bản đúng kế hoạch", 2: "Vướng mặt bằng, kinh phí",
+                   1: "Khó hoàn thành trong năm"}
+        for item in items:
+            level = 3
+            for month in range(1, 13):
+                day = D(year, month, 1)
+                if day > self.today:
+                    return
+                level = max(1, min(4, level + self.rng.choice([-1, 0, 0, 1])))
+                if item.owner_person is not None:
+                    services.rating_record(actor=None, item=item, level=level, reason=reasons[level], month=day,
+                                           rater=item.owner_person)
+                if item.kind == ThemeItem.Kind.BREAKTHROUGH and secretary is not None and secretary != item.owner_person:
+                    other = max(1, level - self.rng.choice([0, 1, 2]))
+                    services.rating_record(actor=None, item=item, level=other, reason=reasons[other], month=day,
+                                           rater=secretary)
 
     def item(self, theme: Theme, kind: str, title: str, target: str, board: str) -> ThemeItem:
         self.counts["items"] += 1

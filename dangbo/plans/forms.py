@@ -14,6 +14,7 @@ from dangbo.orgs.models import Person, Unit
 from .models import (
     Commitment,
     CommitmentItem,
+    ConfidenceRating,
     EvaluationGrade,
     ItemStatus,
     Milestone,
@@ -199,3 +200,11 @@ class ActualForm(forms.Form):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class RatingForm(forms.Form):
+    level = forms.TypedChoiceField(
+        label=_("Delivery confidence"), choices=ConfidenceRating.Level.choices, coerce=int,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

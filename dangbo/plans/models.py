@@ -359,3 +359,31 @@ class IndicatorActual(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year}: {self.value}"
+
+
+class ConfidenceRating(models.Model):
+    """How likely an item is to be delivered, as a leader rates it for a month: the owner, and
+    optionally other leaders. Forward-looking, with a reason; raters who disagree by two steps
+    or more are the signal (research/domain-vn.md §3)."""
+
+    class Level(models.IntegerChoices):
+        VERY_LIKELY = 4, _("Very feasible")
+        LIKELY = 3, _("Feasible")
+        DIFFICULT = 2, _("Difficult")
+        UNLIKELY = 1, _("Not feasible")
+
+    item = models.ForeignKey(ThemeItem, on_delete=models.CASCADE, related_name="ratings")
+    month = models.DateField(_("month"), help_text=_("The first day of the month rated."))
+    rater = models.ForeignKey(Person, verbose_name=_("rater"), on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(_("delivery confidence"), choices=Level.choices)
+    reason = models.TextField(_("reason"))
+    rated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("confidence rating")
+        verbose_name_plural = _("confidence ratings")
+        ordering = ["item_id", "month", "rater_id"]
+        constraints = [models.UniqueConstraint(fields=["item", "month", "rater"], name="rating_once_a_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y} {self.get_level_display()}"

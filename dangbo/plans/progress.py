@@ -114,3 +114,44 @@ def item_progress(items: Iterable[ThemeItem], today: dt.date) -> dict[int, ItemP
                 p.state = "on_track"
         result[pk] = p
     return result
+
+
+@dataclass
+class Confidence:
+    """The delivery confidence of an item: the latest month's ratings, whether the raters
+    disagree by two steps or more, and the monthly mean over the last 12 months."""
+
+    month: dt.date | None = None
+    levels: list[int] = field(default_factory=list)
+    trend: list[tuple[dt.date, float]] = field(default_factory=list)
+
+    @property
+    def mean(self) -> float | None:
+        return sum(self.levels) / len(self.levels) if self.levels else None
+
+    @property
+    def disagree(self) -> bool:
+        return len(self.levels) > 1 and max(self.levels) - min(self.levels) >= 2
+
+
+def item_confidence(items: Iterable[ThemeItem], today: dt.date) -> dict[int, Confidence]:
+    """``{item id: Confidence}`` over the 12 months up to ``today`` (one query)."""
+    from .models import ConfidenceRating
+
+    ids = [item.pk for item in items]
+    since = dates.month_start(today, -11)
+    by_item: dict[int, dict[dt.date, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for item_id, month, level in ConfidenceRating.objects.filter(
+        item_id__in=ids, month__gte=since, month__lte=today
+    ).values_list("item_id", "month", "level"):
+        by_item[item_id][month].append(level)
+    result = {}
+    for pk in ids:
+        months = by_item.get(pk, {})
+        c = Confidence()
+        if months:
+            c.month = max(months)
+            c.levels = sorted(months[c.month])
+            c.trend = [(m, sum(v) / len(v)) for m, v in sorted(months.items())]
+        result[pk] = c
+    return result

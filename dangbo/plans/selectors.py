@@ -25,7 +25,7 @@ from .models import (
     Theme,
     ThemeItem,
 )
-from .progress import ItemProgress, item_progress
+from .progress import Confidence, ItemProgress, item_confidence, item_progress
 
 
 def get_theme_for_user(user, pk, action: Action | str = Action.VIEW) -> Theme:
@@ -230,6 +230,7 @@ class AgendaItem:
     overdue: list[Task]
     behind: list[Task]
     reports: list[ProgressReport]
+    confidence: Confidence
 
 
 def stocktake_agenda(*, user, theme: Theme, month: dt.date) -> list[AgendaItem]:
@@ -241,6 +242,7 @@ def stocktake_agenda(*, user, theme: Theme, month: dt.date) -> list[AgendaItem]:
     as_of = span.end
     items = list(theme.items.select_related("owner_person", "owner_unit"))
     progress = item_progress(items, as_of)
+    confidence = item_confidence(items, as_of)
     task_ids = {pk for p in progress.values() for pk in p.task_ids}
     visible = {
         t.pk: t for t in policy.visible(user, Task.objects.filter(pk__in=task_ids)).select_related("unit")
@@ -262,7 +264,8 @@ def stocktake_agenda(*, user, theme: Theme, month: dt.date) -> list[AgendaItem]:
             overdue=[t for t in mine if t.is_active and t.deadline < as_of],
             behind=[t for t in mine if t.is_active and t.deadline >= as_of and t.behind_from and t.behind_from <= as_of],
             reports=[r for t in mine for r in reports.get(t.pk, [])],
+            confidence=confidence[item.pk],
         ))
     order = {"at_risk": 0, "no_tasks": 1, "on_track": 2, "done": 3}
-    agenda.sort(key=lambda a: (order[a.progress.state], a.progress.progress))
+    agenda.sort(key=lambda a: (order[a.progress.state], -a.confidence.disagree, a.confidence.mean or 5, a.progress.progress))
     return agenda

@@ -12,14 +12,14 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangbo.assignments import services as task_services
 from dangbo.assignments.models import Task
-from dangbo.core import search, versions
+from dangbo.core import policy, search, versions
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.policy import Action, require
 from dangbo.core.text import normalize
@@ -30,6 +30,7 @@ from .commitments import suggest_status
 from .models import (
     Commitment,
     CommitmentItem,
+    ConfidenceRating,
     EvaluationGrade,
     EvaluationScale,
     Indicator,
@@ -570,3 +571,33 @@ def search_indicator(indicator: Indicator) -> search.SearchDocument:
         kind="indicator", object_id=indicator.pk, unit_id=indicator.unit_id, title=indicator.name,
         number=indicator.code, body=f"{indicator.term.code} {indicator.method}", url=indicator.get_absolute_url(),
     )
+
+
+# --- Delivery confidence -------------------------------------------------------------------
+
+
+@transaction.atomic
+def rating_record(
+    *, actor, item: ThemeItem, level: int, reason: str, month: dt.date | None = None, rater: Person | None = None
+) -> ConfidenceRating:
+    """A leader's delivery confidence in ``item`` for a month (this month by default), with a
+    reason. The item's owner rates it, and so may the leaders who manage the theme's unit;
+    rating the same month again replaces the earlier rating (audited)."""
+    require(actor, item, Action.VIEW)
+    if actor is not None:
+        rater = policy.person_of(actor)
+        if rater is None or (rater.pk != item.owner_person_id and not policy.may(actor, Action.CHANGE, item)):
+            raise PermissionDenied
+    if rater is None:
+        raise ValidationError({"rater": _("Say who rates the item.")})
+    month = (month or timezone.localdate()).replace(day=1)
+    row = ConfidenceRating.objects.filter(item=item, month=month, rater=rater).first()
+    before = {"level": row.get_level_display(), "reason": row.reason} if row else None
+    row = row or ConfidenceRating(item=item, month=month, rater=rater, level=level)
+    row.level, row.reason = level, (reason or "").strip()
+    row.full_clean(validate_constraints=False)
+    row.save()
+    audit_record(actor=actor, action="theme_item.confidence", obj=item, before=before,
+                 after={"month": f"{month:%m/%Y}", "rater": rater.full_name, "level": row.get_level_display(),
+                        "reason": row.reason})
+    return row

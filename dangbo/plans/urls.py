@@ -17,6 +17,7 @@ urlpatterns = [
     path("muc/<int:pk>/gan-nhiem-vu/", views.item_link, name="item_link"),
     path("muc/<int:pk>/bo-nhiem-vu/<int:task_pk>/", views.item_unlink, name="item_unlink"),
     path("muc/<int:pk>/giao/", views.item_assign, name="item_assign"),
+    path("muc/<int:pk>/danh-gia/", views.item_rate, name="item_rate"),
 ]
 urlpatterns += [
     path("cam-ket/", views.commitment_list, name="commitment_list"),

@@ -33,13 +33,14 @@ from .forms import (
     ItemForm,
     LinkTasksForm,
     MilestoneForm,
+    RatingForm,
     SelfEvaluationForm,
     StatusForm,
     ThemeEditForm,
     ThemeForm,
 )
-from .models import Milestone, Theme
-from .progress import item_progress
+from .models import ConfidenceRating, Milestone, Theme
+from .progress import item_confidence, item_progress
 
 
 def _section(request: Request) -> None:
@@ -170,7 +171,14 @@ def item_detail(request: Request, pk: int) -> HttpResponse:
     lower = selectors.lower_items(user=request.user, item=item)
     progress = item_progress([item, *lower], _today())
     can_change = policy.may(request.user, Action.CHANGE, item)
+    person = request.person
+    can_rate = person is not None and (can_change or person.pk == item.owner_person_id)
+    confidence = item_confidence([item], _today())[item.pk]
     context = {
+        "confidence": confidence,
+        "ratings": list(ConfidenceRating.objects.filter(item=item, month=confidence.month).select_related("rater"))
+        if confidence.month else [],
+        "rating_form": RatingForm() if can_rate else None,
         "item": item, "theme": item.theme, "p": progress[item.pk], "progress": progress,
         "lower": lower, "tasks": list(selectors.item_tasks(user=request.user, item=item)),
         "milestones": selectors.item_milestones(item=item), "today": _today(),
@@ -447,3 +455,18 @@ def stocktake(request: Request, pk: int) -> HttpResponse:
         **policy.permissions(request.user, theme, [Action.CHANGE]),
     }
     return render(request, "plans/stocktake.html", context)
+
+
+@login_required
+@require_POST
+def item_rate(request: Request, pk: int) -> HttpResponse:
+    """A leader's delivery confidence in the item for this month."""
+    item = selectors.get_item_for_user(request.user, pk)
+    form = RatingForm(request.POST)
+    if submit(request, form, lambda data: services.rating_record(actor=request.user, item=item, **data)):
+        messages.success(request, _("Your rating has been recorded."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect(item)

@@ -322,6 +322,8 @@ ROUTES: dict[str, Route] = {
     "plans:item_link": on("item", Action.CHANGE),
     "plans:item_unlink": on("item", Action.CHANGE, "POST", task_pk=lambda w: w.task.pk),
     "plans:item_assign": on("item", Action.CHANGE),
+    # Who rates is finer than the policy (the item's owner or its unit's managers): 404 is the policy's.
+    "plans:item_rate": Route(kwargs=lambda w: {"pk": w.item.pk}, obj=lambda w: w.item, method="POST", only_404=True),
     "plans:commitment_list": OPEN,
     "plans:commitment_create": OPEN,
     "plans:commitment_detail": on("commitment"),

@@ -63,3 +63,23 @@ def test_the_demo_holds_the_seed_and_loads_once(dongha_units):
     term_row = next(r for r in indicator_rows(user=ROOT, indicator=growth) if r.year is None)
     assert round(term_row.actual, 2) == Decimal("12.06") and term_row.result == "exceeded"
     assert demo.load(today=D(2026, 6, 1)) == {}
+
+
+def test_the_demo_rates_the_2019_items_every_month(dongha_units):
+    from dangbo.core.models import AuditEntry
+    from dangbo.orgs.models import Position
+
+    # The owners: a head of each board (the fixture has none, so give the office one).
+    board = org_services.unit_create(
+        actor=None, parent=dongha_units, kind=UnitKind.objects.get(code="ban-tham-muu"), name="Văn phòng Thành ủy",
+        code=f"{dongha.CITY[0]}-vanphong",
+    )
+    person = org_services.person_create(actor=None, full_name="Lê Văn Chánh", gender="m", birth_year=1970)
+    org_services.position_create(actor=None, person=person, unit=board, title="Chánh Văn phòng", start=D(2015, 1, 1), role=30)
+    assert Position.objects.filter(unit=board).exists()
+    demo.load(today=D(2026, 6, 1))
+    from dangbo.plans.models import ConfidenceRating
+
+    rated = ConfidenceRating.objects.filter(item__theme__year=2019)
+    assert rated.count() == 2 * 12 and set(rated.values_list("rater", flat=True)) == {person.pk}
+    assert AuditEntry.objects.filter(action="theme_item.confidence").count() == 24  # through the service

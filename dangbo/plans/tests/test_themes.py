@@ -242,3 +242,32 @@ def test_a_ward_adopts_the_city_theme_and_serves_its_item_through_the_pages(cast
                {"kind": "focus", "title": "Đông Lương văn minh", "upper": city_item.pk, "order": 1})
     assert r.status_code == 302 and city_item.lower_items.get(theme=theme).title == "Đông Lương văn minh"
     assert search_for_user(cast.outsider, "chinh trang do thi van minh").count >= 1
+
+
+def test_delivery_confidence_is_rated_by_the_owner_and_leaders_and_disagreement_is_flagged(cast, plan, login):
+    from dangbo.orgs.models import Person
+    from dangbo.plans.models import ConfidenceRating
+    from dangbo.plans.progress import item_confidence
+
+    _, _, _, ward_item = plan
+    member = Person.objects.get(user=cast.member)
+    with pytest.raises(PermissionDenied):  # a plain member who does not own the item does not rate it
+        services.rating_record(actor=cast.member, item=ward_item, level=4, reason="Tốt")
+    with pytest.raises(ValidationError) as error:
+        services.rating_record(actor=cast.ward_secretary, item=ward_item, level=3, reason="")
+    assert "reason" in error.value.message_dict
+    services.rating_record(actor=cast.ward_secretary, item=ward_item, level=4, reason="Đúng kế hoạch",
+                           month=D(2026, 5, 1))
+    services.rating_record(actor=None, item=ward_item, level=2, reason="Thiếu kinh phí", month=D(2026, 5, 1),
+                           rater=member)
+    services.rating_record(actor=cast.ward_secretary, item=ward_item, level=3, reason="Đã có kinh phí",
+                           month=D(2026, 6, 9))
+    c = item_confidence([ward_item], TODAY)[ward_item.pk]
+    assert c.month == D(2026, 6, 1) and c.levels == [3] and not c.disagree
+    assert c.trend == [(D(2026, 5, 1), 3.0), (D(2026, 6, 1), 3.0)]
+    assert item_confidence([ward_item], D(2026, 5, 31))[ward_item.pk].disagree
+    assert ConfidenceRating.objects.count() == 3
+    page = login(cast.ward_secretary)
+    r = page.post(reverse("plans:item_rate", args=[ward_item.pk]), {"level": 1, "reason": "Dự án bị dừng"})
+    assert r.status_code == 302 and ConfidenceRating.objects.filter(level=1).exists()
+    assert login(cast.outsider).post(reverse("plans:item_rate", args=[ward_item.pk]), {"level": 1, "reason": "x"}).status_code == 404
