@@ -23,6 +23,7 @@ urlpatterns += [
     path("cam-ket/", views.commitment_list, name="commitment_list"),
     path("cam-ket/moi/", views.commitment_create, name="commitment_create"),
     path("cam-ket/<int:pk>/", views.commitment_detail, name="commitment_detail"),
+    path("cam-ket/<int:pk>/docx/", views.commitment_export, name="commitment_export"),
     path("cam-ket/<int:pk>/tien-do/", views.commitment_status, name="commitment_status"),
     path("cam-ket/<int:pk>/tu-danh-gia/", views.commitment_self_evaluate, name="commitment_self_evaluate"),
     path("cam-ket/<int:pk>/danh-gia/", views.commitment_evaluate, name="commitment_evaluate"),

@@ -24,7 +24,7 @@ from dangbo.core.policy import Action
 from dangbo.orgs.models import Person, Position, Unit
 from dangbo.orgs.selectors import manageable_units
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import (
     ActualForm,
     AssignForm,
@@ -340,6 +340,21 @@ def commitment_detail(request: Request, pk: int) -> HttpResponse:
     return render(request, "plans/commitment_detail.html", context)
 
 
+def _attachment(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exports.DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def commitment_export(request: Request, pk: int) -> HttpResponse:
+    """BẢN CAM KẾT as DOCX, in the party's format, with the evaluation when there is one."""
+    commitment = selectors.get_commitment_for_user(request.user, pk)
+    items = selectors.commitment_items(commitment=commitment)
+    return _attachment(exports.commitment_docx(commitment, items), f"cam-ket-{commitment.year}-{commitment.pk}.docx")
+
+
 @login_required
 @require_POST
 def commitment_status(request: Request, pk: int) -> HttpResponse:
@@ -448,10 +463,13 @@ def stocktake(request: Request, pk: int) -> HttpResponse:
     today = _today()
     default = today if today.year == theme.year else dt.date(theme.year, 12 if theme.year < today.year else 1, 1)
     month = _month(request.GET.get("month"), default)
+    agenda = selectors.stocktake_agenda(user=request.user, theme=theme, month=month)
+    if request.GET.get("format") == "docx":
+        return _attachment(exports.stocktake_docx(theme, month, agenda, today=today), f"ra-soat-{theme.year}-{month:%m}.docx")
     context = {
         "theme": theme, "month": month, "today": today,
         "months": [dt.date(theme.year, m, 1) for m in range(1, 13)],
-        "agenda": selectors.stocktake_agenda(user=request.user, theme=theme, month=month),
+        "agenda": agenda,
         **policy.permissions(request.user, theme, [Action.CHANGE]),
     }
     return render(request, "plans/stocktake.html", context)

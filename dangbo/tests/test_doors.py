@@ -327,6 +327,7 @@ ROUTES: dict[str, Route] = {
     "plans:commitment_list": OPEN,
     "plans:commitment_create": OPEN,
     "plans:commitment_detail": on("commitment"),
+    "plans:commitment_export": on("commitment"),
     "plans:commitment_status": on("commitment", Action.CONTRIBUTE, "POST"),
     "plans:commitment_self_evaluate": on("commitment", Action.CONTRIBUTE, "POST"),
     "plans:commitment_evaluate": on("commitment", Action.CHANGE, "POST"),

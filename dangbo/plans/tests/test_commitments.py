@@ -209,3 +209,27 @@ def test_commitments_and_indicators_api(cast, indicator, client):
     outsider = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=cast.outsider, name='t')[1]}"}
     assert client.get(f"/api/v1/commitments/{commitment.pk}", **outsider).status_code == 404
     assert client.get("/api/v1/commitments", **outsider).json()["count"] == 0
+
+
+def _docx_text(content: bytes) -> str:
+    import io
+
+    from docx import Document
+
+    doc = Document(io.BytesIO(content))
+    cells = [p.text for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def test_the_commitment_exports_as_docx_with_both_signature_blocks(cast, login):
+    from dangbo.orgs.models import Person
+
+    head = Person.objects.get(user=cast.ward_secretary)
+    commitment = _commitment(cast, lower_signer=head)
+    r = login(cast.ward_secretary).get(reverse("plans:commitment_export", args=[commitment.pk]))
+    assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment")
+    text = _docx_text(r.content)
+    assert "BẢN CAM KẾT" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "Phường 1, ngày 10 tháng 02 năm 2017" in text
+    assert "NGƯỜI ĐỨNG ĐẦU CAM KẾT" in text and "T/M BAN THƯỜNG VỤ" in text and head.full_name in text
+    assert ITEMS[0]["title"] in text
+    assert login(cast.outsider).get(reverse("plans:commitment_export", args=[commitment.pk])).status_code == 404

@@ -271,3 +271,13 @@ def test_delivery_confidence_is_rated_by_the_owner_and_leaders_and_disagreement_
     r = page.post(reverse("plans:item_rate", args=[ward_item.pk]), {"level": 1, "reason": "Dự án bị dừng"})
     assert r.status_code == 302 and ConfidenceRating.objects.filter(level=1).exists()
     assert login(cast.outsider).post(reverse("plans:item_rate", args=[ward_item.pk]), {"level": 1, "reason": "x"}).status_code == 404
+
+
+def test_the_stocktake_agenda_exports_as_docx(cast, plan, login):
+    city_theme, city_item, _, _ = plan
+    r = login(cast.clerk).get(reverse("plans:stocktake", args=[city_theme.pk]) + "?month=2026-04&format=docx")
+    assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment")
+    from dangbo.plans.tests.test_commitments import _docx_text
+
+    text = _docx_text(r.content)
+    assert "CHƯƠNG TRÌNH RÀ SOÁT" in text and city_item.title in text and "tháng 04/2026" in text
