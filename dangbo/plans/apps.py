@@ -18,6 +18,7 @@ AUDIT_ACTIONS = {
     "commitment.status": _("Quarterly status reported"),
     "commitment.correct": _("Quarterly status corrected after the year was closed"),
     "commitment.comment": _("Upper level commented"),
+    "commitment.link": _("Evidence linked"),
     "commitment.self_evaluate": _("Self-evaluation written"),
     "commitment.evaluate": _("Commitment evaluated"),
     "commitment.evaluate_items": _("Items evaluated"),

@@ -14,7 +14,7 @@ from django.db.models import Q
 from dangbo.core import policy
 from dangbo.core.policy import Action, Level, TreePolicy
 
-from .models import Commitment, CommitmentItem, Indicator, Milestone, Theme, ThemeItem
+from .models import Commitment, CommitmentItem, Indicator, ItemStatus, Milestone, Theme, ThemeItem
 
 
 class SharedDownPolicy(TreePolicy):
@@ -96,6 +96,15 @@ class CommitmentItemPolicy(policy.Policy[CommitmentItem]):
 
     def scope(self, user, action: Action = Action.VIEW) -> Q:
         return Q(commitment__in=policy.visible(user, Commitment, action).values("pk"))
+
+
+@policy.register(ItemStatus)
+class ItemStatusPolicy(policy.Policy[ItemStatus]):
+    def may(self, user, action: Action, obj: ItemStatus) -> bool:
+        return policy.may(user, action, obj.item.commitment)
+
+    def scope(self, user, action: Action = Action.VIEW) -> Q:
+        return Q(item__commitment__in=policy.visible(user, Commitment, action).values("pk"))
 
 
 @policy.register(Indicator)

@@ -601,3 +601,25 @@ def rating_record(
                  after={"month": f"{month:%m/%Y}", "rater": rater.full_name, "level": row.get_level_display(),
                         "reason": row.reason})
     return row
+
+
+@transaction.atomic
+def commitment_item_link_tasks(*, actor, item: CommitmentItem, tasks: Iterable[Task]) -> list[Task]:
+    """Link tasks that evidence a commitment item (the committing unit or the upper level);
+    their progress pre-fills the item's quarterly status. Each task must be one the actor sees."""
+    commitment = item.commitment
+    if actor is not None and not policy.may(actor, Action.CHANGE, commitment):
+        require(actor, commitment, Action.CONTRIBUTE)
+    _check_closed(commitment)
+    tasks = list(tasks)
+    if not tasks:
+        raise ValidationError({"tasks": _("Choose at least one task.")})
+    for task in tasks:
+        require(actor, task, Action.VIEW)
+    already = set(item.tasks.filter(pk__in=[t.pk for t in tasks]).values_list("pk", flat=True))
+    new = [t for t in tasks if t.pk not in already]
+    if new:
+        item.tasks.add(*new)
+        audit_record(actor=actor, action="commitment.link", obj=commitment,
+                     after={"item": item.title, "tasks": [t.title for t in new]})
+    return new

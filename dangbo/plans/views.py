@@ -39,7 +39,7 @@ from .forms import (
     ThemeEditForm,
     ThemeForm,
 )
-from .models import ConfidenceRating, Milestone, Theme
+from .models import ConfidenceRating, ItemStatus, Milestone, Theme
 from .progress import item_confidence, item_progress
 
 
@@ -488,3 +488,40 @@ def item_rate(request: Request, pk: int) -> HttpResponse:
             for error in errors:
                 messages.error(request, str(error))
     return redirect(item)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitment_link(request: Request, pk: int, item_pk: int) -> HttpResponse:
+    """Link the tasks that evidence a commitment item."""
+    _commitments_section(request)
+    commitment = selectors.get_commitment_for_user(request.user, pk, Action.CONTRIBUTE)
+    item = policy.get_for_user(request.user, commitment.items.all(), item_pk)
+    tasks = (
+        policy.visible(request.user, Task.objects.filter(status__in=(*Task.OPEN, Task.Status.DONE)))
+        .filter(unit_path__startswith=commitment.lower_unit.path)
+        .exclude(commitment_items=item).select_related("unit").order_by("deadline", "id")
+    )
+    form = LinkTasksForm(request.POST or None, tasks=tasks)
+    linked = submit(request, form, lambda data: services.commitment_item_link_tasks(
+        actor=request.user, item=item, **data))
+    if linked is not None:
+        messages.success(request, _("%(n)d task(s) linked.") % {"n": len(linked)})
+        return redirect(commitment)
+    return render(request, "plans/item_link.html", {"form": form, "item": item, "back": commitment.get_absolute_url()})
+
+
+@login_required
+@require_POST
+def commitment_comment(request: Request, pk: int, status_pk: int) -> HttpResponse:
+    """The upper level's comment on a quarterly status."""
+    commitment = selectors.get_commitment_for_user(request.user, pk, Action.CHANGE)
+    status = policy.get_for_user(request.user, ItemStatus.objects.filter(item__commitment=commitment), status_pk)
+    comment = request.POST.get("comment", "")[:5000]
+    try:
+        services.commitment_comment(actor=request.user, status=status, comment=comment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The comment has been saved."))
+    return redirect(commitment)

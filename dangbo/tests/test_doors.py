@@ -128,6 +128,9 @@ def build_world(cast) -> World:
         actor=None, year=2026, upper_unit=cast.ward1, lower_unit=cast.cell1, title=f"Cam kết {MARK}",
         items=[{"title": f"Mục {MARK}", "weight": 50}, {"title": "Mục hai", "weight": 50}],
     )
+    o["commitment_status"] = plans.commitment_status_set(
+        actor=None, item=o["commitment"].items.first(), quarter=1, status="partly"
+    )
     o["indicator"] = plans.indicator_create(
         actor=None, unit=cast.ward1, term=o["term"], code="ket-nap", name=f"Chỉ tiêu {MARK}"
     )
@@ -328,6 +331,11 @@ ROUTES: dict[str, Route] = {
     "plans:commitment_create": OPEN,
     "plans:commitment_detail": on("commitment"),
     "plans:commitment_export": on("commitment"),
+    "plans:commitment_link": on("commitment", Action.CONTRIBUTE, item_pk=lambda w: w.commitment.items.first().pk),
+    "plans:commitment_comment": Route(
+        kwargs=lambda w: {"pk": w.commitment.pk, "status_pk": w.commitment_status.pk},
+        obj=lambda w: w.commitment, action=Action.CHANGE, method="POST",
+    ),
     "plans:commitment_status": on("commitment", Action.CONTRIBUTE, "POST"),
     "plans:commitment_self_evaluate": on("commitment", Action.CONTRIBUTE, "POST"),
     "plans:commitment_evaluate": on("commitment", Action.CHANGE, "POST"),

@@ -233,3 +233,28 @@ def test_the_commitment_exports_as_docx_with_both_signature_blocks(cast, login):
     assert "NGƯỜI ĐỨNG ĐẦU CAM KẾT" in text and "T/M BAN THƯỜNG VỤ" in text and head.full_name in text
     assert ITEMS[0]["title"] in text
     assert login(cast.outsider).get(reverse("plans:commitment_export", args=[commitment.pk])).status_code == 404
+
+
+def test_the_unit_links_its_evidence_and_the_upper_level_comments_through_the_pages(cast, login):
+    commitment = _commitment(cast)
+    item = commitment.items.first()
+    task = tasks.task_assign(actor=None, title="Bàn giao mặt bằng khu phố 2", unit=cast.ward1, assigning_unit=cast.city,
+                             start=D(2017, 1, 1), deadline=D(2017, 12, 31))
+    tasks.report_submit(actor=None, task=task, percent=70)
+    c = login(cast.ward_secretary)
+    r = c.post(reverse("plans:commitment_link", args=[commitment.pk, item.pk]), {"tasks": [task.pk]})
+    assert r.status_code == 302 and list(item.tasks.all()) == [task]
+    assert services.item_suggestion(item) == "mostly"
+    page = c.get(commitment.get_absolute_url()).content.decode()
+    assert "Phần lớn" in page or "Mostly" in page
+    row = services.commitment_status_set(actor=cast.ward_secretary, item=item, quarter=3, status="mostly")
+    r = c.post(reverse("plans:commitment_comment", args=[commitment.pk, row.pk]), {"comment": "Tự khen"})
+    assert r.status_code == 403
+    r = login(cast.clerk).post(reverse("plans:commitment_comment", args=[commitment.pk, row.pk]),
+                               {"comment": "Cần đẩy nhanh"})
+    row.refresh_from_db()
+    assert r.status_code == 302 and row.comment == "Cần đẩy nhanh"
+    hidden = tasks.task_assign(actor=None, title="Việc Đông Lương", unit=cast.ward_dl, assigning_unit=cast.city,
+                               start=D(2017, 1, 1), deadline=D(2017, 12, 31))
+    with pytest.raises(Http404):
+        services.commitment_item_link_tasks(actor=cast.ward_secretary, item=item, tasks=[hidden])
