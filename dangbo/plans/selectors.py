@@ -269,3 +269,30 @@ def stocktake_agenda(*, user, theme: Theme, month: dt.date) -> list[AgendaItem]:
     order = {"at_risk": 0, "no_tasks": 1, "on_track": 2, "done": 3}
     agenda.sort(key=lambda a: (order[a.progress.state], -a.confidence.disagree, a.confidence.mean or 5, a.progress.progress))
     return agenda
+
+
+@dataclass
+class IndicatorTable:
+    """The dashboard of an indicator: one line per unit, one column per year of the term and
+    one for the whole term, each cell a row (target, actual, result) or ``None``."""
+
+    years: list[int]
+    lines: list[tuple[Unit, list[IndicatorRow | None]]]
+
+
+def indicator_table(*, user, indicator: Indicator) -> IndicatorTable:
+    """The units side by side over the term (the city compares its wards); two queries."""
+    rows = indicator_rows(user=user, indicator=indicator)
+    term = indicator.term
+    first, last = term.start.year, (term.end.year if term.end else term.start.year + 5)
+    years = list(range(first, last + 1))
+    cells: dict[int, dict[int | None, IndicatorRow]] = {}
+    units: dict[int, Unit] = {}
+    for row in rows:
+        units[row.unit.pk] = row.unit
+        cells.setdefault(row.unit.pk, {})[row.year] = row
+    lines = [
+        (units[pk], [cells[pk].get(year) for year in [*years, None]])
+        for pk in sorted(units, key=lambda pk: units[pk].path)
+    ]
+    return IndicatorTable(years=years, lines=lines)

@@ -439,7 +439,7 @@ def indicator_detail(request: Request, pk: int) -> HttpResponse:
             messages.success(request, _("The result has been recorded."))
             return redirect(indicator)
     context = {
-        "indicator": indicator, "rows": selectors.indicator_rows(user=request.user, indicator=indicator),
+        "indicator": indicator, "table": selectors.indicator_table(user=request.user, indicator=indicator),
         "form": form, "history": history(indicator),
     }
     return render(request, "plans/indicator_detail.html", context)

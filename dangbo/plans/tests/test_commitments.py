@@ -258,3 +258,29 @@ def test_the_unit_links_its_evidence_and_the_upper_level_comments_through_the_pa
                                start=D(2017, 1, 1), deadline=D(2017, 12, 31))
     with pytest.raises(Http404):
         services.commitment_item_link_tasks(actor=cast.ward_secretary, item=item, tasks=[hidden])
+
+
+def test_the_indicator_dashboard_compares_the_units_in_a_fixed_number_of_queries(cast, indicator, login,
+                                                                                  django_assert_max_num_queries):
+    from dangbo.plans.selectors import indicator_table
+
+    services.actual_record(actor=None, indicator=indicator, unit=cast.ward1, year=2016, value=Decimal("13"))
+    services.target_set(actor=None, indicator=indicator, unit=cast.ward1, year=2016, value=Decimal("12"))
+    table = indicator_table(user=cast.clerk, indicator=indicator)
+    assert table.years == [2015, 2016, 2017, 2018, 2019, 2020]
+    assert [unit for unit, _cells in table.lines] == [cast.city, cast.ward1]
+    ward_cells = table.lines[1][1]
+    assert ward_cells[1].result == "exceeded" and ward_cells[0] is None
+    assert table.lines[0][1][-1].target == Decimal("12")  # the city's term target
+    assert [u for u, _c in indicator_table(user=cast.outsider, indicator=indicator).lines] == []
+    c = login(cast.clerk)
+    url = reverse("plans:indicator_detail", args=[indicator.pk])
+    c.get(url)
+    with django_assert_max_num_queries(16) as few:
+        c.get(url)
+    for unit in (cast.ward_dl, cast.office, cast.cell1):
+        for year in (2017, 2018, 2019):
+            services.actual_record(actor=None, indicator=indicator, unit=unit, year=year, value=Decimal(year - 2000))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = c.get(url).content.decode()
+    assert "Đông Lương" in page
