@@ -12,6 +12,7 @@ from dangbo.core.search_api import router as search_router
 from dangbo.documents.api import router as documents_router
 from dangbo.meetings.api import meetings_router
 from dangbo.orgs.api import me_router, units_router
+from dangbo.plans.api import commitments_router, indicators_router, themes_router
 
 api = DangboAPI(
     title="dangbo API",
@@ -26,3 +27,6 @@ api.add_router("", documents_router)
 api.add_router("/search", search_router)
 api.add_router("/meetings", meetings_router)
 api.add_router("/tasks", tasks_router)
+api.add_router("/themes", themes_router)
+api.add_router("/commitments", commitments_router)
+api.add_router("/indicators", indicators_router)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "dangbo.documents",
     "dangbo.assignments",
     "dangbo.meetings",
+    "dangbo.plans",
 ]
 
 MIDDLEWARE = [

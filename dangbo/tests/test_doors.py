@@ -124,6 +124,22 @@ def build_world(cast) -> World:
 
     o["notification"] = Notification.objects.get(user=cast.member)
     o["token"] = ApiToken.issue(user=cast.cell_secretary, name=f"Mã {MARK}")[0]
+    from dangbo.plans import services as plans
+
+    o["theme"] = plans.theme_create(actor=None, unit=cast.ward1, year=2026, text=f"Chủ đề {MARK}")
+    o["item"] = plans.item_create(actor=None, theme=o["theme"], title=f"Khâu đột phá {MARK}")
+    o["milestone"] = plans.milestone_add(actor=None, item=o["item"], period="quarter", number=2, text=f"Mốc {MARK}")
+    plans.item_link_tasks(actor=None, item=o["item"], tasks=[o["task"]])
+    o["commitment"] = plans.commitment_create(
+        actor=None, year=2026, upper_unit=cast.ward1, lower_unit=cast.cell1, title=f"Cam kết {MARK}",
+        items=[{"title": f"Mục {MARK}", "weight": 50}, {"title": "Mục hai", "weight": 50}],
+    )
+    o["commitment_status"] = plans.commitment_status_set(
+        actor=None, item=o["commitment"].items.first(), quarter=1, status="partly"
+    )
+    o["indicator"] = plans.indicator_create(
+        actor=None, unit=cast.ward1, term=o["term"], code="ket-nap", name=f"Chỉ tiêu {MARK}"
+    )
     return world
 
 
@@ -302,6 +318,39 @@ ROUTES: dict[str, Route] = {
     "meetings:coverage": OPEN,
     "meetings:my_view": OPEN,
     "meetings:ical_revoke": OPEN_POST,
+    # plans
+    "plans:theme_list": OPEN,
+    "plans:theme_create": OPEN,
+    "plans:theme_detail": on("theme"),
+    "plans:theme_edit": on("theme", Action.CHANGE),
+    "plans:item_create": on("theme", Action.CHANGE),
+    "plans:stocktake": on("theme"),
+    "plans:item_detail": on("item"),
+    "plans:item_edit": on("item", Action.CHANGE),
+    "plans:milestone_add": on("item", Action.CHANGE, "POST"),
+    "plans:milestone_remove": Route(
+        kwargs=lambda w: {"pk": w.item.pk, "milestone_pk": w.milestone.pk},
+        obj=lambda w: w.milestone, action=Action.CHANGE, method="POST",
+    ),
+    "plans:item_link": on("item", Action.CHANGE),
+    "plans:item_unlink": on("item", Action.CHANGE, "POST", task_pk=lambda w: w.task.pk),
+    "plans:item_assign": on("item", Action.CHANGE),
+    # Who rates is finer than the policy (the item's owner or its unit's managers): 404 is the policy's.
+    "plans:item_rate": Route(kwargs=lambda w: {"pk": w.item.pk}, obj=lambda w: w.item, method="POST", only_404=True),
+    "plans:commitment_list": OPEN,
+    "plans:commitment_create": OPEN,
+    "plans:commitment_detail": on("commitment"),
+    "plans:commitment_export": on("commitment"),
+    "plans:commitment_link": on("commitment", Action.CONTRIBUTE, item_pk=lambda w: w.commitment.items.first().pk),
+    "plans:commitment_comment": Route(
+        kwargs=lambda w: {"pk": w.commitment.pk, "status_pk": w.commitment_status.pk},
+        obj=lambda w: w.commitment, action=Action.CHANGE, method="POST",
+    ),
+    "plans:commitment_status": on("commitment", Action.CONTRIBUTE, "POST"),
+    "plans:commitment_self_evaluate": on("commitment", Action.CONTRIBUTE, "POST"),
+    "plans:commitment_evaluate": on("commitment", Action.CHANGE, "POST"),
+    "plans:indicator_list": OPEN,
+    "plans:indicator_detail": on("indicator"),
     "password_change": OPEN,
     "password_change_done": OPEN,
 }
@@ -423,6 +472,18 @@ API_ROUTES: dict[str, Route] = {
     ),
     "tasks_reports": on("task", kw="id"),
     "tasks_report_create": on("task", Action.CONTRIBUTE, "POST", kw="id", body=lambda w: {"percent": 10}),
+    "themes_list": OPEN,
+    "themes_detail": on("theme", kw="id"),
+    "commitments_list": OPEN,
+    "commitments_detail": on("commitment", kw="id"),
+    "indicators_list": OPEN,
+    "indicators_detail": on("indicator", kw="id"),
+    # The unit whose figure is entered rules the write (the indicator is read by every unit under
+    # and above its own): the outsider sees neither, the member sees the cell without contributing.
+    "indicators_actual_create": Route(
+        kwargs=lambda w: {"id": w.indicator.pk}, obj=lambda w: w.cast.cell1, action=Action.CONTRIBUTE,
+        method="POST", body=lambda w: {"unit_id": w.cast.cell1.pk, "year": 2021, "value": "1"},
+    ),
 }
 
 

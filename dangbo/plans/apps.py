@@ -1,0 +1,76 @@
+from typing import Any
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+AUDIT_ACTIONS = {
+    "theme.create": _("Theme recorded"),
+    "theme.update": _("Theme changed"),
+    "theme_item.create": _("Item added"),
+    "theme_item.update": _("Item changed"),
+    "theme_item.milestone": _("Milestone added"),
+    "theme_item.milestone_remove": _("Milestone removed"),
+    "theme_item.link": _("Tasks linked"),
+    "theme_item.unlink": _("Task unlinked"),
+    "theme_item.assign": _("Tasks assigned from the item"),
+    "theme_item.confidence": _("Delivery confidence rated"),
+    "commitment.create": _("Commitment recorded"),
+    "commitment.status": _("Quarterly status reported"),
+    "commitment.correct": _("Quarterly status corrected after the year was closed"),
+    "commitment.comment": _("Upper level commented"),
+    "commitment.link": _("Evidence linked"),
+    "commitment.self_evaluate": _("Self-evaluation written"),
+    "commitment.evaluate": _("Commitment evaluated"),
+    "commitment.evaluate_items": _("Items evaluated"),
+    "indicator.create": _("Indicator created"),
+    "indicator.target": _("Target set"),
+    "indicator.actual": _("Result recorded"),
+}
+AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
+    "tasks": _("Tasks"),
+    "units": _("Units"),
+    "milestone": _("Milestone"),
+    "items": _("Commitment items"),
+    "item": _("Item"),
+    "quarter": _("Quarter"),
+    "comment": _("Comment"),
+    "value": _("Value"),
+    "level": _("Delivery confidence"),
+    "rater": _("Rater"),
+}
+
+
+class PlansConfig(AppConfig):
+    name = "dangbo.plans"
+    label = "plans"
+    verbose_name = _("Plans")
+
+    def ready(self) -> None:
+        from dangbo.core import audit, nav, search
+
+        from . import policy  # noqa: F401 - registers the plans' permission policies
+        from .models import Commitment, Indicator, Theme, ThemeItem
+        from .services import search_commitment, search_indicator, search_item, search_theme
+
+        audit.register_labels(actions=AUDIT_ACTIONS, fields=AUDIT_FIELDS, percent_keys=("expected_progress",))
+        nav.register_link(nav.MAIN, section="plans", url_name="plans:theme_list", label=_("Annual themes"), order=35)
+        search.register(
+            "theme", label=_("Annual theme"), build=search_theme,
+            queryset=lambda: Theme.objects.select_related("unit"),
+        )
+        search.register(
+            "theme_item", label=_("Theme item"), build=search_item,
+            queryset=lambda: ThemeItem.objects.select_related("theme__unit"),
+        )
+        search.register(
+            "commitment", label=_("Responsibility commitment"), build=search_commitment,
+            queryset=lambda: Commitment.objects.select_related("lower_unit").prefetch_related("items"),
+        )
+        search.register(
+            "indicator", label=_("Indicator"), build=search_indicator,
+            queryset=lambda: Indicator.objects.select_related("term"),
+        )
+        nav.register_link(
+            nav.MAIN, section="commitments", url_name="plans:commitment_list",
+            label=_("Commitments and indicators"), order=36,
+        )

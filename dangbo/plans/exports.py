@@ -1,0 +1,153 @@
+"""The commitment (BẢN CAM KẾT, with both signature blocks) and the monthly stocktake agenda as
+DOCX, in the party's document format (Hướng dẫn 36-HD/VPTW: the unit top left with the
+committee above it and "*", "ĐẢNG CỘNG SẢN VIỆT NAM" top right with the place and date, Times
+New Roman 13–14 pt, A4, margins 20 mm top and bottom, 30 mm left, 15 mm right)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+
+from dangbo.orgs.models import Unit
+
+from .models import Commitment, CommitmentItem, Theme
+from .selectors import AgendaItem
+
+FONT = "Times New Roman"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _place(unit: Unit) -> str:
+    name = unit.short_name or unit.name
+    for prefix in ("Đảng bộ thành phố ", "Đảng bộ phường ", "Đảng bộ tỉnh ", "Đảng bộ "):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def _build(
+    *, above: str, issuer: str, place_date: str, title: str, subtitle: str, blocks: Sequence[tuple[str, str]],
+    table: tuple[list[str], list[list[str]]] | None = None, signatures: Sequence[tuple[str, str]] = (),
+) -> bytes:
+    from docx import Document as Docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    d = Docx()
+    section = d.sections[0]
+    section.page_height, section.page_width = Mm(297), Mm(210)
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    style = d.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(14)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+
+    def para(container, text="", bold=False, italic=False, align=None, size=None, underline=False):
+        paragraph = container.add_paragraph()
+        run = paragraph.add_run(text)
+        run.bold, run.italic, run.underline = bold, italic, underline
+        if size:
+            run.font.size = Pt(size)
+        if align is not None:
+            paragraph.alignment = align
+        return paragraph
+
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    left, right = d.add_table(rows=1, cols=2).rows[0].cells
+    para(left, above, align=center, size=13)
+    para(left, issuer, bold=True, align=center, size=13)
+    para(left, "*", align=center, size=13)
+    para(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, align=center)
+    para(right, place_date, italic=True, align=center)
+    para(d, title, bold=True, align=center, size=15)
+    para(d, subtitle, bold=True, align=center)
+    for label, text in blocks:
+        paragraph = d.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        if label:
+            paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(text)
+    if table is not None:
+        headers, rows = table
+        grid = d.add_table(rows=1, cols=len(headers))
+        grid.style = "Table Grid"
+        for cell, label in zip(grid.rows[0].cells, headers, strict=True):
+            cell.text = ""
+            para(cell, label, bold=True, align=center, size=13)
+        for row in rows:
+            for cell, value in zip(grid.add_row().cells, row, strict=True):
+                cell.text = value
+    if signatures:
+        para(d, "")
+        sign = d.add_table(rows=1, cols=len(signatures))
+        for cell, (role, name) in zip(sign.rows[0].cells, signatures, strict=True):
+            cell.text = ""
+            para(cell, role, bold=True, align=center)
+            para(cell, "(Ký, ghi rõ họ tên)", italic=True, align=center, size=13)
+            for _i in range(3):
+                para(cell, "")
+            para(cell, name, bold=True, align=center)
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def commitment_docx(commitment: Commitment, items: Sequence[CommitmentItem]) -> bytes:
+    """BẢN CAM KẾT: the committing unit's header, the parties, the items with their targets
+    and weights, the year-end evaluation when there is one, and both signature blocks."""
+    lower, upper = commitment.lower_unit, commitment.upper_unit
+    day = commitment.signed_on or dt.date(commitment.year, 1, 1)
+    blocks = [
+        ("Bên cam kết", f"Ban Thường vụ và người đứng đầu {lower.name}"
+         + (f" (đồng chí {commitment.lower_signer.full_name})" if commitment.lower_signer else "")),
+        ("Với", f"Ban Thường vụ {upper.name}"
+         + (f" (đồng chí {commitment.upper_signer.full_name})" if commitment.upper_signer else "")),
+        ("", f"Năm {commitment.year}, chúng tôi cam kết thực hiện các nội dung sau:"),
+    ]
+    rows = [
+        [str(n), item.title, item.target, f"{item.weight}", item.evidence, item.grade.label if item.grade else ""]
+        for n, item in enumerate(items, start=1)
+    ]
+    if commitment.self_evaluation:
+        blocks_end = [("Tự đánh giá của người đứng đầu", commitment.self_evaluation)]
+    else:
+        blocks_end = []
+    if commitment.conclusion or commitment.grade:
+        blocks_end.append(("Kết luận của cấp trên", f"{commitment.conclusion} "
+                           + (f"Xếp loại: {commitment.grade.label}." if commitment.grade else "")))
+    return _build(
+        above=upper.name.upper(), issuer=lower.name.upper(),
+        place_date=f"{_place(lower)}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}",
+        title="BẢN CAM KẾT", subtitle=f"thực hiện trách nhiệm năm {commitment.year}",
+        blocks=blocks + blocks_end,
+        table=(["STT", "Nội dung cam kết", "Mục tiêu", "Trọng số (%)", "Minh chứng", "Đánh giá"], rows),
+        signatures=[
+            (f"T/M BAN THƯỜNG VỤ {upper.name.upper()}", commitment.upper_signer.full_name if commitment.upper_signer else ""),
+            ("NGƯỜI ĐỨNG ĐẦU CAM KẾT", commitment.lower_signer.full_name if commitment.lower_signer else ""),
+        ],
+    )
+
+
+def stocktake_docx(theme: Theme, month: dt.date, agenda: Sequence[AgendaItem], *, today: dt.date) -> bytes:
+    """The monthly stocktake's agenda (chương trình rà soát), prepared from the data."""
+    unit = theme.unit
+    parent = Unit.objects.filter(path=unit.parent_path).first() if unit.depth > 1 else None
+    rows = []
+    for n, a in enumerate(agenda, start=1):
+        late = "; ".join(f"{t.title} ({t.unit.name}, hạn {t.deadline:%d/%m/%Y})" for t in a.overdue)
+        behind = "; ".join(f"{t.title} ({t.progress}%)" for t in a.behind)
+        confidence = f"{a.confidence.mean:.1f}/4" if a.confidence.mean is not None else ""
+        rows.append([str(n), a.item.title, f"{a.progress.progress}%"
+                     + (f" (mốc: {a.progress.expected}%)" if a.progress.expected is not None else ""),
+                     a.progress.state_label, confidence, late, behind, str(len(a.reports))])
+    return _build(
+        above=parent.name.upper() if parent else "", issuer=unit.name.upper(),
+        place_date=f"{_place(unit)}, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}",
+        title="CHƯƠNG TRÌNH RÀ SOÁT", subtitle=f"thực hiện chủ đề năm {theme.year} – tháng {month:%m/%Y}",
+        blocks=[("Chủ đề", theme.text)],
+        table=(["STT", "Nhiệm vụ trọng tâm, khâu đột phá", "Tiến độ", "Tình trạng", "Khả thi",
+                "Quá hạn", "Chậm tiến độ", "Báo cáo trong tháng"], rows),
+    )

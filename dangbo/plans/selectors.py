@@ -1,0 +1,298 @@
+"""Reads of themes and their items, filtered by the one policy inside the SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from dangbo.assignments.models import ProgressReport, Task
+from dangbo.core import dates, policy
+from dangbo.core.policy import Action, Level
+from dangbo.orgs.models import Term, Unit
+
+from .commitments import RESULTS, indicator_result, suggest_status
+from .models import (
+    Commitment,
+    CommitmentItem,
+    Indicator,
+    IndicatorActual,
+    ItemStatus,
+    Milestone,
+    Theme,
+    ThemeItem,
+)
+from .progress import Confidence, ItemProgress, item_confidence, item_progress
+
+
+def get_theme_for_user(user, pk, action: Action | str = Action.VIEW) -> Theme:
+    return policy.get_for_user(user, Theme.objects.select_related("unit", "adopted_from__unit"), pk, action)
+
+
+def get_item_for_user(user, pk, action: Action | str = Action.VIEW) -> ThemeItem:
+    qs = ThemeItem.objects.select_related("theme__unit", "owner_person", "owner_unit", "upper__theme__unit")
+    return policy.get_for_user(user, qs, pk, action)
+
+
+def _items_prefetch() -> Prefetch:
+    return Prefetch(
+        "items", queryset=ThemeItem.objects.select_related("owner_person", "owner_unit").order_by("kind", "order", "id")
+    )
+
+
+def theme_list(*, user, year: int | None = None, unit: Unit | None = None) -> QuerySet[Theme]:
+    """Themes the user may see, newest year first; ``unit`` keeps that unit's and those below."""
+    qs = policy.visible(user, Theme).select_related("unit", "adopted_from__unit")
+    if year is not None:
+        qs = qs.filter(year=year)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    return qs.order_by("-year", "unit__path", "order", "id")
+
+
+def theme_years(*, user) -> list[int]:
+    return list(policy.visible(user, Theme).order_by("-year").values_list("year", flat=True).distinct())
+
+
+def themes_with_items(themes, *, today: dt.date) -> tuple[list[Theme], dict[int, ItemProgress]]:
+    """The themes with their items prefetched and every item's progress (a fixed number of
+    queries)."""
+    themes = list(themes.prefetch_related(_items_prefetch()))
+    items = [item for theme in themes for item in theme.items.all()]
+    return themes, item_progress(items, today)
+
+
+def lower_items(*, user, item: ThemeItem) -> list[ThemeItem]:
+    """The items of units below that serve ``item`` and that the user may see."""
+    qs = policy.visible(user, ThemeItem.objects.filter(upper=item)).select_related(
+        "theme__unit", "owner_person", "owner_unit"
+    )
+    return list(qs.order_by("theme__unit__path", "order", "id"))
+
+
+def item_tasks(*, user, item: ThemeItem) -> QuerySet[Task]:
+    """The item's own tasks the user may see."""
+    return policy.visible(user, item.tasks.all()).select_related("unit").order_by("deadline", "id")
+
+
+def item_milestones(*, item: ThemeItem) -> list[Milestone]:
+    return list(item.milestones.all())
+
+
+def linkable_tasks(*, user, item: ThemeItem) -> QuerySet[Task]:
+    """Open tasks the user sees under the theme's unit, not yet linked to ``item``."""
+    return (
+        policy.visible(user, Task.objects.filter(status__in=Task.OPEN))
+        .filter(unit_path__startswith=item.theme.unit.path)
+        .exclude(theme_items=item)
+        .select_related("unit")
+        .order_by("deadline", "id")
+    )
+
+
+def upper_item_choices(*, user, theme: Theme) -> QuerySet[ThemeItem]:
+    """Items of the units above the theme's, for the same year, that the user may see."""
+    above = [p for p in policy.ancestors(theme.unit.path) if p != theme.unit.path]
+    return (
+        policy.visible(user, ThemeItem)
+        .filter(theme__year=theme.year, theme__unit__path__in=above)
+        .select_related("theme__unit")
+        .order_by("theme__unit__path", "order", "id")
+    )
+
+
+def upper_theme_choices(*, user, unit: Unit, year: int | None = None) -> QuerySet[Theme]:
+    above = [p for p in policy.ancestors(unit.path) if p != unit.path]
+    qs = policy.visible(user, Theme).filter(unit__path__in=above).select_related("unit")
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "unit__path", "order")
+
+
+# --- Commitments ---------------------------------------------------------------------------
+
+
+def get_commitment_for_user(user, pk, action: Action | str = Action.VIEW) -> Commitment:
+    qs = Commitment.objects.select_related(
+        "upper_unit", "lower_unit", "upper_signer", "lower_signer", "scale", "grade"
+    )
+    return policy.get_for_user(user, qs, pk, action)
+
+
+def _commitment_items() -> Prefetch:
+    return Prefetch(
+        "items",
+        queryset=CommitmentItem.objects.select_related("grade", "cascades_from").prefetch_related(
+            Prefetch("statuses", queryset=ItemStatus.objects.order_by("quarter"))
+        ),
+    )
+
+
+def commitment_register(*, user, year: int | None = None, unit: Unit | None = None) -> list[Commitment]:
+    """The commitments the user may see, side by side: items, quarterly statuses and grades
+    in a fixed number of queries."""
+    qs = policy.visible(user, Commitment).select_related(
+        "upper_unit", "lower_unit", "lower_signer", "upper_signer", "grade"
+    )
+    if year is not None:
+        qs = qs.filter(year=year)
+    if unit is not None:
+        qs = qs.filter(Q(lower_unit__path__startswith=unit.path) | Q(upper_unit=unit))
+    commitments = list(qs.order_by("-year", "upper_unit__path", "lower_unit__path").prefetch_related(_commitment_items()))
+    for commitment in commitments:
+        for item in commitment.items.all():
+            statuses = list(item.statuses.all())
+            item.last_status = statuses[-1] if statuses else None  # type: ignore[attr-defined]
+    return commitments
+
+
+def commitment_years(*, user) -> list[int]:
+    return list(policy.visible(user, Commitment).order_by("-year").values_list("year", flat=True).distinct())
+
+
+def commitment_items(*, commitment: Commitment) -> list[CommitmentItem]:
+    items = list(commitment.items.select_related("grade", "cascades_from__commitment__lower_unit").prefetch_related(
+        Prefetch("statuses", queryset=ItemStatus.objects.order_by("quarter")), "tasks"))
+    for item in items:
+        suggested = suggest_status((t.status, t.progress) for t in item.tasks.all())
+        item.suggested_label = ItemStatus.Status(suggested).label if suggested else ""  # type: ignore[attr-defined]
+    return items
+
+
+# --- Indicators ----------------------------------------------------------------------------
+
+
+def get_indicator_for_user(user, pk, action: Action | str = Action.VIEW) -> Indicator:
+    return policy.get_for_user(user, Indicator.objects.select_related("unit", "term"), pk, action)
+
+
+def indicator_list(*, user, unit: Unit | None = None, term: Term | None = None) -> QuerySet[Indicator]:
+    qs = policy.visible(user, Indicator).select_related("unit", "term")
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if term is not None:
+        qs = qs.filter(term=term)
+    return qs.order_by("unit__path", "term__start", "code")
+
+
+@dataclass
+class IndicatorRow:
+    unit: Unit
+    year: int | None
+    target: Decimal | None
+    actual: Decimal | None
+    result: str
+
+    @property
+    def result_label(self) -> str:
+        return str(RESULTS[self.result]) if self.result else ""
+
+
+def indicator_rows(*, user, indicator: Indicator) -> list[IndicatorRow]:
+    """Each unit's target against its actual per year (and the term), for the units the user
+    sees: two queries."""
+    seen = policy.under_q(user, Level.VIEW, "unit__")
+    targets = {
+        (t.unit_id, t.year): t for t in indicator.targets.filter(seen).select_related("unit")
+    }
+    actuals: dict[tuple[int, int | None], IndicatorActual] = {}
+    for a in indicator.actuals.filter(seen, quarter__isnull=True).select_related("unit"):
+        actuals[(a.unit_id, a.year)] = a
+    units = {t.unit_id: t.unit for t in targets.values()} | {a.unit_id: a.unit for a in actuals.values()}
+    rows = []
+    for key in sorted(set(targets) | set(actuals), key=lambda k: (units[k[0]].path, k[1] or 9999)):
+        target = targets.get(key)
+        value = actuals[key].value if key in actuals else None
+        if key[1] is None:  # the term: the mean of the years (a milestone: the latest year)
+            years = sorted((y, a.value) for (u, y), a in actuals.items() if u == key[0] and y is not None)
+            if years and indicator.direction == Indicator.Direction.MILESTONE:
+                value = years[-1][1]
+            elif years:
+                value = sum((v for _y, v in years), Decimal(0)) / len(years)
+        goal = target.value if target else None
+        rows.append(IndicatorRow(
+            unit=units[key[0]], year=key[1], target=goal, actual=value,
+            result=indicator_result(indicator.direction, goal, value),
+        ))
+    return rows
+
+
+# --- The monthly stocktake -----------------------------------------------------------------
+
+
+@dataclass
+class AgendaItem:
+    item: ThemeItem
+    progress: ItemProgress
+    overdue: list[Task]
+    behind: list[Task]
+    reports: list[ProgressReport]
+    confidence: Confidence
+
+
+def stocktake_agenda(*, user, theme: Theme, month: dt.date) -> list[AgendaItem]:
+    """The standing committee's monthly review of ``theme``, prepared from data: each item's
+    progress against its milestones as of the month's end, its overdue and behind tasks, and
+    the progress reported on its tasks during the month. The items most at risk come first.
+    A fixed number of queries."""
+    span = dates.month(month)
+    as_of = span.end
+    items = list(theme.items.select_related("owner_person", "owner_unit"))
+    progress = item_progress(items, as_of)
+    confidence = item_confidence(items, as_of)
+    task_ids = {pk for p in progress.values() for pk in p.task_ids}
+    visible = {
+        t.pk: t for t in policy.visible(user, Task.objects.filter(pk__in=task_ids)).select_related("unit")
+    }
+    reports: dict[int, list[ProgressReport]] = {}
+    start = timezone.make_aware(dt.datetime.combine(span.start, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(span.end, dt.time.max))
+    for report in ProgressReport.objects.filter(task_id__in=list(visible), reported_at__range=(start, end)).order_by(
+        "reported_at"
+    ):
+        report.task = visible[report.task_id]
+        reports.setdefault(report.task_id, []).append(report)
+    agenda = []
+    for item in items:
+        p = progress[item.pk]
+        mine = [visible[pk] for pk in p.task_ids if pk in visible]
+        agenda.append(AgendaItem(
+            item=item, progress=p,
+            overdue=[t for t in mine if t.is_active and t.deadline < as_of],
+            behind=[t for t in mine if t.is_active and t.deadline >= as_of and t.behind_from and t.behind_from <= as_of],
+            reports=[r for t in mine for r in reports.get(t.pk, [])],
+            confidence=confidence[item.pk],
+        ))
+    order = {"at_risk": 0, "no_tasks": 1, "on_track": 2, "done": 3}
+    agenda.sort(key=lambda a: (order[a.progress.state], -a.confidence.disagree, a.confidence.mean or 5, a.progress.progress))
+    return agenda
+
+
+@dataclass
+class IndicatorTable:
+    """The dashboard of an indicator: one line per unit, one column per year of the term and
+    one for the whole term, each cell a row (target, actual, result) or ``None``."""
+
+    years: list[int]
+    lines: list[tuple[Unit, list[IndicatorRow | None]]]
+
+
+def indicator_table(*, user, indicator: Indicator) -> IndicatorTable:
+    """The units side by side over the term (the city compares its wards); two queries."""
+    rows = indicator_rows(user=user, indicator=indicator)
+    term = indicator.term
+    first, last = term.start.year, (term.end.year if term.end else term.start.year + 5)
+    years = list(range(first, last + 1))
+    cells: dict[int, dict[int | None, IndicatorRow]] = {}
+    units: dict[int, Unit] = {}
+    for row in rows:
+        units[row.unit.pk] = row.unit
+        cells.setdefault(row.unit.pk, {})[row.year] = row
+    lines = [
+        (units[pk], [cells[pk].get(year) for year in [*years, None]])
+        for pk in sorted(units, key=lambda pk: units[pk].path)
+    ]
+    return IndicatorTable(years=years, lines=lines)

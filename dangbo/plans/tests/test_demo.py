@@ -1,0 +1,85 @@
+"""The plans of the Đông Hà demo hold the seed's themes, commitments and indicators."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from dangbo.assignments import services as tasks
+from dangbo.orgs import services as org_services
+from dangbo.orgs.demo import dongha
+from dangbo.orgs.models import UnitKind
+from dangbo.plans import demo
+from dangbo.plans.models import Commitment, Indicator, ItemStatus, Theme
+from dangbo.plans.progress import item_progress
+from dangbo.plans.selectors import indicator_rows
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+ROOT = type("Root", (), {"is_superuser": True, "is_active": True, "is_authenticated": True})()
+
+
+@pytest.fixture
+def dongha_units():
+    kinds = {k.code: k for k in UnitKind.objects.all()}
+    province = org_services.unit_create(
+        actor=None, parent=None, kind=kinds["dang-bo-tinh"], name=dongha.PROVINCE[1], code=dongha.PROVINCE[0]
+    )
+    city = org_services.unit_create(
+        actor=None, parent=province, kind=kinds["dang-bo-huyen"], name=dongha.CITY[1], code=dongha.CITY[0]
+    )
+    (code1, start1), (code2, start2) = dongha.CITY_TERMS
+    org_services.term_create(actor=None, unit=city, code=code1, start=start1, end=start2 - dt.timedelta(days=1))
+    org_services.term_create(actor=None, unit=city, code=code2, start=start2, end=None)
+    wards = [
+        org_services.unit_create(actor=None, parent=city, kind=kinds["dang-bo-xa"], name=name, code=f"{dongha.CITY[0]}-{code}")
+        for code, name, _short in dongha.WARDS
+    ]
+    for n, ward in enumerate(wards):
+        tasks.task_assign(actor=None, title=f"Nhiệm vụ năm 2019 số {n}", unit=ward, assigning_unit=city,
+                          start=D(2019, 2, 1), deadline=D(2019, 11, 30), notify=False)
+    return city
+
+
+def test_the_demo_holds_the_seed_and_loads_once(dongha_units):
+    counts = demo.load(today=D(2026, 6, 1))
+    assert counts["commitments"] == 3 * 10  # the province ↔ city and the city ↔ 9 wards, 2017–2019
+    city = dongha_units
+    assert [t.text for t in Theme.objects.filter(unit=city, year=2018).order_by("order")] == demo.THEMES_2018
+    theme = Theme.objects.get(unit=city, year=2019)
+    assert theme.text.startswith("Đề cao kỷ luật, kỷ cương, phát huy vai trò")
+    kinds = sorted(theme.items.values_list("kind", flat=True))
+    assert kinds == ["breakthrough"] * 2 + ["focus"] * 4
+    progress = item_progress(theme.items.all(), D(2026, 6, 1))
+    assert sum(p.tasks for p in progress.values()) == 9  # every demo task of 2019 delivers an item
+    wards_2017 = Commitment.objects.filter(year=2017, upper_unit=city)
+    assert wards_2017.count() == 9 and all(c.closed_on and c.grade for c in wards_2017)
+    assert ItemStatus.objects.filter(item__commitment__in=wards_2017, quarter=4).count() == 27
+    urban = Indicator.objects.get(code="do-thi-loai-2")
+    assert [r.result for r in indicator_rows(user=ROOT, indicator=urban)] == ["missed", "missed"]  # 2020 and the term
+    growth = Indicator.objects.get(code="tang-truong", term__code="2015-2020")
+    term_row = next(r for r in indicator_rows(user=ROOT, indicator=growth) if r.year is None)
+    assert round(term_row.actual, 2) == Decimal("12.06") and term_row.result == "exceeded"
+    assert demo.load(today=D(2026, 6, 1)) == {}
+
+
+def test_the_demo_rates_the_2019_items_every_month(dongha_units):
+    from dangbo.core.models import AuditEntry
+    from dangbo.orgs.models import Position
+
+    # The owners: a head of each board (the fixture has none, so give the office one).
+    board = org_services.unit_create(
+        actor=None, parent=dongha_units, kind=UnitKind.objects.get(code="ban-tham-muu"), name="Văn phòng Thành ủy",
+        code=f"{dongha.CITY[0]}-vanphong",
+    )
+    person = org_services.person_create(actor=None, full_name="Lê Văn Chánh", gender="m", birth_year=1970)
+    org_services.position_create(actor=None, person=person, unit=board, title="Chánh Văn phòng", start=D(2015, 1, 1), role=30)
+    assert Position.objects.filter(unit=board).exists()
+    demo.load(today=D(2026, 6, 1))
+    from dangbo.plans.models import ConfidenceRating
+
+    rated = ConfidenceRating.objects.filter(item__theme__year=2019)
+    assert rated.count() == 2 * 12 and set(rated.values_list("rater", flat=True)) == {person.pk}
+    assert AuditEntry.objects.filter(action="theme_item.confidence").count() == 24  # through the service

@@ -1,0 +1,527 @@
+"""Pages of plans: the themes by year, one theme with its items, one item with its tasks and
+progress; the forms that create and change them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dangbo.assignments.models import Task
+from dangbo.core import dates, policy, versions
+from dangbo.core.audit import history
+from dangbo.core.forms import submit
+from dangbo.core.http import Request
+from dangbo.core.policy import Action
+from dangbo.orgs.models import Person, Position, Unit
+from dangbo.orgs.selectors import manageable_units
+
+from . import exports, selectors, services
+from .forms import (
+    ActualForm,
+    AssignForm,
+    CommitmentForm,
+    EvaluationForm,
+    ItemForm,
+    LinkTasksForm,
+    MilestoneForm,
+    RatingForm,
+    SelfEvaluationForm,
+    StatusForm,
+    ThemeEditForm,
+    ThemeForm,
+)
+from .models import ConfidenceRating, ItemStatus, Milestone, Theme
+from .progress import item_confidence, item_progress
+
+
+def _section(request: Request) -> None:
+    request.nav_section = "plans"
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_GET
+def theme_list(request: Request) -> HttpResponse:
+    """The themes the user may see for one year (the latest by default), each with its items,
+    their progress and state."""
+    _section(request)
+    years = selectors.theme_years(user=request.user)
+    year = _int(request.GET.get("year")) or (years[0] if years else _today().year)
+    unit = None
+    if unit_id := _int(request.GET.get("unit")):
+        unit = policy.get_for_user(request.user, Unit, unit_id)
+    themes, progress = selectors.themes_with_items(
+        selectors.theme_list(user=request.user, year=year, unit=unit), today=_today()
+    )
+    context = {
+        "themes": themes, "progress": progress, "years": years, "year": year, "unit": unit,
+        "can_create": policy.is_everything(request.user) or bool(policy.paths(request.user, Action.CHANGE)),
+    }
+    return render(request, "plans/theme_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_create(request: Request) -> HttpResponse:
+    _section(request)
+    units = manageable_units(user=request.user)
+    if not units.exists():
+        raise PermissionDenied
+    upper = None
+    if unit_id := _int(request.GET.get("unit")):
+        upper = units.filter(pk=unit_id).first()
+    upper_themes = (
+        selectors.upper_theme_choices(user=request.user, unit=upper) if upper else Theme.objects.none()
+    )
+    initial = {"year": _today().year, "unit": upper}
+    form = ThemeForm(request.POST or None, units=units, upper_themes=upper_themes, initial=initial)
+    if request.method == "POST":
+        chosen = units.filter(pk=_int(request.POST.get("unit"))).first()
+        if chosen is not None:
+            form.fields["adopted_from"].queryset = selectors.upper_theme_choices(  # type: ignore[attr-defined]
+                user=request.user, unit=chosen
+            )
+    theme = submit(request, form, lambda data: services.theme_create(actor=request.user, **data))
+    if theme is not None:
+        messages.success(request, _("The theme has been recorded."))
+        return redirect(theme)
+    return render(request, "plans/form_page.html", {"form": form, "heading": _("New annual theme"),
+                                                    "cancel_href": reverse("plans:theme_list")})
+
+
+@login_required
+@require_GET
+def theme_detail(request: Request, pk: int) -> HttpResponse:
+    _section(request)
+    theme = selectors.get_theme_for_user(request.user, pk)
+    themes, progress = selectors.themes_with_items(Theme.objects.filter(pk=theme.pk), today=_today())
+    context = {
+        "theme": theme, "items": list(themes[0].items.all()), "progress": progress,
+        "adoptions": list(policy.visible(request.user, theme.adoptions.select_related("unit"))),
+        "history": history(theme),
+        **policy.permissions(request.user, theme, [Action.CHANGE]),
+    }
+    return render(request, "plans/theme_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def theme_edit(request: Request, pk: int) -> HttpResponse:
+    _section(request)
+    theme = selectors.get_theme_for_user(request.user, pk, Action.CHANGE)
+    initial = {"text": theme.text, "order": theme.order,
+               "expected_version": versions.token(theme, services.THEME_EDIT_FIELDS)}
+    form = ThemeEditForm(request.POST or None, initial=initial)
+    saved = submit(request, form, lambda data: services.theme_update(actor=request.user, theme=theme, **data))
+    if saved is not None:
+        messages.success(request, _("The theme has been saved."))
+        return redirect(saved)
+    return render(request, "plans/form_page.html", {"form": form, "heading": _("Edit the theme"),
+                                                    "cancel_href": theme.get_absolute_url()})
+
+
+def _item_form(request: Request, theme: Theme, **kwargs) -> ItemForm:
+    people = Person.objects.filter(
+        positions__in=theme.unit.positions.current()
+    ).distinct().order_by("full_name")
+    units = Unit.objects.filter(path__startswith=theme.unit.path).active().order_by("path")
+    uppers = selectors.upper_item_choices(user=request.user, theme=theme)
+    return ItemForm(request.POST or None, people=people, units=units, uppers=uppers, **kwargs)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_create(request: Request, pk: int) -> HttpResponse:
+    _section(request)
+    theme = selectors.get_theme_for_user(request.user, pk, Action.CHANGE)
+    form = _item_form(request, theme, initial={"owner_unit": theme.unit})
+    form.fields.pop("expected_version")
+    item = submit(request, form, lambda data: services.item_create(actor=request.user, theme=theme, **data))
+    if item is not None:
+        messages.success(request, _("The item has been added."))
+        return redirect(item)
+    return render(request, "plans/form_page.html", {"form": form, "heading": _("New item of the theme"),
+                                                    "cancel_href": theme.get_absolute_url()})
+
+
+@login_required
+@require_GET
+def item_detail(request: Request, pk: int) -> HttpResponse:
+    _section(request)
+    item = selectors.get_item_for_user(request.user, pk)
+    lower = selectors.lower_items(user=request.user, item=item)
+    progress = item_progress([item, *lower], _today())
+    can_change = policy.may(request.user, Action.CHANGE, item)
+    person = request.person
+    can_rate = person is not None and (can_change or person.pk == item.owner_person_id)
+    confidence = item_confidence([item], _today())[item.pk]
+    context = {
+        "confidence": confidence,
+        "ratings": list(ConfidenceRating.objects.filter(item=item, month=confidence.month).select_related("rater"))
+        if confidence.month else [],
+        "rating_form": RatingForm() if can_rate else None,
+        "item": item, "theme": item.theme, "p": progress[item.pk], "progress": progress,
+        "lower": lower, "tasks": list(selectors.item_tasks(user=request.user, item=item)),
+        "milestones": selectors.item_milestones(item=item), "today": _today(),
+        "milestone_form": MilestoneForm() if can_change else None,
+        "upper_visible": item.upper is not None and policy.may(request.user, Action.VIEW, item.upper),
+        "history": history(item), "can_change": can_change,
+    }
+    return render(request, "plans/item_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request: Request, pk: int) -> HttpResponse:
+    _section(request)
+    item = selectors.get_item_for_user(request.user, pk, Action.CHANGE)
+    initial = {name: getattr(item, name) for name in services.ITEM_EDIT_FIELDS}
+    initial["expected_version"] = versions.token(item, services.ITEM_EDIT_FIELDS)
+    form = _item_form(request, item.theme, initial=initial)
+    saved = submit(request, form, lambda data: services.item_update(actor=request.user, item=item, **data))
+    if saved is not None:
+        messages.success(request, _("The item has been saved."))
+        return redirect(saved)
+    return render(request, "plans/form_page.html", {"form": form, "heading": _("Edit the item"),
+                                                    "cancel_href": item.get_absolute_url()})
+
+
+@login_required
+@require_POST
+def milestone_add(request: Request, pk: int) -> HttpResponse:
+    item = selectors.get_item_for_user(request.user, pk, Action.CHANGE)
+    form = MilestoneForm(request.POST)
+    if submit(request, form, lambda data: services.milestone_add(actor=request.user, item=item, **data)):
+        messages.success(request, _("The milestone has been added."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect(item)
+
+
+@login_required
+@require_POST
+def milestone_remove(request: Request, pk: int, milestone_pk: int) -> HttpResponse:
+    item = selectors.get_item_for_user(request.user, pk, Action.CHANGE)
+    milestone = policy.get_for_user(request.user, Milestone.objects.filter(item=item), milestone_pk, Action.CHANGE)
+    services.milestone_remove(actor=request.user, milestone=milestone)
+    messages.success(request, _("The milestone has been removed."))
+    return redirect(item)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_link(request: Request, pk: int) -> HttpResponse:
+    """Link tasks already assigned to the item."""
+    _section(request)
+    item = selectors.get_item_for_user(request.user, pk, Action.CHANGE)
+    form = LinkTasksForm(request.POST or None, tasks=selectors.linkable_tasks(user=request.user, item=item))
+    linked = submit(request, form, lambda data: services.item_link_tasks(actor=request.user, item=item, **data))
+    if linked is not None:
+        messages.success(request, _("%(n)d task(s) linked.") % {"n": len(linked)})
+        return redirect(item)
+    return render(request, "plans/item_link.html", {"form": form, "item": item})
+
+
+@login_required
+@require_POST
+def item_unlink(request: Request, pk: int, task_pk: int) -> HttpResponse:
+    item = selectors.get_item_for_user(request.user, pk, Action.CHANGE)
+    task = policy.get_for_user(request.user, Task, task_pk)
+    try:
+        services.item_unlink_task(actor=request.user, item=item, task=task)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The task is no longer linked to the item."))
+    return redirect(item)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_assign(request: Request, pk: int) -> HttpResponse:
+    """Assign new tasks from the item, to several units at once, linked to it."""
+    _section(request)
+    item = selectors.get_item_for_user(request.user, pk, Action.CHANGE)
+    units = policy.visible(request.user, Unit.objects.filter(path__startswith=item.theme.unit.path).active())
+    form = AssignForm(request.POST or None, units=units.order_by("path"), initial={"deadline": dt.date(item.theme.year, 12, 31)})
+    tasks = submit(request, form, lambda data: services.item_assign(actor=request.user, item=item, **data))
+    if tasks is not None:
+        messages.success(request, _("%(n)d task(s) assigned and linked to the item.") % {"n": len(tasks)})
+        return redirect(item)
+    return render(request, "plans/form_page.html", {"form": form, "heading": _("Assign tasks from the item"),
+                                                    "cancel_href": item.get_absolute_url(), "item": item})
+
+
+
+# --- Commitments ---------------------------------------------------------------------------
+
+
+def _commitments_section(request: Request) -> None:
+    request.nav_section = "commitments"
+
+
+@login_required
+@require_GET
+def commitment_list(request: Request) -> HttpResponse:
+    """The register: every commitment of a year the user may see, side by side with each
+    item's latest quarterly status and the year-end evaluation."""
+    _commitments_section(request)
+    years = selectors.commitment_years(user=request.user)
+    year = _int(request.GET.get("year")) or (years[0] if years else _today().year)
+    commitments = selectors.commitment_register(user=request.user, year=year)
+    context = {
+        "commitments": commitments, "years": years, "year": year,
+        "can_create": policy.is_everything(request.user) or bool(policy.paths(request.user, Action.CHANGE)),
+    }
+    return render(request, "plans/commitment_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitment_create(request: Request) -> HttpResponse:
+    _commitments_section(request)
+    uppers = manageable_units(user=request.user).order_by("path")
+    if not uppers.exists():
+        raise PermissionDenied
+    lowers = policy.visible(request.user, Unit.objects.active()).filter(depth__gt=1).order_by("path")
+    people = Person.objects.filter(positions__in=Position.objects.current().filter(
+        unit__in=uppers.values("pk"))).distinct().order_by("full_name")
+    form = CommitmentForm(request.POST or None, uppers=uppers, lowers=lowers, people=people,
+                          initial={"year": _today().year})
+    commitment = submit(request, form, lambda data: services.commitment_create(actor=request.user, **data))
+    if commitment is not None:
+        messages.success(request, _("The commitment has been recorded."))
+        return redirect(commitment)
+    return render(request, "plans/form_page.html", {"form": form, "heading": _("New responsibility commitment"),
+                                                    "cancel_href": reverse("plans:commitment_list")})
+
+
+@login_required
+@require_GET
+def commitment_detail(request: Request, pk: int) -> HttpResponse:
+    _commitments_section(request)
+    commitment = selectors.get_commitment_for_user(request.user, pk)
+    items = selectors.commitment_items(commitment=commitment)
+    perms = policy.permissions(request.user, commitment, [Action.CONTRIBUTE, Action.CHANGE])
+    open_year = commitment.closed_on is None
+    context = {
+        "commitment": commitment, "items": items, "quarters": [1, 2, 3, 4],
+        "status_form": StatusForm(initial={"quarter": dates.quarter_number(_today())})
+        if perms["can_contribute"] and open_year else None,
+        "self_form": SelfEvaluationForm(initial={"self_evaluation": commitment.self_evaluation,
+                                                 "next_year": commitment.next_year})
+        if perms["can_contribute"] and open_year else None,
+        "evaluation_form": EvaluationForm(commitment=commitment, items=items, initial={
+            "grade": commitment.grade_id, "conclusion": commitment.conclusion})
+        if perms["can_change"] and open_year else None,
+        "history": history(commitment), **perms,
+    }
+    return render(request, "plans/commitment_detail.html", context)
+
+
+def _attachment(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exports.DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def commitment_export(request: Request, pk: int) -> HttpResponse:
+    """BẢN CAM KẾT as DOCX, in the party's format, with the evaluation when there is one."""
+    commitment = selectors.get_commitment_for_user(request.user, pk)
+    items = selectors.commitment_items(commitment=commitment)
+    return _attachment(exports.commitment_docx(commitment, items), f"cam-ket-{commitment.year}-{commitment.pk}.docx")
+
+
+@login_required
+@require_POST
+def commitment_status(request: Request, pk: int) -> HttpResponse:
+    commitment = selectors.get_commitment_for_user(request.user, pk, Action.CONTRIBUTE)
+    form = StatusForm(request.POST)
+    item = None
+    if form.is_valid():
+        item = commitment.items.filter(pk=form.cleaned_data["item"]).first()
+    if item is None:
+        messages.error(request, _("Choose an item of this commitment."))
+        return redirect(commitment)
+    saved = submit(request, form, lambda data: services.commitment_status_set(
+        actor=request.user, item=item, quarter=data["quarter"], status=data["status"], reason=data["reason"]))
+    if saved is not None:
+        messages.success(request, _("The quarterly status has been recorded."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect(commitment)
+
+
+@login_required
+@require_POST
+def commitment_self_evaluate(request: Request, pk: int) -> HttpResponse:
+    commitment = selectors.get_commitment_for_user(request.user, pk, Action.CONTRIBUTE)
+    form = SelfEvaluationForm(request.POST)
+    if submit(request, form, lambda data: services.commitment_self_evaluate(
+            actor=request.user, commitment=commitment, **data)):
+        messages.success(request, _("The self-evaluation has been saved."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect(commitment)
+
+
+@login_required
+@require_POST
+def commitment_evaluate(request: Request, pk: int) -> HttpResponse:
+    commitment = selectors.get_commitment_for_user(request.user, pk, Action.CHANGE)
+    items = selectors.commitment_items(commitment=commitment)
+    form = EvaluationForm(request.POST, commitment=commitment, items=items)
+    if submit(request, form, lambda data: services.commitment_evaluate(
+            actor=request.user, commitment=commitment, grades=form.item_grades(), grade=data["grade"],
+            conclusion=data["conclusion"], close=data["close"])):
+        messages.success(request, _("The evaluation has been saved."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect(commitment)
+
+
+# --- Indicators ----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def indicator_list(request: Request) -> HttpResponse:
+    _commitments_section(request)
+    indicators = list(selectors.indicator_list(user=request.user))
+    return render(request, "plans/indicator_list.html", {"indicators": indicators})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_detail(request: Request, pk: int) -> HttpResponse:
+    """An indicator's targets against its actuals by unit and year; the units' contributors
+    enter their actuals here."""
+    _commitments_section(request)
+    indicator = selectors.get_indicator_for_user(request.user, pk)
+    units = Unit.objects.filter(policy.scope(request.user, Unit, Action.CONTRIBUTE)).filter(
+        path__startswith=indicator.unit.path).active().order_by("path")
+    form = ActualForm(request.POST or None, units=units) if units.exists() else None
+    if request.method == "POST" and form is None:
+        raise PermissionDenied
+    if form is not None:
+        saved = submit(request, form, lambda data: services.actual_record(
+            actor=request.user, indicator=indicator, **data))
+        if saved is not None:
+            messages.success(request, _("The result has been recorded."))
+            return redirect(indicator)
+    context = {
+        "indicator": indicator, "table": selectors.indicator_table(user=request.user, indicator=indicator),
+        "form": form, "history": history(indicator),
+    }
+    return render(request, "plans/indicator_detail.html", context)
+
+
+def _month(value: str | None, default: dt.date) -> dt.date:
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return dt.date(year, month, 1)
+    except ValueError:
+        return default.replace(day=1)
+
+
+@login_required
+@require_GET
+def stocktake(request: Request, pk: int) -> HttpResponse:
+    """The monthly stocktake of a theme (the standing committee's review), prepared from data:
+    items most at risk first, their overdue and behind tasks, what was reported in the month."""
+    _section(request)
+    theme = selectors.get_theme_for_user(request.user, pk)
+    today = _today()
+    default = today if today.year == theme.year else dt.date(theme.year, 12 if theme.year < today.year else 1, 1)
+    month = _month(request.GET.get("month"), default)
+    agenda = selectors.stocktake_agenda(user=request.user, theme=theme, month=month)
+    if request.GET.get("format") == "docx":
+        return _attachment(exports.stocktake_docx(theme, month, agenda, today=today), f"ra-soat-{theme.year}-{month:%m}.docx")
+    context = {
+        "theme": theme, "month": month, "today": today,
+        "months": [dt.date(theme.year, m, 1) for m in range(1, 13)],
+        "agenda": agenda,
+        **policy.permissions(request.user, theme, [Action.CHANGE]),
+    }
+    return render(request, "plans/stocktake.html", context)
+
+
+@login_required
+@require_POST
+def item_rate(request: Request, pk: int) -> HttpResponse:
+    """A leader's delivery confidence in the item for this month."""
+    item = selectors.get_item_for_user(request.user, pk)
+    form = RatingForm(request.POST)
+    if submit(request, form, lambda data: services.rating_record(actor=request.user, item=item, **data)):
+        messages.success(request, _("Your rating has been recorded."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect(item)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitment_link(request: Request, pk: int, item_pk: int) -> HttpResponse:
+    """Link the tasks that evidence a commitment item."""
+    _commitments_section(request)
+    commitment = selectors.get_commitment_for_user(request.user, pk, Action.CONTRIBUTE)
+    item = policy.get_for_user(request.user, commitment.items.all(), item_pk)
+    tasks = (
+        policy.visible(request.user, Task.objects.filter(status__in=(*Task.OPEN, Task.Status.DONE)))
+        .filter(unit_path__startswith=commitment.lower_unit.path)
+        .exclude(commitment_items=item).select_related("unit").order_by("deadline", "id")
+    )
+    form = LinkTasksForm(request.POST or None, tasks=tasks)
+    linked = submit(request, form, lambda data: services.commitment_item_link_tasks(
+        actor=request.user, item=item, **data))
+    if linked is not None:
+        messages.success(request, _("%(n)d task(s) linked.") % {"n": len(linked)})
+        return redirect(commitment)
+    return render(request, "plans/item_link.html", {"form": form, "item": item, "back": commitment.get_absolute_url()})
+
+
+@login_required
+@require_POST
+def commitment_comment(request: Request, pk: int, status_pk: int) -> HttpResponse:
+    """The upper level's comment on a quarterly status."""
+    commitment = selectors.get_commitment_for_user(request.user, pk, Action.CHANGE)
+    status = policy.get_for_user(request.user, ItemStatus.objects.filter(item__commitment=commitment), status_pk)
+    comment = request.POST.get("comment", "")[:5000]
+    try:
+        services.commitment_comment(actor=request.user, status=status, comment=comment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The comment has been saved."))
+    return redirect(commitment)
