@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "dangbo.documents",
     "dangbo.assignments",
     "dangbo.meetings",
+    "dangbo.citizens",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("van-ban/", include("dangbo.documents.urls")),
     path("nhiem-vu/", include("dangbo.assignments.urls")),
     path("sinh-hoat/", include("dangbo.meetings.urls")),
+    path("cong-dan/", include("dangbo.citizens.urls")),
     path(
         "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),

@@ -212,6 +212,7 @@ def _source_fields(source: Any) -> tuple[str, ContentType | None, int | None, Do
         "decision": Task.SourceKind.DECISION,
         "petition": Task.SourceKind.PETITION,
         "opinion": Task.SourceKind.PETITION,
+        "case": Task.SourceKind.PETITION,
     }.get(model, "")
     return kind, ContentType.objects.get_for_model(source), source.pk, None
 

@@ -118,6 +118,12 @@ def build_world(cast) -> World:
 
     o["notification"] = Notification.objects.get(user=cast.member)
     o["token"] = ApiToken.issue(user=cast.cell_secretary, name=f"Mã {MARK}")[0]
+    from dangbo.citizens import services as citizens
+
+    o["case"] = citizens.case_create(
+        actor=None, unit=cast.ward1, kind="phan_anh", channel="letter", content=f"Phản ánh {MARK}",
+        received_on=dt.date(2026, 4, 24), petitioners=[{"name": f"Người gửi {MARK}"}],
+    )
     return world
 
 
@@ -292,6 +298,14 @@ ROUTES: dict[str, Route] = {
     "meetings:coverage": OPEN,
     "meetings:my_view": OPEN,
     "meetings:ical_revoke": OPEN_POST,
+    # citizens
+    "citizens:case_list": OPEN,
+    "citizens:case_create": OPEN,
+    "citizens:case_detail": on("case"),
+    "citizens:case_acknowledge": on("case", Action.CHANGE, "POST"),
+    "citizens:case_answer": on("case", Action.CHANGE, "POST"),
+    "citizens:case_close": on("case", Action.CHANGE, "POST"),
+    "citizens:case_task": on("case", Action.CHANGE, "POST"),
     "password_change": OPEN,
     "password_change_done": OPEN,
 }
@@ -311,6 +325,7 @@ EXEMPT: dict[str, str] = {
     "password_reset_done": "the way back in, anonymous by design (core/tests/test_accounts.py)",
     "password_reset_confirm": "a secret-token link from the e-mail (core/tests/test_accounts.py)",
     "password_reset_complete": "the way back in, anonymous by design (core/tests/test_accounts.py)",
+    "citizens:follow": "a petitioner follows a case by its code, anonymous by design (citizens/tests/test_views.py)",
 }
 
 
@@ -413,6 +428,16 @@ API_ROUTES: dict[str, Route] = {
     ),
     "tasks_reports": on("task", kw="id"),
     "tasks_report_create": on("task", Action.CONTRIBUTE, "POST", kw="id", body=lambda w: {"percent": 10}),
+    "cases_list": OPEN,
+    "cases_create": OPEN_POST,
+    "cases_detail": on("case", kw="id"),
+    "cases_acknowledge": on("case", Action.CHANGE, "POST", kw="id", body=lambda w: {"outcome": "accepted"}),
+    "cases_answer": on("case", Action.CHANGE, "POST", kw="id", body=lambda w: {"answer": f"Trả lời {MARK}"}),
+}
+
+#: API operations without authentication, each with the reason and where it is tested.
+API_PUBLIC: dict[str, str] = {
+    "public_case": "a petitioner follows a case by its code: public fields only (citizens/tests/test_api.py)",
 }
 
 
@@ -427,8 +452,8 @@ def api_operations(client: Client) -> dict[str, tuple[str, str]]:
 
 def test_every_api_operation_says_how_it_is_guarded(db):
     operations = api_operations(Client())
-    assert not sorted(set(operations) - set(API_ROUTES)), "add the new operations to API_ROUTES"
-    assert not sorted(set(API_ROUTES) - set(operations)), "these operations no longer exist"
+    assert not sorted(set(operations) - set(API_ROUTES) - set(API_PUBLIC)), "add the new operations to API_ROUTES"
+    assert not sorted((set(API_ROUTES) | set(API_PUBLIC)) - set(operations)), "these operations no longer exist"
 
 
 def test_every_api_operation_answers_what_the_policy_says(cast):

@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+#: How the cases' audit entries read in a history (``dangbo.core.audit``).
+AUDIT_ACTIONS = {
+    "case.create": _("Case received"),
+    "case.acknowledge": _("Acknowledgement sent"),
+    "case.answer": _("Answer given"),
+    "case.close": _("Case closed"),
+    "case.task": _("Case made a task"),
+    "case.identity_read": _("Protected identity read"),
+}
+AUDIT_FIELDS = {
+    "petitioners": _("Petitioners"),
+    "task": _("Task"),
+}
+
+
+class CitizensConfig(AppConfig):
+    name = "dangbo.citizens"
+    label = "citizens"
+    verbose_name = _("Citizens")
+
+    def ready(self) -> None:
+        from dangbo.core import audit, nav
+
+        from . import policy  # noqa: F401 - registers the cases' permission policy
+
+        audit.register_labels(actions=AUDIT_ACTIONS, fields=AUDIT_FIELDS)
+        nav.register_link(nav.MAIN, section="citizens", url_name="citizens:case_list", label=_("Citizen cases"), order=45)

@@ -1,0 +1,233 @@
+"""Changes to citizens' cases: receive, acknowledge, answer, close, make a task.
+
+Every service starts with the policy (``actor=None`` is the trusted system: the demo loader,
+a data migration), validates everything before it writes anything, and leaves an audit entry
+— without the petitioners' personal data, so that the history of a denunciation protects
+its denouncer too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangbo.core.audit import audit_record, snapshot
+from dangbo.core.models import DeadlineRule
+from dangbo.core.policy import Action, require
+from dangbo.core.text import normalize
+from dangbo.orgs.models import Unit
+
+from .models import ACKNOWLEDGE_RULE, ANSWER_RULE, Case, Petitioner, new_code
+
+S = Case.State
+#: The fields a case's history shows (never the petitioners).
+AUDIT_FIELDS = (
+    "kind", "channel", "unit", "received_on", "state", "acknowledge_by", "answer_by",
+    "acknowledged_on", "ack_outcome", "answered_on", "closed_on",
+)
+MAX_PETITIONERS = 200
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def deadlines(received_on: dt.date) -> tuple[dt.date, dt.date]:
+    """The acknowledgement and answer deadlines of a case received on ``received_on``, by the
+    rule versions in force that day."""
+    try:
+        acknowledge = DeadlineRule.current(ACKNOWLEDGE_RULE, received_on)
+        answer = DeadlineRule.current(ANSWER_RULE, received_on)
+    except DeadlineRule.DoesNotExist:
+        raise ValidationError(
+            {"received_on": _("No deadline rule is in force on this date: ask the office to add one.")}
+        ) from None
+    return acknowledge.deadline(received_on), answer.deadline(received_on)
+
+
+def _petitioners(rows: Iterable[Mapping[str, Any]]) -> list[Petitioner]:
+    people = []
+    for i, row in enumerate(rows):
+        name = normalize(row.get("name") or "")
+        address = normalize(row.get("address") or "")
+        phone = normalize(row.get("phone") or "")
+        if not (name or address or phone):
+            continue
+        if not name:
+            raise ValidationError({"petitioners": _("Each petitioner needs a name.")})
+        people.append(Petitioner(name=name[:200], address=address[:300], phone=phone[:30], order=i))
+    if not people:
+        raise ValidationError({"petitioners": _("Enter at least one petitioner.")})
+    if len(people) > MAX_PETITIONERS:
+        raise ValidationError({"petitioners": _("At most 200 petitioners per case.")})
+    return people
+
+
+@transaction.atomic
+def case_create(
+    *,
+    actor,
+    unit: Unit,
+    kind: str,
+    channel: str,
+    content: str,
+    received_on: dt.date,
+    petitioners: Iterable[Mapping[str, Any]],
+) -> Case:
+    """Receive a case for ``unit`` (the handling unit). Its deadlines come from the rules."""
+    require(actor, unit, Action.CONTRIBUTE)
+    errors: dict[str, list[str]] = {}
+    content = (content or "").strip()
+    if not content:
+        errors.setdefault("content", []).append(_("Write what the petitioner raised."))
+    if received_on and received_on > timezone.localdate():
+        errors.setdefault("received_on", []).append(_("A case cannot be received in the future."))
+    if not unit.is_active:
+        errors.setdefault("unit", []).append(_("%(unit)s no longer exists.") % {"unit": unit.name})
+    try:
+        people = _petitioners(petitioners)
+    except ValidationError as error:
+        errors.setdefault("petitioners", []).extend(error.message_dict["petitioners"])
+    if errors:
+        raise ValidationError(errors)
+    acknowledge_by, answer_by = deadlines(received_on)
+    case = Case(
+        unit=unit, kind=kind, channel=channel, content=content, received_on=received_on,
+        received_by=_user(actor), acknowledge_by=acknowledge_by, answer_by=answer_by,
+    )
+    case.full_clean(exclude=["code"])
+    for _attempt in range(5):  # a code already taken (1 in 10^14): draw again
+        try:
+            with transaction.atomic():
+                case.code = new_code()
+                case.save()
+            break
+        except IntegrityError:
+            case.pk = None
+    else:  # pragma: no cover
+        raise RuntimeError("could not draw a free case code")
+    for person in people:
+        person.case = case
+    Petitioner.objects.bulk_create(people)
+    audit_record(
+        actor=_user(actor), action="case.create", obj=case,
+        after=snapshot(case, AUDIT_FIELDS) | {"petitioners": len(people)},
+    )
+    return case
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("unit").get(pk=case.pk)
+
+
+def _day(on: dt.date | None, case: Case, field: str) -> dt.date:
+    day = on or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError({field: _("This date is in the future.")})
+    if day < case.received_on:
+        raise ValidationError({field: _("This date is before the case was received.")})
+    return day
+
+
+@transaction.atomic
+def case_acknowledge(
+    *, actor, case: Case, outcome: str, note: str = "", on: dt.date | None = None
+) -> Case:
+    """Send the written acknowledgement: accepted, transferred to the competent body (named
+    in ``note``) or returned (the reason in ``note``)."""
+    require(actor, case, Action.CHANGE)
+    case = _lock(case)
+    if case.state != S.RECEIVED:
+        raise ValidationError(_("This case has already been acknowledged."))
+    if outcome not in Case.Outcome.values:
+        raise ValidationError({"outcome": _("Choose how the case is acknowledged.")})
+    note = (note or "").strip()
+    if outcome != Case.Outcome.ACCEPTED and not note:
+        raise ValidationError({"note": _("Name the competent body or give the reason.")})
+    before = snapshot(case, AUDIT_FIELDS)
+    case.acknowledged_on = _day(on, case, "on")
+    case.ack_outcome = outcome
+    case.ack_note = note
+    case.state = S.ACKNOWLEDGED
+    case.save(update_fields=["acknowledged_on", "ack_outcome", "ack_note", "state"])
+    audit_record(actor=_user(actor), action="case.acknowledge", obj=case, before=before,
+                 after=snapshot(case, AUDIT_FIELDS))
+    return case
+
+
+@transaction.atomic
+def case_answer(*, actor, case: Case, answer: str, on: dt.date | None = None) -> Case:
+    """Record the answer given to the petitioner (shown on the public page)."""
+    require(actor, case, Action.CHANGE)
+    case = _lock(case)
+    if case.state == S.RECEIVED:
+        raise ValidationError(_("Acknowledge the case before answering it."))
+    if case.state != S.ACKNOWLEDGED:
+        raise ValidationError(_("This case has already been answered."))
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": _("Write the answer.")})
+    before = snapshot(case, AUDIT_FIELDS)
+    day = _day(on, case, "on")
+    if case.acknowledged_on and day < case.acknowledged_on:
+        raise ValidationError({"on": _("The answer cannot come before the acknowledgement.")})
+    case.answered_on = day
+    case.answer = answer
+    case.state = S.ANSWERED
+    case.save(update_fields=["answered_on", "answer", "state"])
+    audit_record(actor=_user(actor), action="case.answer", obj=case, before=before,
+                 after=snapshot(case, AUDIT_FIELDS))
+    return case
+
+
+@transaction.atomic
+def case_close(*, actor, case: Case, on: dt.date | None = None) -> Case:
+    """Close an answered case, or one transferred or returned at acknowledgement."""
+    require(actor, case, Action.CHANGE)
+    case = _lock(case)
+    closable = case.state == S.ANSWERED or (
+        case.state == S.ACKNOWLEDGED and case.ack_outcome != Case.Outcome.ACCEPTED
+    )
+    if not closable:
+        raise ValidationError(_("Only an answered case, or one transferred or returned, can be closed."))
+    before = snapshot(case, AUDIT_FIELDS)
+    case.closed_on = _day(on, case, "on")
+    case.state = S.CLOSED
+    case.save(update_fields=["closed_on", "state"])
+    audit_record(actor=_user(actor), action="case.close", obj=case, before=before,
+                 after=snapshot(case, AUDIT_FIELDS))
+    return case
+
+
+@transaction.atomic
+def case_make_task(
+    *, actor, case: Case, title: str, deadline: dt.date, unit: Unit | None = None, description: str = ""
+):
+    """Make the case a task (source = the case) of ``unit`` (the handling unit or one below),
+    assigned by the handling unit; it is then followed like any other task."""
+    from dangbo.assignments.services import task_assign
+
+    require(actor, case, Action.CHANGE)
+    unit = unit or case.unit
+    if not unit.path.startswith(case.unit.path):
+        raise ValidationError({"unit": _("The task goes to the handling unit or a unit below it.")})
+    if case.state == S.CLOSED:
+        raise ValidationError(_("A closed case cannot become a task."))
+    task = task_assign(
+        actor=actor, title=title, unit=unit, assigning_unit=case.unit, deadline=deadline,
+        description=description or case.content, source=case,
+    )
+    audit_record(actor=_user(actor), action="case.task", obj=case, after={"task": task.title})
+    return task
+
+
+def identity_read(*, actor, case: Case) -> None:
+    """Record that ``actor`` read the protected identity of a denunciation."""
+    if case.kind == Case.Kind.TO_CAO:
+        audit_record(actor=_user(actor), action="case.identity_read", obj=case)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "citizens"
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("moi/", views.case_create, name="case_create"),
+    path("tra-cuu/", views.follow, name="follow"),
+    path("<int:pk>/", views.case_detail, name="case_detail"),
+    path("<int:pk>/xac-nhan/", views.case_acknowledge, name="case_acknowledge"),
+    path("<int:pk>/tra-loi/", views.case_answer, name="case_answer"),
+    path("<int:pk>/dong/", views.case_close, name="case_close"),
+    path("<int:pk>/giao-viec/", views.case_task, name="case_task"),
+]
