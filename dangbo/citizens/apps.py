@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +12,7 @@ AUDIT_ACTIONS = {
     "case.task": _("Case made a task"),
     "case.identity_read": _("Protected identity read"),
 }
-AUDIT_FIELDS = {
+AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
     "petitioners": _("Petitioners"),
     "task": _("Task"),
 }
@@ -22,9 +24,13 @@ class CitizensConfig(AppConfig):
     verbose_name = _("Citizens")
 
     def ready(self) -> None:
+        from dangbo.assignments import scan as daily
         from dangbo.core import audit, nav
 
         from . import policy  # noqa: F401 - registers the cases' permission policy
+        from .scan import scan_cases
+
+        daily.register(scan_cases)
 
         audit.register_labels(actions=AUDIT_ACTIONS, fields=AUDIT_FIELDS)
         nav.register_link(nav.MAIN, section="citizens", url_name="citizens:case_list", label=_("Citizen cases"), order=45)

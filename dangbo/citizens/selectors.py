@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch
 
 from dangbo.core import policy
 from dangbo.core.policy import Action
 from dangbo.orgs.models import Unit
 
-from .models import Case, Petitioner, clean_code
+from .models import Case, CaseQuerySet, Petitioner, clean_code
 
 
 @dataclass
@@ -26,11 +26,11 @@ class CaseFilters:
     overdue: bool | None = None
 
 
-def case_list(*, user, filters: CaseFilters | None = None, today: dt.date) -> QuerySet[Case]:
+def case_list(*, user, filters: CaseFilters | None = None, today: dt.date) -> CaseQuerySet:
     """Cases the user may see (the policy filters in the SQL), newest first; the petitioners
     come in one more query."""
     f = filters or CaseFilters()
-    qs = policy.visible(user, Case.objects.select_related("unit")).prefetch_related(
+    qs: CaseQuerySet = policy.visible(user, Case.objects.select_related("unit")).prefetch_related(  # type: ignore[assignment]
         Prefetch("petitioners", queryset=Petitioner.objects.order_by("order", "id"))
     )
     if f.unit is not None:
