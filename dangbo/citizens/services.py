@@ -207,7 +207,8 @@ def case_close(*, actor, case: Case, on: dt.date | None = None) -> Case:
 
 @transaction.atomic
 def case_make_task(
-    *, actor, case: Case, title: str, deadline: dt.date, unit: Unit | None = None, description: str = ""
+    *, actor, case: Case, title: str, deadline: dt.date, unit: Unit | None = None, description: str = "",
+    start: dt.date | None = None,
 ):
     """Make the case a task (source = the case) of ``unit`` (the handling unit or one below),
     assigned by the handling unit; it is then followed like any other task."""
@@ -221,7 +222,7 @@ def case_make_task(
         raise ValidationError(_("A closed case cannot become a task."))
     task = task_assign(
         actor=actor, title=title, unit=unit, assigning_unit=case.unit, deadline=deadline,
-        description=description or case.content, source=case,
+        description=description or case.content, source=case, start=start, notify=actor is not None,
     )
     audit_record(actor=_user(actor), action="case.task", obj=case, after={"task": task.title})
     return task
