@@ -11,6 +11,9 @@ AUDIT_ACTIONS = {
     "case.close": _("Case closed"),
     "case.task": _("Case made a task"),
     "case.identity_read": _("Protected identity read"),
+    "reception_day.create": _("Reception day added"),
+    "reception_day.status": _("Reception day status changed"),
+    "dialogue.create": _("Dialogue recorded"),
 }
 AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
     "petitioners": _("Petitioners"),

@@ -6,10 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangbo.orgs.forms import DateInput, UnitChoiceField
-from dangbo.orgs.models import Unit
+from dangbo.orgs.forms import DateInput, PersonChoiceField, UnitChoiceField
+from dangbo.orgs.models import Person, Unit
 
-from .models import Case
+from .models import Case, ReceptionDay
 
 
 class CaseFilterForm(forms.Form):
@@ -85,3 +85,54 @@ class AnswerForm(forms.Form):
 class CaseTaskForm(forms.Form):
     title = forms.CharField(label=_("Task title"), max_length=500)
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+
+
+class ReceptionDayForm(forms.Form):
+    unit = UnitChoiceField(label=_("Committee"), queryset=Unit.objects.none())
+    host = PersonChoiceField(Person.objects.none(), label=_("Receiving leader"))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReceptionDay.Kind.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=ReceptionDay.Status.choices)
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, units, people, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["host"].queryset = people  # type: ignore[attr-defined]
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ReceptionDay.Status.choices)
+
+
+class DialogueForm(forms.Form):
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    host = PersonChoiceField(Person.objects.none(), label=_("Host"))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    participants = forms.CharField(
+        label=_("Participants"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    topics = forms.CharField(label=_("Topics"), max_length=20000, widget=forms.Textarea(attrs={"rows": 3}))
+    minutes = forms.CharField(label=_("Minutes"), required=False, max_length=100000, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args: Any, units, people, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["host"].queryset = people  # type: ignore[attr-defined]
+
+
+class OpinionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Case.Kind.choices)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+    name = forms.CharField(label=_("Petitioner's full name"), max_length=200)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"], "content": data["content"],
+            "petitioners": [{"name": data["name"], "address": data["address"], "phone": data["phone"]}],
+        }

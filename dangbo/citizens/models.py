@@ -20,6 +20,7 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -27,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dangbo.orgs.models import Unit
+from dangbo.orgs.models import Person, Unit, UnitLevel
 
 #: The letters of a public code: no 0/O, 1/I/L, so that it reads back over the phone.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -46,6 +47,86 @@ def new_code() -> str:
 def clean_code(text: str) -> str:
     """A code as a person types it (lower case, spaces, dashes) in its stored form."""
     return "".join(ch for ch in (text or "").upper() if ch.isalnum())[:40]
+
+
+class ReceptionQuota(models.Model):
+    """One version of the reception rule of a level: its committee's head receives citizens
+    at least ``days_per_month`` days a month (11-QĐi/TW; 215-KL/TW for communes and wards).
+    Kept as data, with its source and effective dates, so that historic months are judged by
+    the rule of their time (the district rule ends with the district level)."""
+
+    level = models.ForeignKey(UnitLevel, verbose_name=_("level"), on_delete=models.PROTECT, related_name="+")
+    days_per_month = models.PositiveSmallIntegerField(_("days a month"))
+    source = models.CharField(_("source document"), max_length=300)
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reception quota")
+        verbose_name_plural = _("reception quotas")
+        ordering = ["level__rank", "-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.level_id}: {self.days_per_month}"
+
+    def clean(self) -> None:
+        if self.effective_to and self.effective_from and self.effective_to < self.effective_from:
+            raise ValidationError({"effective_to": _("A rule cannot end before it starts.")})
+
+
+class ReceptionDay(models.Model):
+    """A day the head of a committee receives citizens: scheduled (the monthly quota) or ad
+    hoc (a prominent, complex or mass case); planned, then held or cancelled."""
+
+    class Kind(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        AD_HOC = "ad_hoc", _("Ad hoc")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    unit = models.ForeignKey(Unit, verbose_name=_("committee"), on_delete=models.PROTECT, related_name="reception_days")
+    host = models.ForeignKey(Person, verbose_name=_("receiving leader"), on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.SCHEDULED)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("reception day")
+        verbose_name_plural = _("reception days")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["unit", "date"], name="reception_unit_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.host}"
+
+
+class Dialogue(models.Model):
+    """A leader's dialogue with the cadres, members and citizens of a unit; every opinion
+    raised there is recorded as a case (``Case.dialogue``)."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="dialogues")
+    host = models.ForeignKey(Person, verbose_name=_("host"), on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    participants = models.TextField(_("participants"), blank=True)
+    topics = models.TextField(_("topics"))
+    minutes = models.TextField(_("minutes"), blank=True)
+
+    class Meta:
+        verbose_name = _("dialogue")
+        verbose_name_plural = _("dialogues")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.unit}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("citizens:dialogue_detail", args=[self.pk])
 
 
 class CaseQuerySet(models.QuerySet):
@@ -118,6 +199,13 @@ class Case(models.Model):
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    reception_day = models.ForeignKey(
+        ReceptionDay, verbose_name=_("reception day"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="cases",
+    )
+    dialogue = models.ForeignKey(
+        Dialogue, verbose_name=_("dialogue"), null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = CaseQuerySet.as_manager()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dangbo.core import policy
 from dangbo.core.policy import Action, Level, TreePolicy
 
-from .models import Case
+from .models import Case, Dialogue, ReceptionDay
 
 #: The field a policy hides: the petitioners (name, address, phone) of a denunciation.
 IDENTITY = "petitioners"
@@ -31,3 +31,13 @@ class CasePolicy(TreePolicy[Case]):
         if obj.kind != Case.Kind.TO_CAO or heads_unit(user, obj.unit.path):
             return frozenset()
         return frozenset({IDENTITY})
+
+
+@policy.register(ReceptionDay)
+class ReceptionDayPolicy(TreePolicy[ReceptionDay]):
+    """A committee's reception calendar: read below the unit's grants, kept by its managers."""
+
+
+@policy.register(Dialogue)
+class DialoguePolicy(TreePolicy[Dialogue]):
+    """A dialogue of a unit: read below the unit's grants, recorded by its managers."""

@@ -21,9 +21,18 @@ from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.models import DeadlineRule
 from dangbo.core.policy import Action, require
 from dangbo.core.text import normalize
-from dangbo.orgs.models import Unit
+from dangbo.orgs.models import Person, Unit
+from dangbo.orgs.policy import require_person
 
-from .models import ACKNOWLEDGE_RULE, ANSWER_RULE, Case, Petitioner, new_code
+from .models import (
+    ACKNOWLEDGE_RULE,
+    ANSWER_RULE,
+    Case,
+    Dialogue,
+    Petitioner,
+    ReceptionDay,
+    new_code,
+)
 
 S = Case.State
 #: The fields a case's history shows (never the petitioners).
@@ -79,9 +88,15 @@ def case_create(
     content: str,
     received_on: dt.date,
     petitioners: Iterable[Mapping[str, Any]],
+    reception_day: ReceptionDay | None = None,
+    dialogue: Dialogue | None = None,
 ) -> Case:
-    """Receive a case for ``unit`` (the handling unit). Its deadlines come from the rules."""
+    """Receive a case for ``unit`` (the handling unit). Its deadlines come from the rules.
+    ``reception_day`` or ``dialogue`` say where it was raised (the actor must see them)."""
     require(actor, unit, Action.CONTRIBUTE)
+    for where in (reception_day, dialogue):
+        if where is not None:
+            require(actor, where, Action.VIEW)
     errors: dict[str, list[str]] = {}
     content = (content or "").strip()
     if not content:
@@ -100,6 +115,7 @@ def case_create(
     case = Case(
         unit=unit, kind=kind, channel=channel, content=content, received_on=received_on,
         received_by=_user(actor), acknowledge_by=acknowledge_by, answer_by=answer_by,
+        reception_day=reception_day, dialogue=dialogue,
     )
     case.full_clean(exclude=["code"])
     for _attempt in range(5):  # a code already taken (1 in 10^14): draw again
@@ -232,3 +248,77 @@ def identity_read(*, actor, case: Case) -> None:
     """Record that ``actor`` read the protected identity of a denunciation."""
     if case.kind == Case.Kind.TO_CAO:
         audit_record(actor=_user(actor), action="case.identity_read", obj=case)
+
+
+# --- Reception days and dialogues --------------------------------------------------------------
+
+
+def _check_host(actor, host: Person, unit: Unit) -> None:
+    require_person(actor, host)
+    if not host.positions.filter(unit__path__startswith=unit.path).exists():
+        raise ValidationError({"host": _("The host must hold a position in %(unit)s.") % {"unit": unit.name}})
+
+
+@transaction.atomic
+def reception_day_create(
+    *, actor, unit: Unit, host: Person, date: dt.date, kind: str = ReceptionDay.Kind.SCHEDULED,
+    place: str = "", note: str = "", status: str = ReceptionDay.Status.PLANNED,
+) -> ReceptionDay:
+    """Put a reception day of ``unit``'s head (``host``) on the calendar, or record one held."""
+    require(actor, unit, Action.CHANGE)
+    _check_host(actor, host, unit)
+    if status == ReceptionDay.Status.HELD and date > timezone.localdate():
+        raise ValidationError({"status": _("A reception day in the future cannot have been held.")})
+    day = ReceptionDay(unit=unit, host=host, date=date, kind=kind, place=normalize(place), note=note.strip(),
+                       status=status)
+    day.full_clean()
+    day.save()
+    audit_record(actor=_user(actor), action="reception_day.create", obj=day,
+                 after=snapshot(day, ("unit", "host", "date", "kind", "status", "place")))
+    return day
+
+
+@transaction.atomic
+def reception_day_set_status(*, actor, day: ReceptionDay, status: str) -> ReceptionDay:
+    """Mark a planned reception day held or cancelled (or planned again)."""
+    require(actor, day, Action.CHANGE)
+    day = ReceptionDay.objects.select_for_update().get(pk=day.pk)
+    if status not in ReceptionDay.Status.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    if status == ReceptionDay.Status.HELD and day.date > timezone.localdate():
+        raise ValidationError({"status": _("A reception day in the future cannot have been held.")})
+    before = snapshot(day, ("status",))
+    day.status = status
+    day.save(update_fields=["status"])
+    audit_record(actor=_user(actor), action="reception_day.status", obj=day, before=before,
+                 after=snapshot(day, ("status",)))
+    return day
+
+
+@transaction.atomic
+def dialogue_create(
+    *, actor, unit: Unit, host: Person, date: dt.date, topics: str, place: str = "",
+    participants: str = "", minutes: str = "",
+) -> Dialogue:
+    """Record a leader's dialogue with the cadres, members and citizens of ``unit``."""
+    require(actor, unit, Action.CHANGE)
+    require_person(actor, host)
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("Record a dialogue once it has been held.")})
+    dialogue = Dialogue(unit=unit, host=host, date=date, topics=(topics or "").strip(), place=normalize(place),
+                        participants=(participants or "").strip(), minutes=(minutes or "").strip())
+    dialogue.full_clean()
+    dialogue.save()
+    audit_record(actor=_user(actor), action="dialogue.create", obj=dialogue,
+                 after=snapshot(dialogue, ("unit", "host", "date", "place", "topics")))
+    return dialogue
+
+
+def dialogue_record_opinion(*, actor, dialogue: Dialogue, kind: str, content: str,
+                            petitioners: Iterable[Mapping[str, Any]]) -> Case:
+    """An opinion raised at a dialogue becomes a case of the dialogue's unit."""
+    require(actor, dialogue, Action.CHANGE)
+    return case_create(
+        actor=actor, unit=dialogue.unit, kind=kind, channel=Case.Channel.DIALOGUE, content=content,
+        received_on=dialogue.date, petitioners=petitioners, dialogue=dialogue,
+    )

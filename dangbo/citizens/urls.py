@@ -12,4 +12,11 @@ urlpatterns = [
     path("<int:pk>/tra-loi/", views.case_answer, name="case_answer"),
     path("<int:pk>/dong/", views.case_close, name="case_close"),
     path("<int:pk>/giao-viec/", views.case_task, name="case_task"),
+    path("tiep-dan/", views.reception_list, name="reception_list"),
+    path("tiep-dan/moi/", views.reception_create, name="reception_create"),
+    path("tiep-dan/<int:pk>/trang-thai/", views.reception_status, name="reception_status"),
+    path("thoi-gian-tra-loi/", views.response_times, name="response_times"),
+    path("doi-thoai/", views.dialogue_list, name="dialogue_list"),
+    path("doi-thoai/moi/", views.dialogue_create, name="dialogue_create"),
+    path("doi-thoai/<int:pk>/", views.dialogue_detail, name="dialogue_detail"),
 ]

@@ -11,23 +11,35 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangbo.assignments.selectors import unit_filter_choices
-from dangbo.core import policy
+from dangbo.core import dates, policy
 from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.http import Request
 from dangbo.core.pagination import paginate
 from dangbo.core.policy import Action
+from dangbo.orgs.models import Unit
 from dangbo.orgs.selectors import manageable_units
 
 from . import selectors, services
-from .forms import AcknowledgeForm, AnswerForm, CaseCreateForm, CaseFilterForm, CaseTaskForm
-from .models import Case, clean_code
+from .forms import (
+    AcknowledgeForm,
+    AnswerForm,
+    CaseCreateForm,
+    CaseFilterForm,
+    CaseTaskForm,
+    DialogueForm,
+    OpinionForm,
+    ReceptionDayForm,
+    StatusForm,
+)
+from .models import Case, ReceptionDay, clean_code
 from .policy import IDENTITY
 
 PER_PAGE = 25
@@ -203,3 +215,142 @@ def follow(request: Request) -> HttpResponse:
             context["error"] = _("The lookup is not available right now. Please try again later.")
             status = 503
     return render(request, "citizens/follow.html", context, status=status)
+
+
+# --- Reception days and dialogues --------------------------------------------------------------
+
+
+def _month(request: Request) -> dt.date:
+    text = request.GET.get("month") or ""
+    try:
+        return dt.date.fromisoformat(f"{text}-01") if text else _today().replace(day=1)
+    except ValueError:
+        return _today().replace(day=1)
+
+
+@login_required
+@require_GET
+def reception_list(request: Request) -> HttpResponse:
+    """The month's reception days and, per committee, the days required, held and planned."""
+    _section(request)
+    month = _month(request)
+    days, rows = selectors.reception_month(user=request.user, month=month)
+    context = {
+        "month": month, "days": days, "rows": rows,
+        "previous": dates.month_start(month, -1), "next": dates.month_start(month, 1),
+        "can_create": policy.is_everything(request.user) or bool(policy.paths(request.user, Action.CHANGE)),
+        "changeable": {d.pk for d in days if policy.may(request.user, Action.CHANGE, d)},
+        "statuses": ReceptionDay.Status.choices,
+    }
+    return render(request, "citizens/reception_list.html", context)
+
+
+def _people(request: Request):
+    from dangbo.orgs.selectors import person_list
+
+    return person_list(user=request.user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reception_create(request: Request) -> HttpResponse:
+    _section(request)
+    units = manageable_units(user=request.user).order_by("path")
+    form = ReceptionDayForm(request.POST or None, units=units, people=_people(request),
+                            initial={"date": _today()})
+    day = submit(request, form, lambda data: services.reception_day_create(actor=request.user, **data))
+    if day is not None:
+        messages.success(request, _("The reception day is on the calendar."))
+        return redirect(f"{reverse('citizens:reception_list')}?month={day.date:%Y-%m}")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "citizens/form_page.html",
+                  {"form": form, "heading": _("Add a reception day")}, status=status)
+
+
+@login_required
+@require_POST
+def reception_status(request: Request, pk: int) -> HttpResponse:
+    day = selectors.get_reception_day_for_user(request.user, pk, Action.CHANGE)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reception_day_set_status(actor=request.user, day=day, status=form.cleaned_data["status"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Choose a status."))
+    return redirect(f"{reverse('citizens:reception_list')}?month={day.date:%Y-%m}")
+
+
+@login_required
+@require_GET
+def dialogue_list(request: Request) -> HttpResponse:
+    _section(request)
+    page_obj, querystring_base = paginate(request, selectors.dialogue_list(user=request.user), per_page=PER_PAGE)
+    context = {
+        "page_obj": page_obj, "querystring_base": querystring_base,
+        "can_create": policy.is_everything(request.user) or bool(policy.paths(request.user, Action.CHANGE)),
+    }
+    return render(request, "citizens/dialogue_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dialogue_create(request: Request) -> HttpResponse:
+    _section(request)
+    units = manageable_units(user=request.user).order_by("path")
+    form = DialogueForm(request.POST or None, units=units, people=_people(request), initial={"date": _today()})
+    dialogue = submit(request, form, lambda data: services.dialogue_create(actor=request.user, **data))
+    if dialogue is not None:
+        messages.success(request, _("The dialogue is recorded. Record each opinion raised there as a case."))
+        return redirect(dialogue)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "citizens/form_page.html", {"form": form, "heading": _("Record a dialogue")}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dialogue_detail(request: Request, pk: int) -> HttpResponse:
+    """A dialogue, the cases raised there, and (for its unit's managers) the form that records
+    one more opinion as a case."""
+    _section(request)
+    action = Action.CHANGE if request.method == "POST" else Action.VIEW
+    dialogue = selectors.get_dialogue_for_user(request.user, pk, action)
+    form = OpinionForm(request.POST or None)
+    case = submit(request, form, lambda data: services.dialogue_record_opinion(
+        actor=request.user, dialogue=dialogue, **form.service_data()))
+    if case is not None:
+        messages.success(request, _("Case received. Its code for the petitioner: %(code)s") % {"code": case.code_display})
+        return redirect(dialogue)
+    cases = policy.visible(request.user, Case.objects.filter(dialogue=dialogue)).order_by("id")
+    context = {
+        "dialogue": dialogue, "form": form, "cases": cases, "history": history(dialogue),
+        **policy.permissions(request.user, dialogue, [Action.CHANGE]),
+    }
+    return render(request, "citizens/dialogue_detail.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def response_times(request: Request) -> HttpResponse:
+    """Per unit and period, how fast cases are acknowledged and answered: the chosen unit and
+    each unit directly below it (the city comparing its wards)."""
+    _section(request)
+    units = unit_filter_choices(user=request.user)
+    unit = None
+    if request.GET.get("unit"):
+        unit = policy.get_for_user(request.user, Unit, request.GET["unit"])
+    elif units:
+        unit = units[0]
+    try:
+        year = int(request.GET.get("year") or _today().year)
+    except ValueError:
+        year = _today().year
+    year = min(max(year, 2000), _today().year + 1)
+    context: dict = {"units": units, "unit": unit, "year": year, "years": range(_today().year, 2018, -1)}
+    if unit is not None:
+        total, rows = selectors.response_times(
+            user=request.user, unit=unit, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), today=_today()
+        )
+        context |= {"total": total, "rows": rows}
+    return render(request, "citizens/response_times.html", context)

@@ -124,6 +124,13 @@ def build_world(cast) -> World:
         actor=None, unit=cast.ward1, kind="phan_anh", channel="letter", content=f"Phản ánh {MARK}",
         received_on=dt.date(2026, 4, 24), petitioners=[{"name": f"Người gửi {MARK}"}],
     )
+    ward_head = Person.objects.get(user=cast.ward_secretary)
+    o["reception_day"] = citizens.reception_day_create(
+        actor=None, unit=cast.ward1, host=ward_head, date=dt.date(2026, 3, 5), place=f"Trụ sở {MARK}",
+    )
+    o["dialogue"] = citizens.dialogue_create(
+        actor=None, unit=cast.ward1, host=ward_head, date=dt.date(2026, 3, 6), topics=f"Đối thoại {MARK}",
+    )
     return world
 
 
@@ -306,6 +313,13 @@ ROUTES: dict[str, Route] = {
     "citizens:case_answer": on("case", Action.CHANGE, "POST"),
     "citizens:case_close": on("case", Action.CHANGE, "POST"),
     "citizens:case_task": on("case", Action.CHANGE, "POST"),
+    "citizens:reception_list": Route(kwargs=lambda w: {}),
+    "citizens:reception_create": OPEN,
+    "citizens:reception_status": on("reception_day", Action.CHANGE, "POST"),
+    "citizens:dialogue_list": OPEN,
+    "citizens:dialogue_create": OPEN,
+    "citizens:dialogue_detail": on("dialogue"),
+    "citizens:response_times": OPEN,
     "password_change": OPEN,
     "password_change_done": OPEN,
 }
