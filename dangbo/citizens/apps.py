@@ -28,12 +28,18 @@ class CitizensConfig(AppConfig):
 
     def ready(self) -> None:
         from dangbo.assignments import scan as daily
-        from dangbo.core import audit, nav
+        from dangbo.core import audit, nav, search
 
         from . import policy  # noqa: F401 - registers the cases' permission policy
+        from .models import Case
         from .scan import scan_cases
+        from .services import search_case
 
         daily.register(scan_cases)
+        search.register(
+            "case", label=_("Citizen case"), build=search_case,
+            queryset=lambda: Case.objects.select_related("unit").prefetch_related("petitioners"),
+        )
 
         audit.register_labels(actions=AUDIT_ACTIONS, fields=AUDIT_FIELDS)
         nav.register_link(nav.MAIN, section="citizens", url_name="citizens:case_list", label=_("Citizen cases"), order=45)

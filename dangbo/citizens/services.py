@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangbo.core import search
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.models import DeadlineRule
 from dangbo.core.policy import Action, require
@@ -135,7 +136,26 @@ def case_create(
         actor=_user(actor), action="case.create", obj=case,
         after=snapshot(case, AUDIT_FIELDS) | {"petitioners": len(people)},
     )
+    _reindex(case)
     return case
+
+
+def search_case(case: Case) -> search.SearchDocument:
+    """The search box's view of a case: its kind, code, content and answer; the petitioners'
+    names only when the case is not a denunciation (a protected identity is never indexed)."""
+    names = "" if case.kind == Case.Kind.TO_CAO else " ".join(p.name for p in case.petitioners.all())
+    return search.SearchDocument(
+        kind="case", object_id=case.pk, unit_id=case.unit_id,
+        title=f"{case.get_kind_display()} {case.code_display}: {case.content[:150]}",
+        number=case.code, body="\n".join(part for part in (case.content, case.answer, names) if part),
+        date=case.received_on, url=case.get_absolute_url(),
+        facets={"kind": case.kind, "state": case.state},
+    )
+
+
+def _reindex(case: Case) -> None:
+    pk = case.pk
+    transaction.on_commit(lambda: search.index(Case.objects.filter(pk=pk)))
 
 
 def _lock(case: Case) -> Case:
@@ -174,6 +194,7 @@ def case_acknowledge(
     case.save(update_fields=["acknowledged_on", "ack_outcome", "ack_note", "state"])
     audit_record(actor=_user(actor), action="case.acknowledge", obj=case, before=before,
                  after=snapshot(case, AUDIT_FIELDS))
+    _reindex(case)
     return case
 
 
@@ -199,6 +220,7 @@ def case_answer(*, actor, case: Case, answer: str, on: dt.date | None = None) ->
     case.save(update_fields=["answered_on", "answer", "state"])
     audit_record(actor=_user(actor), action="case.answer", obj=case, before=before,
                  after=snapshot(case, AUDIT_FIELDS))
+    _reindex(case)
     return case
 
 
@@ -218,6 +240,7 @@ def case_close(*, actor, case: Case, on: dt.date | None = None) -> Case:
     case.save(update_fields=["closed_on", "state"])
     audit_record(actor=_user(actor), action="case.close", obj=case, before=before,
                  after=snapshot(case, AUDIT_FIELDS))
+    _reindex(case)
     return case
 
 

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import translation
 
 from dangbo.assignments.models import Task
 from dangbo.citizens import services
@@ -61,7 +62,7 @@ def test_a_case_cannot_be_received_in_the_future(cast):
 
 
 def test_the_path_received_acknowledged_answered_closed(cast, case):
-    with pytest.raises(ValidationError, match="xác nhận tiếp nhận"):
+    with translation.override("vi"), pytest.raises(ValidationError, match="xác nhận tiếp nhận"):
         services.case_answer(actor=cast.ward_secretary, case=case, answer="Đã sửa.")
     case = services.case_acknowledge(actor=cast.ward_secretary, case=case, outcome="accepted", on=D(2026, 5, 4))
     assert case.state == Case.State.ACKNOWLEDGED and case.acknowledged_on == D(2026, 5, 4)
