@@ -8,7 +8,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +27,7 @@ from dangbo.core.policy import Action
 from dangbo.orgs.models import Unit
 from dangbo.orgs.selectors import manageable_units
 
-from . import selectors, services
+from . import letters, selectors, services
 from .forms import (
     AcknowledgeForm,
     AnswerForm,
@@ -184,6 +184,35 @@ def case_task(request: Request, pk: int) -> HttpResponse:
         messages.success(request, _("The case is now a task followed like any other."))
         return redirect(task)
     return _detail(request, case, task_form=form)
+
+
+@login_required
+@require_GET
+def case_letter(request: Request, pk: int) -> HttpResponse:
+    """The written acknowledgement as DOCX, addressed to the petitioners: for a denunciation,
+    only to someone who may read the protected identity (and the reading is audited)."""
+    case = selectors.get_case_for_user(request.user, pk, Action.CHANGE)
+    if not case.ack_outcome:
+        messages.error(request, _("Record the acknowledgement first."))
+        return redirect(case)
+    if not policy.readable_fields(request.user, case)[IDENTITY]:
+        raise PermissionDenied
+    services.identity_read(actor=request.user, case=case)
+    data = letters.acknowledgement_docx(case, selectors.petitioners_of(case))
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f'attachment; filename="thong-bao-{case.code}.docx"'
+    return response
+
+
+@login_required
+@require_GET
+def case_receipt(request: Request, pk: int) -> HttpResponse:
+    """The printed receipt handed to the petitioner: the code and the dates, no personal data."""
+    case = selectors.get_case_for_user(request.user, pk)
+    follow_url = request.build_absolute_uri(reverse("citizens:follow"))
+    return render(request, "citizens/case_receipt.html", {"case": case, "follow_url": follow_url})
 
 
 # --- Public -------------------------------------------------------------------------------

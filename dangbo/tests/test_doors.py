@@ -313,6 +313,8 @@ ROUTES: dict[str, Route] = {
     "citizens:case_answer": on("case", Action.CHANGE, "POST"),
     "citizens:case_close": on("case", Action.CHANGE, "POST"),
     "citizens:case_task": on("case", Action.CHANGE, "POST"),
+    "citizens:case_letter": Route(kwargs=lambda w: {"pk": w.case.pk}, obj=lambda w: w.case, only_404=True),
+    "citizens:case_receipt": on("case"),
     "citizens:reception_list": Route(kwargs=lambda w: {}),
     "citizens:reception_create": OPEN,
     "citizens:reception_status": on("reception_day", Action.CHANGE, "POST"),

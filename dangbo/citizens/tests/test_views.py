@@ -146,3 +146,26 @@ def test_a_flood_of_lookups_is_throttled_and_never_500(client, cast, case, setti
     assert blocked.status_code == 429 and case.get_kind_display() not in blocked.content.decode()
     for weird in ("\x00", "' OR 1=1 --", "💥" * 500, "A" * 5000):
         assert client.get(url, {"code": weird}).status_code in (200, 429)
+
+
+def test_the_acknowledgement_letter_in_docx(cast, login, denunciation):
+    import io
+
+    from docx import Document as Docx
+
+    url = reverse("citizens:case_letter", args=[denunciation.pk])
+    assert login(cast.ward_secretary).get(url).status_code == 302  # not acknowledged yet
+    services.case_acknowledge(actor=None, case=denunciation, outcome="transferred", note="Ủy ban Kiểm tra Thành ủy")
+    response = login(cast.ward_secretary).get(url)
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('.docx"')
+    text = "\n".join(p.text for p in Docx(io.BytesIO(response.content)).paragraphs)
+    assert SECRET in text and "Ủy ban Kiểm tra Thành ủy" in text and "THÔNG BÁO" in text
+    assert AuditEntry.objects.filter(action="case.identity_read", object_id=denunciation.pk).count() == 1
+    assert login(cast.clerk).get(url).status_code == 403  # may change it, may not read the denouncer
+    assert login(cast.outsider).get(url).status_code == 404
+
+
+def test_the_receipt_has_the_code_and_no_personal_data(cast, login, denunciation):
+    body = login(cast.clerk).get(reverse("citizens:case_receipt", args=[denunciation.pk])).content.decode()
+    assert denunciation.code_display in body and "/cong-dan/tra-cuu/" in body and SECRET not in body
+    assert login(cast.outsider).get(reverse("citizens:case_receipt", args=[denunciation.pk])).status_code == 404
