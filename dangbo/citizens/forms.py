@@ -46,6 +46,9 @@ class CaseCreateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line: name; address; phone."),
     )
+    not_duplicate = forms.BooleanField(
+        label=_("This is a new case, not one of those above"), required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, units, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("received_on", timezone.localdate())
@@ -53,6 +56,9 @@ class CaseCreateForm(forms.Form):
         field = self.fields["unit"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrowing for mypy
         field.queryset = units
+
+    def show_duplicate_check(self) -> None:
+        self.fields["not_duplicate"].widget = forms.CheckboxInput()
 
     def service_data(self) -> dict[str, Any]:
         data = self.cleaned_data

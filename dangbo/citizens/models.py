@@ -255,6 +255,8 @@ class Petitioner(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="petitioners")
     name = models.CharField(_("full name"), max_length=200)
+    #: ``fold(name)``, kept by the services: what the duplicate check compares.
+    name_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     order = models.PositiveSmallIntegerField(default=0)

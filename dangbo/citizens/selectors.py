@@ -12,6 +12,7 @@ from django.db.models import Count, F, Prefetch, Q
 
 from dangbo.core import dates, policy, workdays
 from dangbo.core.policy import Action
+from dangbo.core.text import fold
 from dangbo.orgs.models import Unit
 
 from .models import (
@@ -67,6 +68,42 @@ def get_case_for_user(user, pk, action: Action | str = Action.VIEW) -> Case:
 
 def petitioners_of(case: Case) -> list[Petitioner]:
     return list(case.petitioners.order_by("order", "id"))
+
+
+#: A case is shown as a possible duplicate when received this many days before, or after.
+DUPLICATE_DAYS = 90
+#: ... and when this share of the words of the two contents are the same (Jaccard).
+DUPLICATE_SIMILARITY = 0.4
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in fold(text).split() if len(w) > 1}
+
+
+def possible_duplicates(*, user, names: list[str], content: str, received_on: dt.date) -> list[Case]:
+    """Cases the user may see, from the same petitioner (by name, accents ignored) within
+    ``DUPLICATE_DAYS`` of ``received_on``, whose content is similar. A denunciation is offered
+    only to someone who may read its denouncer (else the match itself would reveal them)."""
+    keys = {fold(n) for n in names if n and n.strip()}
+    if not keys or not content:
+        return []
+    window = dt.timedelta(days=DUPLICATE_DAYS)
+    candidates = (
+        policy.visible(user, Case.objects.select_related("unit"))
+        .filter(petitioners__name_key__in=keys, received_on__gte=received_on - window,
+                received_on__lte=received_on + window)
+        .distinct()
+        .order_by("-received_on")[:50]
+    )
+    mine = _words(content)
+    found = []
+    for case in candidates:
+        if case.kind == Case.Kind.TO_CAO and not policy.readable_fields(user, case)["petitioners"]:
+            continue
+        theirs = _words(case.content)
+        if mine and theirs and len(mine & theirs) / len(mine | theirs) >= DUPLICATE_SIMILARITY:
+            found.append(case)
+    return found
 
 
 # --- The public page by code -----------------------------------------------------------------

@@ -21,7 +21,7 @@ from dangbo.core import search
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.models import DeadlineRule
 from dangbo.core.policy import Action, require
-from dangbo.core.text import normalize
+from dangbo.core.text import fold, normalize
 from dangbo.orgs.models import Person, Unit
 from dangbo.orgs.policy import require_person
 
@@ -71,7 +71,8 @@ def _petitioners(rows: Iterable[Mapping[str, Any]]) -> list[Petitioner]:
             continue
         if not name:
             raise ValidationError({"petitioners": _("Each petitioner needs a name.")})
-        people.append(Petitioner(name=name[:200], address=address[:300], phone=phone[:30], order=i))
+        people.append(Petitioner(name=name[:200], name_key=fold(name)[:200], address=address[:300],
+                                 phone=phone[:30], order=i))
     if not people:
         raise ValidationError({"petitioners": _("Enter at least one petitioner.")})
     if len(people) > MAX_PETITIONERS:

@@ -82,6 +82,16 @@ def case_create(request: Request) -> HttpResponse:
     _section(request)
     units = manageable_units(user=request.user, action=Action.CONTRIBUTE).order_by("path")
     form = CaseCreateForm(request.POST or None, units=units)
+    duplicates: list[Case] = []
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data["not_duplicate"]:
+        data = form.service_data()
+        duplicates = selectors.possible_duplicates(
+            user=request.user, names=[p["name"] for p in data["petitioners"]], content=data["content"],
+            received_on=data["received_on"],
+        )
+    if duplicates:  # shown before saving: the person decides
+        form.show_duplicate_check()
+        return render(request, "citizens/case_create.html", {"form": form, "duplicates": duplicates})
     case = submit(
         request, form, lambda data: services.case_create(actor=request.user, **form.service_data())
     )

@@ -169,3 +169,23 @@ def test_the_receipt_has_the_code_and_no_personal_data(cast, login, denunciation
     body = login(cast.clerk).get(reverse("citizens:case_receipt", args=[denunciation.pk])).content.decode()
     assert denunciation.code_display in body and "/cong-dan/tra-cuu/" in body and SECRET not in body
     assert login(cast.outsider).get(reverse("citizens:case_receipt", args=[denunciation.pk])).status_code == 404
+
+
+def test_a_possible_duplicate_is_shown_before_saving(cast, login, denunciation):
+    make_case(cast.ward1, name="Nguyễn Văn Dân", content="Đèn đường khu phố 1 hỏng đã ba tháng, chưa sửa.")
+    form = {
+        "unit": cast.ward1.pk, "kind": "phan_anh", "channel": "letter", "received_on": "2026-05-20",
+        "content": "Đèn đường khu phố 1 vẫn hỏng, đã ba tháng", "name": "nguyen van dan", "address": "", "phone": "",
+    }
+    client = login(cast.ward_secretary)
+    response = client.post(reverse("citizens:case_create"), form)
+    assert response.status_code == 200 and "Có thể trùng" in response.content.decode()
+    assert Case.objects.count() == 2
+    response = client.post(reverse("citizens:case_create"), form | {"not_duplicate": "on"})
+    assert response.status_code == 302 and Case.objects.count() == 3
+    # A denunciation's denouncer is not revealed by the duplicate check to someone who may not read it.
+    clerk = login(cast.clerk).post(reverse("citizens:case_create"), form | {
+        "kind": "to_cao", "name": "Người Tố Cáo Bí Mật", "content": "Tố cáo cán bộ phường nhận tiền",
+    })
+    assert clerk.status_code == 302 and SECRET not in clerk.content.decode()
+    assert denunciation.pk
