@@ -369,11 +369,23 @@ def dialogue_detail(request: Request, pk: int) -> HttpResponse:
     return render(request, "citizens/dialogue_detail.html", context, status=400 if form.errors else 200)
 
 
+def _periods(year: int) -> list[tuple[str, str, dt.date, dt.date]]:
+    """The reporting periods of a year: each month, each quarter, 6 and 9 months, the year."""
+    periods = [(f"m{m}", _("Month %(m)s") % {"m": m}, dt.date(year, m, 1), dates.month_end(dt.date(year, m, 1)))
+               for m in range(1, 13)]
+    periods += [(f"q{q}", _("Quarter %(q)s") % {"q": q}, dt.date(year, 3 * q - 2, 1),
+                 dates.month_end(dt.date(year, 3 * q, 1))) for q in range(1, 5)]
+    periods += [("h1", _("6 months"), dt.date(year, 1, 1), dt.date(year, 6, 30)),
+                ("m9", _("9 months"), dt.date(year, 1, 1), dt.date(year, 9, 30)),
+                ("year", _("Whole year"), dt.date(year, 1, 1), dt.date(year, 12, 31))]
+    return periods
+
+
 @login_required
 @require_GET
 def response_times(request: Request) -> HttpResponse:
     """Per unit and period, how fast cases are acknowledged and answered: the chosen unit and
-    each unit directly below it (the city comparing its wards)."""
+    each unit directly below it (the city comparing its wards); ``?format=xlsx`` exports it."""
     _section(request)
     units = unit_filter_choices(user=request.user)
     unit = None
@@ -386,10 +398,34 @@ def response_times(request: Request) -> HttpResponse:
     except ValueError:
         year = _today().year
     year = min(max(year, 2000), _today().year + 1)
-    context: dict = {"units": units, "unit": unit, "year": year, "years": range(_today().year, 2018, -1)}
+    periods = _periods(year)
+    chosen = next((p for p in periods if p[0] == request.GET.get("period")), periods[-1])
+    context: dict = {
+        "units": units, "unit": unit, "year": year, "years": range(_today().year, 2018, -1),
+        "periods": periods, "period": chosen,
+    }
     if unit is not None:
         total, rows = selectors.response_times(
-            user=request.user, unit=unit, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), today=_today()
+            user=request.user, unit=unit, start=chosen[2], end=chosen[3], today=_today()
         )
+        if request.GET.get("format") == "xlsx":
+            return _times_xlsx(unit, chosen, [*rows, total])
         context |= {"total": total, "rows": rows}
     return render(request, "citizens/response_times.html", context)
+
+
+def _times_xlsx(unit: Unit, period: tuple, rows: list) -> HttpResponse:
+    from dangbo.core.xlsx import workbook_response
+
+    headers = [
+        _("Unit"), _("Received"), _("Acknowledged"), _("Acknowledged on time"), _("Answered"),
+        _("Answered on time"), _("Median working days to acknowledge"), _("Median working days to answer"),
+        _("Still open"), _("Overdue"),
+    ]
+    data = [
+        [t.unit.name, t.received, t.acknowledged, t.ack_on_time, t.answered, t.answer_on_time,
+         t.ack_median, t.answer_median, t.open, t.overdue]
+        for t in rows
+    ]
+    title = f"{period[1]} {period[2]:%Y}"
+    return workbook_response(f"tiep-dan-{unit.code or unit.pk}-{period[0]}-{period[2]:%Y}", title, headers, data)

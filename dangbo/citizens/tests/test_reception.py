@@ -135,3 +135,22 @@ def test_response_times_per_ward(cast, login, django_assert_num_queries):
         assert client.get(url, {"unit": cast.city.pk, "year": 2026}).status_code == 200
     assert login(cast.outsider).get(url, {"unit": cast.ward1.pk}).status_code == 404
     assert "Đảng bộ Phường 1" not in login(cast.outsider).get(url).content.decode()
+
+
+def test_response_times_by_period_and_in_excel(cast, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    make_case(cast.ward1)  # received 24/4/2026: in Q2, in 6 months, not in Q1
+    client = login(cast.clerk)
+    url = reverse("citizens:response_times")
+    q1 = client.get(url, {"unit": cast.city.pk, "year": 2026, "period": "q1"}).context["total"]
+    q2 = client.get(url, {"unit": cast.city.pk, "year": 2026, "period": "q2"}).context["total"]
+    assert (q1.received, q2.received) == (0, 1)
+    response = client.get(url, {"unit": cast.city.pk, "year": 2026, "period": "h1", "format": "xlsx"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert ["Đảng bộ Phường 1", 1] == rows[[r[0] for r in rows].index("Đảng bộ Phường 1")][:2]
+    assert client.get(url, {"year": "abc", "period": "nonsense"}).status_code == 200
