@@ -28,14 +28,16 @@ class CitizensConfig(AppConfig):
 
     def ready(self) -> None:
         from dangbo.assignments import scan as daily
+        from dangbo.assignments.services import on_task_done
         from dangbo.core import audit, nav, search
 
         from . import policy  # noqa: F401 - registers the cases' permission policy
         from .models import Case
         from .scan import scan_cases
-        from .services import search_case
+        from .services import case_task_done, search_case
 
         daily.register(scan_cases)
+        on_task_done(case_task_done)
         search.register(
             "case", label=_("Citizen case"), build=search_case,
             queryset=lambda: Case.objects.select_related("unit").prefetch_related("petitioners"),

@@ -268,6 +268,23 @@ def case_make_task(
     return task
 
 
+def case_task_done(task, day: dt.date) -> None:
+    """A task made from a case is confirmed done: its result answers the case (the last
+    progress report, else the task's title) and closes it. A case not yet acknowledged, or
+    already answered, is left to its unit."""
+    from django.contrib.contenttypes.models import ContentType
+
+    if task.source_content_type_id != ContentType.objects.get_for_model(Case).pk:
+        return
+    case = Case.objects.filter(pk=task.source_object_id).select_related("unit").first()
+    if case is None or case.state != S.ACKNOWLEDGED or case.ack_outcome != Case.Outcome.ACCEPTED:
+        return
+    report = task.reports.exclude(text="").order_by("-id").values_list("text", flat=True).first()
+    answer = report or _("Resolved: %(title)s") % {"title": task.title}
+    case = case_answer(actor=None, case=case, answer=answer, on=max(day, case.acknowledged_on or day))
+    case_close(actor=None, case=case, on=case.answered_on)
+
+
 def identity_read(*, actor, case: Case) -> None:
     """Record that ``actor`` read the protected identity of a denunciation."""
     if case.kind == Case.Kind.TO_CAO:

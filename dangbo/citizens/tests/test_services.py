@@ -140,3 +140,20 @@ def test_the_history_never_holds_the_petitioners(cast, denunciation):
     entry = AuditEntry.objects.get(action="case.create", object_id=denunciation.pk)
     assert "Người Tố Cáo" not in str(entry.after)
     assert entry.after["petitioners"] == 1
+
+
+def test_a_task_made_from_a_case_answers_and_closes_it_when_done(cast, case):
+    from dangbo.assignments import services as tasks
+
+    services.case_acknowledge(actor=None, case=case, outcome="accepted", on=D(2026, 5, 4))
+    task = services.case_make_task(
+        actor=cast.ward_secretary, case=case, title="Sửa đèn đường", deadline=D(2026, 12, 31),
+        unit=cast.cell1, start=D(2026, 5, 4),
+    )
+    tasks.report_submit(actor=cast.cell_secretary, task=task, percent=100, text="Đã thay 12 bóng đèn.")
+    tasks.task_transition(actor=cast.cell_secretary, task=task, to=Task.Status.AWAITING)
+    case.refresh_from_db()
+    assert case.state == Case.State.ACKNOWLEDGED
+    tasks.task_transition(actor=cast.ward_secretary, task=task, to=Task.Status.DONE)
+    case.refresh_from_db()
+    assert case.state == Case.State.CLOSED and case.answer == "Đã thay 12 bóng đèn."
