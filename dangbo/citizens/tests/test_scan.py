@@ -31,3 +31,15 @@ def test_overdue_cases_notify_the_units_managers_once_a_day(cast, django_assert_
         from dangbo.citizens.scan import scan_cases
 
         assert scan_cases(D(2026, 5, 15)) == 11  # ward1's late case again, the cell's 10
+
+
+def test_a_case_long_overdue_is_escalated_to_the_head_above_once(cast, settings):
+    settings.DANGBO_ESCALATE_AFTER_DAYS = 14
+    late = make_case(cast.cell1)  # acknowledge by 13/5/2026
+    scan_deadlines(today=D(2026, 5, 20))
+    assert not Notification.objects.filter(verb="case.escalated").exists()
+    scan_deadlines(today=D(2026, 5, 28))
+    escalated = list(Notification.objects.filter(verb="case.escalated"))
+    assert [n.user for n in escalated] == [cast.ward_secretary] and late.code[:5] in escalated[0].title
+    scan_deadlines(today=D(2026, 5, 29))
+    assert Notification.objects.filter(verb="case.escalated").count() == 1
