@@ -11,6 +11,7 @@ AUDIT_ACTIONS = {
     "case.close": _("Case closed"),
     "case.task": _("Case made a task"),
     "case.identity_read": _("Protected identity read"),
+    "case.identity_share": _("Named to read the protected identity"),
     "reception_day.create": _("Reception day added"),
     "reception_day.status": _("Reception day status changed"),
     "dialogue.create": _("Dialogue recorded"),
@@ -18,6 +19,7 @@ AUDIT_ACTIONS = {
 AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
     "petitioners": _("Petitioners"),
     "task": _("Task"),
+    "person": _("Person"),
 }
 
 

@@ -142,3 +142,11 @@ class OpinionForm(forms.Form):
             "kind": data["kind"], "content": data["content"],
             "petitioners": [{"name": data["name"], "address": data["address"], "phone": data["phone"]}],
         }
+
+
+class IdentityShareForm(forms.Form):
+    person = PersonChoiceField(Person.objects.none(), label=_("Staff member who may read the identity"))
+
+    def __init__(self, *args: Any, people, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]

@@ -268,3 +268,23 @@ class Petitioner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IdentityReader(models.Model):
+    """Someone the head of the handling unit named to read the protected identity of a
+    denunciation (a staff member handling it)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="identity_readers")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+")
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    named_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("identity reader")
+        verbose_name_plural = _("identity readers")
+        constraints = [models.UniqueConstraint(fields=["case", "person"], name="identityreader_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.person_id}"

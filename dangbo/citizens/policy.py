@@ -3,8 +3,8 @@
 A case follows its handling unit down the tree: seen with a view grant over the unit, changed
 (acknowledged, answered, closed, made a task) by its managers. One rule goes beyond the tree:
 the petitioners of a denunciation (tố cáo) are protected. Only the head of the handling unit —
-someone holding a manage (or higher) grant on that very unit, not above it — reads them;
-everyone else sees "được giữ bí mật". Every reading is audited (``services.identity_read``).
+someone holding a manage (or higher) grant on that very unit, not above it — and the staff the
+head names (``IdentityReader``) read them; everyone else sees "được giữ bí mật". Every reading is audited (``services.identity_read``).
 """
 
 from __future__ import annotations
@@ -23,12 +23,18 @@ def heads_unit(user, unit_path: str) -> bool:
     return any(path == unit_path and role >= Level.MANAGE for path, role in policy.grants(user))
 
 
+def named_reader(user, case: Case) -> bool:
+    """Did the head of the handling unit name ``user`` to read the denouncer's identity?"""
+    person = policy.person_of(user)
+    return person is not None and case.pk is not None and case.identity_readers.filter(person=person).exists()
+
+
 @policy.register(Case)
 class CasePolicy(TreePolicy[Case]):
     levels = {Action.VIEW: Level.VIEW, Action.CONTRIBUTE: Level.CONTRIBUTE, Action.CHANGE: Level.MANAGE}
 
     def hidden_fields(self, user, obj: Case) -> frozenset[str]:
-        if obj.kind != Case.Kind.TO_CAO or heads_unit(user, obj.unit.path):
+        if obj.kind != Case.Kind.TO_CAO or heads_unit(user, obj.unit.path) or named_reader(user, obj):
             return frozenset()
         return frozenset({IDENTITY})
 

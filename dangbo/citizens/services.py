@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from .models import (
     ANSWER_RULE,
     Case,
     Dialogue,
+    IdentityReader,
     Petitioner,
     ReceptionDay,
     new_code,
@@ -283,6 +284,27 @@ def case_task_done(task, day: dt.date) -> None:
     answer = report or _("Resolved: %(title)s") % {"title": task.title}
     case = case_answer(actor=None, case=case, answer=answer, on=max(day, case.acknowledged_on or day))
     case_close(actor=None, case=case, on=case.answered_on)
+
+
+@transaction.atomic
+def case_identity_share(*, actor, case: Case, person: Person) -> IdentityReader:
+    """The head of the handling unit names a staff member who may read the denouncer's
+    identity. Only the head may name anyone; the person must hold a position in the unit."""
+    from .policy import heads_unit
+
+    require(actor, case, Action.CHANGE)
+    require_person(actor, person)
+    if case.kind != Case.Kind.TO_CAO:
+        raise ValidationError(_("Only a denunciation has a protected identity."))
+    if actor is not None and not heads_unit(actor, case.unit.path):
+        raise PermissionDenied(_("Only the head of the handling unit names who may read the identity."))
+    if not person.positions.filter(unit__path__startswith=case.unit.path).exists():
+        raise ValidationError({"person": _("Name someone who holds a position in %(unit)s.") % {"unit": case.unit.name}})
+    reader, _created = IdentityReader.objects.get_or_create(
+        case=case, person=person, defaults={"named_by": _user(actor)}
+    )
+    audit_record(actor=_user(actor), action="case.identity_share", obj=case, after={"person": person.full_name})
+    return reader
 
 
 def identity_read(*, actor, case: Case) -> None:

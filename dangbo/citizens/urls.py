@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/giao-viec/", views.case_task, name="case_task"),
     path("<int:pk>/thong-bao.docx", views.case_letter, name="case_letter"),
     path("<int:pk>/phieu-hen/", views.case_receipt, name="case_receipt"),
+    path("<int:pk>/nguoi-duoc-xem/", views.case_identity_share, name="case_identity_share"),
     path("tiep-dan/", views.reception_list, name="reception_list"),
     path("tiep-dan/moi/", views.reception_create, name="reception_create"),
     path("tiep-dan/<int:pk>/trang-thai/", views.reception_status, name="reception_status"),

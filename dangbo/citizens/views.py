@@ -35,12 +35,13 @@ from .forms import (
     CaseFilterForm,
     CaseTaskForm,
     DialogueForm,
+    IdentityShareForm,
     OpinionForm,
     ReceptionDayForm,
     StatusForm,
 )
 from .models import Case, ReceptionDay, clean_code
-from .policy import IDENTITY
+from .policy import IDENTITY, heads_unit
 
 PER_PAGE = 25
 log = logging.getLogger(__name__)
@@ -120,6 +121,9 @@ def _detail(request: Request, case: Case, **forms) -> HttpResponse:
         "answer_form": forms.get("answer_form") or AnswerForm(),
         "task_form": forms.get("task_form") or CaseTaskForm(initial={"title": case.content[:200]}),
         "tasks": _tasks_of(request, case),
+        "can_share": protected and heads_unit(request.user, case.unit.path),
+        "share_form": forms.get("share_form") or IdentityShareForm(people=_people(request)),
+        "readers": list(case.identity_readers.select_related("person")) if protected and readable[IDENTITY] else [],
         "history": history(case),
         "action_errors": [e for form in forms.values() for e in form.non_field_errors()],
         **policy.permissions(request.user, case, [Action.CHANGE]),
@@ -223,6 +227,18 @@ def case_receipt(request: Request, pk: int) -> HttpResponse:
     case = selectors.get_case_for_user(request.user, pk)
     follow_url = request.build_absolute_uri(reverse("citizens:follow"))
     return render(request, "citizens/case_receipt.html", {"case": case, "follow_url": follow_url})
+
+
+@login_required
+@require_POST
+def case_identity_share(request: Request, pk: int) -> HttpResponse:
+    _section(request)
+    case = selectors.get_case_for_user(request.user, pk, Action.CHANGE)
+    form = IdentityShareForm(request.POST, people=_people(request))
+    if submit(request, form, lambda data: services.case_identity_share(actor=request.user, case=case, **data)) is None:
+        return _detail(request, case, share_form=form)
+    messages.success(request, _("The person may now read the protected identity."))
+    return redirect(case)
 
 
 # --- Public -------------------------------------------------------------------------------

@@ -315,6 +315,9 @@ ROUTES: dict[str, Route] = {
     "citizens:case_task": on("case", Action.CHANGE, "POST"),
     "citizens:case_letter": Route(kwargs=lambda w: {"pk": w.case.pk}, obj=lambda w: w.case, only_404=True),
     "citizens:case_receipt": on("case"),
+    "citizens:case_identity_share": Route(
+        kwargs=lambda w: {"pk": w.case.pk}, obj=lambda w: w.case, method="POST", only_404=True
+    ),
     "citizens:reception_list": Route(kwargs=lambda w: {}),
     "citizens:reception_create": OPEN,
     "citizens:reception_status": on("reception_day", Action.CHANGE, "POST"),

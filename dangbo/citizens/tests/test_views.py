@@ -189,3 +189,24 @@ def test_a_possible_duplicate_is_shown_before_saving(cast, login, denunciation):
     })
     assert clerk.status_code == 302 and SECRET not in clerk.content.decode()
     assert denunciation.pk
+
+
+def test_the_head_names_staff_who_may_read_the_denouncer(cast, login, denunciation):
+    from dangbo.conftest import START, make_person
+    from dangbo.orgs import services as orgs
+    from dangbo.orgs.models import Person, Role
+
+    staff = make_person("Đỗ Văn Cán", "staff")
+    orgs.position_create(actor=None, person=staff, unit=cast.ward1, title="Chuyên viên", start=START, role=Role.VIEW)
+    url = reverse("citizens:case_detail", args=[denunciation.pk])
+    assert SECRET not in login(staff.user).get(url).content.decode()
+    share = reverse("citizens:case_identity_share", args=[denunciation.pk])
+    # The city clerk may change the case but is not the ward's head: refused.
+    assert login(cast.clerk).post(share, {"person": staff.pk}).status_code == 403
+    outsider = Person.objects.get(user=cast.outsider)
+    refused = login(cast.ward_secretary).post(share, {"person": outsider.pk})
+    assert refused.status_code == 400
+    response = login(cast.ward_secretary).post(share, {"person": staff.pk})
+    assert response.status_code == 302
+    assert SECRET in login(staff.user).get(url).content.decode()
+    assert AuditEntry.objects.filter(action="case.identity_read", actor=staff.user).count() == 1
