@@ -51,3 +51,29 @@ def test_follow_a_case_by_code_on_a_phone(phone_page: Page, cast, axe_check, no_
     expect(page.get_by_role("main")).not_to_contain_text("nội dung mật")
     axe_check(page)
     no_horizontal_scroll(page)
+
+
+def test_reception_days_and_response_times_on_a_phone(phone_page: Page, cast, logged_in, axe_check, no_horizontal_scroll) -> None:
+    from dangbo.orgs.models import Person
+
+    head = Person.objects.get(user=cast.ward_secretary)
+    services.reception_day_create(actor=None, unit=cast.ward1, host=head, date=dt.date(2026, 3, 5), status="planned")
+    case = services.case_create(
+        actor=None, unit=cast.ward1, kind="to_cao", channel="letter", received_on=dt.date(2026, 4, 24),
+        content="Tố cáo", petitioners=[{"name": "Người Tố Cáo Bí Mật"}],
+    )
+    services.case_acknowledge(actor=None, case=case, outcome="accepted", on=dt.date(2026, 5, 4))
+    page = logged_in(phone_page, cast.ward_secretary)
+    page.goto("/cong-dan/tiep-dan/?month=2026-03")
+    expect(page.get_by_role("main")).to_contain_text("Chưa đạt định mức")
+    axe_check(page)
+    no_horizontal_scroll(page)
+    page.get_by_role("button", name="Đánh dấu đã tiếp").click()
+    expect(page.get_by_role("main").locator("tbody").last).to_contain_text("Đã tổ chức")
+    page.goto(f"/cong-dan/thoi-gian-tra-loi/?unit={cast.ward1.pk}&year=2026")
+    expect(page.get_by_role("main")).to_contain_text("100%")
+    axe_check(page)
+    page.goto(f"/cong-dan/{case.pk}/")
+    expect(page.get_by_role("main")).to_contain_text("Người Tố Cáo Bí Mật")
+    axe_check(page)
+    no_horizontal_scroll(page)
