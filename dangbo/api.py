@@ -7,6 +7,7 @@ operation requires a logged-in user (session or ``Authorization: Bearer <token>`
 from __future__ import annotations
 
 from dangbo.assignments.api import tasks_router
+from dangbo.citizens.api import cases_router, public_router
 from dangbo.core.api import DangboAPI
 from dangbo.core.search_api import router as search_router
 from dangbo.documents.api import router as documents_router
@@ -30,3 +31,5 @@ api.add_router("/tasks", tasks_router)
 api.add_router("/themes", themes_router)
 api.add_router("/commitments", commitments_router)
 api.add_router("/indicators", indicators_router)
+api.add_router("/cases", cases_router)
+api.add_router("/public", public_router)

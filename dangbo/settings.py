@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "dangbo.assignments",
     "dangbo.meetings",
     "dangbo.plans",
+    "dangbo.citizens",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +162,8 @@ AXES_ENABLED = env_bool("DANGBO_AXES_ENABLED", True)
 # address (counted in Django's cache: set CACHES to a shared cache with several processes).
 DANGBO_PASSWORD_RESET_PER_EMAIL = int(os.environ.get("DANGBO_PASSWORD_RESET_PER_EMAIL", "3"))
 DANGBO_PASSWORD_RESET_PER_IP = int(os.environ.get("DANGBO_PASSWORD_RESET_PER_IP", "10"))
+# Lookups of a citizen's case by its public code per IP address in 10 minutes (same cache).
+DANGBO_CASE_LOOKUPS_PER_IP = int(os.environ.get("DANGBO_CASE_LOOKUPS_PER_IP", "30"))
 PASSWORD_RESET_TIMEOUT = 2 * 60 * 60  # the link in the e-mail works for two hours
 
 # Sessions expire after 8 hours of work and when the browser closes.

@@ -11,6 +11,7 @@ urlpatterns = [
     path("nhiem-vu/", include("dangbo.assignments.urls")),
     path("sinh-hoat/", include("dangbo.meetings.urls")),
     path("chu-de-nam/", include("dangbo.plans.urls")),
+    path("cong-dan/", include("dangbo.citizens.urls")),
     path(
         "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),

@@ -20,6 +20,9 @@ per period; the cost is again a fixed number of queries per batch of 2,000 tasks
 outside those windows. The summary's keys stay those above; the notices created count in
 ``notified``.
 
+Other apps add their own overdue items to the same daily run (``register``: the citizens'
+cases late to be acknowledged or answered); their notifications count in ``notified``.
+
 Last, it counts the day's per-unit tallies (``tally.warm``), so the first dashboard of the
 morning reads rows rather than tasks.
 """
@@ -27,6 +30,7 @@ morning reads rows rather than tasks.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -48,6 +52,16 @@ FIELDS = ("pk", "title", "unit_id", "assigning_unit_id", "responsible_id", "dead
           "behind_from", "progress", "start", "unit__name")
 
 
+#: Other apps' daily checks: ``fn(today) -> notifications created`` (see ``register``).
+_extra_scans: list[Callable[[dt.date], int]] = []
+
+
+def register(scan: Callable[[dt.date], int]) -> None:
+    """Run ``scan(today)`` in the daily follow-up too (from an app's ``AppConfig.ready``)."""
+    if scan not in _extra_scans:
+        _extra_scans.append(scan)
+
+
 def _d(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
@@ -65,6 +79,8 @@ def scan_deadlines(*, today: dt.date | None = None) -> dict[str, int]:
     with translation.override(settings.LANGUAGE_CODE):
         summary = _scan(today)
         summary["notified"] += _scan_reports(today)["notified"]
+        for scan in _extra_scans:
+            summary["notified"] += scan(today)
     tally.warm(today)  # the day's dashboard counts, before anyone opens a dashboard
     return summary
 

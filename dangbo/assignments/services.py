@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -212,6 +212,7 @@ def _source_fields(source: Any) -> tuple[str, ContentType | None, int | None, Do
         "decision": Task.SourceKind.DECISION,
         "petition": Task.SourceKind.PETITION,
         "opinion": Task.SourceKind.PETITION,
+        "case": Task.SourceKind.PETITION,
     }.get(model, "")
     return kind, ContentType.objects.get_for_model(source), source.pk, None
 
@@ -498,6 +499,9 @@ def task_transition(
         actor=actor, action=f"task.{to}", obj=task, before=before,
         after=snapshot(task, ["status", "status_reason", "progress"]), reason=reason,
     )
+    if to == S.DONE:
+        for hook in _done_hooks:
+            hook(task, today)
     if to == S.AWAITING:
         notices.send(
             people.managers_of(task.assigning_unit_id),
@@ -556,6 +560,16 @@ def decision_assign(*, actor, decision: Any, deadline: dt.date | None = None) ->
     )
     decision_link_task(actor=actor, decision=decision, task=task)
     return task
+
+
+#: Called with (task, day) once a task is confirmed done: the apps whose objects a task
+#: serves (a citizen's case) follow up (``on_task_done``, from their ``AppConfig.ready``).
+_done_hooks: list[Callable[[Task, dt.date], None]] = []
+
+
+def on_task_done(hook: Callable[[Task, dt.date], None]) -> None:
+    if hook not in _done_hooks:
+        _done_hooks.append(hook)
 
 
 def _check_file(upload: UploadedFile) -> uploads.CheckedUpload:

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -251,3 +253,94 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class CalendarDay(models.Model):
+    """A day the government moved: an extra day off, or a weekend day made a working day.
+
+    Each year the government announces how the public holidays fall (the Tết and 30/4–1/5
+    bridges, with a Saturday worked in exchange). The public holidays themselves and the days
+    off in lieu come from the ``holidays`` package; these rows add the year's announcements and
+    win over the package for their date. Read by ``dangbo.core.workdays``.
+    """
+
+    class Kind(models.TextChoices):
+        OFF = "off", _("Day off")
+        WORKDAY = "workday", _("Make-up working day")
+
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    source = models.CharField(_("source document"), max_length=300)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+        indexes = [models.Index(fields=["year"], name="calendarday_year")]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.year = self.date.year
+        super().save(*args, **kwargs)
+
+
+class DeadlineRule(models.Model):
+    """One version of a deadline rule: how many days, counted how, by which document, when.
+
+    A rule (``code``, such as ``citizens.acknowledge``) has one row per version; the version in
+    force on a day is the one whose ``effective_from``/``effective_to`` hold it (``current``).
+    Apps name their rules in a data migration; the office corrects them here, never in code.
+    """
+
+    class Counting(models.TextChoices):
+        WORKING = "working", _("Working days")
+        CALENDAR = "calendar", _("Calendar days")
+
+    code = models.CharField(_("rule"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    days = models.PositiveSmallIntegerField(_("number of days"))
+    counting = models.CharField(_("counted in"), max_length=16, choices=Counting.choices)
+    source = models.CharField(_("source document"), max_length=300)
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        ordering = ["code", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "effective_from"], name="deadlinerule_unique_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.effective_from.isoformat()})"
+
+    def clean(self) -> None:
+        if self.effective_to and self.effective_from and self.effective_to < self.effective_from:
+            raise ValidationError({"effective_to": _("A rule cannot end before it starts.")})
+
+    def deadline(self, start: dt.date) -> dt.date:
+        """The last day of the period that starts the day after ``start`` (the day of receipt):
+        ``days`` working days later, or ``days`` calendar days later."""
+        from dangbo.core import workdays  # workdays reads CalendarDay from this module
+
+        if self.counting == self.Counting.WORKING:
+            return workdays.add(start, self.days)
+        return start + dt.timedelta(days=self.days)
+
+    @classmethod
+    def current(cls, code: str, on: dt.date) -> DeadlineRule:
+        """The version of rule ``code`` in force on ``on`` (the latest that started by then)."""
+        rule = (
+            cls.objects.filter(code=code, effective_from__lte=on)
+            .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+            .order_by("-effective_from")
+            .first()
+        )
+        if rule is None:
+            raise cls.DoesNotExist(f"no version of deadline rule {code!r} is in force on {on.isoformat()}")
+        return rule

@@ -1,0 +1,293 @@
+"""Reading cases: the list a user may see, one case, the public view by code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, F, Prefetch, Q
+
+from dangbo.core import dates, policy, workdays
+from dangbo.core.policy import Action
+from dangbo.core.text import fold
+from dangbo.orgs.models import Unit
+
+from .models import (
+    Case,
+    CaseQuerySet,
+    Dialogue,
+    Petitioner,
+    ReceptionDay,
+    ReceptionQuota,
+    clean_code,
+)
+
+
+@dataclass
+class CaseFilters:
+    unit: Unit | None = None
+    kind: str = ""
+    state: str = ""
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    overdue: bool | None = None
+
+
+def case_list(*, user, filters: CaseFilters | None = None, today: dt.date) -> CaseQuerySet:
+    """Cases the user may see (the policy filters in the SQL), newest first; the petitioners
+    come in one more query."""
+    f = filters or CaseFilters()
+    qs: CaseQuerySet = policy.visible(user, Case.objects.select_related("unit")).prefetch_related(  # type: ignore[assignment]
+        Prefetch("petitioners", queryset=Petitioner.objects.order_by("order", "id"))
+    )
+    if f.unit is not None:
+        qs = qs.filter(unit__path__startswith=f.unit.path)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.state == "open":
+        qs = qs.open()
+    elif f.state:
+        qs = qs.filter(state=f.state)
+    if f.received_from:
+        qs = qs.filter(received_on__gte=f.received_from)
+    if f.received_to:
+        qs = qs.filter(received_on__lte=f.received_to)
+    if f.overdue is True:
+        qs = qs.overdue(today)
+    elif f.overdue is False:
+        qs = qs.exclude(pk__in=Case.objects.overdue(today).values("pk"))
+    return qs.order_by("-received_on", "-id")
+
+
+def get_case_for_user(user, pk, action: Action | str = Action.VIEW) -> Case:
+    return policy.get_for_user(user, Case.objects.select_related("unit"), pk, action)
+
+
+def petitioners_of(case: Case) -> list[Petitioner]:
+    return list(case.petitioners.order_by("order", "id"))
+
+
+#: A case is shown as a possible duplicate when received this many days before, or after.
+DUPLICATE_DAYS = 90
+#: ... and when this share of the words of the two contents are the same (Jaccard).
+DUPLICATE_SIMILARITY = 0.4
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in fold(text).split() if len(w) > 1}
+
+
+def possible_duplicates(*, user, names: list[str], content: str, received_on: dt.date) -> list[Case]:
+    """Cases the user may see, from the same petitioner (by name, accents ignored) within
+    ``DUPLICATE_DAYS`` of ``received_on``, whose content is similar. A denunciation is offered
+    only to someone who may read its denouncer (else the match itself would reveal them)."""
+    keys = {fold(n) for n in names if n and n.strip()}
+    if not keys or not content:
+        return []
+    window = dt.timedelta(days=DUPLICATE_DAYS)
+    candidates = (
+        policy.visible(user, Case.objects.select_related("unit"))
+        .filter(petitioners__name_key__in=keys, received_on__gte=received_on - window,
+                received_on__lte=received_on + window)
+        .distinct()
+        .order_by("-received_on")[:50]
+    )
+    mine = _words(content)
+    found = []
+    for case in candidates:
+        if case.kind == Case.Kind.TO_CAO and not policy.readable_fields(user, case)["petitioners"]:
+            continue
+        theirs = _words(case.content)
+        if mine and theirs and len(mine & theirs) / len(mine | theirs) >= DUPLICATE_SIMILARITY:
+            found.append(case)
+    return found
+
+
+# --- The public page by code -----------------------------------------------------------------
+
+
+def lookup_allowed(ip: str) -> bool:
+    """Count one code lookup from ``ip``; ``False`` once it made more than
+    ``DANGBO_CASE_LOOKUPS_PER_IP`` in the window (ten minutes from its first lookup). The
+    counts live in Django's cache: with several server processes, configure a shared cache."""
+    key = f"dangbo:caselookup:{ip}"
+    window = int(getattr(settings, "DANGBO_CASE_LOOKUP_WINDOW", 600))
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= int(getattr(settings, "DANGBO_CASE_LOOKUPS_PER_IP", 30))
+
+
+def public_case(code: str) -> dict | None:
+    """The public fields of the case with this code, or ``None``: one indexed query, nothing
+    personal (no petitioner, no content, no internal note)."""
+    code = clean_code(code)
+    if not code:
+        return None
+    row = Case.objects.filter(code=code).values(*Case.PUBLIC_FIELDS, unit_name=F("unit__name")).first()
+    if row is None:
+        return None
+    row["kind_display"] = Case.Kind(row["kind"]).label
+    row["state_display"] = Case.State(row["state"]).label
+    row["ack_outcome_display"] = Case.Outcome(row["ack_outcome"]).label if row["ack_outcome"] else ""
+    return row
+
+
+# --- Reception days and dialogues --------------------------------------------------------------
+
+
+@dataclass
+class QuotaRow:
+    unit: Unit
+    required: int
+    held: int
+    planned: int
+
+    @property
+    def short(self) -> bool:
+        return self.held < self.required
+
+
+MAX_QUOTA_UNITS = 300
+
+
+def reception_month(*, user, month: dt.date) -> tuple[list, list[QuotaRow]]:
+    """The reception days of the month the user may see, and for each visible committee whose
+    level has a quota that month: days required, held (scheduled), still planned. A fixed
+    number of queries."""
+    span = dates.month(month)
+    days = list(
+        policy.visible(user, ReceptionDay.objects.select_related("unit", "host"))
+        .filter(date__gte=span.start, date__lte=span.end)
+        .order_by("date", "unit__path", "id")[:500]
+    )
+    quotas = {
+        q.level_id: q.days_per_month
+        for q in ReceptionQuota.objects.filter(effective_from__lte=span.start)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=span.start))
+        .order_by("effective_from")
+    }
+    if not quotas:
+        return days, []
+    units = list(
+        Unit.objects.filter(policy.scope(user, Unit), kind__level_id__in=list(quotas))
+        .active(span.start)
+        .select_related("kind")
+        .order_by("path")[:MAX_QUOTA_UNITS]
+    )
+    counts: dict[tuple[int, str], int] = {}
+    for row in (
+        ReceptionDay.objects.filter(unit__in=units, date__gte=span.start, date__lte=span.end,
+                                    kind=ReceptionDay.Kind.SCHEDULED)
+        .values("unit_id", "status")
+        .annotate(n=Count("date", distinct=True))
+    ):
+        counts[row["unit_id"], row["status"]] = row["n"]
+    rows = [
+        QuotaRow(
+            unit=u, required=quotas[u.kind.level_id],
+            held=counts.get((u.pk, ReceptionDay.Status.HELD), 0),
+            planned=counts.get((u.pk, ReceptionDay.Status.PLANNED), 0),
+        )
+        for u in units
+    ]
+    return days, rows
+
+
+def get_reception_day_for_user(user, pk, action: Action | str = Action.VIEW) -> ReceptionDay:
+    return policy.get_for_user(user, ReceptionDay.objects.select_related("unit", "host"), pk, action)
+
+
+def dialogue_list(*, user):
+    return policy.visible(user, Dialogue.objects.select_related("unit", "host")).annotate(
+        case_count=Count("cases")
+    ).order_by("-date", "-id")
+
+
+def get_dialogue_for_user(user, pk, action: Action | str = Action.VIEW) -> Dialogue:
+    return policy.get_for_user(user, Dialogue.objects.select_related("unit", "host"), pk, action)
+
+
+# --- Response times ------------------------------------------------------------------------------
+
+
+@dataclass
+class Times:
+    """The response figures of one unit (with everything below it) over a period."""
+
+    unit: Unit
+    received: int = 0
+    acknowledged: int = 0
+    ack_on_time: int = 0
+    answered: int = 0
+    answer_on_time: int = 0
+    open: int = 0
+    overdue: int = 0
+    ack_days: list[int] | None = None
+    answer_days: list[int] | None = None
+
+    @staticmethod
+    def _median(values: list[int] | None) -> float | None:
+        return statistics.median(values) if values else None
+
+    @property
+    def ack_median(self) -> float | None:
+        return self._median(self.ack_days)
+
+    @property
+    def answer_median(self) -> float | None:
+        return self._median(self.answer_days)
+
+    @property
+    def ack_rate(self) -> int | None:
+        return round(100 * self.ack_on_time / self.acknowledged) if self.acknowledged else None
+
+    @property
+    def answer_rate(self) -> int | None:
+        return round(100 * self.answer_on_time / self.answered) if self.answered else None
+
+
+TIME_FIELDS = ("unit__path", "state", "received_on", "acknowledge_by", "acknowledged_on", "answer_by",
+               "answered_on", "ack_outcome")
+
+
+def response_times(*, user, unit: Unit, start: dt.date, end: dt.date, today: dt.date) -> tuple[Times, list[Times]]:
+    """For ``unit`` and each unit directly below it: cases received in [start, end] that the
+    user may see, acknowledged and answered on time, median working days to acknowledge and to
+    answer, still open, overdue. Three queries, whatever the number of cases."""
+    children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
+    total = Times(unit=unit, ack_days=[], answer_days=[])
+    rows = {c.path: Times(unit=c, ack_days=[], answer_days=[]) for c in children}
+    step = len(unit.path) + Unit.steplen
+    calendar = workdays.WorkCalendar()
+    cases = (
+        policy.visible(user, Case)
+        .filter(unit__path__startswith=unit.path, received_on__gte=start, received_on__lte=end)
+        .values_list(*TIME_FIELDS)
+    )
+    for path, state, received, ack_by, ack_on, answer_by, answer_on, outcome in cases.iterator(chunk_size=5000):
+        row = rows.get(path[:step])
+        for t in (total, row) if row is not None else (total,):
+            t.received += 1
+            if ack_on:
+                t.acknowledged += 1
+                t.ack_on_time += ack_on <= ack_by
+                t.ack_days.append(calendar.between(received, ack_on))  # type: ignore[union-attr]
+            if answer_on:
+                t.answered += 1
+                t.answer_on_time += answer_on <= answer_by
+                t.answer_days.append(calendar.between(received, answer_on))  # type: ignore[union-attr]
+            if state != Case.State.CLOSED:
+                t.open += 1
+                waiting_answer = state == Case.State.ACKNOWLEDGED and outcome == Case.Outcome.ACCEPTED
+                late = (state == Case.State.RECEIVED and (ack_by < today or answer_by < today)) or (
+                    waiting_answer and answer_by < today
+                )
+                t.overdue += late
+    return total, list(rows.values())
