@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +29,8 @@ def test_healthz_fails_while_no_worker_or_scheduler_has_ever_run(client, db):
     assert body["checks"]["scheduler"]["ok"] is False
 
 
-def test_healthz_is_ok_once_the_worker_and_the_scheduler_run(client, transactional_db):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_healthz_is_ok_once_the_worker_and_the_scheduler_run(client):
     """The real commands write the heartbeats: one round of each (the worker closes its
     connection between rounds, as it should, so the test runs outside a transaction)."""
     call_command("run_worker", "--batch", "--no-startup-delay", verbosity=0)
