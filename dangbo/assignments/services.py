@@ -537,7 +537,7 @@ def decision_assign(*, actor, decision: Any, deadline: dt.date | None = None) ->
     require(actor, decision, Action.VIEW)
     require(actor, decision.unit, Action.CHANGE)
     decision = (
-        MeetingDecision.objects.select_for_update()
+        MeetingDecision.objects.select_for_update(of=("self",))
         .select_related("unit", "responsible_unit", "meeting", "visit")
         .get(pk=decision.pk)
     )

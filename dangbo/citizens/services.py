@@ -161,7 +161,7 @@ def _reindex(case: Case) -> None:
 
 
 def _lock(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("unit").get(pk=case.pk)
+    return Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
 
 
 def _day(on: dt.date | None, case: Case, field: str) -> dt.date:

@@ -171,7 +171,7 @@ def item_update(
     expected_version: str | None = None,
 ) -> ThemeItem:
     require(actor, item, Action.CHANGE)
-    item = ThemeItem.objects.select_for_update().select_related("theme__unit").get(pk=item.pk)
+    item = ThemeItem.objects.select_for_update(of=("self",)).select_related("theme__unit").get(pk=item.pk)
     versions.check(item, ITEM_EDIT_FIELDS, expected_version)
     _check_item(actor, theme=item.theme, owner_person=owner_person, owner_unit=owner_unit, upper=upper)
     before = _values(item, ITEM_EDIT_FIELDS)
