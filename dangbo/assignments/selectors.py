@@ -27,6 +27,7 @@ from .models import (
     Inspection,
     InspectionProgram,
     ProgressReport,
+    ReportFile,
     Task,
     TaskQuerySet,
     due_soon_days,
@@ -110,6 +111,11 @@ def task_list(*, user, filters: TaskFilters | None = None, today: dt.date | None
     today = today or timezone.localdate()
     tasks = apply_filters(_base(user), filters or TaskFilters(), today, user)
     return tasks.select_related(*LIST_RELATED).defer(*LIST_DEFERRED)
+
+
+def get_evidence_for_user(user, *, task_pk: int, pk: int) -> ReportFile:
+    """An evidence file of the task ``task_pk`` (404 for a file of another task, or hidden)."""
+    return policy.get_for_user(user, ReportFile.objects.filter(report__task_id=task_pk), pk)
 
 
 def get_task_for_user(user, pk: int, action: Action | str = Action.VIEW) -> Task:

@@ -43,7 +43,7 @@ from .forms import (
     TaskFilterForm,
     TransitionForm,
 )
-from .models import ReportFile, Task
+from .models import Task
 
 PER_PAGE = 25
 
@@ -283,7 +283,7 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     """Download an evidence file of one of the task's reports: whoever may see the task
     (``ReportFilePolicy``); 404 otherwise, as for a missing file."""
-    evidence = policy.get_for_user(request.user, ReportFile.objects.filter(report__task_id=pk), file_pk)
+    evidence = selectors.get_evidence_for_user(request.user, task_pk=pk, pk=file_pk)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as error:

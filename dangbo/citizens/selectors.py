@@ -36,6 +36,11 @@ class CaseFilters:
     overdue: bool | None = None
 
 
+
+def dialogue_cases(*, user, dialogue):
+    """The cases raised at ``dialogue`` that the user may see, in the order they were raised."""
+    return policy.visible(user, Case.objects.filter(dialogue=dialogue)).order_by("id")
+
 def case_list(*, user, filters: CaseFilters | None = None, today: dt.date) -> CaseQuerySet:
     """Cases the user may see (the policy filters in the SQL), newest first; the petitioners
     come in one more query."""

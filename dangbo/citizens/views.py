@@ -377,7 +377,7 @@ def dialogue_detail(request: Request, pk: int) -> HttpResponse:
     if case is not None:
         messages.success(request, _("Case received. Its code for the petitioner: %(code)s") % {"code": case.code_display})
         return redirect(dialogue)
-    cases = policy.visible(request.user, Case.objects.filter(dialogue=dialogue)).order_by("id")
+    cases = selectors.dialogue_cases(user=request.user, dialogue=dialogue)
     context = {
         "dialogue": dialogue, "form": form, "cases": cases, "history": history(dialogue),
         **policy.permissions(request.user, dialogue, [Action.CHANGE]),

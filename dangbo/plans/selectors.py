@@ -12,12 +12,13 @@ from django.utils import timezone
 from dangbo.assignments.models import ProgressReport, Task
 from dangbo.core import dates, policy
 from dangbo.core.policy import Action, Level
-from dangbo.orgs.models import Term, Unit
+from dangbo.orgs.models import Person, Position, Term, Unit
 
 from .commitments import RESULTS, indicator_result, suggest_status
 from .models import (
     Commitment,
     CommitmentItem,
+    ConfidenceRating,
     Indicator,
     IndicatorActual,
     ItemStatus,
@@ -63,6 +64,64 @@ def themes_with_items(themes, *, today: dt.date) -> tuple[list[Theme], dict[int,
     themes = list(themes.prefetch_related(_items_prefetch()))
     items = [item for theme in themes for item in theme.items.all()]
     return themes, item_progress(items, today)
+
+
+def theme_with_items(*, theme: Theme, today: dt.date) -> tuple[list[Theme], dict[int, ItemProgress]]:
+    """One theme (already fetched for the user) with its items and their progress."""
+    return themes_with_items(Theme.objects.filter(pk=theme.pk), today=today)
+
+
+def item_owner_choices(*, theme: Theme) -> tuple[QuerySet[Person], QuerySet[Unit]]:
+    """Who may own an item of ``theme`` (the current position holders of its unit) and which
+    units may be in charge (the theme's unit and those below it)."""
+    people = Person.objects.filter(positions__in=theme.unit.positions.current()).distinct().order_by("full_name")
+    units = Unit.objects.filter(path__startswith=theme.unit.path).active().order_by("path")
+    return people, units
+
+
+def item_ratings(*, item: ThemeItem, month: dt.date) -> list[ConfidenceRating]:
+    """The confidence ratings of ``item`` for one month, with their raters."""
+    return list(ConfidenceRating.objects.filter(item=item, month=month).select_related("rater"))
+
+
+def get_milestone_for_user(user, *, item: ThemeItem, pk) -> Milestone:
+    """A milestone of ``item`` the user may change (404 for one of another item)."""
+    return policy.get_for_user(user, Milestone.objects.filter(item=item), pk, Action.CHANGE)
+
+
+def assignable_units(*, user, item: ThemeItem) -> QuerySet[Unit]:
+    """The active units under the item's theme that the user sees: where its tasks may go."""
+    units = Unit.objects.filter(path__startswith=item.theme.unit.path).active()
+    return policy.visible(user, units).order_by("path")
+
+
+def commitment_choices(*, user, uppers: QuerySet[Unit]) -> tuple[QuerySet[Unit], QuerySet[Person]]:
+    """The units a commitment may be signed with (visible, below the top) and the people who may
+    sign for the upper side (current position holders of ``uppers``)."""
+    lowers = policy.visible(user, Unit.objects.active()).filter(depth__gt=1).order_by("path")
+    holders = Position.objects.current().filter(unit__in=uppers.values("pk"))
+    people = Person.objects.filter(positions__in=holders).distinct().order_by("full_name")
+    return lowers, people
+
+
+def actual_units(*, user, indicator: Indicator) -> QuerySet[Unit]:
+    """The active units under the indicator's unit whose actuals the user may enter."""
+    units = Unit.objects.filter(policy.scope(user, Unit, Action.CONTRIBUTE))
+    return units.filter(path__startswith=indicator.unit.path).active().order_by("path")
+
+
+def evidence_tasks(*, user, commitment: Commitment, item: CommitmentItem) -> QuerySet[Task]:
+    """Open or done tasks of the lower unit, visible to the user, not yet evidence of ``item``."""
+    tasks = policy.visible(user, Task.objects.filter(status__in=(*Task.OPEN, Task.Status.DONE)))
+    return (
+        tasks.filter(unit_path__startswith=commitment.lower_unit.path)
+        .exclude(commitment_items=item).select_related("unit").order_by("deadline", "id")
+    )
+
+
+def get_status_for_user(user, *, commitment: Commitment, pk) -> ItemStatus:
+    """A quarterly status of ``commitment`` (404 for one of another commitment)."""
+    return policy.get_for_user(user, ItemStatus.objects.filter(item__commitment=commitment), pk)
 
 
 def lower_items(*, user, item: ThemeItem) -> list[ThemeItem]:

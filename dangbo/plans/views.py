@@ -21,7 +21,7 @@ from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.http import Request
 from dangbo.core.policy import Action
-from dangbo.orgs.models import Person, Position, Unit
+from dangbo.orgs.models import Unit
 from dangbo.orgs.selectors import manageable_units
 
 from . import exports, selectors, services
@@ -39,7 +39,7 @@ from .forms import (
     ThemeEditForm,
     ThemeForm,
 )
-from .models import ConfidenceRating, ItemStatus, Milestone, Theme
+from .models import Theme
 from .progress import item_confidence, item_progress
 
 
@@ -113,7 +113,7 @@ def theme_create(request: Request) -> HttpResponse:
 def theme_detail(request: Request, pk: int) -> HttpResponse:
     _section(request)
     theme = selectors.get_theme_for_user(request.user, pk)
-    themes, progress = selectors.themes_with_items(Theme.objects.filter(pk=theme.pk), today=_today())
+    themes, progress = selectors.theme_with_items(theme=theme, today=_today())
     context = {
         "theme": theme, "items": list(themes[0].items.all()), "progress": progress,
         "adoptions": list(policy.visible(request.user, theme.adoptions.select_related("unit"))),
@@ -140,10 +140,7 @@ def theme_edit(request: Request, pk: int) -> HttpResponse:
 
 
 def _item_form(request: Request, theme: Theme, **kwargs) -> ItemForm:
-    people = Person.objects.filter(
-        positions__in=theme.unit.positions.current()
-    ).distinct().order_by("full_name")
-    units = Unit.objects.filter(path__startswith=theme.unit.path).active().order_by("path")
+    people, units = selectors.item_owner_choices(theme=theme)
     uppers = selectors.upper_item_choices(user=request.user, theme=theme)
     return ItemForm(request.POST or None, people=people, units=units, uppers=uppers, **kwargs)
 
@@ -176,7 +173,7 @@ def item_detail(request: Request, pk: int) -> HttpResponse:
     confidence = item_confidence([item], _today())[item.pk]
     context = {
         "confidence": confidence,
-        "ratings": list(ConfidenceRating.objects.filter(item=item, month=confidence.month).select_related("rater"))
+        "ratings": selectors.item_ratings(item=item, month=confidence.month)
         if confidence.month else [],
         "rating_form": RatingForm() if can_rate else None,
         "item": item, "theme": item.theme, "p": progress[item.pk], "progress": progress,
@@ -223,7 +220,7 @@ def milestone_add(request: Request, pk: int) -> HttpResponse:
 @require_POST
 def milestone_remove(request: Request, pk: int, milestone_pk: int) -> HttpResponse:
     item = selectors.get_item_for_user(request.user, pk, Action.CHANGE)
-    milestone = policy.get_for_user(request.user, Milestone.objects.filter(item=item), milestone_pk, Action.CHANGE)
+    milestone = selectors.get_milestone_for_user(request.user, item=item, pk=milestone_pk)
     services.milestone_remove(actor=request.user, milestone=milestone)
     messages.success(request, _("The milestone has been removed."))
     return redirect(item)
@@ -263,8 +260,8 @@ def item_assign(request: Request, pk: int) -> HttpResponse:
     """Assign new tasks from the item, to several units at once, linked to it."""
     _section(request)
     item = selectors.get_item_for_user(request.user, pk, Action.CHANGE)
-    units = policy.visible(request.user, Unit.objects.filter(path__startswith=item.theme.unit.path).active())
-    form = AssignForm(request.POST or None, units=units.order_by("path"), initial={"deadline": dt.date(item.theme.year, 12, 31)})
+    units = selectors.assignable_units(user=request.user, item=item)
+    form = AssignForm(request.POST or None, units=units, initial={"deadline": dt.date(item.theme.year, 12, 31)})
     tasks = submit(request, form, lambda data: services.item_assign(actor=request.user, item=item, **data))
     if tasks is not None:
         messages.success(request, _("%(n)d task(s) assigned and linked to the item.") % {"n": len(tasks)})
@@ -304,9 +301,7 @@ def commitment_create(request: Request) -> HttpResponse:
     uppers = manageable_units(user=request.user).order_by("path")
     if not uppers.exists():
         raise PermissionDenied
-    lowers = policy.visible(request.user, Unit.objects.active()).filter(depth__gt=1).order_by("path")
-    people = Person.objects.filter(positions__in=Position.objects.current().filter(
-        unit__in=uppers.values("pk"))).distinct().order_by("full_name")
+    lowers, people = selectors.commitment_choices(user=request.user, uppers=uppers)
     form = CommitmentForm(request.POST or None, uppers=uppers, lowers=lowers, people=people,
                           initial={"year": _today().year})
     commitment = submit(request, form, lambda data: services.commitment_create(actor=request.user, **data))
@@ -427,8 +422,7 @@ def indicator_detail(request: Request, pk: int) -> HttpResponse:
     enter their actuals here."""
     _commitments_section(request)
     indicator = selectors.get_indicator_for_user(request.user, pk)
-    units = Unit.objects.filter(policy.scope(request.user, Unit, Action.CONTRIBUTE)).filter(
-        path__startswith=indicator.unit.path).active().order_by("path")
+    units = selectors.actual_units(user=request.user, indicator=indicator)
     form = ActualForm(request.POST or None, units=units) if units.exists() else None
     if request.method == "POST" and form is None:
         raise PermissionDenied
@@ -497,11 +491,7 @@ def commitment_link(request: Request, pk: int, item_pk: int) -> HttpResponse:
     _commitments_section(request)
     commitment = selectors.get_commitment_for_user(request.user, pk, Action.CONTRIBUTE)
     item = policy.get_for_user(request.user, commitment.items.all(), item_pk)
-    tasks = (
-        policy.visible(request.user, Task.objects.filter(status__in=(*Task.OPEN, Task.Status.DONE)))
-        .filter(unit_path__startswith=commitment.lower_unit.path)
-        .exclude(commitment_items=item).select_related("unit").order_by("deadline", "id")
-    )
+    tasks = selectors.evidence_tasks(user=request.user, commitment=commitment, item=item)
     form = LinkTasksForm(request.POST or None, tasks=tasks)
     linked = submit(request, form, lambda data: services.commitment_item_link_tasks(
         actor=request.user, item=item, **data))
@@ -516,7 +506,7 @@ def commitment_link(request: Request, pk: int, item_pk: int) -> HttpResponse:
 def commitment_comment(request: Request, pk: int, status_pk: int) -> HttpResponse:
     """The upper level's comment on a quarterly status."""
     commitment = selectors.get_commitment_for_user(request.user, pk, Action.CHANGE)
-    status = policy.get_for_user(request.user, ItemStatus.objects.filter(item__commitment=commitment), status_pk)
+    status = selectors.get_status_for_user(request.user, commitment=commitment, pk=status_pk)
     comment = request.POST.get("comment", "")[:5000]
     try:
         services.commitment_comment(actor=request.user, status=status, comment=comment)
