@@ -13,6 +13,10 @@ from dangbo.core.search_api import router as search_router
 from dangbo.documents.api import router as documents_router
 from dangbo.meetings.api import meetings_router
 from dangbo.orgs.api import me_router, units_router
+from dangbo.people.admission.api import router as candidates_router
+from dangbo.people.cadres.api import router as cadres_router
+from dangbo.people.members.api import router as members_router
+from dangbo.people.ratings.api import router as ratings_router
 from dangbo.plans.api import commitments_router, indicators_router, themes_router
 
 api = DangboAPI(
@@ -33,3 +37,7 @@ api.add_router("/commitments", commitments_router)
 api.add_router("/indicators", indicators_router)
 api.add_router("/cases", cases_router)
 api.add_router("/public", public_router)
+api.add_router("/members", members_router)
+api.add_router("/candidates", candidates_router)
+api.add_router("/cadres", cadres_router)
+api.add_router("/ratings", ratings_router)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "dangbo.meetings",
     "dangbo.plans",
     "dangbo.citizens",
+    "dangbo.people",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("sinh-hoat/", include("dangbo.meetings.urls")),
     path("chu-de-nam/", include("dangbo.plans.urls")),
     path("cong-dan/", include("dangbo.citizens.urls")),
+    path("", include("dangbo.people.urls")),
     path(
         "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),

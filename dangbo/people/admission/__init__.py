@@ -1,0 +1,1 @@
+"""Admission (phát triển đảng viên): candidates through the stages of the rules in force."""

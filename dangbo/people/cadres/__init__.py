@@ -1,0 +1,1 @@
+"""Cadres (công tác cán bộ): records, planning, rotation and appointment."""

@@ -1,0 +1,2 @@
+def load(*, today) -> dict[str, int]:
+    return {}

@@ -1,0 +1,1 @@
+"""Party members: records, transfers, leaving, personal data, import and export."""

@@ -1,0 +1,1 @@
+"""Annual ratings (đánh giá, xếp loại chất lượng) of members, cadres and organisations."""
