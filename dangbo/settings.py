@@ -132,6 +132,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Read replicas (docs/van-hanh.md): DANGBO_DATABASE_REPLICAS lists streaming standbys' URLs,
+# comma-separated. Reads go to them, writes and reads near a write to the primary (core/db.py).
+for _i, _url in enumerate(u for u in os.environ.get("DANGBO_DATABASE_REPLICAS", "").split(",") if u.strip()):
+    _replica = dj_database_url.parse(_url.strip(), conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    _replica["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_i + 1}"] = _replica
+DANGBO_REPLICA_PIN_SECONDS = int(os.environ.get("DANGBO_REPLICA_PIN_SECONDS", "5"))
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["dangbo.core.db.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "dangbo.core.db.PrimaryPinMiddleware")
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

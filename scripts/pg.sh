@@ -6,7 +6,10 @@
 #                                      stop the server and remove its files (CMD's exit code)
 #   scripts/pg.sh start DIR            start a server with its files in DIR (made if missing);
 #                                      prints postgres://… and writes it to DIR/url
-#   scripts/pg.sh stop DIR             stop that server and remove DIR
+#   scripts/pg.sh standby DIR PRIMARY  start a streaming standby of the server in PRIMARY (a DIR
+#                                      of `start`), its files in DIR; prints its postgres://… (the
+#                                      same role and password) and writes it to DIR/url
+#   scripts/pg.sh stop DIR             stop that server and remove DIR (a standby before its primary)
 #   scripts/pg.sh bindir               print the directory of initdb/pg_ctl/psql, or fail
 #
 # Environment: PG_BIN (where initdb is; default: Debian's /usr/lib/postgresql/<newest>/bin),
@@ -112,6 +115,44 @@ SQL
   echo "$url"
 }
 
+# A hot standby of a running `start` server: pg_basebackup -R copies the primary and writes
+# primary_conninfo, so the standby streams every later change (new databases included).
+standby() {
+  local dir=$1 primary bin pport port tries=0
+  primary=$(cd "$2" && pwd)
+  [[ -f $primary/url ]] || die "$primary is not a running pg.sh server"
+  bin=$(pg_bindir) || die "PostgreSQL server binaries not found"
+  pport=$(sed -E 's#.*:([0-9]+)/[^/]*$#\1#' "$primary/url")
+  mkdir -p "$dir/sock"
+  dir=$(cd "$dir" && pwd)
+  [[ $(id -u) -eq 0 ]] && chown -R postgres: "$dir"
+  chmod 700 "$dir"
+  (cd "$dir" && as_owner "$bin/pg_basebackup" -h "$primary/sock" -p "$pport" -U postgres \
+      -D "$dir/data" -R -X stream -c fast >"$dir/basebackup.log" 2>&1) \
+    || { cat "$dir/basebackup.log" >&2; die "pg_basebackup failed"; }
+  port=$((pport + 1))
+  while :; do
+    tries=$((tries + 1))
+    [[ $tries -le 50 ]] || die "no free port for the standby"
+    if port_busy "$port"; then port=$((port + 1)); continue; fi
+    # Later lines of postgresql.auto.conf win: the copy's port and socket are the primary's.
+    printf "port = %s\nunix_socket_directories = '%s'\nhot_standby = on\n" "$port" "$dir/sock" \
+      | as_owner tee -a "$dir/data/postgresql.auto.conf" >/dev/null
+    if (cd "$dir" && as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null); then
+      break
+    fi
+    if grep -qiE 'could not (bind|create listen)|address already in use' "$dir/server.log" 2>/dev/null; then
+      port=$((port + 1)); continue
+    fi
+    cat "$dir/server.log" >&2 || true
+    die "the standby did not start"
+  done
+  local url
+  url=$(sed -E "s#:[0-9]+/([^/]*)\$#:$port/\1#" "$primary/url")
+  printf '%s\n' "$url" >"$dir/url"
+  echo "$url"
+}
+
 stop() {
   local dir=$1 bin pid
   [[ -d $dir ]] || return 0
@@ -132,6 +173,7 @@ cmd=${1:-}
 case $cmd in
   bindir) pg_bindir ;;
   start) [[ $# -eq 2 ]] || die "usage: pg.sh start DIR"; start "$2" ;;
+  standby) [[ $# -eq 3 ]] || die "usage: pg.sh standby DIR PRIMARY_DIR"; standby "$2" "$3" ;;
   stop) [[ $# -eq 2 ]] || die "usage: pg.sh stop DIR"; stop "$2" ;;
   run)
     shift
@@ -149,5 +191,5 @@ case $cmd in
     set -e
     exit "$rc"
     ;;
-  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
