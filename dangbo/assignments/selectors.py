@@ -134,6 +134,27 @@ def task_children(*, task: Task) -> QuerySet[Task]:
     )
 
 
+SUBTREE_LIMIT = 200
+
+
+def task_subtree(*, user, task: Task, limit: int = SUBTREE_LIMIT) -> list[Task]:
+    """Every task below ``task`` that ``user`` may see, each branch under its parent (as Redmine
+    lists an issue's subtasks), with ``level`` (1 for a direct sub-task); at most ``limit`` + 1
+    rows, so the page can say there are more. One query: the tree's index, the policy in the SQL."""
+    below = Task.objects.filter(
+        root_id=task.root_id or task.pk, tree_path__startswith=task.tree_path, depth__gt=task.depth
+    )
+    rows = list(
+        policy.visible(user, below)
+        .select_related("unit", "responsible")
+        .annotate(child_count=Count("children"))
+        .order_by("tree_path")[: limit + 1]
+    )
+    for row in rows:
+        row.level = row.depth - task.depth
+    return rows
+
+
 def task_ancestors(*, task: Task) -> list[Task]:
     ids = [int(p) for p in task.tree_path.strip("/").split("/") if p][:-1]
     if not ids:

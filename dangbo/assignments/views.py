@@ -101,14 +101,18 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
     task = selectors.get_task_for_user(request.user, pk)
     today = _today()
-    children = list(selectors.task_children(task=task))
-    # How many sub-tasks the progress is rolled up from (0: the reports give it).
-    rolled_up = sum(1 for child in children if child.status != Task.Status.CANCELLED)
+    subtree = selectors.task_subtree(user=request.user, task=task)
+    children = [t for t in subtree if t.level == 1]
+    # How many sub-tasks the progress is rolled up from (0: the reports give it); counted in the
+    # SQL, since the page lists only the sub-tasks this user may see.
+    rolled_up = task.children.exclude(status=Task.Status.CANCELLED).count()
     context = {
         "task": task,
         "today": today,
         "expected": task.expected_progress(today),
         "children": children,
+        "subtree": subtree[: selectors.SUBTREE_LIMIT],
+        "subtree_more": len(subtree) > selectors.SUBTREE_LIMIT,
         "reports": selectors.task_reports(task=task)[:20],
         "lineage": selectors.task_lineage(user=request.user, task=task),
         "coordinating": list(task.coordinating_units.all()),

@@ -235,3 +235,23 @@ def test_report_refuses_evidence_that_is_not_what_it_says(cast, login, make_task
     assert name in body and ("Chỉ nhận các loại tệp" in body or "không phải là tài liệu PDF" in body)
     assert not task.reports.exists() and not any(tmp_path.rglob("*.*"))
     assert login(cast.outsider).post(url, {"percent": 40, "evidence": [evidence]}).status_code == 404
+
+
+def test_task_page_shows_the_whole_tree_below_it_within_the_policy(cast, login, make_task):
+    """As Redmine shows an issue's subtasks: every level below, indented, not only the first.
+    A ward that coordinates the city's task reads it, but only its own branch below; the city
+    reads every branch."""
+    parent = make_task(unit=cast.city, coordinating_units=[cast.ward1])
+    ward_task = services.subtask_create(actor=None, parent=parent, unit=cast.ward1, title="Phường triển khai",
+                                        start=D(2026, 1, 1), deadline=D(2026, 6, 1))
+    cell_task = services.subtask_create(actor=None, parent=ward_task, unit=cast.cell1, title="Chi bộ thực hiện",
+                                        start=D(2026, 1, 1), deadline=D(2026, 5, 1))
+    services.subtask_create(actor=None, parent=parent, unit=cast.ward_dl, title="Phường bên cạnh làm",
+                            start=D(2026, 1, 1), deadline=D(2026, 6, 1))
+    url = reverse("assignments:task_detail", args=[parent.pk])
+    city = login(cast.clerk).get(url).content.decode()
+    assert "Phường triển khai" in city and "Chi bộ thực hiện" in city and "Phường bên cạnh làm" in city
+    assert 'class="tree-depth-2"' in city  # the cell's task sits one level further in
+    ward = login(cast.ward_secretary).get(url).content.decode()
+    assert "Chi bộ thực hiện" in ward and "Phường bên cạnh làm" not in ward
+    assert reverse("assignments:task_detail", args=[cell_task.pk]) in ward
