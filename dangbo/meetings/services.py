@@ -535,6 +535,8 @@ def meeting_score(
     meeting = _lock(actor, meeting, action or Action.VIEW)
     if action is None:
         raise ValidationError({"rater": _("Choose who is scoring.")})
+    if rater_person is not None:
+        require_person(actor, rater_person)
     correction = _check_open(meeting, reason)
     if meeting.status != Meeting.Status.HELD:
         raise ValidationError({"points": _("Only a meeting that was held can be scored.")})
@@ -641,6 +643,13 @@ def decision_create(
         visit = require(actor, visit, Action.LOG_VISIT)
     unit = meeting.unit if meeting is not None else visit.unit  # type: ignore[union-attr]
     start = meeting.date if meeting is not None else visit.date  # type: ignore[union-attr]
+    if (
+        responsible_unit is not None
+        and actor is not None
+        and not responsible_unit.path.startswith(unit.path)
+        and not policy.may(actor, Action.VIEW, responsible_unit)
+    ):
+        raise Http404  # the unit the meeting or visit concerns, one under it, or one the actor sees
     if deadline is not None and deadline < start:
         raise ValidationError({"deadline": _("The deadline cannot be before the meeting.")})
     decision = MeetingDecision(

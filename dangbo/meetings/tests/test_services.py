@@ -198,3 +198,27 @@ def test_missing_months_and_falling_cells(cast, members):
     Meeting.objects.filter(pk=m.pk).update(score=65, grade="trung-binh")
     data = selectors.ward_quality(ward=cast.ward1, months=months)
     assert [r["cell"] for r in data["falling"]] == [cast.cell1]
+
+
+def test_a_decision_names_only_a_unit_the_actor_may_see(held, cast):
+    """A cell's decision cannot hand work to another ward's cell: the same 404 as a missing id."""
+    from django.http import Http404
+
+    from dangbo.meetings.models import MeetingDecision
+
+    with pytest.raises(Http404):
+        services.decision_create(actor=cast.cell_secretary, meeting=held, text="Giao việc sang phường khác",
+                                 responsible_unit=cast.cell_dl)
+    assert not MeetingDecision.objects.exists()
+    decision = services.decision_create(actor=cast.cell_secretary, meeting=held, text="Tổng vệ sinh",
+                                        responsible_unit=cast.cell1)
+    assert decision.responsible_unit == cast.cell1
+
+
+def test_a_score_names_only_a_rater_the_actor_may_see(held, cast):
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        services.meeting_score(actor=cast.cell_secretary, meeting=held, rater="self", points=full_points(held),
+                               rater_person=cast.outsider.person)
+    assert not MeetingScore.objects.filter(meeting=held).exists()
