@@ -255,3 +255,15 @@ def test_task_page_shows_the_whole_tree_below_it_within_the_policy(cast, login, 
     ward = login(cast.ward_secretary).get(url).content.decode()
     assert "Chi bộ thực hiện" in ward and "Phường bên cạnh làm" not in ward
     assert reverse("assignments:task_detail", args=[cell_task.pk]) in ward
+
+
+def test_a_coordinating_unit_finds_the_task_in_its_lists(cast, login, make_task):
+    """The task page opens for a unit named to coordinate (phối hợp); its lists must show it too,
+    or the one policy says two things."""
+    task = make_task(unit=cast.city, title="Phối hợp tổng kết", coordinating_units=[cast.ward1])
+    make_task(unit=cast.city, title="Việc riêng của Thành ủy")
+    client = login(cast.ward_secretary)
+    assert client.get(reverse("assignments:task_detail", args=[task.pk])).status_code == 200
+    body = client.get(reverse("assignments:task_list")).content.decode()
+    assert "Phối hợp tổng kết" in body and "Việc riêng của Thành ủy" not in body
+    assert "Phối hợp tổng kết" not in login(cast.outsider).get(reverse("assignments:task_list")).content.decode()
