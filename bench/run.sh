@@ -5,8 +5,10 @@
 #   BENCH_DBS="sqlite postgres"   which databases (default both)
 #   BENCH_ONLY="search meetings"  which benchmarks (default all bench/*_bench.py)
 #   BENCH_ARGS="--n 20000"        extra arguments for every script (e.g. a smaller workload)
-#   BENCH_REDMINE=stored          tasks on PostgreSQL: Redmine's stored figures, not live ones
-#                                 (default: live when Redmine is installed here, see bench/_redmine.py)
+#
+# bench/http_bench.py (dangbo and Redmine both over HTTP, interleaved) runs on PostgreSQL only, as
+# root, when Redmine is installed and seeded as shared/peers/redmine describes; otherwise it says
+# why it is skipped.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -20,13 +22,16 @@ status=0
 for db in $DBS; do
   for script in "${scripts[@]}"; do
     printf '\n==> %s on %s\n' "$script" "$db"
-    extra=()
-    if [[ $db == postgres && $script == */tasks_bench.py && -d /usr/share/redmine && ${BENCH_REDMINE:-live} == live ]]; then
-      extra=(--redmine-live)  # Redmine's figures measured in the same run, side by side
+    if [[ $script == */http_bench.py ]]; then
+      if [[ $db != postgres ]]; then continue; fi
+      if [[ ! -d /usr/share/redmine || $(id -u) -ne 0 ]]; then
+        echo "skipped: needs Redmine installed and seeded (shared/peers/redmine: setup.sh, seed.sh) and root"
+        continue
+      fi
     fi
     if [[ $db == postgres ]]; then
       # shellcheck disable=SC2086
-      bash scripts/pg.sh run -- "$PY" "$script" ${BENCH_ARGS:-} "${extra[@]}" || status=1
+      bash scripts/pg.sh run -- "$PY" "$script" ${BENCH_ARGS:-} || status=1
     else
       # shellcheck disable=SC2086
       env -u DANGBO_DATABASE_URL "$PY" "$script" ${BENCH_ARGS:-} || status=1

@@ -24,14 +24,11 @@ as a secretary, never as a superuser):
 * ``scan_deadlines`` over the whole province (once, after clearing the day's marks and
   notifications, so it does the whole day's work).
 
-Prints one table: page, median ms, p95 ms, SQL queries per request, target and Redmine's
-median with the ratio, then a line saying where Redmine's figures come from. By default they
-are the stored ones (``--redmine`` file, default ``shared/peers/redmine/summary.tsv``).
-``--redmine-live`` measures them in the same run, before dangbo's pages, when Redmine is
-installed and seeded as the peer describes (run as root): the peer's ``bench.sh`` runs from a
-copy of its folder, Redmine's server and PostgreSQL cluster are started and stopped again
-(see ``bench/_redmine.py``); when that is not possible it says why and shows the stored
-figures. The data is kept between runs; ``--fresh`` builds it again.
+Prints one table: page, median ms, p95 ms, SQL queries per request and target. These are
+in-process figures (Django's test client, no HTTP): they tell where the time goes and keep the
+targets, but they are never compared with Redmine, which is timed over HTTP — that comparison
+is ``http_bench.py``'s, both served for real and interleaved. The data is kept between runs;
+``--fresh`` builds it again.
 """
 
 from __future__ import annotations
@@ -42,10 +39,8 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import _common as bench
-import _redmine
 
 SEED = 42
 N = 150_000
@@ -495,10 +490,6 @@ def main() -> None:
     parser = bench.parser(__doc__)
     parser.add_argument("--runs", type=int, default=30, help="requests per page (default 30)")
     parser.add_argument("--no-scan", action="store_true", help="skip the deadline scan")
-    parser.add_argument("--redmine", default=str(_redmine.PEER / "summary.tsv"),
-                        help="the Redmine peer's summary.tsv (default: shared/peers/redmine/summary.tsv)")
-    parser.add_argument("--redmine-live", action="store_true",
-                        help="measure Redmine now with the peer's bench.sh (Redmine installed and seeded, as root)")
     parser.add_argument("--check", action="store_true",
                         help="only print the generated workload's counts (no database)")
     args = parser.parse_args()
@@ -517,7 +508,6 @@ def main() -> None:
 
     build(fresh=args.fresh)
     bench.print_database()
-    peer = _redmine.figures(Path(args.redmine) if args.redmine else None, live=args.redmine_live, runs=args.runs)
     results: list[tuple] = []
     with time_machine.travel(dt.datetime.combine(TODAY, dt.time(9), tzinfo=dt.UTC), tick=True):
         pages, big = pages_to_time()
@@ -540,21 +530,13 @@ def main() -> None:
             results.append(("scan_deadlines, province", ms, ms, None, (30_000, None, "")))
     columns = [("backend", "<11"), ("page", "<38"), ("median ms", ">10"), ("p95 ms", ">9"), ("SQL", ">5"),
                ("target", ">14")]
-    if peer:
-        columns += [("Redmine live" if peer.live else "Redmine file", ">12"), ("ratio", ">6")]
     rows = []
-    for label, median, p95, queries, (t_ms, t_q, key) in results:
+    for label, median, p95, queries, (t_ms, t_q, _key) in results:
         target_text = "—" if t_ms is None else f"≤{t_ms} ms" + (f", ≤{t_q} q" if t_q else "")
         row: list[object] = [bench.vendor(), label, median, p95, queries, target_text]
-        if peer and key in peer.medians:
-            row += [peer.medians[key], f"{median / peer.medians[key]:.2f}"]
         rows.append(row)
     bench.print_table(columns, rows)
-    if peer:
-        print(f"\nRedmine: {peer.source}; ratio = dangbo median / Redmine median.")
-    else:
-        print(f"\nRedmine: no figures ({args.redmine} not found"
-              + ("; the live run was not possible, see above)." if args.redmine_live else ")."))
+    print("\nIn-process (test client, no HTTP): compare with Redmine only through http_bench.py.")
 
 
 if __name__ == "__main__":

@@ -269,7 +269,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DANGBO_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": os.environ.get("DANGBO_LOG_LEVEL", "INFO").upper()},
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
