@@ -5,7 +5,7 @@ the cell) are told, once each:
 
 * a step due within ``DANGBO_DUE_SOON_DAYS`` days (``candidate.due_soon:<candidate>:<due>``);
 * a step late (``candidate.late:<candidate>:<due>``), once per deadline missed;
-* a probationary member in the 11th month (``candidate.probation_11:<candidate>:<end>``), so the
+* a probationary member from the 11th month on (two months before probation ends) (``candidate.probation_11:<candidate>:<end>``), so the
   cell prepares the review.
 
 The notifications go to the bell and the daily e-mail digest. The cost is a fixed number of
@@ -41,7 +41,7 @@ def scan_candidates(today: dt.date) -> int:
     """Notify the managers of the cells of candidates due soon, late, or in probation's
     11th month; returns the notifications created."""
     soon = today + dt.timedelta(days=due_soon_days())
-    eleventh = Q(stage=Stage.PROBATION, probation_end__gt=today, probation_end__lte=add_months(today, 1))
+    eleventh = Q(stage=Stage.PROBATION, probation_end__gt=today, probation_end__lte=add_months(today, 2))
     pending = Candidate.objects.open().filter(Q(due_date__lte=soon) | eleventh).order_by("pk")
     marker = "987654321"
     head, tail = reverse("people:candidate_detail", args=[int(marker)]).split(marker)
@@ -78,7 +78,7 @@ def scan_candidates(today: dt.date) -> int:
                     "key": f"candidate.due_soon:{row['pk']}:{due.isoformat()}",
                 })
             end = row["probation_end"]
-            if row["stage"] == Stage.PROBATION and end and today < end <= add_months(today, 1):
+            if row["stage"] == Stage.PROBATION and end and today < end <= add_months(today, 2):
                 found.append({
                     "verb": "candidate.probation_11", "level": "info",
                     "title": _("%(name)s: probation ends on %(date)s, prepare the cell's review") % {

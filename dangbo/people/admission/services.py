@@ -306,7 +306,7 @@ def candidate_decision(*, actor, candidate: Candidate, on: dt.date, number: str)
 
 
 @transaction.atomic
-def candidate_ceremony(*, actor, candidate: Candidate, on: dt.date, helper: Person) -> Candidate:
+def candidate_ceremony(*, actor, candidate: Candidate, on: dt.date, helper: Person | None) -> Candidate:
     """Step 4: the admission ceremony. The person becomes a probationary member of the cell
     from that day, for the months of probation, with ``helper`` (an official member) at their
     side; the cell's review is due within the working days of the rules after probation ends."""
