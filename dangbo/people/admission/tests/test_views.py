@@ -124,3 +124,29 @@ def test_targets_against_actual(cast, login):
 def test_rules_page_names_the_source(cast, login):
     body = login(cast.member).get(reverse("people:admission_rules")).content.decode()
     assert "232-QĐ/TW" in body and "24-QĐ/TW" in body
+
+
+def test_every_step_through_the_pages(cast, login, candidate):
+    helper = make_helper(cast.cell1)
+    client = login(cast.cell_secretary)
+    steps = [
+        ("certificate", {"number": "CN-1", "on": "2025-02-10"}, Stage.FILE),
+        ("forms", {"forms": ["1-KNĐ", "2-KNĐ", "3-KNĐ", "5-KNĐ", "tham-tra"]}, Stage.FILE),
+        ("resolution", {"on": "2025-03-03"}, Stage.DECISION),
+        ("extend", {"reason": "Chờ thẩm tra lý lịch"}, Stage.DECISION),
+        ("decision", {"number": "12-QĐ/ĐU", "on": "2025-04-15"}, Stage.CEREMONY),
+        ("ceremony", {"on": "2025-05-19", "helper": helper.pk}, Stage.PROBATION),
+        ("review", {"on": "2026-05-25", "passed": "yes"}, Stage.RECOGNITION),
+        ("recognise", {"number": "45-QĐ/ĐU", "on": "2026-06-15"}, Stage.OFFICIAL),
+    ]
+    url = reverse("people:candidate_detail", args=[candidate.pk])
+    for step, data, stage in steps:
+        page = client.get(url)
+        assert step in page.context["step_forms"], step
+        response = client.post(reverse("people:candidate_step", args=[candidate.pk, step]), data)
+        assert response.status_code == 302, (step, response.content.decode()[-2000:])
+        candidate.refresh_from_db()
+        assert candidate.stage == stage
+    body = client.get(url).content.decode()
+    assert "19/05/2026" in body and "Đảng viên chính thức từ ngày 19/05/2026" in body
+    assert client.post(reverse("people:candidate_step", args=[candidate.pk, "nonsense"])).status_code == 404
