@@ -25,6 +25,7 @@ from .models import (
     Sector,
     Stage,
 )
+from .rules import add_months
 
 
 @dataclass
@@ -85,8 +86,8 @@ class PipelineRow:
     counts: dict[str, int] = field(default_factory=dict)
     late: int = 0
 
-    def cells(self) -> list[int]:
-        return [self.counts.get(code, 0) for code in Stage.values]
+    def cells(self) -> list[tuple[str, int]]:
+        return [(str(label), self.counts.get(code, 0)) for code, label in Stage.choices]
 
 
 @dataclass
@@ -94,6 +95,8 @@ class Pipeline:
     unit: Unit
     stages: list[StageCount]
     rows: list[PipelineRow]
+    #: Probationary members from their 11th month on: the cell prepares their review.
+    ending: int = 0
 
     @property
     def open(self) -> int:
@@ -110,12 +113,16 @@ def pipeline(*, user, unit: Unit, today: dt.date) -> Pipeline:
     qs = policy.visible(user, Candidate).filter(unit__path__startswith=unit.path)
     late_q = Q(stage__in=OPEN_STAGES, due_date__lt=today)
     child = Substr("unit__path", 1, len(unit.path) + Unit.steplen)
+    ending_q = Q(stage=Stage.PROBATION, probation_end__gt=today, probation_end__lte=add_months(today, 2))
     grouped = list(
-        qs.annotate(child=child).values("child", "stage").annotate(n=Count("id"), late=Count("id", filter=late_q))
+        qs.annotate(child=child).values("child", "stage")
+        .annotate(n=Count("id"), late=Count("id", filter=late_q), ending=Count("id", filter=ending_q))
     )
     totals = {code: StageCount(code, str(label)) for code, label in Stage.choices}
     by_child: dict[str, PipelineRow] = {}
+    ending = 0
     for row in grouped:
+        ending += row["ending"]
         totals[row["stage"]].count += row["n"]
         totals[row["stage"]].late += row["late"]
         if len(row["child"]) > len(unit.path):
@@ -128,7 +135,7 @@ def pipeline(*, user, unit: Unit, today: dt.date) -> Pipeline:
             by_child[path].unit = units[path]
             rows.append(by_child[path])
     rows.sort(key=lambda r: (-r.late, r.unit.path))
-    return Pipeline(unit=unit, stages=list(totals.values()), rows=rows)
+    return Pipeline(unit=unit, stages=list(totals.values()), rows=rows, ending=ending)
 
 
 @dataclass

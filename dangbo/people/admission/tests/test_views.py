@@ -30,6 +30,14 @@ def test_pipeline_counts_per_stage_and_per_unit_late_first(cast, login):
     assert counts[Stage.AWARENESS] == (2, 0)
     assert board.rows[0].unit == cast.ward1  # the ward with a late candidate first
     assert response.context["page_obj"].object_list[0] == late
+    assert board.ending == 0
+
+
+def test_pipeline_counts_probation_in_its_last_two_months(cast, login, time_machine):
+    advance(make_candidate(cast.cell1), Stage.PROBATION)  # ends 19/05/2026
+    time_machine.move_to(dt.datetime(2026, 3, 25, 2, 0, tzinfo=dt.UTC), tick=False)
+    board = login(cast.cell_secretary).get(reverse("people:admission_pipeline"), {"unit": cast.cell1.pk}).context["board"]
+    assert board.unit == cast.cell1 and board.ending == 1 and board.rows == []
 
 
 def test_the_outsider_sees_nothing_of_phuong_1(cast, login):
