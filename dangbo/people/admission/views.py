@@ -59,7 +59,7 @@ def admission_pipeline(request: Request) -> HttpResponse:
     below, and the candidates, late ones first."""
     _section(request)
     today = _today()
-    form = PipelineForm(request.GET or None, units=unit_filter_choices(user=request.user))
+    form = PipelineForm(request.GET or None, units=unit_filter_choices(user=request.user), initial={"stage": "open"})
     f = selectors.Filters(stage="open")
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
