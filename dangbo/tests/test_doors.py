@@ -153,6 +153,12 @@ def build_world(cast) -> World:
     o["dialogue"] = citizens.dialogue_create(
         actor=None, unit=cast.ward1, host=ward_head, date=dt.date(2026, 3, 6), topics=f"Đối thoại {MARK}",
     )
+    from dangbo.people.admission import services as admission
+
+    o["candidate"] = admission.candidate_create(
+        actor=None, unit=cast.cell1, full_name=f"Quần chúng {MARK}", gender="f", birth_date=dt.date(1998, 1, 2),
+        added_on=dt.date(2025, 1, 6),
+    )
     return world
 
 
@@ -384,6 +390,13 @@ ROUTES: dict[str, Route] = {
     "citizens:dialogue_create": OPEN,
     "citizens:dialogue_detail": on("dialogue"),
     "citizens:response_times": OPEN,
+    # people: admission
+    "people:admission_pipeline": OPEN,
+    "people:candidate_create": OPEN,
+    "people:admission_targets": OPEN,
+    "people:admission_rules": OPEN,
+    "people:candidate_detail": on("candidate"),
+    "people:candidate_step": on("candidate", Action.CHANGE, "POST", step=lambda w: "certificate"),
     "password_change": OPEN,
     "password_change_done": OPEN,
 }
@@ -523,6 +536,8 @@ API_ROUTES: dict[str, Route] = {
     "cases_detail": on("case", kw="id"),
     "cases_acknowledge": on("case", Action.CHANGE, "POST", kw="id", body=lambda w: {"outcome": "accepted"}),
     "cases_answer": on("case", Action.CHANGE, "POST", kw="id", body=lambda w: {"answer": f"Trả lời {MARK}"}),
+    "candidates_list": OPEN,
+    "candidates_detail": on("candidate", kw="id"),
 }
 
 #: API operations without authentication, each with the reason and where it is tested.

@@ -1,3 +1,12 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import views
+
+urlpatterns = [
+    path("", views.admission_pipeline, name="admission_pipeline"),
+    path("moi/", views.candidate_create, name="candidate_create"),
+    path("chi-tieu/", views.admission_targets, name="admission_targets"),
+    path("quy-dinh/", views.admission_rules, name="admission_rules"),
+    path("<int:pk>/", views.candidate_detail, name="candidate_detail"),
+    path("<int:pk>/<slug:step>/", views.candidate_step, name="candidate_step"),
+]
