@@ -153,6 +153,14 @@ def build_world(cast) -> World:
     o["dialogue"] = citizens.dialogue_create(
         actor=None, unit=cast.ward1, host=ward_head, date=dt.date(2026, 3, 6), topics=f"Đối thoại {MARK}",
     )
+    from dangbo.people.members import services as members
+
+    o["member_out"] = members.member_create(
+        actor=None, cell=cast.cell1, start=dt.date(2021, 1, 4), full_name=f"Đảng viên {MARK}", gender="m",
+    )
+    o["transfer_event"] = members.member_transfer_out(
+        actor=None, person=o["member_out"], date=dt.date(2024, 2, 1), destination=f"Đảng bộ {MARK}",
+    )
     return world
 
 
@@ -384,6 +392,18 @@ ROUTES: dict[str, Route] = {
     "citizens:dialogue_create": OPEN,
     "citizens:dialogue_detail": on("dialogue"),
     "citizens:response_times": OPEN,
+    # people: members
+    "people:member_list": OPEN,
+    "people:member_create": OPEN,
+    "people:member_transfer_in": OPEN,
+    "people:member_export": OPEN,
+    "people:member_import": OPEN,
+    "people:member_detail": on("person"),
+    "people:member_edit": on("person", Action.CHANGE),
+    "people:member_transfer": on("person", Action.CHANGE),
+    "people:member_transfer_out": on("person", Action.CHANGE),
+    "people:member_leave": on("person", Action.CHANGE),
+    "people:member_letter": on("member_out", Action.CHANGE, event_pk=lambda w: w.transfer_event.pk),
     "password_change": OPEN,
     "password_change_done": OPEN,
 }
@@ -523,6 +543,8 @@ API_ROUTES: dict[str, Route] = {
     "cases_detail": on("case", kw="id"),
     "cases_acknowledge": on("case", Action.CHANGE, "POST", kw="id", body=lambda w: {"outcome": "accepted"}),
     "cases_answer": on("case", Action.CHANGE, "POST", kw="id", body=lambda w: {"answer": f"Trả lời {MARK}"}),
+    "members_list": OPEN,
+    "members_detail": on("person", kw="id"),
 }
 
 #: API operations without authentication, each with the reason and where it is tested.
