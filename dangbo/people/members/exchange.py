@@ -221,6 +221,8 @@ def _parse(number: int, row: tuple, cells: dict[str, Unit]) -> tuple[dict[str, A
         if found is None:
             problems.append(_("%(column)s: write Chính thức or Dự bị.") % {"column": headers["status"]})
         values["status"] = found or ""
+    if not values.get("party_card_number") and not values.get("citizen_id"):
+        problems.append(_("A row needs the party card number or the citizen ID, to find the member again."))
     code = values.pop("cell_code", "")
     values.pop("cell_name", None)
     if not code:

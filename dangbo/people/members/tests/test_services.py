@@ -18,11 +18,12 @@ D = dt.date
 PERSONAL = {"birth_date": D(1985, 5, 2), "citizen_id": "045085001234", "phone": "0912345678", "address": "12 Lê Lợi"}
 
 
-def add(cast, name="Lê Thị Hạnh", cell=None, start=D(2021, 3, 1), **extra) -> Person:
-    return services.member_create(
-        actor=None, cell=cell or cast.cell1, start=start, full_name=name, gender="f",
-        joined_on=D(2010, 5, 19), party_card_number=extra.pop("card", "93.000101"), **{**PERSONAL, **extra},
-    )
+START = D(2021, 3, 1)
+
+
+def add(cast, name="Lê Thị Hạnh", cell=None, start=START, **extra) -> Person:
+    values = {"joined_on": D(2010, 5, 19), **PERSONAL, "party_card_number": extra.pop("card", "93.000101"), **extra}
+    return services.member_create(actor=None, cell=cell or cast.cell1, start=start, full_name=name, gender="f", **values)
 
 
 def test_a_member_is_added_to_a_cell_with_an_event_and_history(cast):
@@ -155,9 +156,8 @@ def test_personal_data_is_read_by_the_board_and_the_own_cell_secretary_only(cast
 
 
 def test_a_cell_secretary_reads_personal_data_of_the_own_cell_only(cast):
-    from dangbo.orgs import services as orgs
-
     from dangbo.conftest import make_person
+    from dangbo.orgs import services as orgs
 
     other = add(cast, name="Võ Văn Kiệt", cell=cast.cell_dl, card="93.000202", citizen_id="045085009999")
     dl_secretary = make_person("Hồ Thị Mai", "dl_cell")

@@ -1,0 +1,157 @@
+"""The members' pages and API, as the cast."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dangbo.core.models import ApiToken, AuditEntry
+from dangbo.orgs.models import Person
+from dangbo.people.members import services
+
+from .test_services import add
+
+D = dt.date
+
+
+def _many(cast, n: int, start: int = 0) -> None:
+    for i in range(start, start + n):
+        add(cast, name=f"Người {i}", card=f"93.{i:06d}", citizen_id=f"0450850{i:05d}")
+
+
+def test_member_list_runs_a_fixed_number_of_queries(cast, login, django_assert_num_queries):
+    client = login(cast.ward_secretary)
+    url = reverse("people:member_list")
+    _many(cast, 2)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(url, {"status": "all"}).status_code == 200
+    _many(cast, 8, start=10)
+    person = Person.objects.get(full_name="Người 10")
+    services.member_transfer(actor=None, person=person, to_unit=cast.cell_dl, date=D(2024, 1, 1))
+    with django_assert_num_queries(len(first.captured_queries)):
+        response = client.get(url, {"status": "all"})
+    assert "Người 11" in response.content.decode() and "Người 10" not in response.content.decode()
+
+
+def test_outsider_sees_none_of_the_sibling_ward(cast, login):
+    add(cast, name="Bí Mật Phường Một")
+    page = login(cast.outsider).get(reverse("people:member_list"), {"status": "all"}).content.decode()
+    assert "Bí Mật Phường Một" not in page
+    person = Person.objects.get(full_name="Bí Mật Phường Một")
+    assert login(cast.outsider).get(reverse("people:member_detail", args=[person.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(("who", "sees"), [("clerk", True), ("cell_secretary", True), ("ward_secretary", False), ("member", False)])
+def test_detail_shows_personal_data_by_the_rule(cast, login, who, sees):
+    person = add(cast)
+    page = login(getattr(cast, who)).get(reverse("people:member_detail", args=[person.pk])).content.decode()
+    assert ("045085001234" in page) is sees
+    assert ("0912345678" in page) is sees
+    assert "Lê Thị Hạnh" in page
+
+
+def test_filters_by_status_unit_and_admission(cast, login):
+    a = add(cast, name="Đang Sinh Hoạt")
+    b = add(cast, name="Đã Xóa Tên", card="93.2", citizen_id="045085000002", joined_on=D(2001, 1, 1))
+    services.member_leave(actor=None, person=b, kind="struck_off", date=D(2024, 1, 1), reason="x", decision="1-QĐ")
+    client = login(cast.clerk)
+    url = reverse("people:member_list")
+    page = client.get(url).content.decode()
+    assert a.full_name in page and b.full_name not in page
+    page = client.get(url, {"status": "left"}).content.decode()
+    assert a.full_name not in page and b.full_name in page
+    page = client.get(url, {"status": "all", "unit": cast.ward_dl.pk}).content.decode()
+    assert a.full_name not in page
+    page = client.get(url, {"status": "all", "joined_to": "2005-01-01"}).content.decode()
+    assert a.full_name not in page and b.full_name in page
+    page = client.get(url, {"day": "2023-12-31"}).content.decode()
+    assert b.full_name in page  # on the roll that day
+
+
+def test_forms_add_edit_transfer_and_leave(cast, login):
+    client = login(cast.cell_secretary)
+    response = client.post(reverse("people:member_create"), {
+        "cell": cast.cell1.pk, "start": "2022-01-10", "full_name": "Ngô Thị Lan", "gender": "f",
+        "status": "official", "citizen_id": "045085007777", "ethnicity": "Kinh",
+    })
+    person = Person.objects.get(full_name="Ngô Thị Lan")
+    assert response.status_code == 302
+    response = client.post(reverse("people:member_create"), {
+        "cell": cast.cell1.pk, "start": "2022-01-10", "full_name": "Trùng CCCD", "gender": "f",
+        "status": "official", "citizen_id": "045085007777",
+    })
+    assert response.status_code == 200 and not Person.objects.filter(full_name="Trùng CCCD").exists()
+    edit = client.get(reverse("people:member_edit", args=[person.pk]))
+    version = edit.context["form"].initial["expected_version"]
+    response = client.post(reverse("people:member_edit", args=[person.pk]), {
+        "expected_version": version, "full_name": "Ngô Thị Lan", "gender": "f", "status": "official",
+        "citizen_id": "045085007777", "phone": "0987654321", "ethnicity": "Kinh",
+    })
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.phone == "0987654321"
+    response = client.post(reverse("people:member_leave", args=[person.pk]), {"kind": "deceased", "date": "2024-01-01"})
+    assert response.status_code == 200
+    assert "reason" in response.context["form"].errors
+    response = client.post(reverse("people:member_transfer_out", args=[person.pk]), {
+        "date": "2024-03-01", "destination": "Đảng bộ phường Thuận Hòa", "letter_number": "9-GGT",
+    })
+    assert response.status_code == 302
+    event = person.member_events.get(kind="transfer_out")
+    letter = client.get(reverse("people:member_letter", args=[person.pk, event.pk]))
+    assert letter.status_code == 200 and letter.content[:2] == b"PK"
+    assert AuditEntry.objects.filter(action="member.letter", after__personal_data=True).exists()
+
+
+def test_ward_secretary_edit_form_leaves_out_the_personal_data(cast, login):
+    person = add(cast)
+    form = login(cast.ward_secretary).get(reverse("people:member_edit", args=[person.pk])).context["form"]
+    assert "citizen_id" not in form.fields and "full_name" in form.fields
+
+
+def test_import_page_is_for_the_organisation_board(cast, login):
+    assert login(cast.ward_secretary).get(reverse("people:member_import")).status_code == 403
+    assert login(cast.clerk).get(reverse("people:member_import")).status_code == 200
+
+
+# --- API --------------------------------------------------------------------------------------
+
+
+def _api(cast, who):
+    from django.test import Client
+
+    token = ApiToken.issue(user=getattr(cast, who), name="t")[1]
+    return lambda url, **params: Client().get(url, params, HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def test_api_list_filters_and_pages(cast):
+    add(cast)
+    old = add(cast, name="Cựu Đảng Viên", card="93.9", citizen_id="045085000009", joined_on=D(1990, 1, 1))
+    services.member_leave(actor=None, person=old, kind="deceased", date=D(2024, 1, 1), reason="Từ trần")
+    get = _api(cast, "ward_secretary")
+    body = get("/api/v1/members").json()
+    names = {item["full_name"] for item in body["items"]}
+    assert "Lê Thị Hạnh" in names and "Cựu Đảng Viên" not in names and body["count"] == len(body["items"])
+    body = get("/api/v1/members", status="deceased").json()
+    assert [i["full_name"] for i in body["items"]] == ["Cựu Đảng Viên"]
+    assert get("/api/v1/members", status="all", joined_to="1995-01-01").json()["count"] == 1
+    assert get("/api/v1/members", unit=cast.ward1.pk, limit=1).json()["count"] >= 2
+    assert get("/api/v1/members", unit=cast.ward_dl.pk).status_code == 404
+    bad = get("/api/v1/members", status="nope")
+    assert bad.status_code == 422 and set(bad.json()) == {"error", "fields"}
+    assert _api(cast, "outsider")("/api/v1/members", status="all").json()["count"] == 0
+
+
+def test_api_detail_nulls_what_the_policy_hides(cast):
+    person = add(cast)
+    url = f"/api/v1/members/{person.pk}"
+    mine = _api(cast, "cell_secretary")(url).json()
+    assert mine["citizen_id"] == "045085001234" and mine["birth_date"] == "1985-05-02"
+    ward = _api(cast, "ward_secretary")(url).json()
+    assert [ward[k] for k in ("birth_date", "citizen_id", "phone", "address")] == [None] * 4
+    assert ward["full_name"] == "Lê Thị Hạnh" and ward["unit_id"] == cast.cell1.pk and ward["status"] == "official"
+    assert _api(cast, "outsider")(url).status_code == 404
