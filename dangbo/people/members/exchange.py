@@ -260,7 +260,7 @@ def _apply(actor, values: dict[str, Any]) -> str:
         if start is None:
             raise ValidationError(_("A new member needs the date they joined the cell or the party."))
         if not record.get("gender"):
-            raise ValidationError(_("Giới tính is empty."))
+            raise ValidationError(_("%(column)s is empty.") % {"column": "Giới tính"})
         services.member_create(
             actor=actor, cell=cell, start=start, **{"status": Person.Status.OFFICIAL, **record}
         )
