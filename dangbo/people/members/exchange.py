@@ -54,8 +54,8 @@ COLUMNS: list[tuple[str, str]] = [
     ("start", "Ngày sinh hoạt tại chi bộ"),
 ]
 KEYS = [key for key, _h in COLUMNS]
-GENDERS = {Person.Gender.MALE: "Nam", Person.Gender.FEMALE: "Nữ"}
-STATUSES = {Person.Status.OFFICIAL: "Chính thức", Person.Status.PROBATION: "Dự bị"}
+GENDERS: dict[str, str] = {Person.Gender.MALE: "Nam", Person.Gender.FEMALE: "Nữ"}
+STATUSES: dict[str, str] = {Person.Status.OFFICIAL: "Chính thức", Person.Status.PROBATION: "Dự bị"}
 SENSITIVE = ("birth_date", "citizen_id", "phone", "address")
 MANAGERS_ONLY = ("party_card_number", "hometown")
 DATE_KEYS = ("birth_date", "joined_on", "official_on", "start")
@@ -71,6 +71,7 @@ MAX_ROWS = 20_000
 
 
 def _export_rows(actor, unit: Unit) -> list[list[Any]]:
+    memberships: Any
     if actor is None:
         memberships = Membership.objects.filter(end__isnull=True, unit__path__startswith=unit.path)
         memberships = memberships.select_related("person", "unit").order_by("unit__path", "person__search_name", "person_id")

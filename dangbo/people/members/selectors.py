@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -111,18 +112,15 @@ def current_membership(person: Person) -> Membership | None:
 
 def cells_for(user, action: Action | str = Action.CHANGE) -> QuerySet[Unit]:
     """The cells ``user`` may put members in (or see, with ``Action.VIEW``)."""
-    return (
-        policy.visible(user, Unit, action)
-        .filter(kind__holds_members=True)
-        .active()
-        .order_by("path")
-    )
+    units: Any = policy.visible(user, Unit, action).filter(kind__holds_members=True)
+    return units.active().order_by("path")
 
 
 def filter_units(user) -> QuerySet[Unit]:
     """The units a roster may be narrowed to: the visible party units that hold members or
     have units below them."""
-    return policy.visible(user, Unit, Action.VIEW).filter(kind__is_party=True).active().order_by("path")
+    units: Any = policy.visible(user, Unit, Action.VIEW).filter(kind__is_party=True)
+    return units.active().order_by("path")
 
 
 @dataclass(frozen=True)

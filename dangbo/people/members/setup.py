@@ -4,6 +4,8 @@ kinds and audit labels. Called from ``dangbo.people.apps.PeopleConfig.ready``.
 People are already in the one search box: ``orgs`` registers the ``person`` kind (found by name,
 cell and positions, within the person policy; a former member in the cell they were in last)."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 #: How the members' audit entries read in a history (``dangbo.core.audit``).
@@ -20,7 +22,7 @@ AUDIT_ACTIONS = {
     "member.letter": _("Introduction letter taken"),
     "member.export": _("Member roster exported"),
 }
-AUDIT_FIELDS = {
+AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
     "cell": _("Party cell"),
     "destination": _("To the party organisation"),
     "origin": _("From the party organisation"),
