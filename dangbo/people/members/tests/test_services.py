@@ -193,3 +193,20 @@ def test_admitting_someone_new_puts_them_on_probation(cast):
     assert newcomer.status == Person.Status.PROBATION and newcomer.joined_on == D(2025, 3, 2)
     with pytest.raises(ValidationError):
         services.member_admit(actor=None, person=newcomer, cell=cast.cell1, date=D(2025, 3, 3))
+
+
+def test_members_are_found_in_the_one_search_within_the_policy(cast, django_capture_on_commit_callbacks):
+    from dangbo.core.search import search_for_user
+
+    def found(user, q):
+        return [hit.object_id for hit in search_for_user(user, q, kinds=["person"]).items]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        person = add(cast, name="Đinh Thị Tìm")
+    assert found(cast.ward_secretary, "dinh thi tim") == [person.pk]
+    assert found(cast.outsider, "dinh thi tim") == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.member_leave(actor=None, person=person, kind="deceased", date=D(2024, 1, 1), reason="Từ trần")
+    # A former member is still found where they were last, and only there.
+    assert found(cast.ward_secretary, "dinh thi tim") == [person.pk]
+    assert found(cast.outsider, "dinh thi tim") == []
