@@ -37,6 +37,7 @@ AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
 
 def ready() -> None:
     from dangbo.core import audit, nav
+    from dangbo.orgs import panels
 
     from . import policy  # noqa: F401 - registers the members' policies before any view
 
@@ -44,3 +45,4 @@ def ready() -> None:
     nav.register_link(
         nav.MAIN, section="members", url_name="people:member_list", label=_("Party members"), order=62
     )
+    panels.register("people/members/_unit_panel.html")

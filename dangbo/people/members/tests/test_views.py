@@ -155,3 +155,8 @@ def test_api_detail_nulls_what_the_policy_hides(cast):
     assert [ward[k] for k in ("birth_date", "citizen_id", "phone", "address")] == [None] * 4
     assert ward["full_name"] == "Lê Thị Hạnh" and ward["unit_id"] == cast.cell1.pk and ward["status"] == "official"
     assert _api(cast, "outsider")(url).status_code == 404
+
+
+def test_a_unit_page_links_to_its_roster(cast, login):
+    page = login(cast.ward_secretary).get(reverse("orgs:unit_detail", args=[cast.ward1.pk])).content.decode()
+    assert f"{reverse('people:member_list')}?unit={cast.ward1.pk}" in page
