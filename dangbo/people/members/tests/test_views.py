@@ -160,3 +160,36 @@ def test_api_detail_nulls_what_the_policy_hides(cast):
 def test_a_unit_page_links_to_its_roster(cast, login):
     page = login(cast.ward_secretary).get(reverse("orgs:unit_detail", args=[cast.ward1.pk])).content.decode()
     assert f"{reverse('people:member_list')}?unit={cast.ward1.pk}" in page
+
+
+def test_a_stale_edit_keeps_the_other_save(cast, login):
+    person = add(cast)
+    client = login(cast.cell_secretary)
+    version = client.get(reverse("people:member_edit", args=[person.pk])).context["form"].initial["expected_version"]
+    services.member_update(actor=cast.clerk, person=person, phone="0933333333")
+    response = client.post(reverse("people:member_edit", args=[person.pk]), {
+        "expected_version": version, "full_name": "Lê Thị Hạnh", "gender": "f", "status": "official",
+        "phone": "0944444444", "ethnicity": "Kinh",
+    })
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    person.refresh_from_db()
+    assert person.phone == "0933333333"
+
+
+def test_transfer_in_page_and_within_the_city(cast, login):
+    client = login(cast.clerk)
+    response = client.post(reverse("people:member_transfer_in"), {
+        "cell": cast.cell_dl.pk, "date": "2025-02-03", "origin": "Đảng bộ xã Vĩnh Linh", "letter_number": "4-GGT",
+        "full_name": "Mai Văn Đến", "gender": "m", "status": "official", "ethnicity": "Kinh",
+    })
+    assert response.status_code == 302
+    person = Person.objects.get(full_name="Mai Văn Đến")
+    response = client.post(reverse("people:member_transfer", args=[person.pk]), {"to_unit": cast.cell1.pk, "date": "2025-01-01"})
+    assert response.status_code == 200 and "date" in response.context["form"].errors  # before they arrived
+    response = client.post(reverse("people:member_transfer", args=[person.pk]), {"to_unit": cast.cell1.pk, "date": "2025-03-03"})
+    assert response.status_code == 302
+    page = client.get(reverse("people:member_detail", args=[person.pk])).content.decode()
+    assert "Đảng bộ xã Vĩnh Linh" in page and "Chi bộ Khu phố 1" in page
+    # The ward secretary of Phường 1 may not move them into the sibling ward.
+    response = login(cast.ward_secretary).get(reverse("people:member_transfer", args=[person.pk]))
+    assert cast.cell_dl.name not in response.content.decode()
