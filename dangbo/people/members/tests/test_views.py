@@ -193,3 +193,30 @@ def test_transfer_in_page_and_within_the_city(cast, login):
     # The ward secretary of Phường 1 may not move them into the sibling ward.
     response = login(cast.ward_secretary).get(reverse("people:member_transfer", args=[person.pk]))
     assert cast.cell_dl.name not in response.content.decode()
+
+
+def _docx_text(body: bytes) -> str:
+    import io
+
+    from docx import Document
+
+    doc = Document(io.BytesIO(body))
+    cells = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    return "\n".join(cells + [p.text for p in doc.paragraphs])
+
+
+def test_the_introduction_letter_holds_personal_data_only_for_who_may_read_it(cast, login):
+    person = add(cast)
+    event = services.member_transfer_out(
+        actor=None, person=person, date=D(2024, 2, 1), destination="Đảng bộ phường An Hòa", letter_number="15-GGT/ĐU"
+    )
+    url = reverse("people:member_letter", args=[person.pk, event.pk])
+    mine = _docx_text(login(cast.cell_secretary).get(url).content)
+    assert "GIẤY GIỚI THIỆU SINH HOẠT ĐẢNG" in mine and "Kính gửi: Đảng bộ phường An Hòa" in mine
+    assert "02/05/1985" in mine and "045085001234" in mine and "Số 15-GGT/ĐU" in mine
+    assert "ĐẢNG BỘ PHƯỜNG 1" in mine  # the committee above the old cell issues it
+    ward = _docx_text(login(cast.ward_secretary).get(url).content)
+    assert "Lê Thị Hạnh" in ward and "045085001234" not in ward and "02/05/1985" not in ward
+    assert AuditEntry.objects.filter(action="member.letter").count() == 2
+    assert login(cast.member).get(url).status_code == 403
+    assert login(cast.outsider).get(url).status_code == 404
