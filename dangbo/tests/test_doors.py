@@ -396,6 +396,7 @@ ROUTES: dict[str, Route] = {
     "people:member_list": OPEN,
     "people:member_create": OPEN,
     "people:member_transfer_in": OPEN,
+    "people:member_admit": OPEN,
     "people:member_export": OPEN,
     "people:member_import": OPEN,
     "people:member_detail": on("person"),

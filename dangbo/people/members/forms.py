@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.forms import VersionedForm
-from dangbo.orgs.forms import DateInput, UnitChoiceField
+from dangbo.orgs.forms import DateInput, PersonChoiceField, UnitChoiceField
 from dangbo.orgs.models import Person, Unit
 
 from . import selectors
@@ -118,3 +118,21 @@ class RosterFilters(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = selectors.filter_units(user)
 
+
+
+class AdmitForm(forms.Form):
+    """Put someone already known here (a cadre without a cell, a newly admitted member) on a
+    cell's roll."""
+
+    person = PersonChoiceField(
+        label=_("Person"), queryset=Person.objects.none(),
+        help_text=_("Someone on no cell's roll. Type part of the name, with or without accents, then choose."),
+    )
+    cell = UnitChoiceField(label=_("Party cell"), queryset=Unit.objects.none())
+    date = forms.DateField(label=_("On the cell's roll from"), widget=DateInput())
+    decision = forms.CharField(label=_("Decision"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["person"]).queryset = selectors.people_to_admit(user)
+        cast(forms.ModelChoiceField, self.fields["cell"]).queryset = selectors.cells_for(user)

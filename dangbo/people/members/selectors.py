@@ -88,6 +88,17 @@ def members_queryset() -> QuerySet[Person]:
     return Person.objects.filter(Exists(Membership.objects.filter(person=OuterRef("pk"))))
 
 
+def people_to_admit(user) -> QuerySet[Person]:
+    """People ``user`` may see who are on no cell's roll and not gone from the party."""
+    on_roll = Membership.objects.filter(person=OuterRef("pk"), end__isnull=True)
+    return (
+        policy.visible(user, Person)
+        .filter(~Exists(on_roll))
+        .exclude(status__in=[Person.Status.LEFT, Person.Status.DECEASED])
+        .order_by("search_name", "pk")
+    )
+
+
 def get_member_for_user(user, pk, action: Action | str = Action.VIEW) -> Person:
     return policy.get_for_user(user, members_queryset(), pk, action)
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.member_list, name="member_list"),
     path("them/", views.member_create, name="member_create"),
     path("chuyen-den/", views.member_transfer_in, name="member_transfer_in"),
+    path("vao-chi-bo/", views.member_admit, name="member_admit"),
     path("xuat/", views.member_export, name="member_export"),
     path("nhap/", views.member_import, name="member_import"),
     path("<int:pk>/", views.member_detail, name="member_detail"),

@@ -107,6 +107,21 @@ def member_create(request: Request) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def member_admit(request: Request) -> HttpResponse:
+    """Put someone already known on a cell's roll (``services.member_admit``)."""
+    _section(request)
+    form = forms.AdmitForm(request.POST or None, user=request.user)
+    if not form.fields["cell"].queryset.exists():  # type: ignore[attr-defined]
+        raise PermissionDenied
+    membership = submit(request, form, lambda data: services.member_admit(actor=request.user, **data))
+    if membership is not None:
+        messages.success(request, _("The member was put on the cell's roll."))
+        return redirect("people:member_detail", pk=membership.person_id)
+    return _form_page(request, "member_form.html", form, heading=_("Put on a cell's roll"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def member_edit(request: Request, pk: int) -> HttpResponse:
     _section(request)
     person = selectors.get_member_for_user(request.user, pk, Action.CHANGE)

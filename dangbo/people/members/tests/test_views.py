@@ -220,3 +220,19 @@ def test_the_introduction_letter_holds_personal_data_only_for_who_may_read_it(ca
     assert AuditEntry.objects.filter(action="member.letter").count() == 2
     assert login(cast.member).get(url).status_code == 403
     assert login(cast.outsider).get(url).status_code == 404
+
+
+def test_put_a_cadre_without_a_cell_on_a_roll(cast, login):
+    cadre = Person.objects.get(user=cast.ward_secretary)  # holds a position, is on no roll
+    client = login(cast.ward_secretary)
+    data = {"person": cadre.pk, "person_q": cadre.full_name, "person_shown": cadre.full_name,
+            "cell": cast.cell1.pk, "date": "2024-01-02", "decision": "1-QĐ/ĐU"}
+    response = client.post(reverse("people:member_admit"), data)
+    assert response.status_code == 302
+    assert cadre.memberships.get().unit == cast.cell1
+    assert cadre.member_events.get().decision == "1-QĐ/ĐU"
+    response = client.post(reverse("people:member_admit"), data)  # now on a roll: not offered
+    assert response.status_code == 200 and "person" in response.context["form"].errors
+    member = Person.objects.get(user=cast.member)
+    assert login(cast.outsider).post(reverse("people:member_admit"), {**data, "person": member.pk, "cell": cast.cell_dl.pk}).status_code == 200
+    assert member.memberships.count() == 1
