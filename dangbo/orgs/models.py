@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -234,6 +235,17 @@ class Person(models.Model):
     party_card_number = models.CharField(
         _("party card number"), max_length=20, null=True, blank=True, unique=True
     )
+    #: Căn cước công dân: twelve digits.
+    citizen_id = models.CharField(
+        _("citizen ID"),
+        max_length=12,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[RegexValidator(r"^[0-9]{12}$", _("A citizen ID has twelve digits."))],
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
     joined_on = models.DateField(_("admitted on"), null=True, blank=True)
     official_on = models.DateField(_("official on"), null=True, blank=True)
     status = models.CharField(

@@ -4,8 +4,8 @@
   itself, so whoever may see the unit may find it. Closed units stay findable: their
   history stays readable.
 * A person is found by name, current positions and cell; they belong to their current cell,
-  else to the unit of their first current position. Someone with neither belongs to no unit
-  and only a superuser finds them.
+  else to the unit of their first current position, else (a former member) to the cell they
+  were in last. Someone with none belongs to no unit and only a superuser finds them.
 """
 
 from __future__ import annotations
@@ -69,6 +69,8 @@ def person_document(person: Person) -> search.SearchDocument:
         unit_id: int | None = memberships[0].unit_id
     elif positions:
         unit_id = positions[0].unit_id
+    elif person.memberships.all():  # a former member: found where they were last
+        unit_id = person.memberships.all()[0].unit_id
     else:
         unit_id = None
     parts = [f"{p.title} {p.unit.name}" for p in positions]

@@ -159,6 +159,14 @@ def build_world(cast) -> World:
         actor=None, unit=cast.cell1, full_name=f"Quần chúng {MARK}", gender="f", birth_date=dt.date(1998, 1, 2),
         added_on=dt.date(2025, 1, 6),
     )
+    from dangbo.people.members import services as members
+
+    o["member_out"] = members.member_create(
+        actor=None, cell=cast.cell1, start=dt.date(2021, 1, 4), full_name=f"Đảng viên {MARK}", gender="m",
+    )
+    o["transfer_event"] = members.member_transfer_out(
+        actor=None, person=o["member_out"], date=dt.date(2024, 2, 1), destination=f"Đảng bộ {MARK}",
+    )
     return world
 
 
@@ -397,6 +405,19 @@ ROUTES: dict[str, Route] = {
     "people:admission_rules": OPEN,
     "people:candidate_detail": on("candidate"),
     "people:candidate_step": on("candidate", Action.CHANGE, "POST", step=lambda w: "certificate"),
+    # people: members
+    "people:member_list": OPEN,
+    "people:member_create": OPEN,
+    "people:member_transfer_in": OPEN,
+    "people:member_admit": OPEN,
+    "people:member_export": OPEN,
+    "people:member_import": OPEN,
+    "people:member_detail": on("person"),
+    "people:member_edit": on("person", Action.CHANGE),
+    "people:member_transfer": on("person", Action.CHANGE),
+    "people:member_transfer_out": on("person", Action.CHANGE),
+    "people:member_leave": on("person", Action.CHANGE),
+    "people:member_letter": on("member_out", Action.CHANGE, event_pk=lambda w: w.transfer_event.pk),
     "password_change": OPEN,
     "password_change_done": OPEN,
 }
@@ -538,6 +559,8 @@ API_ROUTES: dict[str, Route] = {
     "cases_answer": on("case", Action.CHANGE, "POST", kw="id", body=lambda w: {"answer": f"Trả lời {MARK}"}),
     "candidates_list": OPEN,
     "candidates_detail": on("candidate", kw="id"),
+    "members_list": OPEN,
+    "members_detail": on("person", kw="id"),
 }
 
 #: API operations without authentication, each with the reason and where it is tested.

@@ -41,6 +41,7 @@ def test_every_page_shows_the_apps_links_in_their_order(cast, login, who):
         (reverse("orgs:unit_list"), "Organisation"),
         (reverse("people:admission_pipeline"), "Admission"),
         (reverse("orgs:person_list"), "Cadres & members"),
+        (reverse("people:member_list"), "Party members"),
     ]
 
 
