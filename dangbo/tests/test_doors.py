@@ -153,6 +153,19 @@ def build_world(cast) -> World:
     o["dialogue"] = citizens.dialogue_create(
         actor=None, unit=cast.ward1, host=ward_head, date=dt.date(2026, 3, 6), topics=f"Đối thoại {MARK}",
     )
+    from dangbo.people.cadres import services as cadres
+
+    cadre = make_person(f"Cán bộ {MARK}")
+    orgs.position_create(actor=None, person=cadre, unit=cast.ward1, title=f"Phó Bí thư {MARK}", start=START)
+    o["profile"] = cadres.profile_create(actor=None, person=cadre, unit=cast.ward1, theory=2)
+    o["plan"] = cadres.plan_create(
+        actor=None, unit=cast.ward1, term_code="2025-2030", start_year=2025, end_year=2030, decision=f"QĐ {MARK}"
+    )
+    o["candidate"] = cadres.candidate_add(actor=None, plan=o["plan"], person=cadre, title=f"Bí thư {MARK}")
+    o["move"] = cadres.move_propose(
+        actor=None, kind="appointment", person=cadre, unit=cast.ward1, title=f"Bí thư {MARK}",
+        proposed_on=dt.date(2025, 9, 1), start=dt.date(2025, 10, 1),
+    )
     return world
 
 
@@ -384,6 +397,27 @@ ROUTES: dict[str, Route] = {
     "citizens:dialogue_create": OPEN,
     "citizens:dialogue_detail": on("dialogue"),
     "citizens:response_times": OPEN,
+    # people: cadres
+    "people:cadre_list": OPEN,
+    "people:cadre_create": OPEN,
+    "people:cadre_detail": on("profile"),
+    "people:cadre_edit": on("profile", Action.CHANGE),
+    "people:training_add": on("profile", Action.CHANGE),
+    "people:award_add": on("profile", Action.CHANGE),
+    "people:plan_list": OPEN,
+    "people:plan_create": OPEN,
+    "people:plan_detail": on("plan"),
+    "people:candidate_add": on("plan", Action.CHANGE),
+    "people:candidate_remove": on("candidate", Action.CHANGE, "POST"),
+    "people:rule_list": OPEN,
+    "people:move_list": OPEN,
+    "people:move_create": OPEN,
+    "people:move_detail": on("move"),
+    "people:move_decide": on("move", Action.CHANGE, "POST"),
+    "people:move_take_up": on("move", Action.CHANGE, "POST"),
+    "people:move_complete": on("move", Action.CHANGE, "POST"),
+    "people:shares": OPEN,
+    "people:streamlining": OPEN,
     "password_change": OPEN,
     "password_change_done": OPEN,
 }
@@ -523,6 +557,8 @@ API_ROUTES: dict[str, Route] = {
     "cases_detail": on("case", kw="id"),
     "cases_acknowledge": on("case", Action.CHANGE, "POST", kw="id", body=lambda w: {"outcome": "accepted"}),
     "cases_answer": on("case", Action.CHANGE, "POST", kw="id", body=lambda w: {"answer": f"Trả lời {MARK}"}),
+    "cadres_list": OPEN,
+    "cadres_detail": on("profile", kw="id"),
 }
 
 #: API operations without authentication, each with the reason and where it is tested.
