@@ -408,6 +408,7 @@ ROUTES: dict[str, Route] = {
     "people:plan_create": OPEN,
     "people:plan_detail": on("plan"),
     "people:candidate_add": on("plan", Action.CHANGE),
+    "people:plan_recheck": on("plan", Action.CHANGE, "POST"),
     "people:candidate_remove": on("candidate", Action.CHANGE, "POST"),
     "people:rule_list": OPEN,
     "people:move_list": OPEN,

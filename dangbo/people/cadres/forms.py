@@ -82,7 +82,8 @@ class MoveForm(forms.Form):
         self.fields["person"] = PersonChoiceField(_people(user), label=_("Cadre"))
         self.fields["unit"] = UnitChoiceField(units, label=_("To unit"))
         self.fields["from_position"] = forms.ModelChoiceField(
-            policy.visible(user, Position.objects.current(), "change").select_related("person", "unit"),
+            policy.visible(user, Position.objects.current().filter(unit__kind__holds_members=False), "change")
+            .select_related("person", "unit"),
             label=_("Position left"), required=False,
             help_text=_("For a rotation: the post the cadre leaves; it ends the day before the new one starts."),
         )

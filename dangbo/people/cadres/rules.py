@@ -91,10 +91,10 @@ def age_on(day: dt.date, *, birth_date: dt.date | None, birth_year: int | None) 
 
 def years_in_post(spans: list[tuple[dt.date, dt.date | None]], day: dt.date) -> float:
     """Years spent in posts up to ``day``; overlapping posts are counted once."""
-    spans = sorted((start, min(end or day, day)) for start, end in spans if start <= day)
+    closed: list[tuple[dt.date, dt.date]] = sorted((start, min(end or day, day)) for start, end in spans if start <= day)
     total = 0
     current: tuple[dt.date, dt.date] | None = None
-    for start, last in spans:
+    for start, last in closed:
         if current is not None and start <= current[1] + dt.timedelta(days=1):
             current = (current[0], max(current[1], last))
             continue
@@ -136,7 +136,7 @@ def describe(entry: dict) -> str:
             "age": value, "limit": limit,
         }
     if code == "theory":
-        names = dict(TheoryLevel.choices)
+        names: dict = dict(TheoryLevel.choices)
         params = {"level": names.get(value, value), "needed": names.get(limit, limit)}
         if met:
             return _("Political theory: %(level)s (needed: %(needed)s).") % params

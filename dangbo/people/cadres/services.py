@@ -77,6 +77,7 @@ def profile_update(
     audit_record(
         actor=actor, action="cadre.update", obj=profile, before=before, after=snapshot(profile, PROFILE_EDIT_FIELDS)
     )
+    _recheck(Candidate.objects.filter(person=profile.person))
     return profile
 
 
@@ -190,6 +191,29 @@ def candidate_add(*, actor, plan: Plan, person: Person, title: str, note: str = 
     return candidate
 
 
+def _recheck(candidates) -> int:
+    """Check ``candidates`` again (a theory level, a post or a birth date changed); returns how
+    many results changed."""
+    changed = 0
+    for candidate in candidates.select_related("plan__rule", "person"):
+        checks, young = evaluate(candidate.plan, candidate.person)
+        all_met = all(c["met"] for c in checks)
+        if (checks, young, all_met) != (candidate.checks, candidate.young, candidate.all_met):
+            candidate.checks, candidate.young, candidate.all_met = checks, young, all_met
+            candidate.save(update_fields=["checks", "young", "all_met"])
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def plan_recheck(*, actor, plan: Plan) -> int:
+    """Check every candidate of ``plan`` again against its rule, with today's records."""
+    require(actor, plan, Action.CHANGE)
+    changed = _recheck(Candidate.objects.filter(plan=plan))
+    audit_record(actor=actor, action="cadre_plan.recheck", obj=plan, after={"changed": changed})
+    return changed
+
+
 @transaction.atomic
 def candidate_remove(*, actor, candidate: Candidate, reason: str = "") -> None:
     require(actor, candidate.plan, Action.CHANGE)
@@ -288,7 +312,7 @@ def move_complete(*, actor, move: Move, completed_on: dt.date) -> Move:
     if completed_on <= move.start:
         raise ValidationError({"completed_on": _("A rotation or appointment cannot end before it starts.")})
     before = snapshot(move, MOVE_FIELDS)
-    position = Position.objects.get(pk=move.position_id)
+    position = Position.objects.get(pk=move.position_id or 0)  # in post: taking up the post recorded it
     if position.end is None or position.end > completed_on:
         orgs.position_end(actor=actor, position=position, end=completed_on, reason=str(move))
     move.completed_on, move.status = completed_on, Move.Status.COMPLETED

@@ -12,6 +12,7 @@ urlpatterns = [
     path("quy-hoach/", views.plan_list, name="plan_list"),
     path("quy-hoach/moi/", views.plan_create, name="plan_create"),
     path("quy-hoach/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("quy-hoach/<int:pk>/kiem-tra-lai/", views.plan_recheck, name="plan_recheck"),
     path("quy-hoach/<int:pk>/ung-vien/", views.candidate_add, name="candidate_add"),
     path("quy-hoach/ung-vien/<int:pk>/bo/", views.candidate_remove, name="candidate_remove"),
     path("tieu-chi/", views.rule_list, name="rule_list"),

@@ -204,6 +204,15 @@ def candidate_remove(request: Request, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def plan_recheck(request: Request, pk: int) -> HttpResponse:
+    plan = selectors.get_plan_for_user(request.user, pk, Action.CHANGE)
+    changed = services.plan_recheck(actor=request.user, plan=plan)
+    messages.success(request, _("The criteria have been checked again: %(n)s candidates changed.") % {"n": changed})
+    return redirect(plan)
+
+
+@login_required
 @require_GET
 def rule_list(request: Request) -> HttpResponse:
     _section(request)

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import translation
 
 from dangbo.core.models import AuditEntry
+from dangbo.orgs import services as orgs
 from dangbo.orgs.models import Position
 from dangbo.people.cadres import services
 from dangbo.people.cadres.models import Move, PlanningRule
@@ -132,3 +133,24 @@ def test_streamlining_is_one_row_per_unit_and_year_and_cannot_exceed_the_staff(c
     with pytest.raises(ValidationError) as error:
         services.streamlining_record(actor=cast.ward_secretary, unit=cast.ward1, year=2025, staff=3, reduced=4)
     assert "reduced" in error.value.message_dict
+
+
+def test_a_higher_theory_level_clears_the_flag_on_the_persons_candidacies(cast, plan, profile, cadre):
+    city_plan = services.plan_create(actor=None, unit=cast.city, term_code="2025-2030", start_year=2025, end_year=2030)
+    candidate = services.candidate_add(actor=cast.clerk, plan=city_plan, person=cadre, title="Phó Bí thư Thành ủy")
+    assert not candidate.all_met  # the city needs cao cấp; she has trung cấp
+    services.profile_update(actor=cast.ward_secretary, profile=profile, education=3, field_of_study="", theory=3)
+    candidate.refresh_from_db()
+    assert candidate.all_met and next(c for c in candidate.checks if c["code"] == "theory")["value"] == 3
+
+
+def test_checking_a_plan_again_sees_a_new_post(cast, plan, old_man):
+    young = orgs.person_create(actor=None, full_name="Đặng Văn Trẻ", gender="m", birth_date=dt.date(1992, 1, 1))
+    candidate = services.candidate_add(actor=cast.ward_secretary, plan=plan, person=young, title="Chủ tịch UBND phường")
+    assert candidate.young and not candidate.all_met
+    orgs.position_create(actor=None, person=young, unit=cast.ward1, title="Phó Chủ tịch UBND", start=dt.date(2020, 1, 1))
+    assert services.plan_recheck(actor=cast.ward_secretary, plan=plan) == 1
+    candidate.refresh_from_db()
+    assert next(c for c in candidate.checks if c["code"] == "years")["met"]
+    with pytest.raises(Http404):
+        services.plan_recheck(actor=cast.outsider, plan=plan)
