@@ -18,7 +18,10 @@ from dangbo.core import policy, versions
 from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.http import Request
+from dangbo.core.pagination import paginate
 from dangbo.core.policy import Action
+from dangbo.core.text import fold
+from dangbo.orgs.models import Unit
 from dangbo.orgs.selectors import manageable_units
 
 from . import selectors, services
@@ -35,6 +38,8 @@ from .forms import (
     TrainingForm,
 )
 from .models import Candidate, Move, PlanningRule
+
+PER_PAGE = 50
 
 
 def _section(request: Request) -> None:
@@ -62,9 +67,18 @@ def _units(request: Request):
 @require_GET
 def cadre_list(request: Request) -> HttpResponse:
     _section(request)
-    profiles = list(selectors.profile_list(user=request.user)[:500])
+    units = list(
+        policy.visible(request.user, Unit.objects.filter(cadre_profiles__isnull=False).distinct()).order_by("path")
+    )
+    unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
+    q = request.GET.get("q", "").strip()[:100]
+    profiles = selectors.profile_list(user=request.user, unit=unit)
+    if q:
+        profiles = profiles.filter(person__search_name__contains=fold(q))
+    page_obj, querystring_base = paginate(request, profiles, per_page=PER_PAGE)
     return render(request, "people/cadres/cadre_list.html", {
-        "profiles": profiles, "can_create": manageable_units(user=request.user).exists(),
+        "profiles": page_obj.object_list, "page_obj": page_obj, "querystring_base": querystring_base,
+        "units": units, "unit": unit, "q": q, "can_create": manageable_units(user=request.user).exists(),
     })
 
 
@@ -230,8 +244,9 @@ def move_list(request: Request) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Move.Status.values:
         status = ""
+    page_obj, querystring_base = paginate(request, selectors.move_list(user=request.user, status=status), per_page=PER_PAGE)
     return render(request, "people/cadres/move_list.html", {
-        "moves": list(selectors.move_list(user=request.user, status=status)[:300]), "status": status,
+        "moves": page_obj.object_list, "page_obj": page_obj, "querystring_base": querystring_base, "status": status,
         "statuses": Move.Status.choices, "can_create": manageable_units(user=request.user).exists(),
     })
 

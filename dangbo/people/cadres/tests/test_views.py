@@ -134,3 +134,12 @@ def test_the_shares_page_draws_its_chart_from_a_static_script(cast, login, plan,
     services.candidate_add(actor=None, plan=plan, person=cadre, title="Phó Bí thư")
     page = login(cast.ward_secretary).get(reverse("people:shares")).content.decode()
     assert 'id="shares-data"' in page and "dangbo/people/cadres.js" in page and "<script>" not in page
+
+
+def test_the_list_finds_a_cadre_by_name_without_accents_and_by_unit(cast, login, profile):
+    client = login(cast.clerk)
+    assert "Lê Thị Thu" in client.get(reverse("people:cadre_list"), {"q": "le thi thu"}).content.decode()
+    assert "Lê Thị Thu" not in client.get(reverse("people:cadre_list"), {"q": "nguyen"}).content.decode()
+    assert "Lê Thị Thu" in client.get(reverse("people:cadre_list"), {"unit": cast.ward1.pk}).content.decode()
+    outsider = login(cast.outsider).get(reverse("people:cadre_list"), {"unit": cast.ward1.pk}).content.decode()
+    assert "Lê Thị Thu" not in outsider and "Đảng bộ Phường 1" not in outsider
