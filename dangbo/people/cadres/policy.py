@@ -3,7 +3,7 @@
 A cadre's record belongs to the unit that manages the cadre: read under a view grant on that
 unit, changed (education, theory level, training, awards) under a manage grant. A plan belongs
 to its unit, its candidates follow it. A rotation or appointment belongs to the unit the cadre
-goes to, whose managers decide it. Staff streamlining belongs to its unit. The planning rules
+goes to, whose managers decide it; the unit the cadre leaves reads it. Staff streamlining belongs to its unit. The planning rules
 are public data: every signed-in person reads them, nobody changes them here.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from dangbo.core import policy
-from dangbo.core.policy import Action, PartPolicy, TreePolicy
+from dangbo.core.policy import Action, Level, PartPolicy, TreePolicy
 
 from .models import Award, CadreProfile, Candidate, Move, Plan, PlanningRule, Streamlining, Training
 
@@ -44,7 +44,20 @@ class CandidatePolicy(PartPolicy[Candidate]):
 
 @policy.register(Move)
 class MovePolicy(TreePolicy[Move]):
-    """A rotation or appointment: the unit the cadre goes to decides it."""
+    """A rotation or appointment: the unit the cadre goes to decides it; the unit of the post the
+    cadre leaves reads it too."""
+
+    def may(self, user, action: Action, obj: Move) -> bool:
+        if super().may(user, action, obj):
+            return True
+        leaving = obj.from_position
+        return action == Action.VIEW and leaving is not None and policy.covers(user, Level.VIEW, leaving.unit.path)
+
+    def scope(self, user, action: Action = Action.VIEW) -> Q:
+        q = super().scope(user, action)
+        if action == Action.VIEW:
+            q |= policy.under_q(user, Level.VIEW, "from_position__unit__")
+        return q
 
 
 @policy.register(Streamlining)

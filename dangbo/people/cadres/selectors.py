@@ -66,6 +66,22 @@ def plan_candidates(plan: Plan) -> list[Candidate]:
     return candidates
 
 
+def plan_summary(plan: Plan, candidates: list[Candidate]) -> dict:
+    """How many distinct people the plan holds, and its shares of young and female cadres
+    beside the rule's targets."""
+    people = {c.person_id: c for c in candidates}
+    share = Share(
+        count=len(people),
+        young=sum(c.young for c in people.values()),
+        female=sum(c.person.gender == Person.Gender.FEMALE for c in people.values()),
+    )
+    return {
+        "share": share, "flagged": sum(not c.all_met for c in candidates),
+        "young_ok": share.young_pct is not None and share.young_pct >= plan.rule.young_target,
+        "female_ok": share.female_pct is not None and share.female_pct >= plan.rule.female_target,
+    }
+
+
 def move_list(*, user, status: str = "") -> QuerySet[Move]:
     qs = policy.visible(user, Move.objects.select_related("person", "unit"))
     if status:

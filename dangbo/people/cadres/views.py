@@ -24,7 +24,7 @@ from dangbo.core.text import fold
 from dangbo.orgs.models import Unit
 from dangbo.orgs.selectors import manageable_units
 
-from . import selectors, services
+from . import panels, selectors, services
 from .forms import (
     AwardForm,
     CandidateForm,
@@ -104,6 +104,7 @@ def cadre_detail(request: Request, pk: int) -> HttpResponse:
         "readable": policy.readable_fields(request.user, profile.person),
         **selectors.profile_record(user=request.user, profile=profile),
         "history": history(profile),
+        "record_panels": panels.record_panels(request, profile), "panels_registered": panels.any_registered(),
         **policy.permissions(request.user, profile, [Action.CHANGE]),
     }
     return render(request, "people/cadres/cadre_detail.html", context)
@@ -181,8 +182,9 @@ def plan_detail(request: Request, pk: int) -> HttpResponse:
     _section(request)
     plan = selectors.get_plan_for_user(request.user, pk)
     perms = policy.permissions(request.user, plan, [Action.CHANGE])
+    candidates = selectors.plan_candidates(plan)
     context = {
-        "plan": plan, "candidates": selectors.plan_candidates(plan), "history": history(plan),
+        "plan": plan, "candidates": candidates, "summary": selectors.plan_summary(plan, candidates), "history": history(plan),
         "form": CandidateForm(user=request.user) if perms["can_change"] else None, **perms,
     }
     return render(request, "people/cadres/plan_detail.html", context)

@@ -154,3 +154,19 @@ def test_checking_a_plan_again_sees_a_new_post(cast, plan, old_man):
     assert next(c for c in candidate.checks if c["code"] == "years")["met"]
     with pytest.raises(Http404):
         services.plan_recheck(actor=cast.outsider, plan=plan)
+
+
+def test_the_ward_a_cadre_leaves_reads_the_rotation_but_the_city_decides_it(cast, cadre):
+    from dangbo.core import policy
+    from dangbo.core.policy import Action
+
+    move = services.move_propose(
+        actor=cast.clerk, kind="rotation", person=cadre, unit=cast.ward_dl, title="Phó Bí thư",
+        proposed_on=dt.date(2025, 1, 5), start=dt.date(2025, 3, 1), from_position=Position.objects.get(person=cadre),
+    )
+    assert policy.may(cast.ward_secretary, Action.VIEW, move) and not policy.may(cast.ward_secretary, Action.CHANGE, move)
+    assert policy.may(cast.outsider, Action.CHANGE, move)  # Đông Lương receives the cadre
+    assert list(policy.visible(cast.ward_secretary, Move)) == [move]
+    assert not policy.may(cast.member, Action.VIEW, move) and not policy.visible(cast.member, Move).exists()
+    with pytest.raises(PermissionDenied):
+        services.move_decide(actor=cast.ward_secretary, move=move, decision="1-QĐ", decided_on=dt.date(2025, 2, 1))

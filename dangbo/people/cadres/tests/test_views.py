@@ -143,3 +143,32 @@ def test_the_list_finds_a_cadre_by_name_without_accents_and_by_unit(cast, login,
     assert "Lê Thị Thu" in client.get(reverse("people:cadre_list"), {"unit": cast.ward1.pk}).content.decode()
     outsider = login(cast.outsider).get(reverse("people:cadre_list"), {"unit": cast.ward1.pk}).content.decode()
     assert "Lê Thị Thu" not in outsider and "Đảng bộ Phường 1" not in outsider
+
+
+def test_another_area_adds_a_panel_to_the_record_in_place_of_the_placeholder(cast, login, profile, settings):
+    from pathlib import Path
+
+    from dangbo.people.cadres import panels
+
+    engine = dict(settings.TEMPLATES[0])
+    engine["DIRS"] = [*engine["DIRS"], Path(__file__).parent / "templates"]
+    settings.TEMPLATES = [engine]
+    url = reverse("people:cadre_detail", args=[profile.pk])
+    panels.register("people/cadres_test/_panel.html", lambda request, p: {"year": 2025, "grade": "Hoàn thành tốt"})
+    try:
+        page = login(cast.ward_secretary).get(url).content.decode()
+    finally:
+        panels.unregister("people/cadres_test/_panel.html")
+    assert "Xếp loại 2025" in page and "Lê Thị Thu: Hoàn thành tốt" in page
+    assert 'id="ratings-h"' not in page
+    assert 'id="ratings-h"' in login(cast.ward_secretary).get(url).content.decode()
+
+
+def test_a_plans_page_sums_up_its_young_and_female_shares_against_the_targets(cast, login, plan, profile, cadre, old_man):
+    services.candidate_add(actor=None, plan=plan, person=cadre, title="Phó Bí thư")
+    services.candidate_add(actor=None, plan=plan, person=old_man, title="Bí thư")
+    services.candidate_add(actor=None, plan=plan, person=old_man, title="Phó Bí thư")
+    response = login(cast.ward_secretary).get(reverse("people:plan_detail", args=[plan.pk]))
+    summary = response.context["summary"]
+    assert summary["share"].count == 2 and summary["share"].female_pct == 50.0 and summary["share"].young_pct == 0
+    assert summary["female_ok"] and not summary["young_ok"] and summary["flagged"] == 2
