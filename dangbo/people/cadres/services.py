@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from dangbo.core import versions
+from dangbo.core import search, versions
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.policy import Action, require
 from dangbo.core.text import normalize
@@ -39,6 +39,26 @@ MOVE_FIELDS = [
 STREAMLINING_FIELDS = ["unit", "year", "staff", "reduced", "note"]
 
 
+# --- Search ---------------------------------------------------------------------------------
+
+
+def search_cadre(profile: CadreProfile) -> search.SearchDocument:
+    return search.SearchDocument(
+        kind="cadre", object_id=profile.pk, unit_id=profile.unit_id, title=profile.person.full_name,
+        body=" ".join(filter(None, [
+            profile.unit.name, profile.get_education_display(), profile.field_of_study, profile.get_theory_display(),
+        ])),
+        url=profile.get_absolute_url(),
+    )
+
+
+def search_plan(plan: Plan) -> search.SearchDocument:
+    return search.SearchDocument(
+        kind="cadre_plan", object_id=plan.pk, unit_id=plan.unit_id, title=str(plan),
+        number=plan.decision, body=plan.rule.source, date=dt.date(plan.start_year, 1, 1), url=plan.get_absolute_url(),
+    )
+
+
 # --- Records -------------------------------------------------------------------------------
 
 
@@ -58,6 +78,7 @@ def profile_create(
     profile.full_clean()
     profile.save()
     audit_record(actor=actor, action="cadre.create", obj=profile, after=snapshot(profile, PROFILE_FIELDS))
+    transaction.on_commit(lambda: search.index(profile), robust=True)
     return profile
 
 
@@ -78,6 +99,7 @@ def profile_update(
         actor=actor, action="cadre.update", obj=profile, before=before, after=snapshot(profile, PROFILE_EDIT_FIELDS)
     )
     _recheck(Candidate.objects.filter(person=profile.person))
+    transaction.on_commit(lambda: search.index(profile), robust=True)
     return profile
 
 
@@ -147,6 +169,7 @@ def plan_create(
     plan.full_clean()
     plan.save()
     audit_record(actor=actor, action="cadre_plan.create", obj=plan, after=snapshot(plan, PLAN_FIELDS))
+    transaction.on_commit(lambda: search.index(plan), robust=True)
     return plan
 
 

@@ -42,9 +42,19 @@ AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
 
 
 def ready() -> None:
-    from dangbo.core import audit, nav
+    from dangbo.core import audit, nav, search
 
     from . import policy  # noqa: F401 - registers the cadres' permission policies
+    from .models import CadreProfile, Plan
+    from .services import search_cadre, search_plan
 
     audit.register_labels(actions=AUDIT_ACTIONS, fields=AUDIT_FIELDS)
+    search.register(
+        "cadre", label=_("Cadre record"), build=search_cadre,
+        queryset=lambda: CadreProfile.objects.select_related("person", "unit"),
+    )
+    search.register(
+        "cadre_plan", label=_("Cadre planning"), build=search_plan,
+        queryset=lambda: Plan.objects.select_related("unit", "rule"),
+    )
     nav.register_link(nav.MAIN, section="cadres", url_name="people:cadre_list", label=_("Cadres"), order=52)
