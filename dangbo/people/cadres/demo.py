@@ -85,8 +85,14 @@ def load(*, today: dt.date) -> dict[str, int]:
             )
             counts["cadre plans"] += 1
             pool = holders[unit.pk]
+            # The young come first in a share of the slots ("chú trọng cán bộ trẻ"): one of the
+            # youngest third, then others at random.
+            youngest = sorted(pool, key=lambda p: -(p.birth_year or 0))[: max(1, len(pool) // 3)]
             for title in CITY_POSTS if unit == city else WARD_POSTS:
-                for person in rng.sample(pool, min(len(pool), rng.randint(2, 3))):
+                first = rng.choice(youngest) if youngest else None
+                others = [p for p in pool if p != first]
+                chosen = ([first] if first else []) + rng.sample(others, min(len(others), rng.randint(1, 2)))
+                for person in chosen:
                     candidate = services.candidate_add(actor=None, plan=plan, person=person, title=title)
                     counts["planned candidates"] += 1
                     counts["not meeting a criterion"] += not candidate.all_met
