@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangbo.orgs.models import Person, Position, Unit
 
@@ -244,7 +245,7 @@ class Move(models.Model):
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
-        DECIDED = "decided", _("Decided")
+        DECIDED = "decided", pgettext_lazy("cadre move", "Decided")
         IN_POST = "in_post", _("In post")
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")

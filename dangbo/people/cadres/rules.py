@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 SOURCE_50 = "Quy định 50-QĐ/TW ngày 27/12/2021 của Bộ Chính trị về công tác quy hoạch cán bộ"
@@ -142,7 +143,7 @@ def describe(entry: dict) -> str:
             return _("Political theory: %(level)s (needed: %(needed)s).") % params
         return _("Political theory %(level)s is below the required %(needed)s.") % params
     if code == "years":
-        params = {"years": value, "needed": limit}
+        params = {"years": number_format(value, decimal_pos=1), "needed": limit}
         if met:
             return _("%(years)s years in leading posts (needed: %(needed)s).") % params
         return _("Only %(years)s years in leading posts; %(needed)s are needed.") % params

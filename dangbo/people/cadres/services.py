@@ -31,7 +31,7 @@ PROFILE_EDIT_FIELDS = ["education", "field_of_study", "theory", "note"]
 TRAINING_FIELDS = ["name", "kind", "institution", "start", "end", "certificate"]
 AWARD_FIELDS = ["title", "date", "decision", "issuer"]
 PLAN_FIELDS = ["unit", "term_code", "start_year", "end_year", "rule", "decision", "decided_on"]
-CANDIDATE_FIELDS = ["plan", "person", "title", "all_met", "young", "note"]
+CANDIDATE_FIELDS = ["person", "title", "all_met", "young", "note"]
 MOVE_FIELDS = [
     "kind", "person", "unit", "title", "from_position", "proposed_on", "start", "end", "decision",
     "decided_on", "status", "position", "completed_on",
@@ -121,7 +121,8 @@ def training_add(
     )
     training.full_clean()
     training.save()
-    audit_record(actor=actor, action="cadre.training", obj=profile, after=snapshot(training, TRAINING_FIELDS))
+    after = snapshot(training, TRAINING_FIELDS) | {"kind": str(training.get_kind_display())}
+    audit_record(actor=actor, action="cadre.training", obj=profile, after=after)
     return training
 
 
