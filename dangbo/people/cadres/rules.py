@@ -143,7 +143,7 @@ def describe(entry: dict) -> str:
             return _("Political theory: %(level)s (needed: %(needed)s).") % params
         return _("Political theory %(level)s is below the required %(needed)s.") % params
     if code == "years":
-        params = {"years": number_format(value, decimal_pos=1), "needed": limit}
+        params = {"years": number_format(value or 0, decimal_pos=1), "needed": limit}
         if met:
             return _("%(years)s years in leading posts (needed: %(needed)s).") % params
         return _("Only %(years)s years in leading posts; %(needed)s are needed.") % params
