@@ -417,6 +417,7 @@ ROUTES: dict[str, Route] = {
     "people:move_decide": on("move", Action.CHANGE, "POST"),
     "people:move_take_up": on("move", Action.CHANGE, "POST"),
     "people:move_complete": on("move", Action.CHANGE, "POST"),
+    "people:move_cancel": on("move", Action.CHANGE, "POST"),
     "people:shares": OPEN,
     "people:streamlining": OPEN,
     "password_change": OPEN,

@@ -102,6 +102,10 @@ class DecideForm(forms.Form):
     decided_on = forms.DateField(label=_("Decided on"), widget=DateInput)
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
 class CompleteForm(forms.Form):
     completed_on = forms.DateField(label=_("Completed on"), widget=DateInput)
 

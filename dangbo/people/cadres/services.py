@@ -345,6 +345,25 @@ def move_complete(*, actor, move: Move, completed_on: dt.date) -> Move:
     return move
 
 
+@transaction.atomic
+def move_cancel(*, actor, move: Move, reason: str) -> Move:
+    """Drop a rotation or appointment not yet taken up, with the reason."""
+    require(actor, move, Action.CHANGE)
+    move = _locked(move)
+    if move.status not in (Move.Status.PROPOSED, Move.Status.DECIDED):
+        raise ValidationError(_("Only a proposal or a decision not yet carried out can be cancelled."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for cancelling.")})
+    before = snapshot(move, MOVE_FIELDS)
+    move.status = Move.Status.CANCELLED
+    move.save(update_fields=["status"])
+    audit_record(
+        actor=actor, action="cadre_move.cancel", obj=move, before=before, after=snapshot(move, MOVE_FIELDS),
+        reason=reason.strip(),
+    )
+    return move
+
+
 # --- Staff streamlining --------------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ AUDIT_ACTIONS = {
     "cadre_move.decide": _("Rotation or appointment decided"),
     "cadre_move.take_up": _("Post taken up"),
     "cadre_move.complete": _("Rotation or appointment completed"),
+    "cadre_move.cancel": _("Rotation or appointment cancelled"),
     "cadre_streamlining.record": _("Staff streamlining recorded"),
 }
 AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {

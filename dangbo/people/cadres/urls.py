@@ -22,6 +22,7 @@ urlpatterns = [
     path("dieu-dong/<int:pk>/quyet-dinh/", views.move_decide, name="move_decide"),
     path("dieu-dong/<int:pk>/nhan-nhiem-vu/", views.move_take_up, name="move_take_up"),
     path("dieu-dong/<int:pk>/ket-thuc/", views.move_complete, name="move_complete"),
+    path("dieu-dong/<int:pk>/huy/", views.move_cancel, name="move_cancel"),
     path("ty-le/", views.shares, name="shares"),
     path("tinh-gian/", views.streamlining, name="streamlining"),
 ]

@@ -27,6 +27,7 @@ from dangbo.orgs.selectors import manageable_units
 from . import panels, selectors, services
 from .forms import (
     AwardForm,
+    CancelForm,
     CandidateForm,
     CompleteForm,
     DecideForm,
@@ -272,6 +273,7 @@ def move_detail(request: Request, pk: int) -> HttpResponse:
     move = selectors.get_move_for_user(request.user, pk)
     context = {
         "move": move, "history": history(move), "decide_form": DecideForm(), "complete_form": CompleteForm(),
+        "cancel_form": CancelForm(),
         **policy.permissions(request.user, move, [Action.CHANGE]),
     }
     return render(request, "people/cadres/move_detail.html", context)
@@ -288,6 +290,7 @@ def _move_step(request: Request, pk: int, form_class, service, done: str) -> Htt
         "move": move, "history": history(move), "can_change": True,
         "decide_form": form if form_class is DecideForm else DecideForm(),
         "complete_form": form if form_class is CompleteForm else CompleteForm(),
+        "cancel_form": form if form_class is CancelForm else CancelForm(),
     }
     return render(request, "people/cadres/move_detail.html", context, status=400)
 
@@ -312,6 +315,12 @@ def move_take_up(request: Request, pk: int) -> HttpResponse:
 @require_POST
 def move_complete(request: Request, pk: int) -> HttpResponse:
     return _move_step(request, pk, CompleteForm, services.move_complete, _("The rotation or appointment has been completed."))
+
+
+@login_required
+@require_POST
+def move_cancel(request: Request, pk: int) -> HttpResponse:
+    return _move_step(request, pk, CancelForm, services.move_cancel, _("The rotation or appointment has been cancelled."))
 
 
 # --- Shares and streamlining ------------------------------------------------------------------

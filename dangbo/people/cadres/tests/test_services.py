@@ -170,3 +170,26 @@ def test_the_ward_a_cadre_leaves_reads_the_rotation_but_the_city_decides_it(cast
     assert not policy.may(cast.member, Action.VIEW, move) and not policy.visible(cast.member, Move).exists()
     with pytest.raises(PermissionDenied):
         services.move_decide(actor=cast.ward_secretary, move=move, decision="1-QĐ", decided_on=dt.date(2025, 2, 1))
+
+
+def test_a_proposal_is_cancelled_with_its_reason_but_a_post_taken_up_is_not(cast, cadre):
+    move = services.move_propose(
+        actor=cast.ward_secretary, kind="appointment", person=cadre, unit=cast.ward1, title="Bí thư",
+        proposed_on=dt.date(2025, 1, 5), start=dt.date(2025, 3, 1),
+    )
+    with pytest.raises(ValidationError) as error:
+        services.move_cancel(actor=cast.ward_secretary, move=move, reason=" ")
+    assert "reason" in error.value.message_dict
+    with pytest.raises(Http404):
+        services.move_cancel(actor=cast.outsider, move=move, reason="Không phù hợp")
+    move = services.move_cancel(actor=cast.ward_secretary, move=move, reason="Không phù hợp")
+    assert move.status == Move.Status.CANCELLED
+    assert AuditEntry.objects.get(object_id=move.pk, action="cadre_move.cancel").reason == "Không phù hợp"
+    other = services.move_propose(
+        actor=cast.ward_secretary, kind="appointment", person=cadre, unit=cast.ward1, title="Phó Bí thư",
+        proposed_on=dt.date(2025, 1, 5), start=dt.date(2025, 3, 1),
+    )
+    services.move_decide(actor=cast.ward_secretary, move=other, decision="5-QĐ/ĐU", decided_on=dt.date(2025, 2, 1))
+    services.move_take_up(actor=cast.ward_secretary, move=other)
+    with pytest.raises(ValidationError):
+        services.move_cancel(actor=cast.ward_secretary, move=other, reason="Muộn")
