@@ -167,6 +167,19 @@ def build_world(cast) -> World:
     o["transfer_event"] = members.member_transfer_out(
         actor=None, person=o["member_out"], date=dt.date(2024, 2, 1), destination=f"Đảng bộ {MARK}",
     )
+    from dangbo.people.cadres import services as cadres
+
+    cadre = make_person(f"Cán bộ {MARK}")
+    orgs.position_create(actor=None, person=cadre, unit=cast.ward1, title=f"Phó Bí thư {MARK}", start=START)
+    o["profile"] = cadres.profile_create(actor=None, person=cadre, unit=cast.ward1, theory=2)
+    o["plan"] = cadres.plan_create(
+        actor=None, unit=cast.ward1, term_code="2025-2030", start_year=2025, end_year=2030, decision=f"QĐ {MARK}"
+    )
+    o["plan_candidate"] = cadres.candidate_add(actor=None, plan=o["plan"], person=cadre, title=f"Bí thư {MARK}")
+    o["move"] = cadres.move_propose(
+        actor=None, kind="appointment", person=cadre, unit=cast.ward1, title=f"Bí thư {MARK}",
+        proposed_on=dt.date(2025, 9, 1), start=dt.date(2025, 10, 1),
+    )
     return world
 
 
@@ -418,6 +431,29 @@ ROUTES: dict[str, Route] = {
     "people:member_transfer_out": on("person", Action.CHANGE),
     "people:member_leave": on("person", Action.CHANGE),
     "people:member_letter": on("member_out", Action.CHANGE, event_pk=lambda w: w.transfer_event.pk),
+    # people: cadres
+    "people:cadre_list": OPEN,
+    "people:cadre_create": OPEN,
+    "people:cadre_detail": on("profile"),
+    "people:cadre_edit": on("profile", Action.CHANGE),
+    "people:training_add": on("profile", Action.CHANGE),
+    "people:award_add": on("profile", Action.CHANGE),
+    "people:plan_list": OPEN,
+    "people:plan_create": OPEN,
+    "people:plan_detail": on("plan"),
+    "people:candidate_add": on("plan", Action.CHANGE),
+    "people:plan_recheck": on("plan", Action.CHANGE, "POST"),
+    "people:candidate_remove": on("plan_candidate", Action.CHANGE, "POST"),
+    "people:rule_list": OPEN,
+    "people:move_list": OPEN,
+    "people:move_create": OPEN,
+    "people:move_detail": on("move"),
+    "people:move_decide": on("move", Action.CHANGE, "POST"),
+    "people:move_take_up": on("move", Action.CHANGE, "POST"),
+    "people:move_complete": on("move", Action.CHANGE, "POST"),
+    "people:move_cancel": on("move", Action.CHANGE, "POST"),
+    "people:shares": OPEN,
+    "people:streamlining": OPEN,
     "password_change": OPEN,
     "password_change_done": OPEN,
 }
@@ -561,6 +597,8 @@ API_ROUTES: dict[str, Route] = {
     "candidates_detail": on("candidate", kw="id"),
     "members_list": OPEN,
     "members_detail": on("person", kw="id"),
+    "cadres_list": OPEN,
+    "cadres_detail": on("profile", kw="id"),
 }
 
 #: API operations without authentication, each with the reason and where it is tested.

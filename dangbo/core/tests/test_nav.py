@@ -39,9 +39,10 @@ def test_every_page_shows_the_apps_links_in_their_order(cast, login, who):
         (reverse("meetings:meeting_list"), "Party cell meetings"),
         (reverse("citizens:case_list"), "Citizen cases"),
         (reverse("orgs:unit_list"), "Organisation"),
-        (reverse("people:admission_pipeline"), "Admission"),
         (reverse("orgs:person_list"), "Cadres & members"),
         (reverse("people:member_list"), "Party members"),
+        (reverse("people:admission_pipeline"), "Admission"),
+        (reverse("people:cadre_list"), "Cadres"),
     ]
 
 

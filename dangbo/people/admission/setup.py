@@ -69,5 +69,5 @@ def ready() -> None:
     )
     audit.register_labels(actions=AUDIT_ACTIONS, fields=AUDIT_FIELDS)
     nav.register_link(
-        nav.MAIN, section="admission", url_name="people:admission_pipeline", label=_("Admission"), order=52
+        nav.MAIN, section="admission", url_name="people:admission_pipeline", label=_("Admission"), order=64
     )
