@@ -49,17 +49,30 @@ def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def deadlines(received_on: dt.date) -> tuple[dt.date, dt.date]:
+def answer_rule(kind: str, received_on: dt.date) -> DeadlineRule:
+    """The answer rule of a case of ``kind`` received on ``received_on``: the kind's own rule
+    (``citizens.answer.khieu_nai``: Luật Khiếu nại; ``citizens.answer.to_cao``: Luật Tố cáo)
+    when one is in force, else the general ``citizens.answer``."""
+    try:
+        return DeadlineRule.current(f"{ANSWER_RULE}.{kind}", received_on)
+    except DeadlineRule.DoesNotExist:
+        return DeadlineRule.current(ANSWER_RULE, received_on)
+
+
+def deadlines(received_on: dt.date, kind: str = "") -> tuple[dt.date, dt.date]:
     """The acknowledgement and answer deadlines of a case received on ``received_on``, by the
-    rule versions in force that day."""
+    rule versions in force that day. The answer counts from the acceptance (thụ lý): until the
+    case is accepted, from the last day it may be (the acknowledgement deadline);
+    ``case_acknowledge`` counts it again from the day it was."""
     try:
         acknowledge = DeadlineRule.current(ACKNOWLEDGE_RULE, received_on)
-        answer = DeadlineRule.current(ANSWER_RULE, received_on)
+        answer = answer_rule(kind, received_on)
     except DeadlineRule.DoesNotExist:
         raise ValidationError(
             {"received_on": _("No deadline rule is in force on this date: ask the office to add one.")}
         ) from None
-    return acknowledge.deadline(received_on), answer.deadline(received_on)
+    acknowledge_by = acknowledge.deadline(received_on)
+    return acknowledge_by, answer.deadline(acknowledge_by)
 
 
 def _petitioners(rows: Iterable[Mapping[str, Any]]) -> list[Petitioner]:
@@ -114,7 +127,7 @@ def case_create(
         errors.setdefault("petitioners", []).extend(error.message_dict["petitioners"])
     if errors:
         raise ValidationError(errors)
-    acknowledge_by, answer_by = deadlines(received_on)
+    acknowledge_by, answer_by = deadlines(received_on, kind)
     case = Case(
         unit=unit, kind=kind, channel=channel, content=content, received_on=received_on,
         received_by=_user(actor), acknowledge_by=acknowledge_by, answer_by=answer_by,
@@ -193,7 +206,14 @@ def case_acknowledge(
     case.ack_outcome = outcome
     case.ack_note = note
     case.state = S.ACKNOWLEDGED
-    case.save(update_fields=["acknowledged_on", "ack_outcome", "ack_note", "state"])
+    fields = ["acknowledged_on", "ack_outcome", "ack_note", "state"]
+    if outcome == Case.Outcome.ACCEPTED:  # the answer counts from the acceptance (thụ lý)
+        try:
+            case.answer_by = answer_rule(case.kind, case.received_on).deadline(case.acknowledged_on)
+            fields.append("answer_by")
+        except DeadlineRule.DoesNotExist:  # the rule was removed since: keep the deadline given
+            pass
+    case.save(update_fields=fields)
     audit_record(actor=_user(actor), action="case.acknowledge", obj=case, before=before,
                  after=snapshot(case, AUDIT_FIELDS))
     _reindex(case)

@@ -153,6 +153,13 @@ def build_world(cast) -> World:
     o["dialogue"] = citizens.dialogue_create(
         actor=None, unit=cast.ward1, host=ward_head, date=dt.date(2026, 3, 6), topics=f"Đối thoại {MARK}",
     )
+    from dangbo.core.models import CalendarDay, DeadlineRule
+
+    # Office data, read by everyone (no marker): changed by the office only.
+    o["calendar_day"] = CalendarDay.objects.create(date=dt.date(2031, 1, 2), kind="off", source="TB")
+    o["deadline_rule"] = DeadlineRule.objects.create(
+        code="doors.rule", name="Cửa", days=5, counting="working", source="VB", effective_from=dt.date(2026, 1, 1)
+    )
     return world
 
 
@@ -224,6 +231,10 @@ ROUTES: dict[str, Route] = {
     "core:search": Route(kwargs=lambda w: {}),
     "core:tokens": OPEN,
     "core:token_revoke": on("token", Action.CHANGE, "POST"),
+    "core:calendar": OPEN,
+    "core:calendar_delete": on("calendar_day", Action.CHANGE, "POST"),
+    "core:deadline_rules": OPEN,
+    "core:deadline_rule_end": on("deadline_rule", Action.CHANGE, "POST"),
     # orgs
     "orgs:unit_list": OPEN,
     "orgs:unit_detail": on_unit("cell1"),
