@@ -10,6 +10,8 @@ AUDIT_ACTIONS = {
     "case.answer": _("Answer given"),
     "case.close": _("Case closed"),
     "case.task": _("Case made a task"),
+    "case.merge": _("Merged into another case"),
+    "case.merge_in": _("Duplicate case merged in"),
     "case.identity_read": _("Protected identity read"),
     "case.identity_share": _("Named to read the protected identity"),
     "reception_day.create": _("Reception day added"),
@@ -20,6 +22,8 @@ AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
     "petitioners": _("Petitioners"),
     "task": _("Task"),
     "person": _("Person"),
+    "merged": _("Merged case"),
+    ("case.merge_in", "petitioners"): _("Petitioners added"),
 }
 
 

@@ -206,6 +206,10 @@ class Case(models.Model):
     dialogue = models.ForeignKey(
         Dialogue, verbose_name=_("dialogue"), null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
     )
+    #: A duplicate is closed into the case kept (``services.case_merge``); its history stays.
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = CaseQuerySet.as_manager()

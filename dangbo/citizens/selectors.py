@@ -71,6 +71,18 @@ def get_case_for_user(user, pk, action: Action | str = Action.VIEW) -> Case:
     return policy.get_for_user(user, Case.objects.select_related("unit"), pk, action)
 
 
+def case_by_code(*, user, code: str, action: Action | str = Action.CHANGE) -> Case | None:
+    """The case with this public code, if the user may do ``action`` to it."""
+    code = clean_code(code)
+    case = Case.objects.select_related("unit").filter(code=code).first() if code else None
+    return case if case is not None and policy.may(user, action, case) else None
+
+
+def merged_cases(*, user, case: Case) -> list[Case]:
+    """The duplicates merged into ``case`` that the user may see."""
+    return list(policy.visible(user, Case.objects.filter(merged_into=case)).order_by("received_on", "id"))
+
+
 def petitioners_of(case: Case) -> list[Petitioner]:
     return list(case.petitioners.order_by("order", "id"))
 
@@ -95,7 +107,7 @@ def possible_duplicates(*, user, names: list[str], content: str, received_on: dt
     window = dt.timedelta(days=DUPLICATE_DAYS)
     candidates = (
         policy.visible(user, Case.objects.select_related("unit"))
-        .filter(petitioners__name_key__in=keys, received_on__gte=received_on - window,
+        .filter(petitioners__name_key__in=keys, merged_into__isnull=True, received_on__gte=received_on - window,
                 received_on__lte=received_on + window)
         .distinct()
         .order_by("-received_on")[:50]

@@ -289,6 +289,51 @@ def case_make_task(
     return task
 
 
+@transaction.atomic
+def case_merge(*, actor, case: Case, into: Case, on: dt.date | None = None) -> Case:
+    """Close ``case`` as a duplicate of ``into`` (same kind, same handling unit): the petitioners
+    it adds join ``into`` (a collective case), its code tells the petitioner which code to follow,
+    and both histories keep the merge. Returns ``into``."""
+    require(actor, case, Action.CHANGE)
+    require(actor, into, Action.CHANGE)
+    if case.pk == into.pk:
+        raise ValidationError({"into": _("Choose another case to merge into.")})
+    first, second = sorted((case.pk, into.pk))
+    locked = {c.pk: c for c in Case.objects.select_for_update(of=("self",)).filter(pk__in=[first, second])}
+    case, into = locked[case.pk], locked[into.pk]
+    if case.state == S.CLOSED:
+        raise ValidationError(_("A closed case cannot be merged."))
+    if into.state == S.CLOSED or into.merged_into_id:
+        raise ValidationError({"into": _("The case to keep is closed: merge into an open one.")})
+    if case.kind != into.kind or case.unit_id != into.unit_id:
+        raise ValidationError({"into": _("Only cases of the same kind and the same handling unit can be merged.")})
+    day = _day(on, case, "on")
+    known = set(into.petitioners.values_list("name_key", flat=True))
+    order = into.petitioners.count()
+    added = []
+    for person in case.petitioners.order_by("order", "id"):
+        if person.name_key in known:
+            continue
+        known.add(person.name_key)
+        added.append(Petitioner(case=into, name=person.name, name_key=person.name_key, address=person.address,
+                                phone=person.phone, order=order + len(added)))
+    Petitioner.objects.bulk_create(added)
+    before = snapshot(case, AUDIT_FIELDS)
+    case.merged_into = into
+    case.state = S.CLOSED
+    case.closed_on = day
+    case.answer = _("Merged into case %(code)s: follow it with that code.") % {"code": into.code_display}
+    case.save(update_fields=["merged_into", "state", "closed_on", "answer"])
+    # Codes and counts only: the history of a denunciation names nobody.
+    audit_record(actor=_user(actor), action="case.merge", obj=case, before=before,
+                 after=snapshot(case, AUDIT_FIELDS) | {"merged_into": into.code_display})
+    audit_record(actor=_user(actor), action="case.merge_in", obj=into,
+                 after={"merged": case.code_display, "petitioners": len(added)})
+    _reindex(case)
+    _reindex(into)
+    return into
+
+
 def case_task_done(task, day: dt.date) -> None:
     """A task made from a case is confirmed done: its result answers the case (the last
     progress report, else the task's title) and closes it. A case not yet acknowledged, or

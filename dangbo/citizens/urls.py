@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/tra-loi/", views.case_answer, name="case_answer"),
     path("<int:pk>/dong/", views.case_close, name="case_close"),
     path("<int:pk>/giao-viec/", views.case_task, name="case_task"),
+    path("<int:pk>/gop/", views.case_merge, name="case_merge"),
     path("<int:pk>/thong-bao.docx", views.case_letter, name="case_letter"),
     path("<int:pk>/phieu-hen/", views.case_receipt, name="case_receipt"),
     path("<int:pk>/nguoi-duoc-xem/", views.case_identity_share, name="case_identity_share"),

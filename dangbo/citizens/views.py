@@ -33,6 +33,7 @@ from .forms import (
     AnswerForm,
     CaseCreateForm,
     CaseFilterForm,
+    CaseMergeForm,
     CaseTaskForm,
     DialogueForm,
     IdentityShareForm,
@@ -120,6 +121,8 @@ def _detail(request: Request, case: Case, **forms) -> HttpResponse:
         "ack_form": forms.get("ack_form") or AcknowledgeForm(),
         "answer_form": forms.get("answer_form") or AnswerForm(),
         "task_form": forms.get("task_form") or CaseTaskForm(initial={"title": case.content[:200]}),
+        "merge_form": forms.get("merge_form") or CaseMergeForm(),
+        "merged": selectors.merged_cases(user=request.user, case=case),
         "tasks": _tasks_of(request, case),
         "can_share": protected and heads_unit(request.user, case.unit.path),
         "share_form": forms.get("share_form") or IdentityShareForm(people=_people(request)),
@@ -198,6 +201,28 @@ def case_task(request: Request, pk: int) -> HttpResponse:
         messages.success(request, _("The case is now a task followed like any other."))
         return redirect(task)
     return _detail(request, case, task_form=form)
+
+
+@login_required
+@require_POST
+def case_merge(request: Request, pk: int) -> HttpResponse:
+    """Close this case into another one (a duplicate), found by its code among the cases the
+    user may change."""
+    _section(request)
+    case = selectors.get_case_for_user(request.user, pk, Action.CHANGE)
+    form = CaseMergeForm(request.POST)
+
+    def merge(data):
+        into = selectors.case_by_code(user=request.user, code=data["into"])
+        if into is None:
+            raise ValidationError({"into": _("No case you may change has this code.")})
+        return services.case_merge(actor=request.user, case=case, into=into)
+
+    into = submit(request, form, merge)
+    if into is not None:
+        messages.success(request, _("The case is merged into %(code)s.") % {"code": into.code_display})
+        return redirect(into)
+    return _detail(request, case, merge_form=form)
 
 
 @login_required

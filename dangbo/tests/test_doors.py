@@ -383,6 +383,7 @@ ROUTES: dict[str, Route] = {
     "citizens:case_answer": on("case", Action.CHANGE, "POST"),
     "citizens:case_close": on("case", Action.CHANGE, "POST"),
     "citizens:case_task": on("case", Action.CHANGE, "POST"),
+    "citizens:case_merge": on("case", Action.CHANGE, "POST"),
     "citizens:case_letter": Route(kwargs=lambda w: {"pk": w.case.pk}, obj=lambda w: w.case, only_404=True),
     "citizens:case_receipt": on("case"),
     "citizens:case_identity_share": Route(
@@ -534,6 +535,7 @@ API_ROUTES: dict[str, Route] = {
     "cases_detail": on("case", kw="id"),
     "cases_acknowledge": on("case", Action.CHANGE, "POST", kw="id", body=lambda w: {"outcome": "accepted"}),
     "cases_answer": on("case", Action.CHANGE, "POST", kw="id", body=lambda w: {"answer": f"Trả lời {MARK}"}),
+    "cases_merge": on("case", Action.CHANGE, "POST", kw="id", body=lambda w: {"into_id": w.case.pk}),
 }
 
 #: API operations without authentication, each with the reason and where it is tested.
