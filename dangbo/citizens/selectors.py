@@ -248,6 +248,8 @@ class Times:
     overdue: int = 0
     ack_days: list[int] | None = None
     answer_days: list[int] | None = None
+    #: Cases received by kind (``Case.Kind`` value → count).
+    kinds: dict[str, int] | None = None
 
     @staticmethod
     def _median(values: list[int] | None) -> float | None:
@@ -271,7 +273,7 @@ class Times:
 
 
 TIME_FIELDS = ("unit__path", "state", "received_on", "acknowledge_by", "acknowledged_on", "answer_by",
-               "answered_on", "ack_outcome")
+               "answered_on", "ack_outcome", "kind")
 
 
 def response_times(*, user, unit: Unit, start: dt.date, end: dt.date, today: dt.date) -> tuple[Times, list[Times]]:
@@ -279,8 +281,8 @@ def response_times(*, user, unit: Unit, start: dt.date, end: dt.date, today: dt.
     user may see, acknowledged and answered on time, median working days to acknowledge and to
     answer, still open, overdue. Three queries, whatever the number of cases."""
     children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
-    total = Times(unit=unit, ack_days=[], answer_days=[])
-    rows = {c.path: Times(unit=c, ack_days=[], answer_days=[]) for c in children}
+    total = Times(unit=unit, ack_days=[], answer_days=[], kinds={})
+    rows = {c.path: Times(unit=c, ack_days=[], answer_days=[], kinds={}) for c in children}
     step = len(unit.path) + Unit.steplen
     calendar = workdays.WorkCalendar()
     cases = (
@@ -288,10 +290,11 @@ def response_times(*, user, unit: Unit, start: dt.date, end: dt.date, today: dt.
         .filter(unit__path__startswith=unit.path, received_on__gte=start, received_on__lte=end)
         .values_list(*TIME_FIELDS)
     )
-    for path, state, received, ack_by, ack_on, answer_by, answer_on, outcome in cases.iterator(chunk_size=5000):
+    for path, state, received, ack_by, ack_on, answer_by, answer_on, outcome, kind in cases.iterator(chunk_size=5000):
         row = rows.get(path[:step])
         for t in (total, row) if row is not None else (total,):
             t.received += 1
+            t.kinds[kind] = t.kinds.get(kind, 0) + 1  # type: ignore[index]
             if ack_on:
                 t.acknowledged += 1
                 t.ack_on_time += ack_on <= ack_by
@@ -307,4 +310,58 @@ def response_times(*, user, unit: Unit, start: dt.date, end: dt.date, today: dt.
                     waiting_answer and answer_by < today
                 )
                 t.overdue += late
+    return total, list(rows.values())
+
+
+# --- Reception reports (monthly, quarterly, 6, 9 months, the year) -----------------------------
+
+
+@dataclass
+class ReportRow:
+    """One unit's line in a reception report: its own figures and everything below it."""
+
+    times: Times
+    scheduled_held: int = 0
+    ad_hoc_held: int = 0
+    dialogues: int = 0
+
+    @property
+    def unit(self) -> Unit:
+        return self.times.unit
+
+    def kind(self, kind: str) -> int:
+        return (self.times.kinds or {}).get(kind, 0)
+
+
+def reception_report(
+    *, user, unit: Unit, start: dt.date, end: dt.date, today: dt.date
+) -> tuple[ReportRow, list[ReportRow]]:
+    """The reception report of ``unit`` over [start, end], rolled up from the units below it:
+    for the unit (with everything below) and for each unit directly below it, reception days
+    held (scheduled, ad hoc), dialogues held, cases received by kind, and the response figures.
+    A fixed number of queries (those of ``response_times`` and two more)."""
+    total_times, child_times = response_times(user=user, unit=unit, start=start, end=end, today=today)
+    total = ReportRow(times=total_times)
+    rows = {t.unit.path: ReportRow(times=t) for t in child_times}
+    step = len(unit.path) + Unit.steplen
+
+    def add(path: str, attr: str, n: int) -> None:
+        for row in (total, rows.get(path[:step])):
+            if row is not None:
+                setattr(row, attr, getattr(row, attr) + n)
+
+    days = (
+        policy.visible(user, ReceptionDay)
+        .filter(unit__path__startswith=unit.path, date__gte=start, date__lte=end, status=ReceptionDay.Status.HELD)
+        .values("unit__path", "kind").annotate(n=Count("id"))
+    )
+    for row in days:
+        add(row["unit__path"], "scheduled_held" if row["kind"] == ReceptionDay.Kind.SCHEDULED else "ad_hoc_held", row["n"])
+    dialogues = (
+        policy.visible(user, Dialogue)
+        .filter(unit__path__startswith=unit.path, date__gte=start, date__lte=end)
+        .values("unit__path").annotate(n=Count("id"))
+    )
+    for row in dialogues:
+        add(row["unit__path"], "dialogues", row["n"])
     return total, list(rows.values())

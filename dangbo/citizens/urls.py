@@ -20,6 +20,7 @@ urlpatterns = [
     path("tiep-dan/moi/", views.reception_create, name="reception_create"),
     path("tiep-dan/<int:pk>/trang-thai/", views.reception_status, name="reception_status"),
     path("thoi-gian-tra-loi/", views.response_times, name="response_times"),
+    path("bao-cao/", views.reception_report, name="reception_report"),
     path("doi-thoai/", views.dialogue_list, name="dialogue_list"),
     path("doi-thoai/moi/", views.dialogue_create, name="dialogue_create"),
     path("doi-thoai/<int:pk>/", views.dialogue_detail, name="dialogue_detail"),

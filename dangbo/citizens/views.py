@@ -27,7 +27,7 @@ from dangbo.core.policy import Action
 from dangbo.orgs.models import Unit
 from dangbo.orgs.selectors import manageable_units
 
-from . import letters, selectors, services
+from . import letters, reports, selectors, services
 from .forms import (
     AcknowledgeForm,
     AnswerForm,
@@ -422,12 +422,9 @@ def _periods(year: int) -> list[tuple[str, str, dt.date, dt.date]]:
     return periods
 
 
-@login_required
-@require_GET
-def response_times(request: Request) -> HttpResponse:
-    """Per unit and period, how fast cases are acknowledged and answered: the chosen unit and
-    each unit directly below it (the city comparing its wards); ``?format=xlsx`` exports it."""
-    _section(request)
+def _unit_period(request: Request) -> dict:
+    """The unit (one the user may see; the first of theirs by default), the year and the
+    period chosen on a report page."""
     units = unit_filter_choices(user=request.user)
     unit = None
     if request.GET.get("unit"):
@@ -441,18 +438,63 @@ def response_times(request: Request) -> HttpResponse:
     year = min(max(year, 2000), _today().year + 1)
     periods = _periods(year)
     chosen = next((p for p in periods if p[0] == request.GET.get("period")), periods[-1])
-    context: dict = {
+    return {
         "units": units, "unit": unit, "year": year, "years": range(_today().year, 2018, -1),
         "periods": periods, "period": chosen,
     }
+
+
+@login_required
+@require_GET
+def response_times(request: Request) -> HttpResponse:
+    """Per unit and period, how fast cases are acknowledged and answered: the chosen unit and
+    each unit directly below it (the city comparing its wards); ``?format=xlsx`` exports it."""
+    _section(request)
+    context = _unit_period(request)
+    unit, chosen = context["unit"], context["period"]
     if unit is not None:
         total, rows = selectors.response_times(
             user=request.user, unit=unit, start=chosen[2], end=chosen[3], today=_today()
         )
         if request.GET.get("format") == "xlsx":
             return _times_xlsx(unit, chosen, [*rows, total])
-        context |= {"total": total, "rows": rows}
+        context |= {"total": total, "rows": rows, "chart": _chart(rows)}
     return render(request, "citizens/response_times.html", context)
+
+
+def _chart(rows: list) -> list[dict]:
+    """Bars comparing the units below: the share acknowledged and answered on time, and the
+    overdue count scaled to the largest."""
+    most = max((t.overdue for t in rows), default=0) or 1
+    return [
+        {"unit": t.unit, "ack": t.ack_rate, "answer": t.answer_rate, "overdue": t.overdue,
+         "overdue_pct": round(100 * t.overdue / most)}
+        for t in rows if t.received
+    ]
+
+
+@login_required
+@require_GET
+def reception_report(request: Request) -> HttpResponse:
+    """The periodic reception report of a unit (month, quarter, 6 or 9 months, the year), rolled
+    up from the units below it; ``?format=docx`` in the party's layout, ``?format=xlsx``."""
+    _section(request)
+    context = _unit_period(request)
+    unit, chosen = context["unit"], context["period"]
+    if unit is not None:
+        total, rows = selectors.reception_report(
+            user=request.user, unit=unit, start=chosen[2], end=chosen[3], today=_today()
+        )
+        name = f"bao-cao-tiep-dan-{unit.code or unit.pk}-{chosen[0]}-{chosen[2]:%Y}"
+        label = f"{chosen[1]} {chosen[2]:%Y}"
+        if request.GET.get("format") == "docx":
+            data = reports.report_docx(unit=unit, period=label, start=chosen[2], end=chosen[3], total=total,
+                                       rows=rows, today=_today())
+            return reports.report_docx_response(name, data)
+        if request.GET.get("format") == "xlsx":
+            return reports.report_xlsx(filename=name, period=label, total=total, rows=rows)
+        context |= {"total": total, "rows": rows, "kinds": list(Case.Kind)}
+    return render(request, "citizens/reception_report.html", context)
 
 
 def _times_xlsx(unit: Unit, period: tuple, rows: list) -> HttpResponse:

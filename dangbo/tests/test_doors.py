@@ -396,6 +396,7 @@ ROUTES: dict[str, Route] = {
     "citizens:dialogue_create": OPEN,
     "citizens:dialogue_detail": on("dialogue"),
     "citizens:response_times": OPEN,
+    "citizens:reception_report": OPEN,
     "password_change": OPEN,
     "password_change_done": OPEN,
 }
