@@ -186,6 +186,7 @@ def cases_create(request: HttpRequest, payload: CaseIn):
             received_on=payload.received_on,
         )
         if duplicates:
+            services.duplicates_shown(actor=user, cases=duplicates)
             listed = [f"{d.get_kind_display()} {d.code_display} {d.received_on:%d/%m/%Y}" for d in duplicates]
             return 409, error_body(
                 _("Possible duplicates: the same petitioner raised something similar within 90 days. "

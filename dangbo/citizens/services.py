@@ -378,6 +378,13 @@ def identity_read(*, actor, case: Case) -> None:
         audit_record(actor=_user(actor), action="case.identity_read", obj=case)
 
 
+def duplicates_shown(*, actor, cases: Iterable[Case]) -> None:
+    """A denunciation offered as a possible duplicate tells the reader who denounced it (the
+    same petitioner): a reading of the protected identity, audited like the others."""
+    for case in cases:
+        identity_read(actor=actor, case=case)
+
+
 # --- Reception days and dialogues --------------------------------------------------------------
 
 

@@ -92,6 +92,7 @@ def case_create(request: Request) -> HttpResponse:
             received_on=data["received_on"],
         )
     if duplicates:  # shown before saving: the person decides
+        services.duplicates_shown(actor=request.user, cases=duplicates)
         form.show_duplicate_check()
         return render(request, "citizens/case_create.html", {"form": form, "duplicates": duplicates})
     case = submit(
