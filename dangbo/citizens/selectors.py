@@ -294,7 +294,7 @@ def response_times(*, user, unit: Unit, start: dt.date, end: dt.date, today: dt.
         row = rows.get(path[:step])
         for t in (total, row) if row is not None else (total,):
             t.received += 1
-            t.kinds[kind] = t.kinds.get(kind, 0) + 1  # type: ignore[index]
+            t.kinds[kind] = t.kinds.get(kind, 0) + 1  # type: ignore[index,union-attr]
             if ack_on:
                 t.acknowledged += 1
                 t.ack_on_time += ack_on <= ack_by
@@ -362,6 +362,6 @@ def reception_report(
         .filter(unit__path__startswith=unit.path, date__gte=start, date__lte=end)
         .values("unit__path").annotate(n=Count("id"))
     )
-    for row in dialogues:
-        add(row["unit__path"], "dialogues", row["n"])
+    for dialogue_row in dialogues:
+        add(dialogue_row["unit__path"], "dialogues", dialogue_row["n"])
     return total, list(rows.values())

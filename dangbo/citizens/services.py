@@ -310,7 +310,7 @@ def case_merge(*, actor, case: Case, into: Case, on: dt.date | None = None) -> C
     day = _day(on, case, "on")
     known = set(into.petitioners.values_list("name_key", flat=True))
     order = into.petitioners.count()
-    added = []
+    added: list[Petitioner] = []
     for person in case.petitioners.order_by("order", "id"):
         if person.name_key in known:
             continue
