@@ -42,6 +42,8 @@ class WorkCalendar:
         #: Per year, the working days from 1 January up to and including each day (by the
         #: day's ordinal in the year): ``between`` in constant time once a year is read.
         self._running: dict[int, list[int]] = {}
+        #: ``between`` answers by pair of dates: a report asks the same pairs again and again.
+        self._between: dict[tuple[dt.date, dt.date], int] = {}
 
     def _load(self, year: int) -> None:
         from .models import CalendarDay
@@ -87,6 +89,9 @@ class WorkCalendar:
     def between(self, start: dt.date, end: dt.date) -> int:
         """The working days after ``start`` up to and including ``end`` (negative when ``end``
         is before ``start``)."""
+        known = self._between.get((start, end))
+        if known is not None:
+            return known
         if end < start:
             return -self.between(end, start)
         if (end - start).days > MAX_DAYS:
@@ -94,6 +99,7 @@ class WorkCalendar:
         count = self._upto(end) - self._upto(start)
         for year in range(start.year, end.year):
             count += self._running_of(year)[-1]
+        self._between[start, end] = count
         return count
 
     def _running_of(self, year: int) -> list[int]:
@@ -109,7 +115,7 @@ class WorkCalendar:
 
     def _upto(self, day: dt.date) -> int:
         """The working days of ``day``'s year up to and including ``day``."""
-        return self._running_of(day.year)[day.timetuple().tm_yday - 1]
+        return self._running_of(day.year)[day.toordinal() - dt.date(day.year, 1, 1).toordinal()]
 
     def next_working_day(self, day: dt.date) -> dt.date:
         """The first working day after ``day``."""
