@@ -136,10 +136,12 @@ def build(*, n: int, fresh: bool):
                     ack_on = calendar.add(received, rng.choice([2, 4, 6, 8, 9, 12, 15]))
                     if ack_on <= TODAY:
                         case.state, case.acknowledged_on, case.ack_outcome = "acknowledged", ack_on, "accepted"
+                        case.ack_days = calendar.between(received, ack_on)
                         case.answer_by = ack_on + dt.timedelta(days=30)
                         answered = ack_on + dt.timedelta(days=rng.choice([5, 12, 20, 28, 35, 45]))
                         if answered <= TODAY and rng.random() < 0.9:
                             case.state, case.answered_on, case.answer = "answered", answered, "Đã giải quyết"
+                            case.answer_days = calendar.between(received, answered)
                             if rng.random() < 0.8:
                                 case.state, case.closed_on = "closed", answered
                 cases.append(case)

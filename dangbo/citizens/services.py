@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangbo.core import search
+from dangbo.core import search, workdays
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.models import DeadlineRule
 from dangbo.core.policy import Action, require
@@ -206,7 +206,8 @@ def case_acknowledge(
     case.ack_outcome = outcome
     case.ack_note = note
     case.state = S.ACKNOWLEDGED
-    fields = ["acknowledged_on", "ack_outcome", "ack_note", "state"]
+    case.ack_days = workdays.between(case.received_on, case.acknowledged_on)
+    fields = ["acknowledged_on", "ack_outcome", "ack_note", "state", "ack_days"]
     if outcome == Case.Outcome.ACCEPTED:  # the answer counts from the acceptance (thụ lý)
         try:
             case.answer_by = answer_rule(case.kind, case.received_on).deadline(case.acknowledged_on)
@@ -239,7 +240,8 @@ def case_answer(*, actor, case: Case, answer: str, on: dt.date | None = None) ->
     case.answered_on = day
     case.answer = answer
     case.state = S.ANSWERED
-    case.save(update_fields=["answered_on", "answer", "state"])
+    case.answer_days = workdays.between(case.received_on, day)
+    case.save(update_fields=["answered_on", "answer", "state", "answer_days"])
     audit_record(actor=_user(actor), action="case.answer", obj=case, before=before,
                  after=snapshot(case, AUDIT_FIELDS))
     _reindex(case)
