@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -304,7 +305,8 @@ def response_times(*, user, unit: Unit, start: dt.date, end: dt.date, today: dt.
         "overdue": Count("id", filter=_late_q(today)),
         **{f"kind_{k}": Count("id", filter=Q(kind=k)) for k in Case.Kind.values},
     }
-    for group in cases.values(below=below).annotate(**counts).order_by():
+    groups: Any = cases.values(below=below).annotate(**counts).order_by()
+    for group in groups:
         row = rows.get(group["below"])
         for t in (total, row) if row is not None else (total,):
             for name in ("received", "acknowledged", "ack_on_time", "answered", "answer_on_time", "open", "overdue"):
