@@ -90,6 +90,14 @@ class CaseIn(Schema):
     content: str = Field(..., max_length=20000)
     received_on: DateIn
     petitioners: list[PetitionerIO] = Field(..., max_length=200)
+    not_duplicate: bool = Field(
+        False, description="Save even when the same petitioner raised something similar within 90 days "
+        "(without it such a case is refused with 409, listing the possible duplicates).",
+    )
+
+
+class MergeIn(Schema):
+    into_id: Id = Field(..., description="The case to keep: same kind, same handling unit.")
 
 
 class CaseCreatedOut(Schema):
@@ -162,10 +170,28 @@ def cases_list(request: HttpRequest, filters: Query[CaseFilters]):
     return {"items": [_out(user, c, detail=False, today=today) for c in page], "count": cases.count()}
 
 
-@cases_router.post("", response={201: CaseCreatedOut, **ERRORS}, operation_id="cases_create", summary="Receive a case")
+@cases_router.post(
+    "", response={201: CaseCreatedOut, **ERRORS, 409: ErrorOut}, operation_id="cases_create", summary="Receive a case"
+)
 def cases_create(request: HttpRequest, payload: CaseIn):
+    """Receive a case. When the same petitioner raised something similar within 90 days, nothing
+    is saved: 409 lists the possible duplicates in ``fields.duplicates`` (``KIND CODE dd/mm/yyyy``);
+    send again with ``not_duplicate: true`` to save it as a new case, or merge it
+    (``POST /cases/{id}/merge``)."""
     user = caller(request)
     unit = policy.get_for_user(user, Unit, payload.unit_id, Action.CONTRIBUTE)
+    if not payload.not_duplicate:
+        duplicates = selectors.possible_duplicates(
+            user=user, names=[p.name for p in payload.petitioners], content=payload.content,
+            received_on=payload.received_on,
+        )
+        if duplicates:
+            services.duplicates_shown(actor=user, cases=duplicates)
+            listed = [f"{d.get_kind_display()} {d.code_display} {d.received_on:%d/%m/%Y}" for d in duplicates]
+            return 409, error_body(
+                _("Possible duplicates: the same petitioner raised something similar within 90 days. "
+                  "Nothing has been saved yet."), {"duplicates": listed},
+            )
     case = services.case_create(
         actor=user, unit=unit, kind=payload.kind, channel=payload.channel, content=payload.content,
         received_on=payload.received_on, petitioners=[p.dict() for p in payload.petitioners],
@@ -199,6 +225,20 @@ def cases_answer(request: HttpRequest, id: int, payload: AnswerIn):
     case = selectors.get_case_for_user(user, id, Action.CHANGE)
     case = services.case_answer(actor=user, case=case, answer=payload.answer, on=payload.on)
     return _out(user, case, detail=True, today=timezone.localdate())
+
+
+@cases_router.post(
+    "/{id}/merge", response={200: CaseDetailOut, **ERRORS}, operation_id="cases_merge",
+    summary="Merge a duplicate into another case",
+)
+def cases_merge(request: HttpRequest, id: int, payload: MergeIn):
+    """Close case ``id`` as a duplicate of ``into_id`` (its new petitioners join it); both
+    histories keep the merge. Answers the case kept."""
+    user = caller(request)
+    case = selectors.get_case_for_user(user, id, Action.CHANGE)
+    into = selectors.get_case_for_user(user, payload.into_id, Action.CHANGE)
+    into = services.case_merge(actor=user, case=case, into=into)
+    return _out(user, into, detail=True, today=timezone.localdate())
 
 
 @public_router.get(

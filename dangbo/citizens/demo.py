@@ -1,7 +1,7 @@
-"""Citizens' cases for the Đông Hà demo: a modest set received by the city and its wards from
+"""Citizens' cases for the Đông Hà demo: about 400 received by the city and its wards from
 2024 to today, of every kind and channel; most acknowledged and answered, some acknowledged
 late, some still open (a few overdue), a few denunciations with protected denouncers, and
-some made tasks of the wards. Also the heads' reception days of 2019–2020 and 2024 to today
+some made tasks of the wards, one letter sent twice and merged. Also the heads' reception days of 2019–2020 and 2024 to today
 (some months short of the quota) and the city's dialogues with the members and residents of
 several wards, whose opinions are cases.
 
@@ -24,7 +24,7 @@ from . import services
 from .models import Case, ReceptionDay
 
 SEED = 20191118
-PER_WARD = 12
+PER_WARD = 38
 START = dt.date(2024, 1, 8)
 
 SUBJECTS = [
@@ -84,6 +84,7 @@ def load(*, today: dt.date) -> dict[str, int]:
                 )
                 counts["cases"] += 1
                 _follow(case, unit=unit, city=city, index=i, today=today, rng=rng, calendar=calendar, counts=counts)
+        _duplicate(units, today, calendar, counts)
         _reception_days(units, today, rng, counts)
         _dialogues(city, units[1:], today, rng, calendar, counts)
     return counts
@@ -123,6 +124,30 @@ def _follow(case: Case, *, unit: Unit, city: Unit, index: int, today: dt.date, r
     close_on = calendar.add(answer_on, 2)
     if close_on <= today and (age > 80 or rng.random() < 0.5):  # recent answers may wait
         services.case_close(actor=None, case=case, on=close_on)
+
+
+def _duplicate(units: list[Unit], today: dt.date, calendar: workdays.WorkCalendar, counts: dict[str, int]) -> None:
+    """A petitioner who wrote twice about the same thing: the second letter is merged into the
+    first case (both histories keep it)."""
+    counts["merged"] = 0
+    first = (
+        Case.objects.filter(unit__in=units[1:], kind__in=["phan_anh", "kien_nghi"])
+        .exclude(state=Case.State.CLOSED).order_by("received_on", "pk").first()
+    )
+    if first is None:
+        return
+    received = calendar.add(first.received_on, 3)
+    if received > today:
+        return
+    person = first.petitioners.order_by("order").first()
+    again = services.case_create(
+        actor=None, unit=first.unit, kind=first.kind, channel=Case.Channel.LETTER, received_on=received,
+        content=f"Gửi lại lần hai: {first.content}",
+        petitioners=[{"name": person.name if person else "Nguyễn Văn Hùng", "address": person.address if person else ""}],
+    )
+    services.case_merge(actor=None, case=again, into=first, on=received)
+    counts["cases"] += 1
+    counts["merged"] += 1
 
 
 def _months(start: dt.date, end: dt.date) -> list[dt.date]:

@@ -150,3 +150,12 @@ class IdentityShareForm(forms.Form):
     def __init__(self, *args: Any, people, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people  # type: ignore[attr-defined]
+
+
+class CaseMergeForm(forms.Form):
+    """Close this case as a duplicate of another, chosen by its code."""
+
+    into = forms.CharField(
+        label=_("Code of the case to keep"), max_length=40,
+        help_text=_("The same petitioner's case on the same matter, of the same kind and handling unit."),
+    )

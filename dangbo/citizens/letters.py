@@ -35,9 +35,9 @@ def _body(case: Case) -> str:
             f"{case.ack_note}.")
 
 
-def acknowledgement_docx(case: Case, petitioners: list[Petitioner]) -> bytes:
+def new_document():
+    """An empty A4 document in the party's layout, and ``para(container, text, …)`` to write it."""
     from docx import Document as Docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
 
     d = Docx()
@@ -59,17 +59,41 @@ def acknowledgement_docx(case: Case, petitioners: list[Petitioner]) -> bytes:
             paragraph.alignment = align
         return paragraph
 
-    unit = case.unit
+    return d, para
+
+
+def header(d, para, unit: Unit, day, subject: str = "", number: str = "") -> None:
+    """The heading block: the committee above and the issuing unit top left (with "*", the
+    number and the subject), "ĐẢNG CỘNG SẢN VIỆT NAM" and the date top right."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
     parent = Unit.objects.filter(path=unit.path[: -Unit.steplen]).first() if unit.depth > 1 else None
+    left, right = d.add_table(rows=1, cols=2).rows[0].cells
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    para(left, parent.name.upper() if parent else "", align=center, size=13)
+    para(left, unit.name.upper(), bold=True, align=center, size=13)
+    para(left, "*", align=center, size=13)
+    if number:
+        para(left, number, align=center, size=13)
+    if subject:
+        para(left, subject, italic=True, align=center, size=12)
+    para(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, align=center)
+    para(right, f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}", italic=True, align=center)
+
+
+def to_bytes(d) -> bytes:
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def acknowledgement_docx(case: Case, petitioners: list[Petitioner]) -> bytes:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    d, para = new_document()
+    unit = case.unit
     day = case.acknowledged_on or case.received_on
-    head = d.add_table(rows=1, cols=2)
-    left, right = head.rows[0].cells
-    para(left, parent.name.upper() if parent else "", align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
-    para(left, unit.name.upper(), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
-    para(left, "*", align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
-    para(left, SUBJECTS.get(Case.Outcome(case.ack_outcome), ""), italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=12)
-    para(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    para(right, f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}", italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    header(d, para, unit, day, SUBJECTS.get(Case.Outcome(case.ack_outcome), ""))
     para(d, "")
     para(d, "THÔNG BÁO", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=15)
     para(d, f"Kính gửi: {', '.join(p.name for p in petitioners) or '…'}", align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -81,6 +105,4 @@ def acknowledgement_docx(case: Case, petitioners: list[Petitioner]) -> bytes:
          align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     para(d, "")
     para(d, "T/M " + unit.name.upper(), bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    out = io.BytesIO()
-    d.save(out)
-    return out.getvalue()
+    return to_bytes(d)

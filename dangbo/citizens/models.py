@@ -197,6 +197,10 @@ class Case(models.Model):
     ack_outcome = models.CharField(_("acknowledgement"), max_length=16, choices=Outcome.choices, blank=True)
     ack_note = models.TextField(_("reason or competent body"), blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    #: Working days from receipt to the acknowledgement and to the answer, kept by the services
+    #: that set those dates: what the response-time figures add up in the SQL.
+    ack_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    answer_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     answer = models.TextField(_("answer"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     reception_day = models.ForeignKey(
@@ -205,6 +209,10 @@ class Case(models.Model):
     )
     dialogue = models.ForeignKey(
         Dialogue, verbose_name=_("dialogue"), null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    #: A duplicate is closed into the case kept (``services.case_merge``); its history stays.
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -222,6 +230,8 @@ class Case(models.Model):
         ordering = ["-received_on", "-id"]
         indexes = [
             models.Index(fields=["unit", "-received_on"], name="case_unit_received"),
+            # The list of a large subtree (the province): walked newest first, no sort.
+            models.Index(fields=["-received_on", "-id"], name="case_received"),
             models.Index(fields=["state", "acknowledge_by"], name="case_state_ack"),
             models.Index(fields=["state", "answer_by"], name="case_state_answer"),
         ]

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q
+from django.db.models.functions import Substr
 
-from dangbo.core import dates, policy, workdays
+from dangbo.core import dates, policy
 from dangbo.core.policy import Action
 from dangbo.core.text import fold
 from dangbo.orgs.models import Unit
@@ -71,6 +73,18 @@ def get_case_for_user(user, pk, action: Action | str = Action.VIEW) -> Case:
     return policy.get_for_user(user, Case.objects.select_related("unit"), pk, action)
 
 
+def case_by_code(*, user, code: str, action: Action | str = Action.CHANGE) -> Case | None:
+    """The case with this public code, if the user may do ``action`` to it."""
+    code = clean_code(code)
+    case = Case.objects.select_related("unit").filter(code=code).first() if code else None
+    return case if case is not None and policy.may(user, action, case) else None
+
+
+def merged_cases(*, user, case: Case) -> list[Case]:
+    """The duplicates merged into ``case`` that the user may see."""
+    return list(policy.visible(user, Case.objects.filter(merged_into=case)).order_by("received_on", "id"))
+
+
 def petitioners_of(case: Case) -> list[Petitioner]:
     return list(case.petitioners.order_by("order", "id"))
 
@@ -95,7 +109,7 @@ def possible_duplicates(*, user, names: list[str], content: str, received_on: dt
     window = dt.timedelta(days=DUPLICATE_DAYS)
     candidates = (
         policy.visible(user, Case.objects.select_related("unit"))
-        .filter(petitioners__name_key__in=keys, received_on__gte=received_on - window,
+        .filter(petitioners__name_key__in=keys, merged_into__isnull=True, received_on__gte=received_on - window,
                 received_on__lte=received_on + window)
         .distinct()
         .order_by("-received_on")[:50]
@@ -236,6 +250,8 @@ class Times:
     overdue: int = 0
     ack_days: list[int] | None = None
     answer_days: list[int] | None = None
+    #: Cases received by kind (``Case.Kind`` value → count).
+    kinds: dict[str, int] | None = None
 
     @staticmethod
     def _median(values: list[int] | None) -> float | None:
@@ -258,41 +274,105 @@ class Times:
         return round(100 * self.answer_on_time / self.answered) if self.answered else None
 
 
-TIME_FIELDS = ("unit__path", "state", "received_on", "acknowledge_by", "acknowledged_on", "answer_by",
-               "answered_on", "ack_outcome")
+def _late_q(today: dt.date) -> Q:
+    return (
+        Q(state=Case.State.RECEIVED, acknowledge_by__lt=today)
+        | Q(state=Case.State.RECEIVED, answer_by__lt=today)
+        | Q(state=Case.State.ACKNOWLEDGED, ack_outcome=Case.Outcome.ACCEPTED, answer_by__lt=today)
+    )
 
 
 def response_times(*, user, unit: Unit, start: dt.date, end: dt.date, today: dt.date) -> tuple[Times, list[Times]]:
     """For ``unit`` and each unit directly below it: cases received in [start, end] that the
     user may see, acknowledged and answered on time, median working days to acknowledge and to
-    answer, still open, overdue. Three queries, whatever the number of cases."""
+    answer (``Case.ack_days``/``answer_days``), still open, overdue. The counts are added up in
+    the SQL by the unit directly below; three queries, whatever the number of cases."""
     children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
-    total = Times(unit=unit, ack_days=[], answer_days=[])
-    rows = {c.path: Times(unit=c, ack_days=[], answer_days=[]) for c in children}
+    total = Times(unit=unit, ack_days=[], answer_days=[], kinds={})
+    rows = {c.path: Times(unit=c, ack_days=[], answer_days=[], kinds={}) for c in children}
     step = len(unit.path) + Unit.steplen
-    calendar = workdays.WorkCalendar()
-    cases = (
-        policy.visible(user, Case)
-        .filter(unit__path__startswith=unit.path, received_on__gte=start, received_on__lte=end)
-        .values_list(*TIME_FIELDS)
+    cases = policy.visible(user, Case).filter(
+        unit__path__startswith=unit.path, received_on__gte=start, received_on__lte=end
     )
-    for path, state, received, ack_by, ack_on, answer_by, answer_on, outcome in cases.iterator(chunk_size=5000):
-        row = rows.get(path[:step])
+    below = Substr("unit__path", 1, step)
+    counts = {
+        "received": Count("id"),
+        "acknowledged": Count("id", filter=Q(acknowledged_on__isnull=False)),
+        "ack_on_time": Count("id", filter=Q(acknowledged_on__lte=F("acknowledge_by"))),
+        "answered": Count("id", filter=Q(answered_on__isnull=False)),
+        "answer_on_time": Count("id", filter=Q(answered_on__lte=F("answer_by"))),
+        "open": Count("id", filter=~Q(state=Case.State.CLOSED)),
+        "overdue": Count("id", filter=_late_q(today)),
+        **{f"kind_{k}": Count("id", filter=Q(kind=k)) for k in Case.Kind.values},
+    }
+    groups: Any = cases.values(below=below).annotate(**counts).order_by()
+    for group in groups:
+        row = rows.get(group["below"])
         for t in (total, row) if row is not None else (total,):
-            t.received += 1
-            if ack_on:
-                t.acknowledged += 1
-                t.ack_on_time += ack_on <= ack_by
-                t.ack_days.append(calendar.between(received, ack_on))  # type: ignore[union-attr]
-            if answer_on:
-                t.answered += 1
-                t.answer_on_time += answer_on <= answer_by
-                t.answer_days.append(calendar.between(received, answer_on))  # type: ignore[union-attr]
-            if state != Case.State.CLOSED:
-                t.open += 1
-                waiting_answer = state == Case.State.ACKNOWLEDGED and outcome == Case.Outcome.ACCEPTED
-                late = (state == Case.State.RECEIVED and (ack_by < today or answer_by < today)) or (
-                    waiting_answer and answer_by < today
-                )
-                t.overdue += late
+            for name in ("received", "acknowledged", "ack_on_time", "answered", "answer_on_time", "open", "overdue"):
+                setattr(t, name, getattr(t, name) + group[name])
+            for k in Case.Kind.values:
+                if group[f"kind_{k}"]:
+                    t.kinds[k] = t.kinds.get(k, 0) + group[f"kind_{k}"]  # type: ignore[index,union-attr]
+    days = cases.filter(ack_days__isnull=False).values_list(below, "ack_days", "answer_days")
+    for path, ack, answer in days.iterator(chunk_size=10000):
+        row = rows.get(path)
+        for t in (total, row) if row is not None else (total,):
+            t.ack_days.append(ack)  # type: ignore[union-attr]
+            if answer is not None:
+                t.answer_days.append(answer)  # type: ignore[union-attr]
+    return total, list(rows.values())
+
+
+# --- Reception reports (monthly, quarterly, 6, 9 months, the year) -----------------------------
+
+
+@dataclass
+class ReportRow:
+    """One unit's line in a reception report: its own figures and everything below it."""
+
+    times: Times
+    scheduled_held: int = 0
+    ad_hoc_held: int = 0
+    dialogues: int = 0
+
+    @property
+    def unit(self) -> Unit:
+        return self.times.unit
+
+    def kind(self, kind: str) -> int:
+        return (self.times.kinds or {}).get(kind, 0)
+
+
+def reception_report(
+    *, user, unit: Unit, start: dt.date, end: dt.date, today: dt.date
+) -> tuple[ReportRow, list[ReportRow]]:
+    """The reception report of ``unit`` over [start, end], rolled up from the units below it:
+    for the unit (with everything below) and for each unit directly below it, reception days
+    held (scheduled, ad hoc), dialogues held, cases received by kind, and the response figures.
+    A fixed number of queries (those of ``response_times`` and two more)."""
+    total_times, child_times = response_times(user=user, unit=unit, start=start, end=end, today=today)
+    total = ReportRow(times=total_times)
+    rows = {t.unit.path: ReportRow(times=t) for t in child_times}
+    step = len(unit.path) + Unit.steplen
+
+    def add(path: str, attr: str, n: int) -> None:
+        for row in (total, rows.get(path[:step])):
+            if row is not None:
+                setattr(row, attr, getattr(row, attr) + n)
+
+    days = (
+        policy.visible(user, ReceptionDay)
+        .filter(unit__path__startswith=unit.path, date__gte=start, date__lte=end, status=ReceptionDay.Status.HELD)
+        .values("unit__path", "kind").annotate(n=Count("id"))
+    )
+    for row in days:
+        add(row["unit__path"], "scheduled_held" if row["kind"] == ReceptionDay.Kind.SCHEDULED else "ad_hoc_held", row["n"])
+    dialogues = (
+        policy.visible(user, Dialogue)
+        .filter(unit__path__startswith=unit.path, date__gte=start, date__lte=end)
+        .values("unit__path").annotate(n=Count("id"))
+    )
+    for dialogue_row in dialogues:
+        add(dialogue_row["unit__path"], "dialogues", dialogue_row["n"])
     return total, list(rows.values())

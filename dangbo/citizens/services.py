@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangbo.core import search
+from dangbo.core import search, workdays
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.models import DeadlineRule
 from dangbo.core.policy import Action, require
@@ -49,17 +49,30 @@ def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def deadlines(received_on: dt.date) -> tuple[dt.date, dt.date]:
+def answer_rule(kind: str, received_on: dt.date) -> DeadlineRule:
+    """The answer rule of a case of ``kind`` received on ``received_on``: the kind's own rule
+    (``citizens.answer.khieu_nai``: Luật Khiếu nại; ``citizens.answer.to_cao``: Luật Tố cáo)
+    when one is in force, else the general ``citizens.answer``."""
+    try:
+        return DeadlineRule.current(f"{ANSWER_RULE}.{kind}", received_on)
+    except DeadlineRule.DoesNotExist:
+        return DeadlineRule.current(ANSWER_RULE, received_on)
+
+
+def deadlines(received_on: dt.date, kind: str = "") -> tuple[dt.date, dt.date]:
     """The acknowledgement and answer deadlines of a case received on ``received_on``, by the
-    rule versions in force that day."""
+    rule versions in force that day. The answer counts from the acceptance (thụ lý): until the
+    case is accepted, from the last day it may be (the acknowledgement deadline);
+    ``case_acknowledge`` counts it again from the day it was."""
     try:
         acknowledge = DeadlineRule.current(ACKNOWLEDGE_RULE, received_on)
-        answer = DeadlineRule.current(ANSWER_RULE, received_on)
+        answer = answer_rule(kind, received_on)
     except DeadlineRule.DoesNotExist:
         raise ValidationError(
             {"received_on": _("No deadline rule is in force on this date: ask the office to add one.")}
         ) from None
-    return acknowledge.deadline(received_on), answer.deadline(received_on)
+    acknowledge_by = acknowledge.deadline(received_on)
+    return acknowledge_by, answer.deadline(acknowledge_by)
 
 
 def _petitioners(rows: Iterable[Mapping[str, Any]]) -> list[Petitioner]:
@@ -114,7 +127,7 @@ def case_create(
         errors.setdefault("petitioners", []).extend(error.message_dict["petitioners"])
     if errors:
         raise ValidationError(errors)
-    acknowledge_by, answer_by = deadlines(received_on)
+    acknowledge_by, answer_by = deadlines(received_on, kind)
     case = Case(
         unit=unit, kind=kind, channel=channel, content=content, received_on=received_on,
         received_by=_user(actor), acknowledge_by=acknowledge_by, answer_by=answer_by,
@@ -193,7 +206,15 @@ def case_acknowledge(
     case.ack_outcome = outcome
     case.ack_note = note
     case.state = S.ACKNOWLEDGED
-    case.save(update_fields=["acknowledged_on", "ack_outcome", "ack_note", "state"])
+    case.ack_days = workdays.between(case.received_on, case.acknowledged_on)
+    fields = ["acknowledged_on", "ack_outcome", "ack_note", "state", "ack_days"]
+    if outcome == Case.Outcome.ACCEPTED:  # the answer counts from the acceptance (thụ lý)
+        try:
+            case.answer_by = answer_rule(case.kind, case.received_on).deadline(case.acknowledged_on)
+            fields.append("answer_by")
+        except DeadlineRule.DoesNotExist:  # the rule was removed since: keep the deadline given
+            pass
+    case.save(update_fields=fields)
     audit_record(actor=_user(actor), action="case.acknowledge", obj=case, before=before,
                  after=snapshot(case, AUDIT_FIELDS))
     _reindex(case)
@@ -219,7 +240,8 @@ def case_answer(*, actor, case: Case, answer: str, on: dt.date | None = None) ->
     case.answered_on = day
     case.answer = answer
     case.state = S.ANSWERED
-    case.save(update_fields=["answered_on", "answer", "state"])
+    case.answer_days = workdays.between(case.received_on, day)
+    case.save(update_fields=["answered_on", "answer", "state", "answer_days"])
     audit_record(actor=_user(actor), action="case.answer", obj=case, before=before,
                  after=snapshot(case, AUDIT_FIELDS))
     _reindex(case)
@@ -269,6 +291,51 @@ def case_make_task(
     return task
 
 
+@transaction.atomic
+def case_merge(*, actor, case: Case, into: Case, on: dt.date | None = None) -> Case:
+    """Close ``case`` as a duplicate of ``into`` (same kind, same handling unit): the petitioners
+    it adds join ``into`` (a collective case), its code tells the petitioner which code to follow,
+    and both histories keep the merge. Returns ``into``."""
+    require(actor, case, Action.CHANGE)
+    require(actor, into, Action.CHANGE)
+    if case.pk == into.pk:
+        raise ValidationError({"into": _("Choose another case to merge into.")})
+    first, second = sorted((case.pk, into.pk))
+    locked = {c.pk: c for c in Case.objects.select_for_update(of=("self",)).filter(pk__in=[first, second])}
+    case, into = locked[case.pk], locked[into.pk]
+    if case.state == S.CLOSED:
+        raise ValidationError(_("A closed case cannot be merged."))
+    if into.state == S.CLOSED or into.merged_into_id:
+        raise ValidationError({"into": _("The case to keep is closed: merge into an open one.")})
+    if case.kind != into.kind or case.unit_id != into.unit_id:
+        raise ValidationError({"into": _("Only cases of the same kind and the same handling unit can be merged.")})
+    day = _day(on, case, "on")
+    known = set(into.petitioners.values_list("name_key", flat=True))
+    order = into.petitioners.count()
+    added: list[Petitioner] = []
+    for person in case.petitioners.order_by("order", "id"):
+        if person.name_key in known:
+            continue
+        known.add(person.name_key)
+        added.append(Petitioner(case=into, name=person.name, name_key=person.name_key, address=person.address,
+                                phone=person.phone, order=order + len(added)))
+    Petitioner.objects.bulk_create(added)
+    before = snapshot(case, AUDIT_FIELDS)
+    case.merged_into = into
+    case.state = S.CLOSED
+    case.closed_on = day
+    case.answer = _("Merged into case %(code)s: follow it with that code.") % {"code": into.code_display}
+    case.save(update_fields=["merged_into", "state", "closed_on", "answer"])
+    # Codes and counts only: the history of a denunciation names nobody.
+    audit_record(actor=_user(actor), action="case.merge", obj=case, before=before,
+                 after=snapshot(case, AUDIT_FIELDS) | {"merged_into": into.code_display})
+    audit_record(actor=_user(actor), action="case.merge_in", obj=into,
+                 after={"merged": case.code_display, "petitioners": len(added)})
+    _reindex(case)
+    _reindex(into)
+    return into
+
+
 def case_task_done(task, day: dt.date) -> None:
     """A task made from a case is confirmed done: its result answers the case (the last
     progress report, else the task's title) and closes it. A case not yet acknowledged, or
@@ -311,6 +378,13 @@ def identity_read(*, actor, case: Case) -> None:
     """Record that ``actor`` read the protected identity of a denunciation."""
     if case.kind == Case.Kind.TO_CAO:
         audit_record(actor=_user(actor), action="case.identity_read", obj=case)
+
+
+def duplicates_shown(*, actor, cases: Iterable[Case]) -> None:
+    """A denunciation offered as a possible duplicate tells the reader who denounced it (the
+    same petitioner): a reading of the protected identity, audited like the others."""
+    for case in cases:
+        identity_read(actor=actor, case=case)
 
 
 # --- Reception days and dialogues --------------------------------------------------------------

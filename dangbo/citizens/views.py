@@ -27,12 +27,13 @@ from dangbo.core.policy import Action
 from dangbo.orgs.models import Unit
 from dangbo.orgs.selectors import manageable_units
 
-from . import letters, selectors, services
+from . import letters, reports, selectors, services
 from .forms import (
     AcknowledgeForm,
     AnswerForm,
     CaseCreateForm,
     CaseFilterForm,
+    CaseMergeForm,
     CaseTaskForm,
     DialogueForm,
     IdentityShareForm,
@@ -91,6 +92,7 @@ def case_create(request: Request) -> HttpResponse:
             received_on=data["received_on"],
         )
     if duplicates:  # shown before saving: the person decides
+        services.duplicates_shown(actor=request.user, cases=duplicates)
         form.show_duplicate_check()
         return render(request, "citizens/case_create.html", {"form": form, "duplicates": duplicates})
     case = submit(
@@ -120,6 +122,8 @@ def _detail(request: Request, case: Case, **forms) -> HttpResponse:
         "ack_form": forms.get("ack_form") or AcknowledgeForm(),
         "answer_form": forms.get("answer_form") or AnswerForm(),
         "task_form": forms.get("task_form") or CaseTaskForm(initial={"title": case.content[:200]}),
+        "merge_form": forms.get("merge_form") or CaseMergeForm(),
+        "merged": selectors.merged_cases(user=request.user, case=case),
         "tasks": _tasks_of(request, case),
         "can_share": protected and heads_unit(request.user, case.unit.path),
         "share_form": forms.get("share_form") or IdentityShareForm(people=_people(request)),
@@ -198,6 +202,28 @@ def case_task(request: Request, pk: int) -> HttpResponse:
         messages.success(request, _("The case is now a task followed like any other."))
         return redirect(task)
     return _detail(request, case, task_form=form)
+
+
+@login_required
+@require_POST
+def case_merge(request: Request, pk: int) -> HttpResponse:
+    """Close this case into another one (a duplicate), found by its code among the cases the
+    user may change."""
+    _section(request)
+    case = selectors.get_case_for_user(request.user, pk, Action.CHANGE)
+    form = CaseMergeForm(request.POST)
+
+    def merge(data):
+        into = selectors.case_by_code(user=request.user, code=data["into"])
+        if into is None:
+            raise ValidationError({"into": _("No case you may change has this code.")})
+        return services.case_merge(actor=request.user, case=case, into=into)
+
+    into = submit(request, form, merge)
+    if into is not None:
+        messages.success(request, _("The case is merged into %(code)s.") % {"code": into.code_display})
+        return redirect(into)
+    return _detail(request, case, merge_form=form)
 
 
 @login_required
@@ -397,12 +423,9 @@ def _periods(year: int) -> list[tuple[str, str, dt.date, dt.date]]:
     return periods
 
 
-@login_required
-@require_GET
-def response_times(request: Request) -> HttpResponse:
-    """Per unit and period, how fast cases are acknowledged and answered: the chosen unit and
-    each unit directly below it (the city comparing its wards); ``?format=xlsx`` exports it."""
-    _section(request)
+def _unit_period(request: Request) -> dict:
+    """The unit (one the user may see; the first of theirs by default), the year and the
+    period chosen on a report page."""
     units = unit_filter_choices(user=request.user)
     unit = None
     if request.GET.get("unit"):
@@ -416,18 +439,63 @@ def response_times(request: Request) -> HttpResponse:
     year = min(max(year, 2000), _today().year + 1)
     periods = _periods(year)
     chosen = next((p for p in periods if p[0] == request.GET.get("period")), periods[-1])
-    context: dict = {
+    return {
         "units": units, "unit": unit, "year": year, "years": range(_today().year, 2018, -1),
         "periods": periods, "period": chosen,
     }
+
+
+@login_required
+@require_GET
+def response_times(request: Request) -> HttpResponse:
+    """Per unit and period, how fast cases are acknowledged and answered: the chosen unit and
+    each unit directly below it (the city comparing its wards); ``?format=xlsx`` exports it."""
+    _section(request)
+    context = _unit_period(request)
+    unit, chosen = context["unit"], context["period"]
     if unit is not None:
         total, rows = selectors.response_times(
             user=request.user, unit=unit, start=chosen[2], end=chosen[3], today=_today()
         )
         if request.GET.get("format") == "xlsx":
             return _times_xlsx(unit, chosen, [*rows, total])
-        context |= {"total": total, "rows": rows}
+        context |= {"total": total, "rows": rows, "chart": _chart(rows)}
     return render(request, "citizens/response_times.html", context)
+
+
+def _chart(rows: list) -> list[dict]:
+    """Bars comparing the units below: the share acknowledged and answered on time, and the
+    overdue count scaled to the largest."""
+    most = max((t.overdue for t in rows), default=0) or 1
+    return [
+        {"unit": t.unit, "ack": t.ack_rate, "answer": t.answer_rate, "overdue": t.overdue,
+         "overdue_pct": round(100 * t.overdue / most)}
+        for t in rows if t.received
+    ]
+
+
+@login_required
+@require_GET
+def reception_report(request: Request) -> HttpResponse:
+    """The periodic reception report of a unit (month, quarter, 6 or 9 months, the year), rolled
+    up from the units below it; ``?format=docx`` in the party's layout, ``?format=xlsx``."""
+    _section(request)
+    context = _unit_period(request)
+    unit, chosen = context["unit"], context["period"]
+    if unit is not None:
+        total, rows = selectors.reception_report(
+            user=request.user, unit=unit, start=chosen[2], end=chosen[3], today=_today()
+        )
+        name = f"bao-cao-tiep-dan-{unit.code or unit.pk}-{chosen[0]}-{chosen[2]:%Y}"
+        label = f"{chosen[1]} {chosen[2]:%Y}"
+        if request.GET.get("format") == "docx":
+            data = reports.report_docx(unit=unit, period=label, start=chosen[2], end=chosen[3], total=total,
+                                       rows=rows, today=_today())
+            return reports.report_docx_response(name, data)
+        if request.GET.get("format") == "xlsx":
+            return reports.report_xlsx(filename=name, period=label, total=total, rows=rows)
+        context |= {"total": total, "rows": rows, "kinds": list(Case.Kind)}
+    return render(request, "citizens/reception_report.html", context)
 
 
 def _times_xlsx(unit: Unit, period: tuple, rows: list) -> HttpResponse:

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import accounts, audit, nav, notifications  # noqa: F401  (accounts, notifications: their policies)
+        from . import accounts, audit, nav, notifications, rules  # noqa: F401  (accounts, notifications, rules: their policies)
 
         audit.register_labels(
             actions={
@@ -16,6 +16,10 @@ class CoreConfig(AppConfig):
                 "api_token.revoke": _("API token revoked"),
                 "user.password_change": _("Password changed"),
                 "notification_preference.update": _("E-mail preference changed"),
+                "calendar_day.set": _("Calendar day saved"),
+                "calendar_day.delete": _("Calendar day removed"),
+                "deadline_rule.add": _("Deadline rule version added"),
+                "deadline_rule.end": _("Deadline rule version ended"),
             },
             fields={"tokens_revoked": _("API tokens revoked")},
         )

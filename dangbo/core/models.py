@@ -7,8 +7,9 @@ import secrets
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -302,7 +303,7 @@ class DeadlineRule(models.Model):
 
     code = models.CharField(_("rule"), max_length=64)
     name = models.CharField(_("name"), max_length=200)
-    days = models.PositiveSmallIntegerField(_("number of days"))
+    days = models.PositiveSmallIntegerField(_("number of days"), validators=[MinValueValidator(1), MaxValueValidator(3650)])
     counting = models.CharField(_("counted in"), max_length=16, choices=Counting.choices)
     source = models.CharField(_("source document"), max_length=300)
     effective_from = models.DateField(_("effective from"))
@@ -313,7 +314,13 @@ class DeadlineRule(models.Model):
         verbose_name_plural = _("deadline rules")
         ordering = ["code", "-effective_from"]
         constraints = [
-            models.UniqueConstraint(fields=["code", "effective_from"], name="deadlinerule_unique_version")
+            models.UniqueConstraint(fields=["code", "effective_from"], name="deadlinerule_unique_version"),
+            # A version that ends before it starts is refused by the database too (a script, a
+            # fixture, a bulk update), not only by ``clean``.
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
+                name="deadlinerule_ends_after_start",
+            ),
         ]
 
     def __str__(self) -> str:

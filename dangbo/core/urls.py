@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import rules_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -15,4 +15,8 @@ urlpatterns = [
     path("tim-kiem/", views.search, name="search"),
     path("tai-khoan/token/", views.token_list, name="tokens"),
     path("tai-khoan/token/<int:pk>/thu-hoi/", views.token_revoke, name="token_revoke"),
+    path("lich-lam-viec/", rules_views.calendar, name="calendar"),
+    path("lich-lam-viec/<int:pk>/xoa/", rules_views.calendar_delete, name="calendar_delete"),
+    path("thoi-han/", rules_views.deadline_rules, name="deadline_rules"),
+    path("thoi-han/<int:pk>/ket-thuc/", rules_views.deadline_rule_end, name="deadline_rule_end"),
 ]

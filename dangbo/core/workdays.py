@@ -39,6 +39,11 @@ class WorkCalendar:
         self._off: set[dt.date] = set()
         self._work: set[dt.date] = set()
         self._years: set[int] = set()
+        #: Per year, the working days from 1 January up to and including each day (by the
+        #: day's ordinal in the year): ``between`` in constant time once a year is read.
+        self._running: dict[int, list[int]] = {}
+        #: ``between`` answers by pair of dates: a report asks the same pairs again and again.
+        self._between: dict[tuple[dt.date, dt.date], int] = {}
 
     def _load(self, year: int) -> None:
         from .models import CalendarDay
@@ -84,16 +89,33 @@ class WorkCalendar:
     def between(self, start: dt.date, end: dt.date) -> int:
         """The working days after ``start`` up to and including ``end`` (negative when ``end``
         is before ``start``)."""
+        known = self._between.get((start, end))
+        if known is not None:
+            return known
         if end < start:
             return -self.between(end, start)
         if (end - start).days > MAX_DAYS:
             raise ValueError("the dates are too far apart")
-        count = 0
-        day = start
-        while day < end:
-            day += ONE_DAY
-            count += self.is_working_day(day)
+        count = self._upto(end) - self._upto(start)
+        for year in range(start.year, end.year):
+            count += self._running_of(year)[-1]
+        self._between[start, end] = count
         return count
+
+    def _running_of(self, year: int) -> list[int]:
+        running = self._running.get(year)
+        if running is None:
+            day, total, running = dt.date(year, 1, 1), 0, []
+            while day.year == year:
+                total += self.is_working_day(day)
+                running.append(total)
+                day += ONE_DAY
+            self._running[year] = running
+        return running
+
+    def _upto(self, day: dt.date) -> int:
+        """The working days of ``day``'s year up to and including ``day``."""
+        return self._running_of(day.year)[day.toordinal() - dt.date(day.year, 1, 1).toordinal()]
 
     def next_working_day(self, day: dt.date) -> dt.date:
         """The first working day after ``day``."""

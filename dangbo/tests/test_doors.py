@@ -180,6 +180,13 @@ def build_world(cast) -> World:
         actor=None, kind="appointment", person=cadre, unit=cast.ward1, title=f"Bí thư {MARK}",
         proposed_on=dt.date(2025, 9, 1), start=dt.date(2025, 10, 1),
     )
+    from dangbo.core.models import CalendarDay, DeadlineRule
+
+    # Office data, read by everyone (no marker): changed by the office only.
+    o["calendar_day"] = CalendarDay.objects.create(date=dt.date(2031, 1, 2), kind="off", source="TB")
+    o["deadline_rule"] = DeadlineRule.objects.create(
+        code="doors.rule", name="Cửa", days=5, counting="working", source="VB", effective_from=dt.date(2026, 1, 1)
+    )
     return world
 
 
@@ -251,6 +258,10 @@ ROUTES: dict[str, Route] = {
     "core:search": Route(kwargs=lambda w: {}),
     "core:tokens": OPEN,
     "core:token_revoke": on("token", Action.CHANGE, "POST"),
+    "core:calendar": OPEN,
+    "core:calendar_delete": on("calendar_day", Action.CHANGE, "POST"),
+    "core:deadline_rules": OPEN,
+    "core:deadline_rule_end": on("deadline_rule", Action.CHANGE, "POST"),
     # orgs
     "orgs:unit_list": OPEN,
     "orgs:unit_detail": on_unit("cell1"),
@@ -399,6 +410,7 @@ ROUTES: dict[str, Route] = {
     "citizens:case_answer": on("case", Action.CHANGE, "POST"),
     "citizens:case_close": on("case", Action.CHANGE, "POST"),
     "citizens:case_task": on("case", Action.CHANGE, "POST"),
+    "citizens:case_merge": on("case", Action.CHANGE, "POST"),
     "citizens:case_letter": Route(kwargs=lambda w: {"pk": w.case.pk}, obj=lambda w: w.case, only_404=True),
     "citizens:case_receipt": on("case"),
     "citizens:case_identity_share": Route(
@@ -454,6 +466,7 @@ ROUTES: dict[str, Route] = {
     "people:move_cancel": on("move", Action.CHANGE, "POST"),
     "people:shares": OPEN,
     "people:streamlining": OPEN,
+    "citizens:reception_report": OPEN,
     "password_change": OPEN,
     "password_change_done": OPEN,
 }
@@ -599,6 +612,7 @@ API_ROUTES: dict[str, Route] = {
     "members_detail": on("person", kw="id"),
     "cadres_list": OPEN,
     "cadres_detail": on("profile", kw="id"),
+    "cases_merge": on("case", Action.CHANGE, "POST", kw="id", body=lambda w: {"into_id": w.case.pk}),
 }
 
 #: API operations without authentication, each with the reason and where it is tested.

@@ -28,10 +28,11 @@ def loaded(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-def test_a_modest_realistic_set_of_cases_loaded_once(loaded):
+def test_about_400_realistic_cases_loaded_once(loaded):
     counts, again = loaded
     assert again == {}
-    assert counts["cases"] == Case.objects.count() and 80 <= counts["cases"] <= 200
+    assert counts["cases"] == Case.objects.count() and 300 <= counts["cases"] <= 500
+    assert counts["merged"] == 1 and Case.objects.filter(merged_into__isnull=False).count() == 1
     kinds = set(Case.objects.values_list("kind", flat=True))
     assert kinds == set(Case.Kind.values)
     states = set(Case.objects.values_list("state", flat=True))

@@ -157,3 +157,22 @@ def test_a_task_made_from_a_case_answers_and_closes_it_when_done(cast, case):
     tasks.task_transition(actor=cast.ward_secretary, task=task, to=Task.Status.DONE)
     case.refresh_from_db()
     assert case.state == Case.State.CLOSED and case.answer == "Đã thay 12 bóng đèn."
+
+
+def test_the_answer_deadline_follows_the_law_of_its_kind_from_the_acceptance(cast):
+    """A complaint (Luật Khiếu nại, Điều 28) and a denunciation (Luật Tố cáo, Điều 30): 30 days
+    from the acceptance; until then counted from the last day of the acknowledgement."""
+    complaint = make_case(cast.ward1, kind=Case.Kind.KHIEU_NAI)
+    assert complaint.acknowledge_by == D(2026, 5, 13)
+    assert complaint.answer_by == D(2026, 6, 12)
+    complaint = services.case_acknowledge(actor=None, case=complaint, outcome="accepted", on=D(2026, 5, 4))
+    complaint.refresh_from_db()
+    assert complaint.answer_by == D(2026, 6, 3)
+    report = make_case(cast.ward1, kind=Case.Kind.PHAN_ANH)  # the committee's own rule: 30 working days
+    assert report.answer_by == DeadlineRule.current("citizens.answer", RECEIVED).deadline(report.acknowledge_by)
+    returned = make_case(cast.ward1, kind=Case.Kind.TO_CAO)
+    before = returned.answer_by
+    returned = services.case_acknowledge(actor=None, case=returned, outcome="returned", note="Không đủ căn cứ",
+                                         on=D(2026, 5, 4))
+    returned.refresh_from_db()
+    assert returned.answer_by == before  # nothing to answer: the deadline is left as it was

@@ -210,3 +210,31 @@ def test_the_head_names_staff_who_may_read_the_denouncer(cast, login, denunciati
     assert response.status_code == 302
     assert SECRET in login(staff.user).get(url).content.decode()
     assert AuditEntry.objects.filter(action="case.identity_read", actor=staff.user).count() == 1
+
+
+def test_the_ward_list_runs_a_fixed_number_of_queries(cast, login, django_assert_num_queries):
+    """The case list of a ward, as its secretary: the same queries with 3 cases or 23."""
+    client = login(cast.ward_secretary)
+    url = reverse("citizens:case_list")
+    for _ in range(3):
+        make_case(cast.ward1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for i in range(20):
+        make_case(cast.cell1 if i % 2 else cast.ward1, kind="to_cao" if i % 3 else "khieu_nai",
+                  petitioners=[{"name": f"Người {i}"}, {"name": f"Người khác {i}"}])
+        make_case(cast.ward_dl)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200 and response.context["page_obj"].paginator.count == 23
+
+
+def test_a_public_lookup_is_one_query(client, cast, case, django_assert_num_queries):
+    """The page and the API answer a code with one indexed query (the throttle is in the cache)."""
+    with django_assert_num_queries(1):
+        assert client.get(reverse("citizens:follow"), {"code": case.code}).status_code == 200
+    with django_assert_num_queries(1):
+        assert client.get(f"/api/v1/public/cases/{case.code}").status_code == 200
+    with django_assert_num_queries(1):
+        assert client.get(f"/api/v1/public/cases/{'Z' * 10}").status_code == 404

@@ -374,6 +374,7 @@ def test_panels_come_in_order_and_may_stay_out(rf, cast, monkeypatch):
 def test_the_apps_register_their_panels():
     assert [p.template for p in home.home_panels("panels")] == [
         "assignments/_home_panel.html", "meetings/_home_panel.html", "documents/_home_panel.html",
+        "citizens/_home_panel.html",
     ]
     assert [p.template for p in home.home_panels("lead")] == ["orgs/_home_notice.html"]
     assert [p.template for p in home.home_panels("after")] == ["orgs/_home_units.html"]
