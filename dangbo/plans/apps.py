@@ -25,6 +25,7 @@ AUDIT_ACTIONS = {
     "indicator.create": _("Indicator created"),
     "indicator.target": _("Target set"),
     "indicator.actual": _("Result recorded"),
+    "document.task_proposals": _("Tasks assigned from the document's proposals"),
 }
 AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
     "tasks": _("Tasks"),
@@ -47,11 +48,13 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from dangbo.core import audit, nav, search
+        from dangbo.documents import panels as document_panels
 
         from . import policy  # noqa: F401 - registers the plans' permission policies
         from .models import Commitment, Indicator, Theme, ThemeItem
         from .services import search_commitment, search_indicator, search_item, search_theme
 
+        document_panels.register("plans/_document_actions.html", place="actions")
         audit.register_labels(actions=AUDIT_ACTIONS, fields=AUDIT_FIELDS, percent_keys=("expected_progress",))
         nav.register_link(nav.MAIN, section="plans", url_name="plans:theme_list", label=_("Annual themes"), order=35)
         search.register(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,6 +13,8 @@ from django.utils import timezone
 from dangbo.assignments.models import ProgressReport, Task
 from dangbo.core import dates, policy
 from dangbo.core.policy import Action, Level
+from dangbo.core.text import fold
+from dangbo.documents.models import Document
 from dangbo.orgs.models import Person, Position, Term, Unit
 
 from .commitments import RESULTS, indicator_result, suggest_status
@@ -27,6 +30,8 @@ from .models import (
     ThemeItem,
 )
 from .progress import Confidence, ItemProgress, item_confidence, item_progress
+from .proposals import Proposal
+from .proposals import read as read_proposals
 
 
 def get_theme_for_user(user, pk, action: Action | str = Action.VIEW) -> Theme:
@@ -355,3 +360,120 @@ def indicator_table(*, user, indicator: Indicator) -> IndicatorTable:
         for pk in sorted(units, key=lambda pk: units[pk].path)
     ]
     return IndicatorTable(years=years, lines=lines)
+
+
+# --- Tasks proposed from a plan's text -----------------------------------------------------
+
+#: The document types whose text is read for task proposals: plans, programmes, conclusions.
+PROPOSAL_TYPES = ("KH", "CTr", "KL")
+
+
+@dataclass
+class ProposalRow:
+    """A proposal of the reader with the tree's units its names match and the names that
+    matched none (the office chooses those by hand); ``done`` when a task of the document
+    already has its title."""
+
+    proposal: Proposal
+    units: list[Unit]
+    unmatched: list[str]
+    coordinating: list[Unit]
+    done: bool
+
+
+_SYNONYMS = [
+    (re.compile(r"\bdang uy\b"), "dang bo"),
+    (re.compile(r"\bubnd\b"), "uy ban nhan dan"),
+    (re.compile(r"\bhdnd\b"), "hoi dong nhan dan"),
+    (re.compile(r"\bmttq\b"), "mat tran to quoc"),
+    (re.compile(r"\s*\([^)]*\)"), ""),
+]
+_PLURAL_WARDS = re.compile(r"\bcac (?:dang bo |dang uy )?(?:phuong|xa)\b|\bphuong, xa\b")
+_PLURAL_CELLS = re.compile(r"\bcac (?:chi bo|to chuc co so dang|to chuc dang|co so dang)\b")
+
+
+def _unit_key(name: str) -> str:
+    key = fold(name)
+    for pattern, repl in _SYNONYMS:
+        key = pattern.sub(repl, key)
+    return key.strip(" ,;:.")
+
+
+def match_units(names: list[str], candidates: list[Unit], *, home: Unit) -> tuple[list[Unit], list[str]]:
+    """The units of ``candidates`` (active, under ``home``) that names written in a plan mean:
+    the same name or short name ("Đảng ủy Phường 1" is the Đảng bộ Phường 1), every ward for
+    "Đảng ủy các phường", every unit directly under ``home`` for "các chi bộ, tổ chức cơ sở
+    đảng trực thuộc", a short name named inside ("… các phường: Đông Thanh"), or the one unit
+    whose name starts with the words written. Names matching nothing are returned apart."""
+    by_name: dict[str, Unit] = {}
+    shorts: list[tuple[re.Pattern, Unit]] = []
+    for unit in candidates:
+        by_name.setdefault(_unit_key(unit.name), unit)
+        if unit.short_name:
+            by_name.setdefault(_unit_key(unit.short_name), unit)
+            shorts.append((re.compile(rf"(?<!\w){re.escape(_unit_key(unit.short_name))}(?![\w])"), unit))
+    found: list[Unit] = []
+    unmatched: list[str] = []
+    for name in names:
+        key = _unit_key(name)
+        hits: list[Unit] = []
+        if key in by_name:
+            hits = [by_name[key]]
+        elif _PLURAL_WARDS.search(key):
+            hits = [u for u in candidates if u.kind.code == "dang-bo-xa" and u.pk != home.pk]
+        elif _PLURAL_CELLS.search(key):
+            hits = [u for u in candidates if u.depth == home.depth + 1 and u.kind.is_party
+                    and u.kind.code != "ban-tham-muu"]
+        else:
+            hits = [u for pattern, u in shorts if pattern.search(key) and len(pattern.pattern) > 12]
+            if not hits:
+                starts = [u for k, u in by_name.items() if k.startswith(key + " ") or key.startswith(k + " ")]
+                hits = starts[:1] if len({u.pk for u in starts}) == 1 else []
+        if hits:
+            found.extend(u for u in hits if u not in found)
+        else:
+            unmatched.append(name)
+    return found, unmatched
+
+
+def proposal_candidates(*, user, document: Document) -> list[Unit]:
+    """The active units under the document's registering unit that the user sees: where its
+    tasks may go. One query."""
+    units = Unit.objects.filter(path__startswith=document.unit.path).active().select_related("kind")
+    return list(policy.visible(user, units).order_by("path"))
+
+
+def document_text(document: Document) -> str:
+    """The text to read: the document's full text, else its files' extracted text."""
+    if document.full_text.strip():
+        return document.full_text
+    return "\n".join(t for t in document.files.values_list("text", flat=True) if t)
+
+
+def document_proposals(*, user, document: Document) -> list[ProposalRow]:
+    """The tasks the document's own text proposes, its names matched to the tree the user sees
+    (a fixed number of queries)."""
+    found = read_proposals(document_text(document), year=document.year)
+    candidates = proposal_candidates(user=user, document=document)
+    done: set[str] = set()
+    for title, description in Task.objects.filter(document=document).values_list("title", "description"):
+        done |= {fold(title), fold(description)}
+    rows = []
+    for proposal in found:
+        units, unmatched = match_units(proposal.units, candidates, home=document.unit)
+        coordinating, _rest = match_units(proposal.coordinating, candidates, home=document.unit)
+        rows.append(ProposalRow(
+            proposal=proposal, units=units, unmatched=unmatched,
+            coordinating=[u for u in coordinating if u not in units], done=bool({fold(proposal.title), fold(proposal.passage)} & done),
+        ))
+    return rows
+
+
+def proposal_items(*, user, document: Document) -> QuerySet[ThemeItem]:
+    """The theme items an accepted proposal may serve: those the user may change, of the
+    document's unit and the units above it, from the document's year on."""
+    return (
+        policy.visible(user, ThemeItem, Action.CHANGE)
+        .filter(theme__unit__path__in=policy.ancestors(document.unit.path), theme__year__gte=document.year)
+        .select_related("theme__unit").order_by("-theme__year", "theme__unit__path", "order", "id")
+    )

@@ -31,4 +31,5 @@ urlpatterns += [
     path("cam-ket/<int:pk>/danh-gia/", views.commitment_evaluate, name="commitment_evaluate"),
     path("chi-tieu/", views.indicator_list, name="indicator_list"),
     path("chi-tieu/<int:pk>/", views.indicator_detail, name="indicator_detail"),
+    path("van-ban/<int:pk>/de-xuat-nhiem-vu/", views.document_proposals, name="document_proposals"),
 ]

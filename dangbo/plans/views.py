@@ -21,6 +21,7 @@ from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.http import Request
 from dangbo.core.policy import Action
+from dangbo.documents.models import Document
 from dangbo.orgs.models import Unit
 from dangbo.orgs.selectors import manageable_units
 
@@ -33,6 +34,7 @@ from .forms import (
     ItemForm,
     LinkTasksForm,
     MilestoneForm,
+    ProposalForm,
     RatingForm,
     SelfEvaluationForm,
     StatusForm,
@@ -515,3 +517,56 @@ def commitment_comment(request: Request, pk: int, status_pk: int) -> HttpRespons
     else:
         messages.success(request, _("The comment has been saved."))
     return redirect(commitment)
+
+
+# --- Tasks proposed from a plan's text -----------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_proposals(request: Request, pk: int) -> HttpResponse:
+    """The tasks a plan, programme or conclusion's own text proposes: the office accepts,
+    edits or drops each; the accepted ones become tracked tasks linked to the document."""
+    document = policy.get_for_user(request.user, Document.objects.select_related("unit", "type"), pk, Action.CHANGE)
+    readable = document.type_abbr in selectors.PROPOSAL_TYPES
+    rows = selectors.document_proposals(user=request.user, document=document) if readable else []
+    units = Unit.objects.filter(pk__in=[u.pk for u in selectors.proposal_candidates(
+        user=request.user, document=document)]).order_by("path")
+    items = selectors.proposal_items(user=request.user, document=document)
+    forms = [
+        ProposalForm(
+            request.POST or None, prefix=f"p{index}", units=units, items=items,
+            initial={"accept": not row.done, "title": row.proposal.title, "units": row.units,
+                     "coordinating": row.coordinating, "deadline": row.proposal.deadline},
+        )
+        for index, row in enumerate(rows)
+    ]
+    for form, row in zip(forms, rows, strict=True):
+        form.row = row  # type: ignore[attr-defined]
+    if request.method == "POST" and forms and all(form.is_valid() for form in forms):
+        chosen = [(form, form.cleaned_data) for form in forms if form.cleaned_data["accept"]]
+        try:
+            tasks = services.document_proposals_accept(actor=request.user, document=document, accepted=[
+                services.AcceptedProposal(title=data["title"], units=list(data["units"]), deadline=data["deadline"],
+                                          coordinating=list(data["coordinating"]), item=data["item"],
+                                          passage=form.row.proposal.passage)  # type: ignore[attr-defined]
+                for form, data in chosen
+            ])
+        except ValidationError as error:
+            for key, errors in error.message_dict.items():
+                index, _sep, field = key.partition("-")
+                if field and index.isdigit() and int(index) < len(chosen):
+                    form = chosen[int(index)][0]
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+                else:
+                    for message in errors:
+                        messages.error(request, message)
+        else:
+            messages.success(request, _("%(n)d task(s) assigned from the document.") % {"n": len(tasks)})
+            return redirect(document)
+    context = {
+        "document": document, "readable": readable, "rows": list(zip(rows, forms, strict=True)),
+        "types": ", ".join(selectors.PROPOSAL_TYPES),
+    }
+    return render(request, "plans/document_proposals.html", context)

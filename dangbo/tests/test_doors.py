@@ -364,6 +364,7 @@ ROUTES: dict[str, Route] = {
     "plans:commitment_evaluate": on("commitment", Action.CHANGE, "POST"),
     "plans:indicator_list": OPEN,
     "plans:indicator_detail": on("indicator"),
+    "plans:document_proposals": on("document", Action.CHANGE),
     # citizens
     "citizens:case_list": OPEN,
     "citizens:case_create": OPEN,
@@ -511,6 +512,7 @@ API_ROUTES: dict[str, Route] = {
     "commitments_list": OPEN,
     "commitments_detail": on("commitment", kw="id"),
     "indicators_list": OPEN,
+    "documents_task_proposals": on("document", method="POST", kw="id"),
     "indicators_detail": on("indicator", kw="id"),
     # The unit whose figure is entered rules the write (the indicator is read by every unit under
     # and above its own): the outsider sees neither, the member sees the cell without contributing.
