@@ -477,3 +477,56 @@ def proposal_items(*, user, document: Document) -> QuerySet[ThemeItem]:
         .filter(theme__unit__path__in=policy.ancestors(document.unit.path), theme__year__gte=document.year)
         .select_related("theme__unit").order_by("-theme__year", "theme__unit__path", "order", "id")
     )
+
+
+# --- The board ----------------------------------------------------------------------------
+
+
+@dataclass
+class BoardItem:
+    item: ThemeItem
+    progress: ItemProgress
+    confidence: Confidence
+
+
+@dataclass
+class Board:
+    """A unit's year at a glance: its themes and their items (progress, state, delivery
+    confidence and its trend over the 12 months up to ``as_of``), and every item ordered by
+    risk (at risk first, then raters who disagree, low confidence, low progress)."""
+
+    unit: Unit
+    year: int
+    as_of: dt.date
+    months: list[dt.date]
+    themes: list[tuple[Theme, list[BoardItem]]]
+    at_risk: list[BoardItem]
+
+
+def board_units(*, user, year: int) -> list[Unit]:
+    """The units with a theme in ``year`` that the user sees, top first (one query)."""
+    ids = policy.visible(user, Theme).filter(year=year).values("unit_id")
+    return list(Unit.objects.filter(pk__in=ids).order_by("path"))
+
+
+def _risk(row: BoardItem) -> tuple:
+    order = {"at_risk": 0, "no_tasks": 1, "on_track": 2, "done": 3}
+    return (order[row.progress.state], -row.confidence.disagree, row.confidence.mean or 5, row.progress.progress)
+
+
+def board(*, user, unit: Unit, year: int, today: dt.date) -> Board:
+    """The board of ``unit`` for ``year`` (its own themes), in a fixed number of queries."""
+    as_of = today if today.year == year else dt.date(year, 12, 31) if year < today.year else dt.date(year, 1, 1)
+    themes, progress = themes_with_items(
+        policy.visible(user, Theme).filter(unit=unit, year=year).select_related("unit").order_by("order", "id"),
+        today=as_of,
+    )
+    items = [item for theme in themes for item in theme.items.all()]
+    confidence = item_confidence(items, as_of)
+    rows = {item.pk: BoardItem(item=item, progress=progress[item.pk], confidence=confidence[item.pk]) for item in items}
+    months = [dates.month_start(as_of, -back) for back in range(11, -1, -1)]
+    return Board(
+        unit=unit, year=year, as_of=as_of, months=months,
+        themes=[(theme, sorted((rows[i.pk] for i in theme.items.all()), key=_risk)) for theme in themes],
+        at_risk=sorted(rows.values(), key=_risk),
+    )

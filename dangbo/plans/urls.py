@@ -6,6 +6,7 @@ app_name = "plans"
 urlpatterns = [
     path("", views.theme_list, name="theme_list"),
     path("moi/", views.theme_create, name="theme_create"),
+    path("bang/", views.board, name="board"),
     path("<int:pk>/", views.theme_detail, name="theme_detail"),
     path("<int:pk>/sua/", views.theme_edit, name="theme_edit"),
     path("<int:pk>/them-muc/", views.item_create, name="item_create"),

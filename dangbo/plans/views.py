@@ -570,3 +570,23 @@ def document_proposals(request: Request, pk: int) -> HttpResponse:
         "types": ", ".join(selectors.PROPOSAL_TYPES),
     }
     return render(request, "plans/document_proposals.html", context)
+
+
+@login_required
+@require_GET
+def board(request: Request) -> HttpResponse:
+    """A unit's year at a glance: themes, items with progress, state, delivery confidence and
+    its 12-month trend, the items most at risk first."""
+    _section(request)
+    years = selectors.theme_years(user=request.user)
+    year = _int(request.GET.get("year")) or (years[0] if years else _today().year)
+    units = selectors.board_units(user=request.user, year=year)
+    unit = units[0] if units else None
+    if unit_id := _int(request.GET.get("unit")):
+        # A unit with a theme the user reads (a ward reads the city's), else one the user sees.
+        unit = next((u for u in units if u.pk == unit_id), None) or policy.get_for_user(request.user, Unit, unit_id)
+    context = {
+        "years": years, "year": year, "units": units, "unit": unit,
+        "board": selectors.board(user=request.user, unit=unit, year=year, today=_today()) if unit else None,
+    }
+    return render(request, "plans/board.html", context)

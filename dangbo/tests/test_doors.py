@@ -334,6 +334,7 @@ ROUTES: dict[str, Route] = {
     # plans
     "plans:theme_list": OPEN,
     "plans:theme_create": OPEN,
+    "plans:board": OPEN,
     "plans:theme_detail": on("theme"),
     "plans:theme_edit": on("theme", Action.CHANGE),
     "plans:item_create": on("theme", Action.CHANGE),
