@@ -337,8 +337,8 @@ def commitment_detail(request: Request, pk: int) -> HttpResponse:
     return render(request, "plans/commitment_detail.html", context)
 
 
-def _attachment(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=exports.DOCX)
+def _attachment(content: bytes, filename: str, content_type: str = exports.DOCX) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -350,6 +350,31 @@ def commitment_export(request: Request, pk: int) -> HttpResponse:
     commitment = selectors.get_commitment_for_user(request.user, pk)
     items = selectors.commitment_items(commitment=commitment)
     return _attachment(exports.commitment_docx(commitment, items), f"cam-ket-{commitment.year}-{commitment.pk}.docx")
+
+
+def _paper(paper: exports.Paper, name: str, fmt: str | None) -> HttpResponse:
+    if fmt == "pdf":
+        return _attachment(exports.pdf(paper), f"{name}.pdf", exports.PDF)
+    return _attachment(exports.docx(paper), f"{name}.docx")
+
+
+@login_required
+@require_GET
+def commitment_pdf(request: Request, pk: int) -> HttpResponse:
+    """BẢN CAM KẾT as PDF, the same document as the DOCX."""
+    commitment = selectors.get_commitment_for_user(request.user, pk)
+    items = selectors.commitment_items(commitment=commitment)
+    return _paper(exports.commitment_paper(commitment, items), f"cam-ket-{commitment.year}-{commitment.pk}", "pdf")
+
+
+@login_required
+@require_GET
+def commitment_evaluation_export(request: Request, pk: int) -> HttpResponse:
+    """The year-end evaluation of a commitment as DOCX (default) or PDF (``?format=pdf``)."""
+    commitment = selectors.get_commitment_for_user(request.user, pk)
+    items = selectors.commitment_items(commitment=commitment)
+    paper = exports.evaluation_paper(commitment, items, today=_today())
+    return _paper(paper, f"danh-gia-cam-ket-{commitment.year}-{commitment.pk}", request.GET.get("format"))
 
 
 @login_required

@@ -355,6 +355,8 @@ ROUTES: dict[str, Route] = {
     "plans:commitment_create": OPEN,
     "plans:commitment_detail": on("commitment"),
     "plans:commitment_export": on("commitment"),
+    "plans:commitment_pdf": on("commitment"),
+    "plans:commitment_evaluation_export": on("commitment"),
     "plans:commitment_link": on("commitment", Action.CONTRIBUTE, item_pk=lambda w: w.commitment.items.first().pk),
     "plans:commitment_comment": Route(
         kwargs=lambda w: {"pk": w.commitment.pk, "status_pk": w.commitment_status.pk},

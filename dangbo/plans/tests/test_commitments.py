@@ -235,6 +235,41 @@ def test_the_commitment_exports_as_docx_with_both_signature_blocks(cast, login):
     assert login(cast.outsider).get(reverse("plans:commitment_export", args=[commitment.pk])).status_code == 404
 
 
+def _pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_commitment_and_its_year_end_evaluation_export_as_pdf_and_docx(cast, login):
+    from dangbo.orgs.models import Person
+
+    head = Person.objects.get(user=cast.ward_secretary)
+    commitment = _commitment(cast, lower_signer=head)
+    item = commitment.items.first()
+    services.commitment_status_set(actor=cast.ward_secretary, item=item, quarter=1, status="partly", reason="Mới bắt đầu")
+    services.commitment_self_evaluate(actor=cast.ward_secretary, commitment=commitment,
+                                      self_evaluation="Cơ bản hoàn thành", next_year="Tiếp tục chỉnh trang")
+    c = login(cast.ward_secretary)
+    r = c.get(reverse("plans:commitment_pdf", args=[commitment.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r.content.startswith(b"%PDF")
+    text = " ".join(_pdf_text(r.content).split())
+    assert "BẢN CAM KẾT" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in text and head.full_name in text
+    assert "NGƯỜI ĐỨNG ĐẦU CAM KẾT" in text
+    url = reverse("plans:commitment_evaluation_export", args=[commitment.pk])
+    evaluation = _docx_text(c.get(url).content)
+    assert "BÁO CÁO KẾT QUẢ ĐÁNH GIÁ" in evaluation and "Cơ bản hoàn thành" in evaluation
+    assert "Tiếp tục chỉnh trang" in evaluation and "Một phần" in evaluation and "Quý IV" in evaluation
+    assert "phiên bản 1" in evaluation  # the scale it is evaluated on, with its version
+    r = c.get(url + "?format=pdf")
+    assert r["Content-Type"] == "application/pdf"
+    assert "BÁO CÁO KẾT QUẢ ĐÁNH GIÁ" in " ".join(_pdf_text(r.content).split())
+    for name in ("plans:commitment_pdf", "plans:commitment_evaluation_export"):
+        assert login(cast.outsider).get(reverse(name, args=[commitment.pk])).status_code == 404
+
+
 def test_the_unit_links_its_evidence_and_the_upper_level_comments_through_the_pages(cast, login):
     commitment = _commitment(cast)
     item = commitment.items.first()
