@@ -255,10 +255,21 @@ class IndicatorRow:
         return str(RESULTS[self.result]) if self.result else ""
 
 
-def indicator_rows(*, user, indicator: Indicator) -> list[IndicatorRow]:
+def indicator_focus(*, user, indicator: Indicator) -> Unit | None:
+    """The unit an indicator's dashboard opens on: the indicator's own unit when the user sees
+    it, else the user's highest unit under it (a ward reads the city's indicator for itself)."""
+    if policy.may(user, Action.VIEW, indicator.unit):
+        return indicator.unit
+    tops = sorted(p for p in policy.paths(user, Level.VIEW) if p.startswith(indicator.unit.path))
+    return Unit.objects.filter(path=tops[0]).first() if tops else None
+
+
+def indicator_rows(*, user, indicator: Indicator, focus: Unit | None = None) -> list[IndicatorRow]:
     """Each unit's target against its actual per year (and the term), for the units the user
-    sees: two queries."""
+    sees (with ``focus``: that unit and the units directly below it): two queries."""
     seen = policy.under_q(user, Level.VIEW, "unit__")
+    if focus is not None:
+        seen &= Q(unit__path=focus.path) | Q(unit__path__startswith=focus.path, unit__depth=focus.depth + 1)
     targets = {
         (t.unit_id, t.year): t for t in indicator.targets.filter(seen).select_related("unit")
     }
@@ -342,11 +353,14 @@ class IndicatorTable:
 
     years: list[int]
     lines: list[tuple[Unit, list[IndicatorRow | None]]]
+    focus: Unit | None = None
 
 
-def indicator_table(*, user, indicator: Indicator) -> IndicatorTable:
-    """The units side by side over the term (the city compares its wards); two queries."""
-    rows = indicator_rows(user=user, indicator=indicator)
+def indicator_table(*, user, indicator: Indicator, focus: Unit | None = None) -> IndicatorTable:
+    """The units side by side over the term (the city compares its wards); two queries. With
+    ``focus``, that unit's line and those of the units directly below it, whatever the size of
+    the tree under it."""
+    rows = indicator_rows(user=user, indicator=indicator, focus=focus)
     term = indicator.term
     first, last = term.start.year, (term.end.year if term.end else term.start.year + 5)
     years = list(range(first, last + 1))
@@ -359,7 +373,7 @@ def indicator_table(*, user, indicator: Indicator) -> IndicatorTable:
         (units[pk], [cells[pk].get(year) for year in [*years, None]])
         for pk in sorted(units, key=lambda pk: units[pk].path)
     ]
-    return IndicatorTable(years=years, lines=lines)
+    return IndicatorTable(years=years, lines=lines, focus=focus)
 
 
 # --- Tasks proposed from a plan's text -----------------------------------------------------

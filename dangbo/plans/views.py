@@ -459,8 +459,12 @@ def indicator_detail(request: Request, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, _("The result has been recorded."))
             return redirect(indicator)
+    focus = default_focus = selectors.indicator_focus(user=request.user, indicator=indicator)
+    if unit_id := _int(request.GET.get("unit")):
+        focus = policy.get_for_user(request.user, Unit.objects.filter(path__startswith=indicator.unit.path), unit_id)
+    table = selectors.indicator_table(user=request.user, indicator=indicator, focus=focus)
     context = {
-        "indicator": indicator, "table": selectors.indicator_table(user=request.user, indicator=indicator),
+        "indicator": indicator, "table": table, "default_focus": default_focus,
         "form": form, "history": history(indicator),
     }
     return render(request, "plans/indicator_detail.html", context)

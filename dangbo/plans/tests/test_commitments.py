@@ -319,3 +319,21 @@ def test_the_indicator_dashboard_compares_the_units_in_a_fixed_number_of_queries
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = c.get(url).content.decode()
     assert "Đông Lương" in page
+
+
+def test_the_indicator_dashboard_shows_a_unit_and_the_units_directly_below_it(cast, indicator, login):
+    from dangbo.plans.selectors import indicator_focus, indicator_table
+
+    for unit in (cast.ward1, cast.cell1):
+        services.actual_record(actor=None, indicator=indicator, unit=unit, year=2016, value=Decimal("13"))
+    assert indicator_focus(user=cast.clerk, indicator=indicator) == cast.city
+    assert indicator_focus(user=cast.ward_secretary, indicator=indicator) == cast.ward1
+    lines = indicator_table(user=cast.clerk, indicator=indicator, focus=cast.city).lines
+    assert cast.cell1 not in [u for u, _c in lines] and cast.ward1 in [u for u, _c in lines]
+    c = login(cast.clerk)
+    url = reverse("plans:indicator_detail", args=[indicator.pk])
+    page = c.get(url).content.decode()
+    assert f"?unit={cast.ward1.pk}" in page and '<th scope="row">Chi bộ Khu phố 1' not in page
+    page = c.get(url + f"?unit={cast.ward1.pk}").content.decode()
+    assert '<th scope="row">Chi bộ Khu phố 1' in page and f"?unit={cast.city.pk}" in page  # the way back
+    assert login(cast.outsider).get(url + f"?unit={cast.ward1.pk}").status_code == 404
