@@ -18,6 +18,7 @@ AUDIT_ACTIONS = {
     "commitment.status": _("Quarterly status reported"),
     "commitment.correct": _("Quarterly status corrected after the year was closed"),
     "commitment.comment": _("Upper level commented"),
+    "commitment.scan": _("Signed scan attached"),
     "commitment.link": _("Evidence linked"),
     "commitment.self_evaluate": _("Self-evaluation written"),
     "commitment.evaluate": _("Commitment evaluated"),
@@ -38,6 +39,7 @@ AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
     "value": _("Value"),
     "level": _("Delivery confidence"),
     "rater": _("Rater"),
+    "scan": _("Signed scan"),
 }
 
 

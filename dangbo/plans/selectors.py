@@ -21,6 +21,7 @@ from .commitments import RESULTS, indicator_result, suggest_status
 from .models import (
     Commitment,
     CommitmentItem,
+    CommitmentScan,
     ConfidenceRating,
     Indicator,
     IndicatorActual,
@@ -211,6 +212,11 @@ def commitment_register(*, user, year: int | None = None, unit: Unit | None = No
             statuses = list(item.statuses.all())
             item.last_status = statuses[-1] if statuses else None  # type: ignore[attr-defined]
     return commitments
+
+
+def commitment_scan(*, commitment: Commitment) -> CommitmentScan | None:
+    """The commitment's signed scan: the latest one attached."""
+    return commitment.scans.order_by("-uploaded_at", "-id").first()
 
 
 def commitment_years(*, user) -> list[int]:

@@ -14,13 +14,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangbo.assignments import services as task_services
 from dangbo.assignments.models import Task
-from dangbo.core import policy, search, versions
+from dangbo.core import policy, search, uploads, versions
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.policy import Action, require
 from dangbo.core.text import normalize
@@ -32,6 +33,7 @@ from .commitments import suggest_status
 from .models import (
     Commitment,
     CommitmentItem,
+    CommitmentScan,
     ConfidenceRating,
     EvaluationGrade,
     EvaluationScale,
@@ -684,3 +686,29 @@ def document_proposals_accept(*, actor, document: Document, accepted: Sequence[A
         after={"tasks": [t.title for t in tasks], "units": sorted({t.unit.name for t in tasks})},
     )
     return tasks
+
+
+#: A signed commitment's scan: a PDF or a picture.
+SCAN_FORMATS = ("pdf", "png", "jpeg")
+
+
+@transaction.atomic
+def commitment_scan_attach(*, actor, commitment: Commitment, upload: Any) -> CommitmentScan:
+    """Keep the signed commitment's scan (checked like every upload); the latest scan is the
+    commitment's. The upper level, which records the commitment, attaches it."""
+    require(actor, commitment, Action.CHANGE)
+    _check_closed(commitment)
+    checked = uploads.check(upload, accept=SCAN_FORMATS, field="scan")
+    scan = CommitmentScan(
+        commitment=commitment, name=checked.name, content_type=checked.content_type, size=checked.size,
+        sha256=checked.sha256, uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    scan.file.save(checked.name, ContentFile(checked.data), save=False)
+    try:
+        scan.full_clean(exclude=["file"])
+        scan.save()
+    except Exception:
+        scan.file.delete(save=False)
+        raise
+    audit_record(actor=actor, action="commitment.scan", obj=commitment, after={"scan": scan.name})
+    return scan

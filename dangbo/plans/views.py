@@ -8,7 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangbo.assignments.models import Task
-from dangbo.core import dates, policy, versions
+from dangbo.core import dates, policy, uploads, versions
 from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.http import Request
@@ -324,6 +324,7 @@ def commitment_detail(request: Request, pk: int) -> HttpResponse:
     open_year = commitment.closed_on is None
     context = {
         "commitment": commitment, "items": items, "quarters": [1, 2, 3, 4],
+        "scan": selectors.commitment_scan(commitment=commitment),
         "status_form": StatusForm(initial={"quarter": dates.quarter_number(_today())})
         if perms["can_contribute"] and open_year else None,
         "self_form": SelfEvaluationForm(initial={"self_evaluation": commitment.self_evaluation,
@@ -619,3 +620,36 @@ def board(request: Request) -> HttpResponse:
         "board": selectors.board(user=request.user, unit=unit, year=year, today=_today()) if unit else None,
     }
     return render(request, "plans/board.html", context)
+
+
+@login_required
+@require_POST
+def commitment_scan_upload(request: Request, pk: int) -> HttpResponse:
+    """The upper level attaches the signed commitment's scan."""
+    commitment = selectors.get_commitment_for_user(request.user, pk, Action.CHANGE)
+    upload = request.FILES.get("scan")
+    if upload is None:
+        messages.error(request, _("Choose the scanned file."))
+        return redirect(commitment)
+    try:
+        services.commitment_scan_attach(actor=request.user, commitment=commitment, upload=upload)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The signed scan has been attached."))
+    return redirect(commitment)
+
+
+@login_required
+@require_GET
+def commitment_scan(request: Request, pk: int) -> FileResponse:
+    """The latest signed scan of a commitment, as an attachment (404 when there is none)."""
+    commitment = selectors.get_commitment_for_user(request.user, pk)
+    scan = selectors.commitment_scan(commitment=commitment)
+    if scan is None:
+        raise Http404
+    try:
+        handle = scan.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return uploads.serve(handle, name=scan.name, content_type=scan.content_type)

@@ -134,6 +134,7 @@ def build_world(cast) -> World:
         actor=None, year=2026, upper_unit=cast.ward1, lower_unit=cast.cell1, title=f"Cam kết {MARK}",
         items=[{"title": f"Mục {MARK}", "weight": 50}, {"title": "Mục hai", "weight": 50}],
     )
+    plans.commitment_scan_attach(actor=None, commitment=o["commitment"], upload=_pdf())
     o["commitment_status"] = plans.commitment_status_set(
         actor=None, item=o["commitment"].items.first(), quarter=1, status="partly"
     )
@@ -356,6 +357,8 @@ ROUTES: dict[str, Route] = {
     "plans:commitment_detail": on("commitment"),
     "plans:commitment_export": on("commitment"),
     "plans:commitment_pdf": on("commitment"),
+    "plans:commitment_scan": on("commitment"),
+    "plans:commitment_scan_upload": on("commitment", Action.CHANGE, "POST"),
     "plans:commitment_evaluation_export": on("commitment"),
     "plans:commitment_link": on("commitment", Action.CONTRIBUTE, item_pk=lambda w: w.commitment.items.first().pk),
     "plans:commitment_comment": Route(

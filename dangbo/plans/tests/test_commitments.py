@@ -337,3 +337,26 @@ def test_the_indicator_dashboard_shows_a_unit_and_the_units_directly_below_it(ca
     page = c.get(url + f"?unit={cast.ward1.pk}").content.decode()
     assert '<th scope="row">Chi bộ Khu phố 1' in page and f"?unit={cast.city.pk}" in page  # the way back
     assert login(cast.outsider).get(url + f"?unit={cast.ward1.pk}").status_code == 404
+
+
+def test_the_upper_level_attaches_the_signed_scan(cast, login, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangbo.core.models import AuditEntry
+
+    settings.MEDIA_ROOT = tmp_path
+    commitment = _commitment(cast)
+    url = reverse("plans:commitment_scan_upload", args=[commitment.pk])
+    fake = SimpleUploadedFile("ban-ky.pdf", b"not a pdf", content_type="application/pdf")
+    assert login(cast.clerk).post(url, {"scan": fake}).status_code == 302
+    assert not commitment.scans.exists()  # refused: not a PDF
+    assert login(cast.ward_secretary).post(url, {"scan": SimpleUploadedFile(
+        "ban-ky.pdf", b"%PDF-1.4 x", content_type="application/pdf")}).status_code == 403  # the lower side
+    r = login(cast.clerk).post(url, {"scan": SimpleUploadedFile("ban-ky.pdf", b"%PDF-1.4\n%%EOF\n",
+                                                                 content_type="application/pdf")})
+    assert r.status_code == 302 and commitment.scans.count() == 1
+    assert AuditEntry.objects.filter(action="commitment.scan").count() == 1
+    download = login(cast.ward_secretary).get(reverse("plans:commitment_scan", args=[commitment.pk]))
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert login(cast.outsider).get(reverse("plans:commitment_scan", args=[commitment.pk])).status_code == 404
