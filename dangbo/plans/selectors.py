@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangbo.assignments.models import ProgressReport, Task
 from dangbo.core import dates, policy
@@ -187,18 +188,9 @@ def get_commitment_for_user(user, pk, action: Action | str = Action.VIEW) -> Com
     return policy.get_for_user(user, qs, pk, action)
 
 
-def _commitment_items() -> Prefetch:
-    return Prefetch(
-        "items",
-        queryset=CommitmentItem.objects.select_related("grade", "cascades_from").prefetch_related(
-            Prefetch("statuses", queryset=ItemStatus.objects.order_by("quarter"))
-        ),
-    )
-
-
 def commitment_register(*, user, year: int | None = None, unit: Unit | None = None) -> list[Commitment]:
-    """The commitments the user may see, side by side: items, quarterly statuses and grades
-    in a fixed number of queries."""
+    """The commitments the user may see, side by side: items with their latest quarterly
+    status (read in SQL, one value per item) and grades, in a fixed number of queries."""
     qs = policy.visible(user, Commitment).select_related(
         "upper_unit", "lower_unit", "lower_signer", "upper_signer", "grade"
     )
@@ -206,11 +198,22 @@ def commitment_register(*, user, year: int | None = None, unit: Unit | None = No
         qs = qs.filter(year=year)
     if unit is not None:
         qs = qs.filter(Q(lower_unit__path__startswith=unit.path) | Q(upper_unit=unit))
-    commitments = list(qs.order_by("-year", "upper_unit__path", "lower_unit__path").prefetch_related(_commitment_items()))
+    latest = ItemStatus.objects.filter(item=OuterRef("pk")).order_by("-quarter")
+    items = Prefetch(
+        "items",
+        queryset=CommitmentItem.objects.select_related("grade").annotate(
+            last_quarter=Subquery(latest.values("quarter")[:1]), last_code=Subquery(latest.values("status")[:1]),
+        ),
+    )
+    commitments = list(qs.order_by("-year", "upper_unit__path", "lower_unit__path").prefetch_related(items))
+    labels = dict(ItemStatus.Status.choices)
     for commitment in commitments:
         for item in commitment.items.all():
-            statuses = list(item.statuses.all())
-            item.last_status = statuses[-1] if statuses else None  # type: ignore[attr-defined]
+            code = item.last_code  # type: ignore[attr-defined]
+            item.last_status = (  # type: ignore[attr-defined]
+                _("Q%(q)s: %(status)s") % {"q": item.last_quarter, "status": labels[code]}  # type: ignore[attr-defined]
+                if code else ""
+            )
     return commitments
 
 

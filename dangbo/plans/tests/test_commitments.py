@@ -360,3 +360,12 @@ def test_the_upper_level_attaches_the_signed_scan(cast, login, settings, tmp_pat
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
     assert b"".join(download.streaming_content).startswith(b"%PDF")
     assert login(cast.outsider).get(reverse("plans:commitment_scan", args=[commitment.pk])).status_code == 404
+
+
+def test_the_register_shows_each_items_latest_quarter(cast, login):
+    commitment = _commitment(cast)
+    first, second = commitment.items.all()
+    services.commitment_status_set(actor=cast.ward_secretary, item=first, quarter=1, status="partly", reason="Mới")
+    services.commitment_status_set(actor=cast.ward_secretary, item=first, quarter=2, status="mostly", reason="Nhanh")
+    page = login(cast.clerk).get(reverse("plans:commitment_list") + "?year=2017").content.decode()
+    assert "Quý 2: Phần lớn" in page and "Quý 1: Một phần" not in page
