@@ -389,6 +389,8 @@ def indicator_table(*, user, indicator: Indicator, focus: Unit | None = None) ->
 
 #: The document types whose text is read for task proposals: plans, programmes, conclusions.
 PROPOSAL_TYPES = ("KH", "CTr", "KL")
+#: At most this many proposals from one document (a plan has a few dozen at most).
+MAX_PROPOSALS = 200
 
 
 @dataclass
@@ -476,7 +478,7 @@ def document_text(document: Document) -> str:
 def document_proposals(*, user, document: Document) -> list[ProposalRow]:
     """The tasks the document's own text proposes, its names matched to the tree the user sees
     (a fixed number of queries)."""
-    found = read_proposals(document_text(document), year=document.year)
+    found = read_proposals(document_text(document), year=document.year)[:MAX_PROPOSALS]
     candidates = proposal_candidates(user=user, document=document)
     done: set[str] = set()
     for title, description in Task.objects.filter(document=document).values_list("title", "description"):

@@ -364,7 +364,7 @@ def test_the_upper_level_attaches_the_signed_scan(cast, login, settings, tmp_pat
 
 def test_the_register_shows_each_items_latest_quarter(cast, login):
     commitment = _commitment(cast)
-    first, second = commitment.items.all()
+    first, _second = commitment.items.all()
     services.commitment_status_set(actor=cast.ward_secretary, item=first, quarter=1, status="partly", reason="Mới")
     services.commitment_status_set(actor=cast.ward_secretary, item=first, quarter=2, status="mostly", reason="Nhanh")
     page = login(cast.clerk).get(reverse("plans:commitment_list") + "?year=2017").content.decode()
