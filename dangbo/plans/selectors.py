@@ -111,10 +111,14 @@ def commitment_choices(*, user, uppers: QuerySet[Unit]) -> tuple[QuerySet[Unit],
     return lowers, people
 
 
-def actual_units(*, user, indicator: Indicator) -> QuerySet[Unit]:
-    """The active units under the indicator's unit whose actuals the user may enter."""
+def actual_units(*, user, indicator: Indicator, focus: Unit | None = None) -> QuerySet[Unit]:
+    """The active units under the indicator's unit whose actuals the user may enter (with
+    ``focus``: that unit and the units directly below it, the lines the dashboard shows)."""
     units = Unit.objects.filter(policy.scope(user, Unit, Action.CONTRIBUTE))
-    return units.filter(path__startswith=indicator.unit.path).active().order_by("path")
+    units = units.filter(path__startswith=indicator.unit.path).active()
+    if focus is not None:
+        units = units.filter(Q(path=focus.path) | Q(path__startswith=focus.path, depth=focus.depth + 1))
+    return units.order_by("path")
 
 
 def evidence_tasks(*, user, commitment: Commitment, item: CommitmentItem) -> QuerySet[Task]:

@@ -450,7 +450,10 @@ def indicator_detail(request: Request, pk: int) -> HttpResponse:
     enter their actuals here."""
     _commitments_section(request)
     indicator = selectors.get_indicator_for_user(request.user, pk)
-    units = selectors.actual_units(user=request.user, indicator=indicator)
+    focus = default_focus = selectors.indicator_focus(user=request.user, indicator=indicator)
+    if unit_id := _int(request.GET.get("unit")):
+        focus = policy.get_for_user(request.user, Unit.objects.filter(path__startswith=indicator.unit.path), unit_id)
+    units = selectors.actual_units(user=request.user, indicator=indicator, focus=focus)
     form = ActualForm(request.POST or None, units=units) if units.exists() else None
     if request.method == "POST" and form is None:
         raise PermissionDenied
@@ -460,9 +463,6 @@ def indicator_detail(request: Request, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, _("The result has been recorded."))
             return redirect(indicator)
-    focus = default_focus = selectors.indicator_focus(user=request.user, indicator=indicator)
-    if unit_id := _int(request.GET.get("unit")):
-        focus = policy.get_for_user(request.user, Unit.objects.filter(path__startswith=indicator.unit.path), unit_id)
     table = selectors.indicator_table(user=request.user, indicator=indicator, focus=focus)
     context = {
         "indicator": indicator, "table": table, "default_focus": default_focus,
