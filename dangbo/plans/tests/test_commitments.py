@@ -333,7 +333,8 @@ def test_the_indicator_dashboard_shows_a_unit_and_the_units_directly_below_it(ca
     c = login(cast.clerk)
     url = reverse("plans:indicator_detail", args=[indicator.pk])
     page = c.get(url).content.decode()
-    assert f"?unit={cast.ward1.pk}" in page and "Chi bộ Khu phố 1" not in page  # neither a line nor a choice
+    assert f"?unit={cast.ward1.pk}" in page and '<th scope="row">Chi bộ Khu phố 1' not in page
+    assert f'<option value="{cast.cell1.pk}"' not in page and f'<option value="{cast.ward1.pk}"' in page
     page = c.get(url + f"?unit={cast.ward1.pk}").content.decode()
     assert '<th scope="row">Chi bộ Khu phố 1' in page and f"?unit={cast.city.pk}" in page  # the way back
     assert login(cast.outsider).get(url + f"?unit={cast.ward1.pk}").status_code == 404
