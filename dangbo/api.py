@@ -17,7 +17,7 @@ from dangbo.people.admission.api import router as candidates_router
 from dangbo.people.cadres.api import router as cadres_router
 from dangbo.people.members.api import router as members_router
 from dangbo.people.ratings.api import router as ratings_router
-from dangbo.plans.api import commitments_router, indicators_router, themes_router
+from dangbo.plans.api import commitments_router, indicators_router, proposals_router, themes_router
 
 api = DangboAPI(
     title="dangbo API",
@@ -35,6 +35,7 @@ api.add_router("/tasks", tasks_router)
 api.add_router("/themes", themes_router)
 api.add_router("/commitments", commitments_router)
 api.add_router("/indicators", indicators_router)
+api.add_router("/documents", proposals_router)
 api.add_router("/cases", cases_router)
 api.add_router("/public", public_router)
 api.add_router("/members", members_router)

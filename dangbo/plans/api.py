@@ -20,6 +20,7 @@ from pydantic import StrictInt
 from dangbo.core import policy
 from dangbo.core.api import ERRORS, Id, caller
 from dangbo.core.policy import Level
+from dangbo.documents.models import Document
 from dangbo.orgs.models import Term, Unit
 
 from . import selectors, services
@@ -292,3 +293,43 @@ def indicators_actual_create(request: HttpRequest, id: int, payload: ActualIn):
         value=payload.value, source=payload.source, evidence=payload.evidence,
     )
     return 201, row
+
+
+# --- Tasks proposed from a plan's text -----------------------------------------------------
+
+proposals_router = Router(tags=["plans"])
+
+
+class ProposalOut(Schema):
+    units: list[str] = Field(description="The units in charge, as written.")
+    coordinating: list[str] = Field(description="The coordinating units, as written.")
+    deadline: dt.date | None
+    title: str
+    passage: str = Field(description="The sentence the proposal was read from.")
+    unit_ids: list[int] = Field(description="The units of the tree the names match (among those the caller sees).")
+    coordinating_ids: list[int]
+    unmatched: list[str] = Field(description="Names matching no unit of the tree.")
+    done: bool = Field(description="A task of the document already has this title.")
+
+
+class ProposalPage(Schema):
+    items: list[ProposalOut]
+    count: int
+
+
+@proposals_router.post("/{id}/task-proposals", response={200: ProposalPage, **ERRORS},
+                       operation_id="documents_task_proposals", summary="Tasks proposed from a document's text")
+def documents_task_proposals(request: HttpRequest, id: int):
+    """Read the assignment sentences of a plan, programme or conclusion (KH, CTr, KL) and
+    propose tasks; nothing is saved (the office accepts them on the document's page)."""
+    user = caller(request)
+    document = policy.get_for_user(user, Document.objects.select_related("unit"), id)
+    if document.type_abbr not in selectors.PROPOSAL_TYPES:
+        return {"items": [], "count": 0}
+    rows = selectors.document_proposals(user=user, document=document)
+    items = [
+        {**row.proposal.as_json(), "passage": row.proposal.passage, "unit_ids": [u.pk for u in row.units],
+         "coordinating_ids": [u.pk for u in row.coordinating], "unmatched": row.unmatched, "done": row.done}
+        for row in rows
+    ]
+    return {"items": items, "count": len(items)}

@@ -18,6 +18,7 @@ AUDIT_ACTIONS = {
     "commitment.status": _("Quarterly status reported"),
     "commitment.correct": _("Quarterly status corrected after the year was closed"),
     "commitment.comment": _("Upper level commented"),
+    "commitment.scan": _("Signed scan attached"),
     "commitment.link": _("Evidence linked"),
     "commitment.self_evaluate": _("Self-evaluation written"),
     "commitment.evaluate": _("Commitment evaluated"),
@@ -25,6 +26,7 @@ AUDIT_ACTIONS = {
     "indicator.create": _("Indicator created"),
     "indicator.target": _("Target set"),
     "indicator.actual": _("Result recorded"),
+    "document.task_proposals": _("Tasks assigned from the document's proposals"),
 }
 AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
     "tasks": _("Tasks"),
@@ -37,6 +39,7 @@ AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
     "value": _("Value"),
     "level": _("Delivery confidence"),
     "rater": _("Rater"),
+    "scan": _("Signed scan"),
 }
 
 
@@ -47,11 +50,13 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from dangbo.core import audit, nav, search
+        from dangbo.documents import panels as document_panels
 
         from . import policy  # noqa: F401 - registers the plans' permission policies
         from .models import Commitment, Indicator, Theme, ThemeItem
         from .services import search_commitment, search_indicator, search_item, search_theme
 
+        document_panels.register("plans/_document_actions.html", place="actions")
         audit.register_labels(actions=AUDIT_ACTIONS, fields=AUDIT_FIELDS, percent_keys=("expected_progress",))
         nav.register_link(nav.MAIN, section="plans", url_name="plans:theme_list", label=_("Annual themes"), order=35)
         search.register(

@@ -82,6 +82,23 @@ CITY_ITEMS = [
 ]
 
 
+# A plan of 2026 registered with its text, so the office sees the tasks it proposes
+# (illustrative, in the form of the city's plans).
+PLAN_2026 = ("KH", "215", D(2026, 1, 20), "Kế hoạch thực hiện chủ đề năm 2026 “Thực hiện nghị quyết đại hội; "
+             "chuyển đổi số trong công tác xây dựng Đảng”")
+PLAN_2026_TEXT = """I. MỤC ĐÍCH, YÊU CẦU
+Cụ thể hóa chủ đề năm 2026 thành các nhiệm vụ, giải pháp; xác định rõ trách nhiệm của từng cơ quan, đơn vị.
+II. NHIỆM VỤ, GIẢI PHÁP
+1. Đẩy mạnh chuyển đổi số trong công tác xây dựng Đảng; 100% chi bộ sử dụng sổ tay đảng viên điện tử.
+III. TỔ CHỨC THỰC HIỆN
+1. Giao Văn phòng Thành ủy chủ trì, phối hợp với Ban Tổ chức Thành ủy xây dựng Đề án chuyển đổi số trong công tác xây dựng Đảng, trình Ban Thường vụ Thành ủy trước ngày 31/3/2026.
+2. Ban Tuyên giáo Thành ủy chịu trách nhiệm hướng dẫn tuyên truyền chủ đề năm đến cán bộ, đảng viên và Nhân dân; thời gian: tháng 2/2026.
+3. Đảng ủy các phường căn cứ Kế hoạch này xây dựng kế hoạch thực hiện, hoàn thành trong quý I/2026; báo cáo kết quả về Ban Thường vụ Thành ủy (qua Văn phòng Thành ủy) trước ngày 15/12/2026.
+4. Ủy ban Kiểm tra Thành ủy chủ trì, phối hợp với Ban Tổ chức Thành ủy kiểm tra, giám sát việc thực hiện tại 03 đảng bộ phường, hoàn thành trong quý III/2026.
+5. Đảng ủy phường Đông Lương và Đảng ủy Phường 1 thực hiện thí điểm sinh hoạt chi bộ có ứng dụng công nghệ số, hoàn thành trước ngày 30/6/2026.
+"""
+
+
 class _Loader:
     def __init__(self, today: dt.date) -> None:
         self.today = today
@@ -266,11 +283,28 @@ class _Loader:
         return services.indicator_create(actor=None, unit=self.city, term=term, code=code, name=name, measure=measure,
                                          direction=direction, method=method, **kw)
 
+    def plan_document(self) -> None:
+        """The 2026 plan with its text (the tasks it proposes are the office's to accept)."""
+        from dangbo.documents import services as documents
+        from dangbo.documents.models import Document, DocumentType
+
+        abbr, number, day, title = PLAN_2026
+        kind = DocumentType.objects.filter(abbr=abbr).first()
+        if kind is None or Document.objects.filter(type_abbr=abbr, number=number, year=day.year,
+                                                   issuing_unit=self.city).exists():
+            return
+        documents.document_register(
+            actor=None, unit=self.city, type=kind, number=number, date=day, title=title, issuing_unit=self.city,
+            issuer_abbr="TU", full_text=PLAN_2026_TEXT, shared_down=True,
+        )
+        self.counts["plan_documents"] = 1
+
     @transaction.atomic
     def load(self) -> dict[str, int]:
         self.themes()
         self.commitments()
         self.indicators()
+        self.plan_document()
         return self.counts
 
 

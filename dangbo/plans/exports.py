@@ -8,6 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
 
 from dangbo.orgs.models import Unit
 
@@ -16,6 +19,37 @@ from .selectors import AgendaItem
 
 FONT = "Times New Roman"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
+
+
+@dataclass
+class Paper:
+    """A document in the party's format, written once and rendered as DOCX or PDF."""
+
+    above: str
+    issuer: str
+    place_date: str
+    title: str
+    subtitle: str
+    blocks: Sequence[tuple[str, str]] = ()
+    table: tuple[list[str], list[list[str]]] | None = None
+    signatures: Sequence[tuple[str, str]] = field(default_factory=list)
+    after: Sequence[tuple[str, str]] = ()
+
+
+def pdf(paper: Paper) -> bytes:
+    """The paper as PDF (WeasyPrint), with the same layout as the DOCX."""
+    from weasyprint import HTML
+
+    return HTML(string=render_to_string("plans/export_paper.html", {"paper": paper})).write_pdf()
+
+
+def docx(paper: Paper) -> bytes:
+    return _build(
+        above=paper.above, issuer=paper.issuer, place_date=paper.place_date, title=paper.title,
+        subtitle=paper.subtitle, blocks=paper.blocks, table=paper.table, signatures=paper.signatures,
+        after=paper.after,
+    )
 
 
 def _place(unit: Unit) -> str:
@@ -29,6 +63,7 @@ def _place(unit: Unit) -> str:
 def _build(
     *, above: str, issuer: str, place_date: str, title: str, subtitle: str, blocks: Sequence[tuple[str, str]],
     table: tuple[list[str], list[list[str]]] | None = None, signatures: Sequence[tuple[str, str]] = (),
+    after: Sequence[tuple[str, str]] = (),
 ) -> bytes:
     from docx import Document as Docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -80,6 +115,12 @@ def _build(
         for row in rows:
             for cell, value in zip(grid.add_row().cells, row, strict=True):
                 cell.text = value
+    for label, text in after:
+        paragraph = d.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        if label:
+            paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(text)
     if signatures:
         para(d, "")
         sign = d.add_table(rows=1, cols=len(signatures))
@@ -95,7 +136,11 @@ def _build(
     return out.getvalue()
 
 
-def commitment_docx(commitment: Commitment, items: Sequence[CommitmentItem]) -> bytes:
+def _signer(person) -> str:
+    return person.full_name if person else ""
+
+
+def commitment_paper(commitment: Commitment, items: Sequence[CommitmentItem]) -> Paper:
     """BẢN CAM KẾT: the committing unit's header, the parties, the items with their targets
     and weights, the year-end evaluation when there is one, and both signature blocks."""
     lower, upper = commitment.lower_unit, commitment.upper_unit
@@ -111,23 +156,65 @@ def commitment_docx(commitment: Commitment, items: Sequence[CommitmentItem]) -> 
         [str(n), item.title, item.target, f"{item.weight}", item.evidence, item.grade.label if item.grade else ""]
         for n, item in enumerate(items, start=1)
     ]
+    after = []
     if commitment.self_evaluation:
-        blocks_end = [("Tự đánh giá của người đứng đầu", commitment.self_evaluation)]
-    else:
-        blocks_end = []
+        after.append(("Tự đánh giá của người đứng đầu", commitment.self_evaluation))
     if commitment.conclusion or commitment.grade:
-        blocks_end.append(("Kết luận của cấp trên", f"{commitment.conclusion} "
-                           + (f"Xếp loại: {commitment.grade.label}." if commitment.grade else "")))
-    return _build(
+        after.append(("Kết luận của cấp trên", f"{commitment.conclusion} "
+                      + (f"Xếp loại: {commitment.grade.label}." if commitment.grade else "")))
+    return Paper(
         above=upper.name.upper(), issuer=lower.name.upper(),
         place_date=f"{_place(lower)}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}",
         title="BẢN CAM KẾT", subtitle=f"thực hiện trách nhiệm năm {commitment.year}",
-        blocks=blocks + blocks_end,
+        blocks=blocks, after=after,
         table=(["STT", "Nội dung cam kết", "Mục tiêu", "Trọng số (%)", "Minh chứng", "Đánh giá"], rows),
         signatures=[
-            (f"T/M BAN THƯỜNG VỤ {upper.name.upper()}", commitment.upper_signer.full_name if commitment.upper_signer else ""),
-            ("NGƯỜI ĐỨNG ĐẦU CAM KẾT", commitment.lower_signer.full_name if commitment.lower_signer else ""),
+            (f"T/M BAN THƯỜNG VỤ {upper.name.upper()}", _signer(commitment.upper_signer)),
+            ("NGƯỜI ĐỨNG ĐẦU CAM KẾT", _signer(commitment.lower_signer)),
         ],
+    )
+
+
+def commitment_docx(commitment: Commitment, items: Sequence[CommitmentItem]) -> bytes:
+    return docx(commitment_paper(commitment, items))
+
+
+def evaluation_paper(commitment: Commitment, items: Sequence[CommitmentItem], *, today: dt.date) -> Paper:
+    """The year-end evaluation (BÁO CÁO KẾT QUẢ THỰC HIỆN CAM KẾT): each item with its
+    weight, its quarterly statuses and its evaluation; the head's self-evaluation, the upper
+    level's conclusion and grade on the scale (with its version and source), and the items
+    proposed for the next year. Signed by the upper level."""
+    lower, upper = commitment.lower_unit, commitment.upper_unit
+    day = commitment.closed_on or today
+    rows = []
+    for n, item in enumerate(items, start=1):
+        statuses = {s.quarter: s.get_status_display() for s in item.statuses.all()}
+        rows.append([str(n), item.title, f"{item.weight}", *(str(statuses.get(q, "")) for q in (1, 2, 3, 4)),
+                     item.grade.label if item.grade else ""])
+    scale = commitment.scale
+    blocks = [("Đơn vị cam kết", f"{lower.name} (người đứng đầu: {_signer(commitment.lower_signer) or '…'})"),
+              ("Bản cam kết", f"{commitment.title}" + (f", ký ngày {commitment.signed_on:%d/%m/%Y}"
+                                                      if commitment.signed_on else ""))]
+    if scale is not None:
+        blocks.append(("Thang đánh giá", f"{scale.name}, phiên bản {scale.version}"
+                       + (f" ({scale.source})" if scale.source else "")
+                       + f", áp dụng từ {scale.effective_from:%d/%m/%Y}"))
+    after = [
+        ("Tự đánh giá của người đứng đầu", commitment.self_evaluation or "…"),
+        ("Kết luận của cấp trên", commitment.conclusion or "…"),
+        ("Xếp loại", commitment.grade.label if commitment.grade else "chưa đánh giá"),
+        ("Nội dung đề xuất năm sau", commitment.next_year or "…"),
+    ]
+    return Paper(
+        above=(Unit.objects.filter(path=upper.parent_path).values_list("name", flat=True).first() or "").upper()
+        if upper.depth > 1 else "",
+        issuer=upper.name.upper(),
+        place_date=f"{_place(upper)}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}",
+        title="BÁO CÁO KẾT QUẢ ĐÁNH GIÁ", subtitle=f"thực hiện cam kết trách nhiệm năm {commitment.year}",
+        blocks=blocks, after=after,
+        table=(["STT", "Nội dung cam kết", "Trọng số (%)", "Quý I", "Quý II", "Quý III", "Quý IV", "Đánh giá"],
+               rows),
+        signatures=[(f"T/M BAN THƯỜNG VỤ {upper.name.upper()}", _signer(commitment.upper_signer))],
     )
 
 

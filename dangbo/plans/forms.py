@@ -208,3 +208,38 @@ class RatingForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProposalForm(forms.Form):
+    """One proposal read from a plan's text, as the office accepts and edits it."""
+
+    accept = forms.BooleanField(label=_("Accept"), required=False)
+    title = forms.CharField(label=_("Task"), max_length=500, required=False,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+    units = UnitMultipleChoiceField(label=_("Units in charge"), queryset=Unit.objects.none(), required=False,
+                                    widget=forms.SelectMultiple(attrs={"size": 4}))
+    coordinating = UnitMultipleChoiceField(label=_("Coordinating units"), queryset=Unit.objects.none(),
+                                           required=False, widget=forms.SelectMultiple(attrs={"size": 3}))
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput)
+    item = forms.ModelChoiceField(label=_("Serves the theme item"), queryset=ThemeItem.objects.none(),
+                                  required=False)
+
+    def __init__(self, *args: Any, units: Any, items: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = units  # type: ignore[attr-defined]
+        self.fields["coordinating"].queryset = units  # type: ignore[attr-defined]
+        self.fields["item"].queryset = items  # type: ignore[attr-defined]
+        self.fields["item"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda item: f"{item.theme.year} · {item.theme.unit.name} · {item.title}"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("accept"):
+            if not (data.get("title") or "").strip():
+                self.add_error("title", _("Write the task."))
+            if not data.get("units"):
+                self.add_error("units", _("Choose the unit(s) in charge."))
+            if not data.get("deadline"):
+                self.add_error("deadline", _("Set the deadline."))
+        return data

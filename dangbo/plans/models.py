@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.assignments.models import Task
+from dangbo.documents.models import StoredFile
 from dangbo.orgs.models import Person, Unit
 
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
@@ -206,6 +207,21 @@ class Commitment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:commitment_detail", args=[self.pk])
+
+
+def _scan_upload_to(instance: CommitmentScan, filename: str) -> str:
+    return f"plans/commitments/{timezone.now():%Y/%m}/{filename}"
+
+
+class CommitmentScan(StoredFile):
+    """The signed commitment, scanned (the latest one is the commitment's)."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="scans")
+    file = models.FileField(_("file"), upload_to=_scan_upload_to, max_length=300)
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("signed scan")
+        verbose_name_plural = _("signed scans")
 
 
 class CommitmentItem(models.Model):

@@ -14,7 +14,16 @@ from django.db.models import Q
 from dangbo.core import policy
 from dangbo.core.policy import Action, Level, TreePolicy
 
-from .models import Commitment, CommitmentItem, Indicator, ItemStatus, Milestone, Theme, ThemeItem
+from .models import (
+    Commitment,
+    CommitmentItem,
+    CommitmentScan,
+    Indicator,
+    ItemStatus,
+    Milestone,
+    Theme,
+    ThemeItem,
+)
 
 
 class SharedDownPolicy(TreePolicy):
@@ -124,3 +133,14 @@ class IndicatorPolicy(TreePolicy[Indicator]):
         if action == Action.VIEW:
             q |= Q(unit__path__in=policy.above_paths(user, Level.VIEW))
         return q
+
+
+@policy.register(CommitmentScan)
+class CommitmentScanPolicy(policy.Policy[CommitmentScan]):
+    """The signed scan is part of its commitment."""
+
+    def may(self, user, action: Action, obj: CommitmentScan) -> bool:
+        return policy.may(user, action, obj.commitment)
+
+    def scope(self, user, action: Action = Action.VIEW) -> Q:
+        return Q(commitment__in=policy.visible(user, Commitment, action).values("pk"))

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangbo.assignments.models import ProgressReport, Task
 from dangbo.core import dates, policy
 from dangbo.core.policy import Action, Level
+from dangbo.core.text import fold
+from dangbo.documents.models import Document
 from dangbo.orgs.models import Person, Position, Term, Unit
 
 from .commitments import RESULTS, indicator_result, suggest_status
 from .models import (
     Commitment,
     CommitmentItem,
+    CommitmentScan,
     ConfidenceRating,
     Indicator,
     IndicatorActual,
@@ -27,6 +32,8 @@ from .models import (
     ThemeItem,
 )
 from .progress import Confidence, ItemProgress, item_confidence, item_progress
+from .proposals import Proposal
+from .proposals import read as read_proposals
 
 
 def get_theme_for_user(user, pk, action: Action | str = Action.VIEW) -> Theme:
@@ -104,10 +111,14 @@ def commitment_choices(*, user, uppers: QuerySet[Unit]) -> tuple[QuerySet[Unit],
     return lowers, people
 
 
-def actual_units(*, user, indicator: Indicator) -> QuerySet[Unit]:
-    """The active units under the indicator's unit whose actuals the user may enter."""
+def actual_units(*, user, indicator: Indicator, focus: Unit | None = None) -> QuerySet[Unit]:
+    """The active units under the indicator's unit whose actuals the user may enter (with
+    ``focus``: that unit and the units directly below it, the lines the dashboard shows)."""
     units = Unit.objects.filter(policy.scope(user, Unit, Action.CONTRIBUTE))
-    return units.filter(path__startswith=indicator.unit.path).active().order_by("path")
+    units = units.filter(path__startswith=indicator.unit.path).active()
+    if focus is not None:
+        units = units.filter(Q(path=focus.path) | Q(path__startswith=focus.path, depth=focus.depth + 1))
+    return units.order_by("path")
 
 
 def evidence_tasks(*, user, commitment: Commitment, item: CommitmentItem) -> QuerySet[Task]:
@@ -181,18 +192,9 @@ def get_commitment_for_user(user, pk, action: Action | str = Action.VIEW) -> Com
     return policy.get_for_user(user, qs, pk, action)
 
 
-def _commitment_items() -> Prefetch:
-    return Prefetch(
-        "items",
-        queryset=CommitmentItem.objects.select_related("grade", "cascades_from").prefetch_related(
-            Prefetch("statuses", queryset=ItemStatus.objects.order_by("quarter"))
-        ),
-    )
-
-
 def commitment_register(*, user, year: int | None = None, unit: Unit | None = None) -> list[Commitment]:
-    """The commitments the user may see, side by side: items, quarterly statuses and grades
-    in a fixed number of queries."""
+    """The commitments the user may see, side by side: items with their latest quarterly
+    status (read in SQL, one value per item) and grades, in a fixed number of queries."""
     qs = policy.visible(user, Commitment).select_related(
         "upper_unit", "lower_unit", "lower_signer", "upper_signer", "grade"
     )
@@ -200,12 +202,28 @@ def commitment_register(*, user, year: int | None = None, unit: Unit | None = No
         qs = qs.filter(year=year)
     if unit is not None:
         qs = qs.filter(Q(lower_unit__path__startswith=unit.path) | Q(upper_unit=unit))
-    commitments = list(qs.order_by("-year", "upper_unit__path", "lower_unit__path").prefetch_related(_commitment_items()))
+    latest = ItemStatus.objects.filter(item=OuterRef("pk")).order_by("-quarter")
+    items = Prefetch(
+        "items",
+        queryset=CommitmentItem.objects.select_related("grade").annotate(
+            last_quarter=Subquery(latest.values("quarter")[:1]), last_code=Subquery(latest.values("status")[:1]),
+        ),
+    )
+    commitments = list(qs.order_by("-year", "upper_unit__path", "lower_unit__path").prefetch_related(items))
+    labels = dict(ItemStatus.Status.choices)
     for commitment in commitments:
         for item in commitment.items.all():
-            statuses = list(item.statuses.all())
-            item.last_status = statuses[-1] if statuses else None  # type: ignore[attr-defined]
+            code = item.last_code  # type: ignore[attr-defined]
+            item.last_status = (  # type: ignore[attr-defined]
+                _("Q%(q)s: %(status)s") % {"q": item.last_quarter, "status": labels[code]}  # type: ignore[attr-defined]
+                if code else ""
+            )
     return commitments
+
+
+def commitment_scan(*, commitment: Commitment) -> CommitmentScan | None:
+    """The commitment's signed scan: the latest one attached."""
+    return commitment.scans.order_by("-uploaded_at", "-id").first()
 
 
 def commitment_years(*, user) -> list[int]:
@@ -250,10 +268,21 @@ class IndicatorRow:
         return str(RESULTS[self.result]) if self.result else ""
 
 
-def indicator_rows(*, user, indicator: Indicator) -> list[IndicatorRow]:
+def indicator_focus(*, user, indicator: Indicator) -> Unit | None:
+    """The unit an indicator's dashboard opens on: the indicator's own unit when the user sees
+    it, else the user's highest unit under it (a ward reads the city's indicator for itself)."""
+    if policy.may(user, Action.VIEW, indicator.unit):
+        return indicator.unit
+    tops = sorted(p for p in policy.paths(user, Level.VIEW) if p.startswith(indicator.unit.path))
+    return Unit.objects.filter(path=tops[0]).first() if tops else None
+
+
+def indicator_rows(*, user, indicator: Indicator, focus: Unit | None = None) -> list[IndicatorRow]:
     """Each unit's target against its actual per year (and the term), for the units the user
-    sees: two queries."""
+    sees (with ``focus``: that unit and the units directly below it): two queries."""
     seen = policy.under_q(user, Level.VIEW, "unit__")
+    if focus is not None:
+        seen &= Q(unit__path=focus.path) | Q(unit__path__startswith=focus.path, unit__depth=focus.depth + 1)
     targets = {
         (t.unit_id, t.year): t for t in indicator.targets.filter(seen).select_related("unit")
     }
@@ -337,11 +366,14 @@ class IndicatorTable:
 
     years: list[int]
     lines: list[tuple[Unit, list[IndicatorRow | None]]]
+    focus: Unit | None = None
 
 
-def indicator_table(*, user, indicator: Indicator) -> IndicatorTable:
-    """The units side by side over the term (the city compares its wards); two queries."""
-    rows = indicator_rows(user=user, indicator=indicator)
+def indicator_table(*, user, indicator: Indicator, focus: Unit | None = None) -> IndicatorTable:
+    """The units side by side over the term (the city compares its wards); two queries. With
+    ``focus``, that unit's line and those of the units directly below it, whatever the size of
+    the tree under it."""
+    rows = indicator_rows(user=user, indicator=indicator, focus=focus)
     term = indicator.term
     first, last = term.start.year, (term.end.year if term.end else term.start.year + 5)
     years = list(range(first, last + 1))
@@ -354,4 +386,176 @@ def indicator_table(*, user, indicator: Indicator) -> IndicatorTable:
         (units[pk], [cells[pk].get(year) for year in [*years, None]])
         for pk in sorted(units, key=lambda pk: units[pk].path)
     ]
-    return IndicatorTable(years=years, lines=lines)
+    return IndicatorTable(years=years, lines=lines, focus=focus)
+
+
+# --- Tasks proposed from a plan's text -----------------------------------------------------
+
+#: The document types whose text is read for task proposals: plans, programmes, conclusions.
+PROPOSAL_TYPES = ("KH", "CTr", "KL")
+#: At most this many proposals from one document (a plan has a few dozen at most).
+MAX_PROPOSALS = 200
+
+
+@dataclass
+class ProposalRow:
+    """A proposal of the reader with the tree's units its names match and the names that
+    matched none (the office chooses those by hand); ``done`` when a task of the document
+    already has its title."""
+
+    proposal: Proposal
+    units: list[Unit]
+    unmatched: list[str]
+    coordinating: list[Unit]
+    done: bool
+
+
+_SYNONYMS = [
+    (re.compile(r"\bdang uy\b"), "dang bo"),
+    (re.compile(r"\bubnd\b"), "uy ban nhan dan"),
+    (re.compile(r"\bhdnd\b"), "hoi dong nhan dan"),
+    (re.compile(r"\bmttq\b"), "mat tran to quoc"),
+    (re.compile(r"\s*\([^)]*\)"), ""),
+]
+_PLURAL_WARDS = re.compile(r"\bcac (?:dang bo |dang uy )?(?:phuong|xa)\b|\bphuong, xa\b")
+_PLURAL_CELLS = re.compile(r"\bcac (?:chi bo|to chuc co so dang|to chuc dang|co so dang)\b")
+
+
+def _unit_key(name: str) -> str:
+    key = fold(name)
+    for pattern, repl in _SYNONYMS:
+        key = pattern.sub(repl, key)
+    return key.strip(" ,;:.")
+
+
+def match_units(names: list[str], candidates: list[Unit], *, home: Unit) -> tuple[list[Unit], list[str]]:
+    """The units of ``candidates`` (active, under ``home``) that names written in a plan mean:
+    the same name or short name ("Đảng ủy Phường 1" is the Đảng bộ Phường 1), every ward for
+    "Đảng ủy các phường", every unit directly under ``home`` for "các chi bộ, tổ chức cơ sở
+    đảng trực thuộc", a short name named inside ("… các phường: Đông Thanh"), or the one unit
+    whose name starts with the words written. Names matching nothing are returned apart."""
+    by_name: dict[str, Unit] = {}
+    shorts: list[tuple[re.Pattern, Unit]] = []
+    for unit in candidates:
+        by_name.setdefault(_unit_key(unit.name), unit)
+        if unit.short_name:
+            by_name.setdefault(_unit_key(unit.short_name), unit)
+            shorts.append((re.compile(rf"(?<!\w){re.escape(_unit_key(unit.short_name))}(?![\w])"), unit))
+    found: list[Unit] = []
+    unmatched: list[str] = []
+    for name in names:
+        key = _unit_key(name)
+        hits: list[Unit] = []
+        if key in by_name:
+            hits = [by_name[key]]
+        elif _PLURAL_WARDS.search(key):
+            hits = [u for u in candidates if u.kind.code == "dang-bo-xa" and u.pk != home.pk]
+        elif _PLURAL_CELLS.search(key):
+            hits = [u for u in candidates if u.depth == home.depth + 1 and u.kind.is_party
+                    and u.kind.code != "ban-tham-muu"]
+        else:
+            hits = [u for pattern, u in shorts if pattern.search(key) and len(pattern.pattern) > 12]
+            if not hits:
+                starts = [u for k, u in by_name.items() if k.startswith(key + " ") or key.startswith(k + " ")]
+                hits = starts[:1] if len({u.pk for u in starts}) == 1 else []
+        if hits:
+            found.extend(u for u in hits if u not in found)
+        else:
+            unmatched.append(name)
+    return found, unmatched
+
+
+def proposal_candidates(*, user, document: Document) -> list[Unit]:
+    """The active units under the document's registering unit that the user sees: where its
+    tasks may go. One query."""
+    units = Unit.objects.filter(path__startswith=document.unit.path).active().select_related("kind")
+    return list(policy.visible(user, units).order_by("path"))
+
+
+def document_text(document: Document) -> str:
+    """The text to read: the document's full text, else its files' extracted text."""
+    if document.full_text.strip():
+        return document.full_text
+    return "\n".join(t for t in document.files.values_list("text", flat=True) if t)
+
+
+def document_proposals(*, user, document: Document) -> list[ProposalRow]:
+    """The tasks the document's own text proposes, its names matched to the tree the user sees
+    (a fixed number of queries)."""
+    found = read_proposals(document_text(document), year=document.year)[:MAX_PROPOSALS]
+    candidates = proposal_candidates(user=user, document=document)
+    done: set[str] = set()
+    for title, description in Task.objects.filter(document=document).values_list("title", "description"):
+        done |= {fold(title), fold(description)}
+    rows = []
+    for proposal in found:
+        units, unmatched = match_units(proposal.units, candidates, home=document.unit)
+        coordinating, _rest = match_units(proposal.coordinating, candidates, home=document.unit)
+        rows.append(ProposalRow(
+            proposal=proposal, units=units, unmatched=unmatched,
+            coordinating=[u for u in coordinating if u not in units], done=bool({fold(proposal.title), fold(proposal.passage)} & done),
+        ))
+    return rows
+
+
+def proposal_items(*, user, document: Document) -> QuerySet[ThemeItem]:
+    """The theme items an accepted proposal may serve: those the user may change, of the
+    document's unit and the units above it, from the document's year on."""
+    return (
+        policy.visible(user, ThemeItem, Action.CHANGE)
+        .filter(theme__unit__path__in=policy.ancestors(document.unit.path), theme__year__gte=document.year)
+        .select_related("theme__unit").order_by("-theme__year", "theme__unit__path", "order", "id")
+    )
+
+
+# --- The board ----------------------------------------------------------------------------
+
+
+@dataclass
+class BoardItem:
+    item: ThemeItem
+    progress: ItemProgress
+    confidence: Confidence
+
+
+@dataclass
+class Board:
+    """A unit's year at a glance: its themes and their items (progress, state, delivery
+    confidence and its trend over the 12 months up to ``as_of``), and every item ordered by
+    risk (at risk first, then raters who disagree, low confidence, low progress)."""
+
+    unit: Unit
+    year: int
+    as_of: dt.date
+    months: list[dt.date]
+    themes: list[tuple[Theme, list[BoardItem]]]
+    at_risk: list[BoardItem]
+
+
+def board_units(*, user, year: int) -> list[Unit]:
+    """The units with a theme in ``year`` that the user sees, top first (one query)."""
+    ids = policy.visible(user, Theme).filter(year=year).values("unit_id")
+    return list(Unit.objects.filter(pk__in=ids).order_by("path"))
+
+
+def _risk(row: BoardItem) -> tuple:
+    order = {"at_risk": 0, "no_tasks": 1, "on_track": 2, "done": 3}
+    return (order[row.progress.state], -row.confidence.disagree, row.confidence.mean or 5, row.progress.progress)
+
+
+def board(*, user, unit: Unit, year: int, today: dt.date) -> Board:
+    """The board of ``unit`` for ``year`` (its own themes), in a fixed number of queries."""
+    as_of = today if today.year == year else dt.date(year, 12, 31) if year < today.year else dt.date(year, 1, 1)
+    themes, progress = themes_with_items(
+        policy.visible(user, Theme).filter(unit=unit, year=year).select_related("unit").order_by("order", "id"),
+        today=as_of,
+    )
+    items = [item for theme in themes for item in theme.items.all()]
+    confidence = item_confidence(items, as_of)
+    rows = {item.pk: BoardItem(item=item, progress=progress[item.pk], confidence=confidence[item.pk]) for item in items}
+    months = [dates.month_start(as_of, -back) for back in range(11, -1, -1)]
+    return Board(
+        unit=unit, year=year, as_of=as_of, months=months,
+        themes=[(theme, sorted((rows[i.pk] for i in theme.items.all()), key=_risk)) for theme in themes],
+        at_risk=sorted(rows.values(), key=_risk),
+    )

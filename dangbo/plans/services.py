@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangbo.assignments import services as task_services
 from dangbo.assignments.models import Task
-from dangbo.core import policy, search, versions
+from dangbo.core import policy, search, uploads, versions
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.policy import Action, require
 from dangbo.core.text import normalize
+from dangbo.documents.models import Document
 from dangbo.orgs.models import Person, Term, Unit
 from dangbo.orgs.policy import require_person
 
@@ -30,6 +33,7 @@ from .commitments import suggest_status
 from .models import (
     Commitment,
     CommitmentItem,
+    CommitmentScan,
     ConfidenceRating,
     EvaluationGrade,
     EvaluationScale,
@@ -623,3 +627,88 @@ def commitment_item_link_tasks(*, actor, item: CommitmentItem, tasks: Iterable[T
         audit_record(actor=actor, action="commitment.link", obj=commitment,
                      after={"item": item.title, "tasks": [t.title for t in new]})
     return new
+
+
+# --- Tasks proposed from a plan's text -----------------------------------------------------
+
+
+@dataclass
+class AcceptedProposal:
+    """A proposal the office accepts, as it edited it."""
+
+    title: str
+    units: Sequence[Unit]
+    deadline: dt.date | None
+    coordinating: Sequence[Unit] = ()
+    item: ThemeItem | None = None
+    passage: str = ""
+
+
+@transaction.atomic
+def document_proposals_accept(*, actor, document: Document, accepted: Sequence[AcceptedProposal]) -> list[Task]:
+    """The accepted proposals become tracked tasks, one per unit in charge, assigned by the
+    document's registering unit and linked to the document (and to the theme item chosen).
+    Every proposal is checked before anything is saved: a missing unit, title or deadline is a
+    ``ValidationError`` keyed ``"<index>-<field>"``."""
+    require(actor, document, Action.VIEW)
+    require(actor, document.unit, Action.CHANGE)
+    if not accepted:
+        raise ValidationError({"__all__": _("Accept at least one proposal.")})
+    errors: dict[str, str] = {}
+    for index, proposal in enumerate(accepted):
+        if not normalize(proposal.title):
+            errors[f"{index}-title"] = _("Write the task.")
+        if not proposal.units:
+            errors[f"{index}-units"] = _("Choose the unit(s) in charge.")
+        if proposal.deadline is None:
+            errors[f"{index}-deadline"] = _("Set the deadline.")
+        if proposal.item is not None and not policy.may(actor, Action.CHANGE, proposal.item):
+            errors[f"{index}-item"] = _("You may not link tasks to this item.")
+    if errors:
+        raise ValidationError(errors)
+    tasks: list[Task] = []
+    for index, proposal in enumerate(accepted):
+        try:
+            made = task_services.task_assign_bulk(
+                actor=actor, units=list(proposal.units), title=proposal.title, deadline=proposal.deadline,
+                assigning_unit=document.unit, source=document, coordinating_units=list(proposal.coordinating),
+                description=proposal.passage,
+            )
+        except ValidationError as error:
+            raise ValidationError({f"{index}-{key}": value for key, value in error.message_dict.items()}) from None
+        if proposal.item is not None:
+            proposal.item.tasks.add(*made)
+            audit_record(actor=actor, action="theme_item.link", obj=proposal.item,
+                         after={"tasks": [t.title for t in made]})
+        tasks.extend(made)
+    audit_record(
+        actor=actor, action="document.task_proposals", obj=document,
+        after={"tasks": [t.title for t in tasks], "units": sorted({t.unit.name for t in tasks})},
+    )
+    return tasks
+
+
+#: A signed commitment's scan: a PDF or a picture.
+SCAN_FORMATS = ("pdf", "png", "jpeg")
+
+
+@transaction.atomic
+def commitment_scan_attach(*, actor, commitment: Commitment, upload: Any) -> CommitmentScan:
+    """Keep the signed commitment's scan (checked like every upload); the latest scan is the
+    commitment's. The upper level, which records the commitment, attaches it."""
+    require(actor, commitment, Action.CHANGE)
+    _check_closed(commitment)
+    checked = uploads.check(upload, accept=SCAN_FORMATS, field="scan")
+    scan = CommitmentScan(
+        commitment=commitment, name=checked.name, content_type=checked.content_type, size=checked.size,
+        sha256=checked.sha256, uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    scan.file.save(checked.name, ContentFile(checked.data), save=False)
+    try:
+        scan.full_clean(exclude=["file"])
+        scan.save()
+    except Exception:
+        scan.file.delete(save=False)
+        raise
+    audit_record(actor=actor, action="commitment.scan", obj=commitment, after={"scan": scan.name})
+    return scan

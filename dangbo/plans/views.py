@@ -8,7 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangbo.assignments.models import Task
-from dangbo.core import dates, policy, versions
+from dangbo.core import dates, policy, uploads, versions
 from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.http import Request
 from dangbo.core.policy import Action
+from dangbo.documents.models import Document
 from dangbo.orgs.models import Unit
 from dangbo.orgs.selectors import manageable_units
 
@@ -33,6 +34,7 @@ from .forms import (
     ItemForm,
     LinkTasksForm,
     MilestoneForm,
+    ProposalForm,
     RatingForm,
     SelfEvaluationForm,
     StatusForm,
@@ -322,6 +324,7 @@ def commitment_detail(request: Request, pk: int) -> HttpResponse:
     open_year = commitment.closed_on is None
     context = {
         "commitment": commitment, "items": items, "quarters": [1, 2, 3, 4],
+        "scan": selectors.commitment_scan(commitment=commitment),
         "status_form": StatusForm(initial={"quarter": dates.quarter_number(_today())})
         if perms["can_contribute"] and open_year else None,
         "self_form": SelfEvaluationForm(initial={"self_evaluation": commitment.self_evaluation,
@@ -335,8 +338,8 @@ def commitment_detail(request: Request, pk: int) -> HttpResponse:
     return render(request, "plans/commitment_detail.html", context)
 
 
-def _attachment(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=exports.DOCX)
+def _attachment(content: bytes, filename: str, content_type: str = exports.DOCX) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -348,6 +351,31 @@ def commitment_export(request: Request, pk: int) -> HttpResponse:
     commitment = selectors.get_commitment_for_user(request.user, pk)
     items = selectors.commitment_items(commitment=commitment)
     return _attachment(exports.commitment_docx(commitment, items), f"cam-ket-{commitment.year}-{commitment.pk}.docx")
+
+
+def _paper(paper: exports.Paper, name: str, fmt: str | None) -> HttpResponse:
+    if fmt == "pdf":
+        return _attachment(exports.pdf(paper), f"{name}.pdf", exports.PDF)
+    return _attachment(exports.docx(paper), f"{name}.docx")
+
+
+@login_required
+@require_GET
+def commitment_pdf(request: Request, pk: int) -> HttpResponse:
+    """BẢN CAM KẾT as PDF, the same document as the DOCX."""
+    commitment = selectors.get_commitment_for_user(request.user, pk)
+    items = selectors.commitment_items(commitment=commitment)
+    return _paper(exports.commitment_paper(commitment, items), f"cam-ket-{commitment.year}-{commitment.pk}", "pdf")
+
+
+@login_required
+@require_GET
+def commitment_evaluation_export(request: Request, pk: int) -> HttpResponse:
+    """The year-end evaluation of a commitment as DOCX (default) or PDF (``?format=pdf``)."""
+    commitment = selectors.get_commitment_for_user(request.user, pk)
+    items = selectors.commitment_items(commitment=commitment)
+    paper = exports.evaluation_paper(commitment, items, today=_today())
+    return _paper(paper, f"danh-gia-cam-ket-{commitment.year}-{commitment.pk}", request.GET.get("format"))
 
 
 @login_required
@@ -422,7 +450,10 @@ def indicator_detail(request: Request, pk: int) -> HttpResponse:
     enter their actuals here."""
     _commitments_section(request)
     indicator = selectors.get_indicator_for_user(request.user, pk)
-    units = selectors.actual_units(user=request.user, indicator=indicator)
+    focus = default_focus = selectors.indicator_focus(user=request.user, indicator=indicator)
+    if unit_id := _int(request.GET.get("unit")):
+        focus = policy.get_for_user(request.user, Unit.objects.filter(path__startswith=indicator.unit.path), unit_id)
+    units = selectors.actual_units(user=request.user, indicator=indicator, focus=focus)
     form = ActualForm(request.POST or None, units=units) if units.exists() else None
     if request.method == "POST" and form is None:
         raise PermissionDenied
@@ -432,8 +463,9 @@ def indicator_detail(request: Request, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, _("The result has been recorded."))
             return redirect(indicator)
+    table = selectors.indicator_table(user=request.user, indicator=indicator, focus=focus)
     context = {
-        "indicator": indicator, "table": selectors.indicator_table(user=request.user, indicator=indicator),
+        "indicator": indicator, "table": table, "default_focus": default_focus,
         "form": form, "history": history(indicator),
     }
     return render(request, "plans/indicator_detail.html", context)
@@ -515,3 +547,109 @@ def commitment_comment(request: Request, pk: int, status_pk: int) -> HttpRespons
     else:
         messages.success(request, _("The comment has been saved."))
     return redirect(commitment)
+
+
+# --- Tasks proposed from a plan's text -----------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_proposals(request: Request, pk: int) -> HttpResponse:
+    """The tasks a plan, programme or conclusion's own text proposes: the office accepts,
+    edits or drops each; the accepted ones become tracked tasks linked to the document."""
+    document = policy.get_for_user(request.user, Document.objects.select_related("unit", "type"), pk, Action.CHANGE)
+    readable = document.type_abbr in selectors.PROPOSAL_TYPES
+    rows = selectors.document_proposals(user=request.user, document=document) if readable else []
+    units = Unit.objects.filter(pk__in=[u.pk for u in selectors.proposal_candidates(
+        user=request.user, document=document)]).order_by("path")
+    items = selectors.proposal_items(user=request.user, document=document)
+    forms = [
+        ProposalForm(
+            request.POST or None, prefix=f"p{index}", units=units, items=items,
+            initial={"accept": not row.done, "title": row.proposal.title, "units": row.units,
+                     "coordinating": row.coordinating, "deadline": row.proposal.deadline},
+        )
+        for index, row in enumerate(rows)
+    ]
+    for form, row in zip(forms, rows, strict=True):
+        form.row = row  # type: ignore[attr-defined]
+    if request.method == "POST" and forms and all(form.is_valid() for form in forms):
+        chosen = [(form, form.cleaned_data) for form in forms if form.cleaned_data["accept"]]
+        try:
+            tasks = services.document_proposals_accept(actor=request.user, document=document, accepted=[
+                services.AcceptedProposal(title=data["title"], units=list(data["units"]), deadline=data["deadline"],
+                                          coordinating=list(data["coordinating"]), item=data["item"],
+                                          passage=form.row.proposal.passage)  # type: ignore[attr-defined]
+                for form, data in chosen
+            ])
+        except ValidationError as error:
+            for key, errors in error.message_dict.items():
+                index, _sep, field = key.partition("-")
+                if field and index.isdigit() and int(index) < len(chosen):
+                    form = chosen[int(index)][0]
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+                else:
+                    for message in errors:
+                        messages.error(request, message)
+        else:
+            messages.success(request, _("%(n)d task(s) assigned from the document.") % {"n": len(tasks)})
+            return redirect(document)
+    context = {
+        "document": document, "readable": readable, "rows": list(zip(rows, forms, strict=True)),
+        "types": ", ".join(selectors.PROPOSAL_TYPES),
+    }
+    return render(request, "plans/document_proposals.html", context)
+
+
+@login_required
+@require_GET
+def board(request: Request) -> HttpResponse:
+    """A unit's year at a glance: themes, items with progress, state, delivery confidence and
+    its 12-month trend, the items most at risk first."""
+    _section(request)
+    years = selectors.theme_years(user=request.user)
+    year = _int(request.GET.get("year")) or (years[0] if years else _today().year)
+    units = selectors.board_units(user=request.user, year=year)
+    unit = units[0] if units else None
+    if unit_id := _int(request.GET.get("unit")):
+        # A unit with a theme the user reads (a ward reads the city's), else one the user sees.
+        unit = next((u for u in units if u.pk == unit_id), None) or policy.get_for_user(request.user, Unit, unit_id)
+    context = {
+        "years": years, "year": year, "units": units, "unit": unit,
+        "board": selectors.board(user=request.user, unit=unit, year=year, today=_today()) if unit else None,
+    }
+    return render(request, "plans/board.html", context)
+
+
+@login_required
+@require_POST
+def commitment_scan_upload(request: Request, pk: int) -> HttpResponse:
+    """The upper level attaches the signed commitment's scan."""
+    commitment = selectors.get_commitment_for_user(request.user, pk, Action.CHANGE)
+    upload = request.FILES.get("scan")
+    if upload is None:
+        messages.error(request, _("Choose the scanned file."))
+        return redirect(commitment)
+    try:
+        services.commitment_scan_attach(actor=request.user, commitment=commitment, upload=upload)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The signed scan has been attached."))
+    return redirect(commitment)
+
+
+@login_required
+@require_GET
+def commitment_scan(request: Request, pk: int) -> FileResponse:
+    """The latest signed scan of a commitment, as an attachment (404 when there is none)."""
+    commitment = selectors.get_commitment_for_user(request.user, pk)
+    scan = selectors.commitment_scan(commitment=commitment)
+    if scan is None:
+        raise Http404
+    try:
+        handle = scan.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return uploads.serve(handle, name=scan.name, content_type=scan.content_type)

@@ -134,6 +134,7 @@ def build_world(cast) -> World:
         actor=None, year=2026, upper_unit=cast.ward1, lower_unit=cast.cell1, title=f"Cam kết {MARK}",
         items=[{"title": f"Mục {MARK}", "weight": 50}, {"title": "Mục hai", "weight": 50}],
     )
+    plans.commitment_scan_attach(actor=None, commitment=o["commitment"], upload=_pdf())
     o["commitment_status"] = plans.commitment_status_set(
         actor=None, item=o["commitment"].items.first(), quarter=1, status="partly"
     )
@@ -372,6 +373,7 @@ ROUTES: dict[str, Route] = {
     # plans
     "plans:theme_list": OPEN,
     "plans:theme_create": OPEN,
+    "plans:board": OPEN,
     "plans:theme_detail": on("theme"),
     "plans:theme_edit": on("theme", Action.CHANGE),
     "plans:item_create": on("theme", Action.CHANGE),
@@ -392,6 +394,10 @@ ROUTES: dict[str, Route] = {
     "plans:commitment_create": OPEN,
     "plans:commitment_detail": on("commitment"),
     "plans:commitment_export": on("commitment"),
+    "plans:commitment_pdf": on("commitment"),
+    "plans:commitment_scan": on("commitment"),
+    "plans:commitment_scan_upload": on("commitment", Action.CHANGE, "POST"),
+    "plans:commitment_evaluation_export": on("commitment"),
     "plans:commitment_link": on("commitment", Action.CONTRIBUTE, item_pk=lambda w: w.commitment.items.first().pk),
     "plans:commitment_comment": Route(
         kwargs=lambda w: {"pk": w.commitment.pk, "status_pk": w.commitment_status.pk},
@@ -402,6 +408,7 @@ ROUTES: dict[str, Route] = {
     "plans:commitment_evaluate": on("commitment", Action.CHANGE, "POST"),
     "plans:indicator_list": OPEN,
     "plans:indicator_detail": on("indicator"),
+    "plans:document_proposals": on("document", Action.CHANGE),
     # citizens
     "citizens:case_list": OPEN,
     "citizens:case_create": OPEN,
@@ -594,6 +601,7 @@ API_ROUTES: dict[str, Route] = {
     "commitments_list": OPEN,
     "commitments_detail": on("commitment", kw="id"),
     "indicators_list": OPEN,
+    "documents_task_proposals": on("document", method="POST", kw="id"),
     "indicators_detail": on("indicator", kw="id"),
     # The unit whose figure is entered rules the write (the indicator is read by every unit under
     # and above its own): the outsider sees neither, the member sees the cell without contributing.

@@ -235,6 +235,41 @@ def test_the_commitment_exports_as_docx_with_both_signature_blocks(cast, login):
     assert login(cast.outsider).get(reverse("plans:commitment_export", args=[commitment.pk])).status_code == 404
 
 
+def _pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_commitment_and_its_year_end_evaluation_export_as_pdf_and_docx(cast, login):
+    from dangbo.orgs.models import Person
+
+    head = Person.objects.get(user=cast.ward_secretary)
+    commitment = _commitment(cast, lower_signer=head)
+    item = commitment.items.first()
+    services.commitment_status_set(actor=cast.ward_secretary, item=item, quarter=1, status="partly", reason="Mới bắt đầu")
+    services.commitment_self_evaluate(actor=cast.ward_secretary, commitment=commitment,
+                                      self_evaluation="Cơ bản hoàn thành", next_year="Tiếp tục chỉnh trang")
+    c = login(cast.ward_secretary)
+    r = c.get(reverse("plans:commitment_pdf", args=[commitment.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf" and r.content.startswith(b"%PDF")
+    text = " ".join(_pdf_text(r.content).split())
+    assert "BẢN CAM KẾT" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in text and head.full_name in text
+    assert "NGƯỜI ĐỨNG ĐẦU CAM KẾT" in text
+    url = reverse("plans:commitment_evaluation_export", args=[commitment.pk])
+    evaluation = _docx_text(c.get(url).content)
+    assert "BÁO CÁO KẾT QUẢ ĐÁNH GIÁ" in evaluation and "Cơ bản hoàn thành" in evaluation
+    assert "Tiếp tục chỉnh trang" in evaluation and "Một phần" in evaluation and "Quý IV" in evaluation
+    assert "phiên bản 1" in evaluation  # the scale it is evaluated on, with its version
+    r = c.get(url + "?format=pdf")
+    assert r["Content-Type"] == "application/pdf"
+    assert "BÁO CÁO KẾT QUẢ ĐÁNH GIÁ" in " ".join(_pdf_text(r.content).split())
+    for name in ("plans:commitment_pdf", "plans:commitment_evaluation_export"):
+        assert login(cast.outsider).get(reverse(name, args=[commitment.pk])).status_code == 404
+
+
 def test_the_unit_links_its_evidence_and_the_upper_level_comments_through_the_pages(cast, login):
     commitment = _commitment(cast)
     item = commitment.items.first()
@@ -284,3 +319,54 @@ def test_the_indicator_dashboard_compares_the_units_in_a_fixed_number_of_queries
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = c.get(url).content.decode()
     assert "Đông Lương" in page
+
+
+def test_the_indicator_dashboard_shows_a_unit_and_the_units_directly_below_it(cast, indicator, login):
+    from dangbo.plans.selectors import indicator_focus, indicator_table
+
+    for unit in (cast.ward1, cast.cell1):
+        services.actual_record(actor=None, indicator=indicator, unit=unit, year=2016, value=Decimal("13"))
+    assert indicator_focus(user=cast.clerk, indicator=indicator) == cast.city
+    assert indicator_focus(user=cast.ward_secretary, indicator=indicator) == cast.ward1
+    lines = indicator_table(user=cast.clerk, indicator=indicator, focus=cast.city).lines
+    assert cast.cell1 not in [u for u, _c in lines] and cast.ward1 in [u for u, _c in lines]
+    c = login(cast.clerk)
+    url = reverse("plans:indicator_detail", args=[indicator.pk])
+    page = c.get(url).content.decode()
+    assert f"?unit={cast.ward1.pk}" in page and '<th scope="row">Chi bộ Khu phố 1' not in page
+    assert f'<option value="{cast.cell1.pk}"' not in page and f'<option value="{cast.ward1.pk}"' in page
+    page = c.get(url + f"?unit={cast.ward1.pk}").content.decode()
+    assert '<th scope="row">Chi bộ Khu phố 1' in page and f"?unit={cast.city.pk}" in page  # the way back
+    assert login(cast.outsider).get(url + f"?unit={cast.ward1.pk}").status_code == 404
+
+
+def test_the_upper_level_attaches_the_signed_scan(cast, login, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangbo.core.models import AuditEntry
+
+    settings.MEDIA_ROOT = tmp_path
+    commitment = _commitment(cast)
+    url = reverse("plans:commitment_scan_upload", args=[commitment.pk])
+    fake = SimpleUploadedFile("ban-ky.pdf", b"not a pdf", content_type="application/pdf")
+    assert login(cast.clerk).post(url, {"scan": fake}).status_code == 302
+    assert not commitment.scans.exists()  # refused: not a PDF
+    assert login(cast.ward_secretary).post(url, {"scan": SimpleUploadedFile(
+        "ban-ky.pdf", b"%PDF-1.4 x", content_type="application/pdf")}).status_code == 403  # the lower side
+    r = login(cast.clerk).post(url, {"scan": SimpleUploadedFile("ban-ky.pdf", b"%PDF-1.4\n%%EOF\n",
+                                                                 content_type="application/pdf")})
+    assert r.status_code == 302 and commitment.scans.count() == 1
+    assert AuditEntry.objects.filter(action="commitment.scan").count() == 1
+    download = login(cast.ward_secretary).get(reverse("plans:commitment_scan", args=[commitment.pk]))
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert login(cast.outsider).get(reverse("plans:commitment_scan", args=[commitment.pk])).status_code == 404
+
+
+def test_the_register_shows_each_items_latest_quarter(cast, login):
+    commitment = _commitment(cast)
+    first, _second = commitment.items.all()
+    services.commitment_status_set(actor=cast.ward_secretary, item=first, quarter=1, status="partly", reason="Mới")
+    services.commitment_status_set(actor=cast.ward_secretary, item=first, quarter=2, status="mostly", reason="Nhanh")
+    page = login(cast.clerk).get(reverse("plans:commitment_list") + "?year=2017").content.decode()
+    assert "Quý 2: Phần lớn" in page and "Quý 1: Một phần" not in page

@@ -83,3 +83,21 @@ def test_the_demo_rates_the_2019_items_every_month(dongha_units):
     rated = ConfidenceRating.objects.filter(item__theme__year=2019)
     assert rated.count() == 2 * 12 and set(rated.values_list("rater", flat=True)) == {person.pk}
     assert AuditEntry.objects.filter(action="theme_item.confidence").count() == 24  # through the service
+
+
+def test_the_demo_plan_of_2026_proposes_its_tasks(dongha_units):
+    from dangbo.documents.models import Document
+    from dangbo.plans.selectors import document_proposals
+
+    demo.load(today=D(2026, 6, 1))
+    plan = Document.objects.get(type_abbr="KH", number="215", year=2026)
+    rows = document_proposals(user=ROOT, document=plan)
+    assert [r.proposal.units for r in rows] == [
+        ["Văn phòng Thành ủy"], ["Ban Tuyên giáo Thành ủy"], ["Đảng ủy các phường"], ["Ủy ban Kiểm tra Thành ủy"],
+        ["Đảng ủy phường Đông Lương", "Đảng ủy Phường 1"],
+    ]
+    assert [r.proposal.deadline for r in rows] == [D(2026, 3, 31), D(2026, 2, 28), D(2026, 12, 15), D(2026, 9, 30),
+                                                  D(2026, 6, 30)]
+    wards = rows[2].units
+    assert len(wards) == 9 and all(u.kind.code == "dang-bo-xa" for u in wards)  # "các phường": all nine
+    assert [u.code for u in rows[4].units] == [f"{dongha.CITY[0]}-dongluong", f"{dongha.CITY[0]}-phuong1"]
