@@ -16,6 +16,9 @@ from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DANGBO_VAR_DIR", BASE_DIR / "var"))
+#: The one font family of the PDF exports (regular, bold and italic alike); it must hold
+#: every Vietnamese letter. "Times New Roman" where it is installed.
+DANGBO_PDF_FONT = os.environ.get("DANGBO_PDF_FONT", "DejaVu Serif")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
