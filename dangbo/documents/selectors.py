@@ -642,7 +642,7 @@ def home_summary(*, user, today: dt.date, limit: int = HOME_LIMIT) -> dict:
         concerns |= Q(pk__in=mine.values("session_id"))
         sessions = sessions.annotate(expects_me=Exists(mine.filter(session=OuterRef("pk"))))
     upcoming = list(
-        sessions.filter(concerns).select_related("unit").only("pk", "title", "date", "place", "unit__name")
+        sessions.filter(concerns).select_related("unit").only("pk", "title", "date", "place", "unit__name", "unit__label")
         .order_by("date", "id")[:limit]
     )
     return {"latest": latest, "sessions": upcoming}

@@ -277,7 +277,7 @@ def _if_changed(new: M | None, old_id: int | None) -> M | None:
 
 def _snapshot(document: Document) -> dict[str, Any]:
     data = snapshot(document, DOCUMENT_FIELDS)
-    data["fields"] = sorted(f.code for f in document.fields.all()) if document.pk else []
+    data["fields"] = sorted(f.name for f in document.fields.all()) if document.pk else []
     return data
 
 

@@ -174,7 +174,7 @@ def search_meeting(meeting: Meeting) -> search.SearchDocument:
     body = "\n".join(p for p in (meeting.agenda, meeting.conclusions, meeting.minutes) if p)
     return search.SearchDocument(
         kind="meeting", object_id=meeting.pk, unit_id=meeting.unit_id,
-        title=f"{meeting.title or meeting.get_kind_display()} – {meeting.unit.name}",
+        title=f"{meeting.title or meeting.get_kind_display()} – {meeting.unit.label or meeting.unit.name}",
         body=body, date=meeting.date, url=reverse("meetings:meeting_detail", args=[meeting.pk]),
         facets={"status": meeting.status},
     )
@@ -505,6 +505,12 @@ def meeting_close(*, actor, meeting: Meeting) -> Meeting:
         raise ValidationError(_("The meeting is already closed."))
     if meeting.status != Meeting.Status.HELD:
         raise ValidationError(_("Only a meeting that was held can be closed."))
+    starts = timezone.make_aware(dt.datetime.combine(meeting.date, meeting.start_time or dt.time(0, 0)))
+    if timezone.now() < starts:
+        raise ValidationError(
+            _("The meeting starts at %(start)s: it can be closed only once it has begun.")
+            % {"start": timezone.localtime(starts).strftime("%H:%M %d/%m/%Y")}
+        )
     missing = Attendance.objects.filter(meeting=meeting, status="").count()
     if missing:
         raise ValidationError(
