@@ -113,11 +113,19 @@ def _refresh_citations(document: Document) -> None:
     document.citations.all().delete()
     rows = []
     seen_raw: set[tuple[str, int]] = set()
+    seen: set[tuple[str, ...]] = set()  # a document cited in the title and the text is listed once
     for source, attr in CITED_SOURCES:
         for found in citing.find(getattr(document, attr) or ""):
             if (source, found.start) in seen_raw:
                 continue
             seen_raw.add((source, found.start))
+            key = (
+                (found.number, found.type_abbr, found.issuer_abbr)
+                if found.number else ("", found.type_abbr, normalize(found.raw).lower())
+            )
+            if key in seen:
+                continue
+            seen.add(key)
             target = citing.resolve(found, citing=document)
             rows.append(
                 DocumentCitation(

@@ -152,3 +152,12 @@ def test_citations_parse_gives_the_document_each_citation_resolves_to(cast, api)
     assert [c["document_id"] for c in mine] == [ward_plan.pk, None]
     theirs = api(cast.outsider, "post", "/citations/parse", {"text": text}).json()["citations"]
     assert [c["document_id"] for c in theirs] == [None, None]
+
+
+def test_a_citation_in_the_title_and_the_text_is_listed_once(cast):
+    document = register(
+        cast.ward1, abbr="KH", number="09", date=D(2021, 3, 1),
+        title="Kế hoạch thực hiện Chỉ thị số 05-CT/TW của Bộ Chính trị",
+        summary="Thực hiện Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị và Nghị quyết số 72-NQ-TW.",
+    )
+    assert sorted(c.number for c in document.citations.all()) == ["05", "72"]
