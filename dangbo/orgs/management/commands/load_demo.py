@@ -25,6 +25,7 @@ COUNT_LABELS = {
     "late": gettext_lazy("answered late"), "open": gettext_lazy("open"), "tasks": gettext_lazy("tasks"),
     "themes": gettext_lazy("annual themes"), "items": gettext_lazy("theme items"),
     "commitments": gettext_lazy("commitments"), "indicators": gettext_lazy("indicators"),
+    "reception_days": gettext_lazy("reception days"), "dialogues": gettext_lazy("dialogues"),
 }
 
 
