@@ -346,7 +346,11 @@ def document_lineage(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
     document = selectors.get_document_for_user(request.user, pk)
     lineage = selectors.document_lineage(user=request.user, document=document)
-    return render(request, "documents/document_lineage.html", {"document": document, **lineage})
+    # What it cites (its "căn cứ"), registered and visible, beside what it implements.
+    cited = [c.target for c, visible in selectors.document_citations(user=request.user, document=document) if visible]
+    return render(
+        request, "documents/document_lineage.html", {"document": document, "cited": cited, **lineage}
+    )
 
 
 # --- Term statistics --------------------------------------------------------------------

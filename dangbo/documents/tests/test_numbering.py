@@ -161,3 +161,15 @@ def test_a_citation_in_the_title_and_the_text_is_listed_once(cast):
         summary="Thực hiện Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị và Nghị quyết số 72-NQ-TW.",
     )
     assert sorted(c.number for c in document.citations.all()) == ["05", "72"]
+
+
+def test_what_a_document_cites_as_its_basis_is_in_its_lineage(cast, client):
+    basis = register(cast.ward1, abbr="NQ", number="05", date=D(2021, 1, 5), title="Nghị quyết về xây dựng chi bộ")
+    plan = register(
+        cast.ward1, abbr="KH", number="11", date=D(2021, 3, 1), title="Kế hoạch thực hiện",
+        summary="Căn cứ Nghị quyết số 05-NQ/ĐU ngày 05/01/2021 của Đảng ủy phường.",
+    )
+    client.force_login(cast.ward_secretary)
+    html = client.get(reverse("documents:document_lineage", args=[plan.pk])).content.decode()
+    cited = html.split('id="lineage-cited"', 1)[1].split("</section>", 1)[0]
+    assert basis.symbol in cited
