@@ -16,6 +16,9 @@ from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DANGBO_VAR_DIR", BASE_DIR / "var"))
+#: The one font family of the PDF exports (regular, bold and italic alike); it must hold
+#: every Vietnamese letter. "Times New Roman" where it is installed.
+DANGBO_PDF_FONT = os.environ.get("DANGBO_PDF_FONT", "DejaVu Serif")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -254,11 +257,16 @@ STORAGES = {
 # through {% static %}); source maps are shipped but not compressed (nobody downloads them
 # twice, and brotli on megabytes of maps costs most of collectstatic's time).
 WHITENOISE_KEEP_ONLY_HASHED_FILES = PRODUCTION
+# Outside production the files are served from the apps' folders as they are (no
+# collectstatic), also with DEBUG off (the demo runs so, to show the real error pages).
+WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 EMAIL_BACKEND = os.environ.get(
     "DANGBO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# With the file backend (the demo's), each e-mail is a file in this folder.
+EMAIL_FILE_PATH = os.environ.get("DANGBO_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DANGBO_DEFAULT_FROM_EMAIL", "dangbo@localhost")
 # The address people reach the system at, for links in e-mails.
 SITE_URL = os.environ.get("DANGBO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -268,7 +276,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refusal (403, 404) is logged in one line: it is expected, not a fault to trace.
+    "filters": {"client_errors_in_one_line": {"()": "dangbo.core.logfilters.ClientErrorsInOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors_in_one_line"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DANGBO_LOG_LEVEL", "INFO").upper()},
     "loggers": {"axes": {"level": "WARNING"}},
 }

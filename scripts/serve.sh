@@ -21,6 +21,16 @@ case $MODE in
 esac
 # Links in e-mails (the daily digest) point at this server unless told otherwise.
 export DANGBO_SITE_URL=${DANGBO_SITE_URL:-http://$HOST:$PORT}
+if [[ $MODE == demo ]]; then
+  # The demo runs as production does for the user: its own Vietnamese error pages, not
+  # Django's debug page; e-mails (the daily digests) go to files, the logs to var/log/.
+  export DANGBO_DEBUG=${DANGBO_DEBUG:-0}
+  export DANGBO_EMAIL_BACKEND=${DANGBO_EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}
+  export DANGBO_EMAIL_FILE_PATH=${DANGBO_EMAIL_FILE_PATH:-var/mail}
+  mkdir -p var/log "$DANGBO_EMAIL_FILE_PATH"
+  LOG=var/log/demo.log
+  : >"$LOG"
+fi
 
 server="" worker="" scheduler=""
 stop() {
@@ -31,10 +41,15 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-$BIN/python manage.py run_worker --queue-name '*' --interval 5 &
+# In the demo the three processes write to var/log/demo.log, so that the address and the
+# accounts stay the last lines on the screen. Run with "&": the subshell becomes the process
+# (exec), so that $! is the process that Ctrl-C stops.
+quiet() { if [[ $MODE == demo ]]; then exec "$@" >>"$LOG" 2>&1; else exec "$@"; fi; }
+
+quiet $BIN/python manage.py run_worker --queue-name '*' --interval 5 &
 worker=$!
 # Every 10 minutes, enqueue the daily jobs that are due (each once a day: digests at 07:00…).
-$BIN/python manage.py enqueue_daily_jobs --loop --interval 600 &
+quiet $BIN/python manage.py enqueue_daily_jobs --loop --interval 600 &
 scheduler=$!
 
 if [[ $MODE == production ]]; then
@@ -42,7 +57,18 @@ if [[ $MODE == production ]]; then
   server=$!
   echo "dangbo (gunicorn) đang chạy / is running: http://$HOST:$PORT/  (Ctrl-C: dừng / stop)"
 else
+  quiet $BIN/python manage.py runserver "$HOST:$PORT" --noreload &
+  server=$!
+  # Wait until the server answers (at most 30 s), then say where it is, last.
+  for _ in $(seq 60); do
+    $BIN/python -c "import socket,sys; socket.create_connection(('$HOST', $PORT), 0.5)" 2>/dev/null && break
+    sleep 0.5
+  done
   cat <<MSG
+
+  Nhật ký (máy chủ, tác vụ nền) / logs:  $LOG
+  Thư điện tử (thư tổng hợp hằng ngày) / e-mails (daily digests):  $DANGBO_EMAIL_FILE_PATH/
+  Đổi cổng / another port:  make demo PORT=8080
 
   dangbo đang chạy / is running:  http://$HOST:$PORT/
 
@@ -56,8 +82,6 @@ else
   Nhấn Ctrl-C để dừng / press Ctrl-C to stop.
 
 MSG
-  $BIN/python manage.py runserver "$HOST:$PORT" --noreload &
-  server=$!
 fi
 # When any process ends (or Ctrl-C arrives), stop the others too.
 wait -n $server $worker $scheduler || true

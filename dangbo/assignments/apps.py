@@ -46,6 +46,15 @@ class AssignmentsConfig(AppConfig):
         from . import home, policy  # noqa: F401 - registers the tasks' permission policies
 
         register_home_panel(10, "assignments/_home_panel.html", home.panel_context)
+        from dangbo.core import search
+
+        from .models import Task
+        from .services import search_task
+
+        search.register(
+            "task", label=_("Task"), build=search_task,
+            queryset=lambda: Task.objects.select_related("unit"),
+        )
         document_panels.register("assignments/_document_actions.html", place="actions")
         document_panels.register("assignments/_document_panel.html")
         meeting_panels.register_decision_cell("assignments/_decision_cell.html")

@@ -46,8 +46,8 @@ def tasks_xlsx(tasks: QuerySet[Task], *, today: dt.date) -> HttpResponse:
     rows = (
         [
             task.title,
-            task.unit.name,
-            task.assigning_unit.name,
+            task.unit.label or task.unit.name,
+            task.assigning_unit.label or task.assigning_unit.name,
             task.responsible.full_name if task.responsible else "",
             task.document.symbol if task.document else "",
             task.start,
@@ -91,7 +91,7 @@ def programs_xlsx(programs: QuerySet[InspectionProgram]) -> HttpResponse:
             i.program.title,
             i.program.year,
             i.get_kind_display(),
-            i.target_unit.name,
+            i.target_unit.label or i.target_unit.name,
             i.subject,
             i.period_start,
             i.period_end,
@@ -222,7 +222,7 @@ def document_report_docx(
         cells = table.add_row().cells
         cells[0].text = str(index)
         cells[1].text = ("– " * (task.depth - 1)) + task.title
-        cells[2].text = task.unit.name
+        cells[2].text = task.unit.label or task.unit.name
         cells[3].text = task.deadline.strftime("%d/%m/%Y")
         cells[4].text = task.get_status_display() + (f" ({_flags_text(task, today)})" if task.flags(today) else "")
         cells[5].text = str(task.progress)

@@ -603,7 +603,7 @@ def home_summary(*, user, today: dt.date, limit: int = HOME_URGENT) -> dict:
     result["urgent"] = list(
         Task.objects.filter(pk__in=first)
         .select_related("unit")
-        .only("pk", "title", "status", "deadline", "start", "progress", "behind_from", "done_on", "unit__name")
+        .only("pk", "title", "status", "deadline", "start", "progress", "behind_from", "done_on", "unit__name", "unit__label")
         .order_by("deadline", "id")
     )
     return result

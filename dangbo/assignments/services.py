@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from dangbo.core import policy, uploads, versions
+from dangbo.core import policy, search, uploads, versions
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.policy import Action, require
 from dangbo.core.text import fold, normalize
@@ -217,6 +217,21 @@ def _source_fields(source: Any) -> tuple[str, ContentType | None, int | None, Do
     return kind, ContentType.objects.get_for_model(source), source.pk, None
 
 
+def search_task(task: Task) -> search.SearchDocument:
+    """The search service's view of a task (registered in ``AssignmentsConfig.ready``):
+    found by its title and description, within the unit responsible for it."""
+    return search.SearchDocument(
+        kind="task", object_id=task.pk, unit_id=task.unit_id,
+        title=task.title, body=task.description,
+        date=task.deadline, url=task.get_absolute_url(), facets={"status": task.status},
+    )
+
+
+def _index_on_commit(task: Task) -> None:
+    pk = task.pk
+    transaction.on_commit(lambda: search.index(Task.objects.filter(pk=pk)), robust=True)
+
+
 def _notify_assigned(task: Task) -> None:
     notices.send(
         people.in_charge_of(task),
@@ -314,6 +329,7 @@ def task_assign(
     if coordinating:
         created["coordinating_units"] = [u.name for u in coordinating]
     audit_record(actor=actor, action="task.assign", obj=task, after=created)
+    _index_on_commit(task)
     if notify:
         _notify_assigned(task)
     return task
@@ -429,6 +445,7 @@ def task_update(
         actor=actor, action="task.update", obj=task, before=before,
         after=snapshot(task, TASK_FIELDS), reason=reason,
     )
+    _index_on_commit(task)
     return task
 
 

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangbo.core import policy, uploads, versions
@@ -133,7 +134,7 @@ def _transition_actions(user, task: Task) -> list[dict]:
         S.DONE: _("Confirm completion"), S.AWAITING: _("Report completion for confirmation"),
         S.PAUSED: _("Pause"), S.CANCELLED: _("Cancel the task"),
     }
-    resume: dict[str, str] = {S.ASSIGNED: _("Start"), S.PAUSED: _("Resume"), S.AWAITING: _("Return: not finished")}
+    resume: dict[str, str] = {S.ASSIGNED: pgettext("task action", "Start work"), S.PAUSED: _("Resume"), S.AWAITING: _("Return: not finished")}
     return [
         {
             "to": target,

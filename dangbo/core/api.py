@@ -274,13 +274,18 @@ def on_django_validation_error(
     request: HttpRequest, exc: DjangoValidationError, api: NinjaAPI
 ) -> HttpResponse:
     """A service refused the change: 400, its field messages kept."""
+    return api.create_response(request, refusal_body(exc), status=400)
+
+
+def refusal_body(exc: DjangoValidationError) -> dict[str, Any]:
+    """The one error shape of a service's refusal (for an operation that answers it as 422)."""
     if hasattr(exc, "error_dict"):
         fields = {key: [str(m) for m in messages] for key, messages in exc.message_dict.items()}
     else:
         fields = {NON_FIELD_ERRORS: [str(m) for m in exc.messages]}
     general = fields.pop(NON_FIELD_ERRORS, None)
     message = general[0] if general else _summary(fields)
-    return api.create_response(request, error_body(message, fields), status=400)
+    return error_body(message, fields)
 
 
 def on_stale_edit(request: HttpRequest, exc: StaleEdit, api: NinjaAPI) -> HttpResponse:

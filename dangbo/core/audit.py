@@ -263,11 +263,12 @@ def _display(value: Any, *, key: str, model_field: Any, values: Mapping[str, Any
 
 
 def _changes(
-    entry: AuditEntry, model: type[models.Model] | None, labels: Mapping[str, Any], values: Mapping[str, Any]
+    entry: AuditEntry, model: type[models.Model] | None, labels: Mapping[str, Any], values: Mapping[str, Any],
+    omit: Iterable[str] = (),
 ) -> list[HistoryChange]:
     before = entry.before if isinstance(entry.before, dict) else None
     after = entry.after if isinstance(entry.after, dict) else {}
-    keys = list(after) + [k for k in (before or {}) if k not in after]
+    keys = [k for k in list(after) + [k for k in (before or {}) if k not in after] if k not in omit]
     if model is not None:  # the model's field order first (jsonb keeps no order)
         order = {f.name: i for i, f in enumerate(model._meta.concrete_fields)}
         keys.sort(key=lambda k: order.get(k, len(order)))
@@ -292,8 +293,10 @@ def history_rows(
     about: models.Model | None = None,
     labels: Mapping[str, Any] | None = None,
     values: Mapping[str, Any] | None = None,
+    omit: Iterable[str] = (),
 ) -> list[HistoryRow]:
     """Display rows for ``entries`` (read with their actor and the actor's person joined).
+    ``omit``: keys never shown (internal codes).
 
     ``labels`` names keys that are neither fields nor in ``FIELD_LABELS`` (a roll-call keyed by
     person id); ``values`` names stored codes that are not a field's choices. An entry about
@@ -315,7 +318,7 @@ def history_rows(
                 action=entry.action,
                 label=str(label) if label else entry.action,
                 subject="" if main == (entry.content_type_id, entry.object_id) else entry.object_repr,
-                changes=_changes(entry, model, labels, values),
+                changes=_changes(entry, model, labels, values, frozenset(omit)),
                 reason=entry.reason,
             )
         )

@@ -6,8 +6,33 @@ from typing import Any, TypeVar
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from .versions import StaleEdit
+
+#: What a day input accepts as typed: ``02/09/2025`` (or ``2/9/2025``), or ISO ``2025-09-02``
+#: (what scripts and older links send). ``settings.DATE_INPUT_FORMATS`` parses both.
+DAY_PATTERN = r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}"
+
+
+class DayInput(forms.DateInput):
+    """A date typed and shown dd/mm/yyyy in every browser, whatever its language (the
+    native date input shows mm/dd/yyyy in an English browser): a text box with a pattern,
+    parsed by the form's ``DATE_INPUT_FORMATS``."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        defaults = {
+            "placeholder": _("dd/mm/yyyy"),
+            "pattern": DAY_PATTERN,
+            "inputmode": "numeric",
+            "maxlength": "10",
+            "autocomplete": "off",
+            "title": _("A date written dd/mm/yyyy, e.g. 02/09/2025."),
+            "class": "day-input",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
 
 T = TypeVar("T")
 

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from dangbo.core import search as core_search
+from dangbo.core.forms import DayInput
 from dangbo.core.http import Request
 
 from . import accounts, health
@@ -72,12 +73,12 @@ class SearchForm(forms.Form):
     date_from = forms.DateField(
         label=_("Dated from"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayInput(),
     )
     date_to = forms.DateField(
         label=_("Dated to"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DayInput(),
     )
     type = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
     issuer = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
-from dangbo.core.api import ERRORS, caller
+from dangbo.core.api import ERRORS, DateIn, Flag, Id, caller, refusal_body
 
-from . import citing, selectors
-from .models import Document
+from . import citing, selectors, services
+from .models import Document, DocumentType, Issuer
+from .models import Field as WorkField
 
 documents_router = Router(tags=["documents"])
 citations_router = Router(tags=["citations"])
@@ -164,6 +165,109 @@ class StatsOut(Schema):
     sentence: str = Field(description="The report sentence, e.g. “Nhiệm kỳ 2015 - 2020, BCH … đã ban hành 2 nghị quyết, …”.")
 
 
+class DocumentIn(Schema):
+    number: str = Field(..., max_length=20, description="Digits only for a party document, e.g. 05 or 133.")
+    type: str = Field(..., max_length=10, description="The type's abbreviation, e.g. KH.")
+    issuer_id: Id = Field(..., description="The issuing unit's id.")
+    date: DateIn
+    title: str = Field(..., max_length=500)
+    term: str = Field("", max_length=20, description="The issuing unit's term code, e.g. 2025-2030.")
+    unit_id: Id | None = Field(None, description="The registering unit; the issuing unit when absent.")
+    issuer_abbr: str = Field("", max_length=20, description="As written in the number, e.g. TU.")
+    type_abbr: str = Field("", max_length=10)
+    summary: str = Field("", max_length=20_000)
+    full_text: str = Field("", max_length=MAX_PARSE_CHARS)
+    signer: str = Field("", max_length=120)
+    fields: list[str] = Field(default_factory=list, max_length=50, description="Field codes.")
+    status: str = Field(Document.Status.IN_FORCE, max_length=10)
+    shared_down: Flag = True
+
+
+def _document_in(user, payload: DocumentIn) -> dict[str, Any]:
+    """The service's keyword arguments from the API body; unknown names are 422 by field."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from dangbo.core import policy
+    from dangbo.core.policy import Action
+    from dangbo.orgs.models import Term, Unit
+
+    issuing_unit = selectors.get_issuer_unit_for_user(user, payload.issuer_id)
+    unit = policy.get_for_user(user, Unit, payload.unit_id or issuing_unit.pk, Action.CHANGE)
+    errors: dict[str, list[str]] = {}
+    doc_type = DocumentType.objects.filter(abbr=payload.type.strip()).first()
+    if doc_type is None:
+        errors["type"] = [_("No document type has the abbreviation %(abbr)s.") % {"abbr": payload.type}]
+    term = None
+    term_code = payload.term.strip()
+    if term_code:
+        term = Term.objects.filter(unit=issuing_unit, code=term_code).first()
+        if term is None and selectors.parse_term(term_code) is None:
+            errors["term"] = [_("Give a term such as 2015-2020.")]
+    known = {f.code: f for f in WorkField.objects.filter(code__in=payload.fields)}
+    unknown = [code for code in payload.fields if code not in known]
+    if unknown:
+        errors["fields"] = [_("Unknown field: %(codes)s.") % {"codes": ", ".join(unknown)}]
+    if payload.status not in Document.Status.values:
+        errors["status"] = [_("Choose one of: %(values)s.") % {"values": ", ".join(Document.Status.values)}]
+    if errors:
+        raise DjangoValidationError(errors)
+    issuer_abbr = payload.issuer_abbr.strip()
+    if not issuer_abbr:
+        named = Issuer.objects.filter(unit=issuing_unit).first()
+        issuer_abbr = named.abbr if named is not None else ""
+    return {
+        "unit": unit, "type": doc_type, "number": payload.number, "date": payload.date,
+        "title": payload.title, "issuing_unit": issuing_unit, "issuer_abbr": issuer_abbr,
+        "type_abbr": payload.type_abbr, "summary": payload.summary, "full_text": payload.full_text,
+        "signer": payload.signer, "term": term, "term_code": "" if term else term_code,
+        "fields": list(known.values()), "status": payload.status, "shared_down": payload.shared_down,
+    }
+
+
+@documents_router.post(
+    "", response={201: DocumentOut, **ERRORS}, operation_id="documents_create",
+    summary="Register a document",
+)
+def documents_create(request: HttpRequest, payload: DocumentIn):
+    """Register a document in a unit's register, by the same rules as the register form:
+    a party document's number is digits only and unique for its issuer, type and term, its
+    date lies in the term."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    user = caller(request)
+    try:
+        document = services.document_register(actor=user, **_document_in(user, payload))
+    except DjangoValidationError as refused:
+        return 422, refusal_body(refused)
+    return 201, selectors.get_document_for_user(user, document.pk)
+
+
+class NextNumberIn(Schema):
+    issuer: int = Field(..., ge=1, le=2_147_483_647, description="The issuing unit's id.")
+    type: str = Field(..., max_length=10, description="A type abbreviation, e.g. KH.")
+    term: str = Field(..., max_length=20, pattern=r"^\d{4}-\d{4}$", description="A term code, e.g. 2025-2030.")
+
+
+class NextNumberOut(Schema):
+    number: str
+
+
+# Declared before "/{id}" so that "next-number" is never read as an id.
+@documents_router.get(
+    "/next-number", response={200: NextNumberOut, **ERRORS}, operation_id="documents_next_number",
+    summary="The next free number",
+)
+def documents_next_number(request: HttpRequest, params: Query[NextNumberIn]):
+    """The next free number of the type in the issuing unit's term (numbers restart for
+    each type in each term)."""
+    user = caller(request)
+    issuing_unit = selectors.get_issuer_unit_for_user(user, params.issuer)
+    number = selectors.next_number(
+        issuing_unit=issuing_unit, type_abbr=params.type.strip(), term_code=params.term
+    )
+    return {"number": number}
+
+
 # Declared before "/{id}" so that "stats" is never read as an id.
 @documents_router.get(
     "/stats", response={200: StatsOut, **ERRORS}, operation_id="documents_stats",
@@ -233,9 +337,17 @@ class ParseOut(Schema):
     summary="Find the document citations in a text",
 )
 def citations_parse(request: HttpRequest, payload: ParseIn):
-    """Each citation as the parser describes it (raw text, offsets, number, type, issuer…)."""
-    caller(request)
-    return {"citations": [citing.as_dict(c) for c in citing.parse(payload.text)]}
+    """Each citation as the parser describes it (raw text, offsets, number, type, issuer…),
+    with the ``document_id`` it resolves to among the documents the caller may see (null
+    when none or several match)."""
+    from dangbo.core import policy
+
+    visible = policy.visible(caller(request), Document)
+    citations = []
+    for c in citing.parse(payload.text):
+        target = citing.resolve(citing.as_found(c), among=visible)
+        citations.append(citing.as_dict(c) | {"document_id": target.pk if target else None})
+    return {"citations": citations}
 
 
 #: Both routers under one, so the API adds this app with one line.

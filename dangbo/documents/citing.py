@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
+
 from .models import Document, normalize_number
 
 
@@ -58,33 +60,36 @@ def as_dict(citation: Any) -> dict[str, Any]:
     return data
 
 
+def as_found(c: Any) -> Found:
+    """One of the parser's citations as the register's values."""
+    return Found(
+        raw=str(getattr(c, "raw", ""))[:200],
+        start=int(getattr(c, "start", 0)),
+        end=int(getattr(c, "end", 0)),
+        number=normalize_number(getattr(c, "number", None) or "")[:20],
+        type_abbr=(getattr(c, "type_abbr", None) or "")[:10],
+        issuer_abbr=(getattr(c, "issuer_abbr", None) or "")[:20],
+        type_name=(getattr(c, "type_name", None) or "")[:120],
+        issuer_name=(getattr(c, "issuer_name", None) or "")[:200],
+        date=_date(getattr(c, "date", None)),
+    )
+
+
 def find(text: str) -> list[Found]:
-    found = []
-    for c in parse(text):
-        found.append(
-            Found(
-                raw=str(getattr(c, "raw", ""))[:200],
-                start=int(getattr(c, "start", 0)),
-                end=int(getattr(c, "end", 0)),
-                number=normalize_number(getattr(c, "number", None) or "")[:20],
-                type_abbr=(getattr(c, "type_abbr", None) or "")[:10],
-                issuer_abbr=(getattr(c, "issuer_abbr", None) or "")[:20],
-                type_name=(getattr(c, "type_name", None) or "")[:120],
-                issuer_name=(getattr(c, "issuer_name", None) or "")[:200],
-                date=_date(getattr(c, "date", None)),
-            )
-        )
-    return found
+    return [as_found(c) for c in parse(text)]
 
 
-def resolve(found: Found, *, citing: Document | None = None) -> Document | None:
+def resolve(
+    found: Found, *, citing: Document | None = None, among: QuerySet[Document] | None = None
+) -> Document | None:
     """The registered document a citation names, or ``None`` when none or several match.
 
     Several candidates (``01-KH/ĐU`` of many wards): the one issued nearest above the
-    citing document's unit wins; otherwise the citation stays unresolved."""
+    citing document's unit wins; otherwise the citation stays unresolved. ``among``: only
+    these documents (those a caller may see)."""
     if not (found.number and found.type_abbr):
         return None
-    candidates = Document.objects.filter(number=found.number, type_abbr=found.type_abbr)
+    candidates = (Document.objects.all() if among is None else among).filter(number=found.number, type_abbr=found.type_abbr)
     if found.issuer_abbr:
         candidates = candidates.filter(issuer_abbr=found.issuer_abbr)
     if found.date:

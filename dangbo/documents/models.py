@@ -1,8 +1,9 @@
 """The register of leadership documents (văn bản lãnh đạo).
 
 A document is written ``<number>-<type abbreviation>/<issuer abbreviation>`` (``05-CT/TW``);
-the number restarts for each type within a term, so "number, type abbreviation, issuer and
-year" identifies a document. Types, outside issuers and fields are catalogues (data).
+a party document's number is digits only and restarts for each type within each term of the
+issuer, so "number, type abbreviation, issuer and term" identifies it (``numbering``); a state
+document's number restarts each year (``30/2020/NĐ-CP``). Types, outside issuers and fields are catalogues (data).
 
 Every document belongs to the unit that registered it (``unit``): the permission policy
 scopes it by that unit. A document marked ``shared_down`` (the default for central and
@@ -27,6 +28,7 @@ from dangbo.core.validators import not_before_1930
 from dangbo.orgs.models import Person, Term, Unit
 
 _DIGITS = re.compile(r"^0*(\d+)$")
+PARTY_NUMBER = re.compile(r"^\d+$")
 
 #: A number as written on a document: it begins with a digit other than a lone 0
 #: ("05", "687", "30/2020"), so "-5", "0" and "abc" are refused.
@@ -177,6 +179,9 @@ class Document(models.Model):
         related_name="issued_documents",
     )
     issuer_key = models.CharField(max_length=60, editable=False)
+    #: The numbering the number belongs to: ``t:<term code>`` (party documents of a term),
+    #: else ``y:<year>``. Unique with the type, the number and the issuer.
+    numbering = models.CharField(max_length=30, editable=False, default="")
     date = models.DateField(_("date"), validators=[not_before_1930])
     year = models.PositiveSmallIntegerField(_("year"), editable=False)
     title = models.CharField(_("title"), max_length=500, help_text=_("The trích yếu."))
@@ -228,8 +233,8 @@ class Document(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["type_abbr", "number", "issuer_key", "year"],
-                name="document_unique_number_per_issuer_year",
+                fields=["type_abbr", "number", "issuer_key", "numbering"],
+                name="document_unique_number_per_issuer_numbering",
             ),
         ]
 
@@ -268,6 +273,28 @@ class Document(models.Model):
             self.year = self.date.year
         if self.term_id:
             self.term_code = self.term.code  # type: ignore[union-attr]
+        elif kind == "party" and not self.term_code and self.date and self.issuing_unit_id:
+            term = (
+                Term.objects.filter(unit_id=self.issuing_unit_id, start__lte=self.date)
+                .filter(Q(end__isnull=True) | Q(end__gte=self.date))
+                .order_by("-start")
+                .first()
+            )
+            if term is not None:
+                self.term, self.term_code = term, term.code
+        self.numbering = numbering_of(kind, self.term_code, self.year)
+
+    @property
+    def is_party(self) -> bool:
+        return not self.type_id or self.type.kind == DocumentType.Kind.PARTY
+
+
+def numbering_of(kind: str, term_code: str, year: int | None) -> str:
+    """Which numbering a number belongs to: the term for a party document that has one,
+    else the year."""
+    if kind == DocumentType.Kind.PARTY and term_code:
+        return f"t:{term_code}"
+    return f"y:{year}"
 
 
 class DocumentRelation(models.Model):

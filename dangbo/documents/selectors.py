@@ -26,6 +26,7 @@ from .models import (
     Issuer,
     StudyMaterial,
     StudySession,
+    normalize_number,
 )
 from .policy import audience_q, may_name, nameable_q
 
@@ -140,14 +141,27 @@ def find_issuer(*, name: str = "", abbr: str = "") -> Issuer | None:
 
 
 def find_duplicate(
-    *, type_abbr: str, number: str, issuer_key: str, year: int, exclude_pk: int | None = None
+    *, type_abbr: str, number: str, issuer_key: str, numbering: str, exclude_pk: int | None = None
 ) -> Document | None:
     return (
-        Document.objects.filter(type_abbr=type_abbr, number=number, issuer_key=issuer_key, year=year)
+        Document.objects.filter(
+            type_abbr=type_abbr, number=number, issuer_key=issuer_key, numbering=numbering
+        )
         .exclude(pk=exclude_pk or 0)
         .select_related("unit")
         .first()
     )
+
+
+def next_number(*, issuing_unit: Unit, type_abbr: str, term_code: str) -> str:
+    """The next free number of a type in the issuing unit's term (``"133"`` after 132),
+    counted over every document of that numbering, seen or not: a number is free or not."""
+    numbers = Document.objects.filter(
+        Q(issuing_unit=issuing_unit) | Q(issuer__unit=issuing_unit),
+        type_abbr=type_abbr, numbering=f"t:{term_code}",
+    ).values_list("number", flat=True)
+    highest = max((int(n) for n in numbers if n.isdigit()), default=0)
+    return normalize_number(str(highest + 1))
 
 
 def document_files(*, document: Document) -> QuerySet[DocumentFile]:
@@ -628,7 +642,7 @@ def home_summary(*, user, today: dt.date, limit: int = HOME_LIMIT) -> dict:
         concerns |= Q(pk__in=mine.values("session_id"))
         sessions = sessions.annotate(expects_me=Exists(mine.filter(session=OuterRef("pk"))))
     upcoming = list(
-        sessions.filter(concerns).select_related("unit").only("pk", "title", "date", "place", "unit__name")
+        sessions.filter(concerns).select_related("unit").only("pk", "title", "date", "place", "unit__name", "unit__label")
         .order_by("date", "id")[:limit]
     )
     return {"latest": latest, "sessions": upcoming}

@@ -34,6 +34,7 @@ from dangbo.orgs.models import Membership, Person, Term, Unit
 from . import citing, selectors
 from .files import check_upload
 from .models import (
+    PARTY_NUMBER,
     Document,
     DocumentCitation,
     DocumentFile,
@@ -45,6 +46,7 @@ from .models import (
     StudyAttendance,
     StudyMaterial,
     StudySession,
+    make_symbol,
 )
 from .policy import may_name
 
@@ -111,11 +113,19 @@ def _refresh_citations(document: Document) -> None:
     document.citations.all().delete()
     rows = []
     seen_raw: set[tuple[str, int]] = set()
+    seen: set[tuple[str, ...]] = set()  # a document cited in the title and the text is listed once
     for source, attr in CITED_SOURCES:
         for found in citing.find(getattr(document, attr) or ""):
             if (source, found.start) in seen_raw:
                 continue
             seen_raw.add((source, found.start))
+            key = (
+                (found.number, found.type_abbr, found.issuer_abbr)
+                if found.number else ("", found.type_abbr, normalize(found.raw).lower())
+            )
+            if key in seen:
+                continue
+            seen.add(key)
             target = citing.resolve(found, citing=document)
             rows.append(
                 DocumentCitation(
@@ -154,21 +164,36 @@ def _link_waiting_citations(document: Document) -> int:
 
 
 def _duplicate_error(existing: Document) -> ValidationError:
-    return ValidationError(
-        {
-            "number": _(
-                "%(symbol)s of %(year)s is already registered: “%(title)s” (register of "
-                "%(unit)s, no. %(pk)s)."
-            )
-            % {
-                "symbol": existing.symbol,
-                "year": existing.year,
-                "title": existing.title,
-                "unit": existing.unit.name,
-                "pk": existing.pk,
-            }
-        }
-    )
+    values = {
+        "symbol": existing.symbol,
+        "year": existing.year,
+        "term": existing.term_code,
+        "title": existing.title,
+        "unit": existing.unit.name,
+        "pk": existing.pk,
+    }
+    if existing.numbering.startswith("t:"):
+        message = _(
+            "%(symbol)s is already registered in the %(term)s term: “%(title)s” (register of "
+            "%(unit)s, no. %(pk)s). Numbers restart for each type in each term."
+        ) % values
+    else:
+        message = _(
+            "%(symbol)s of %(year)s is already registered: “%(title)s” (register of "
+            "%(unit)s, no. %(pk)s)."
+        ) % values
+    return ValidationError({"number": message})
+
+
+def _term_bounds(document: Document) -> tuple[dt.date, dt.date | None] | None:
+    """The first and last day of the document's term (its term's dates, or the years of a
+    term code such as 2020-2025)."""
+    if document.term_id:
+        return document.term.start, document.term.end  # type: ignore[union-attr]
+    years = selectors.parse_term(document.term_code)
+    if years is None:
+        return None
+    return dt.date(years[0], 1, 1), dt.date(years[1], 12, 31)
 
 
 def _validate(document: Document, *, require_issuer: bool = True) -> None:
@@ -181,6 +206,26 @@ def _validate(document: Document, *, require_issuer: bool = True) -> None:
         )
     if document.date and document.date > timezone.localdate():
         errors.setdefault("date", []).append(_("The date cannot be in the future."))
+    if document.is_party and document.number and not PARTY_NUMBER.match(document.number):
+        errors.setdefault("number", []).append(
+            _("A party document's number is digits only, e.g. 05 or 687 (the number of "
+              "%(symbol)s). A number such as 30/2020 is how state documents are numbered "
+              "(30/2020/NĐ-CP): choose a state document type for those.")
+            % {"symbol": make_symbol("05", document.type_abbr or "KH", document.issuer_abbr or "TU")}
+        )
+    bounds = _term_bounds(document) if document.date else None
+    if bounds is not None and (
+        document.date < bounds[0] or (bounds[1] is not None and document.date > bounds[1])
+    ):
+        errors.setdefault("date", []).append(
+            _("The date lies outside the %(term)s term (%(start)s – %(end)s): choose the term "
+              "the document was issued in.")
+            % {
+                "term": document.term_code,
+                "start": date_format(bounds[0], "d/m/Y"),
+                "end": date_format(bounds[1], "d/m/Y") if bounds[1] else "…",
+            }
+        )
     if document.type_id and document.type.valid_to and document.date and (
         document.date > document.type.valid_to
         and document.type_abbr == document.type.abbr
@@ -189,15 +234,20 @@ def _validate(document: Document, *, require_issuer: bool = True) -> None:
             _("%(abbr)s was used until %(date)s; give the abbreviation used on the document.")
             % {"abbr": document.type.abbr, "date": date_format(document.type.valid_to, "d/m/Y")}
         )
+    try:
+        document.full_clean(exclude=["fields", "issuer_key", "year", "symbol", "numbering"])
+    except ValidationError as refused:
+        for name, messages in refused.message_dict.items():
+            if name not in errors:  # ours say more (a party number's digits) than the model's
+                errors[name] = messages
     if errors:
         raise ValidationError(errors)
-    document.full_clean(exclude=["fields", "issuer_key", "year", "symbol"])
 
 
 def _save_checked(document: Document, **save_kwargs: Any) -> None:
     existing = selectors.find_duplicate(
         type_abbr=document.type_abbr, number=document.number, issuer_key=document.issuer_key,
-        year=document.year, exclude_pk=document.pk,
+        numbering=document.numbering, exclude_pk=document.pk,
     )
     if existing is not None:
         raise _duplicate_error(existing)
@@ -207,7 +257,7 @@ def _save_checked(document: Document, **save_kwargs: Any) -> None:
     except IntegrityError as error:  # registered by someone else a moment ago
         existing = selectors.find_duplicate(
             type_abbr=document.type_abbr, number=document.number,
-            issuer_key=document.issuer_key, year=document.year, exclude_pk=document.pk,
+            issuer_key=document.issuer_key, numbering=document.numbering, exclude_pk=document.pk,
         )
         if existing is not None:
             raise _duplicate_error(existing) from error
@@ -235,7 +285,7 @@ def _if_changed(new: M | None, old_id: int | None) -> M | None:
 
 def _snapshot(document: Document) -> dict[str, Any]:
     data = snapshot(document, DOCUMENT_FIELDS)
-    data["fields"] = sorted(f.code for f in document.fields.all()) if document.pk else []
+    data["fields"] = sorted(f.name for f in document.fields.all()) if document.pk else []
     return data
 
 
@@ -350,7 +400,7 @@ def document_update(
     document.updated_at = timezone.now()
     document.compute_derived()
     _validate(document)
-    _save_checked(document, update_fields=[*TEXT_FIELDS, "full_text", "issuer_key", "year", "updated_at"])
+    _save_checked(document, update_fields=[*TEXT_FIELDS, "full_text", "issuer_key", "year", "numbering", "updated_at"])
     document.fields.set(list(fields))
     _refresh_citations(document)
     _link_waiting_citations(document)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -147,7 +148,36 @@ def _prefill(request: HttpRequest) -> dict:
     issuer = selectors.find_issuer(name=get.get("issuer_name", ""), abbr=get.get("issuer_abbr", ""))
     if issuer is not None:
         initial["issuer"] = issuer
+    for key in ("issuing_unit", "term"):
+        if get.get(key, "").isdigit():
+            initial[key] = int(get[key])
     return initial
+
+
+def _propose_number(form: DocumentForm, initial: dict) -> None:
+    """Fill the number with the next free one of the issuer, type and term when the three
+    are known and no number was given; the page's script does the same as they change."""
+    field = form.fields["number"]
+    field.widget.attrs["data-next-number"] = reverse("api:documents_next_number")
+    if initial.get("number"):
+        return
+    issuing_unit = form.fields["issuing_unit"].queryset.filter(pk=initial.get("issuing_unit") or 0).first()  # type: ignore[attr-defined]
+    term = form.fields["term"].queryset.filter(pk=initial.get("term") or 0).first()  # type: ignore[attr-defined]
+    doc_type = initial.get("type")
+    if issuing_unit is None or term is None or doc_type is None:
+        return
+    form.initial["number"] = selectors.next_number(
+        issuing_unit=issuing_unit, type_abbr=initial.get("type_abbr") or doc_type.abbr, term_code=term.code
+    )
+
+
+def _numbering_choices(form: DocumentForm) -> dict:
+    """What the page's script needs to ask for the next number: type → abbreviation, term →
+    code."""
+    return {
+        "types": {str(t.pk): t.abbr for t in form.fields["type"].queryset},  # type: ignore[attr-defined]
+        "terms": {str(t.pk): t.code for t in form.fields["term"].queryset},  # type: ignore[attr-defined]
+    }
 
 
 @login_required
@@ -161,6 +191,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
     if choices["units"].count() == 1:
         initial["unit"] = choices["units"].first()
     form = RegisterForm(request.POST or None, request.FILES or None, initial=initial, **choices)
+    _propose_number(form, initial)
     document = submit(request, form, lambda data: services.document_register(
         actor=request.user, uploads=[data["file"]] if data.get("file") else [], **form.service_data()
     ))
@@ -169,7 +200,10 @@ def document_create(request: HttpRequest) -> HttpResponse:
         if text_cut(document.full_text):
             _text_cut_note(request)
         return redirect(document.get_absolute_url())
-    return render(request, "documents/document_form.html", {"form": form, "document": None})
+    return render(
+        request, "documents/document_form.html",
+        {"form": form, "document": None, "numbering": _numbering_choices(form)},
+    )
 
 
 @login_required
@@ -312,7 +346,11 @@ def document_lineage(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
     document = selectors.get_document_for_user(request.user, pk)
     lineage = selectors.document_lineage(user=request.user, document=document)
-    return render(request, "documents/document_lineage.html", {"document": document, **lineage})
+    # What it cites (its "căn cứ"), registered and visible, beside what it implements.
+    cited = [c.target for c, visible in selectors.document_citations(user=request.user, document=document) if visible]
+    return render(
+        request, "documents/document_lineage.html", {"document": document, "cited": cited, **lineage}
+    )
 
 
 # --- Term statistics --------------------------------------------------------------------

@@ -51,3 +51,42 @@ def test_form_errors_are_shown_and_accessible(page: Page, cast, logged_in, axe_c
         page.locator("form[enctype='multipart/form-data'] [type=submit]").click()
     expect(page.get_by_role("alert")).to_be_visible()
     axe_check(page)
+
+
+def test_an_english_browser_types_dates_day_first_and_gets_the_next_number(make_page, cast, logged_in, axe_check) -> None:
+    """Dates are typed and shown dd/mm/yyyy whatever the browser's language; the register
+    form proposes the next free number of the issuing unit, type and term."""
+    import datetime as dt
+
+    from dangbo.documents import services
+    from dangbo.documents.models import Document
+    from dangbo.orgs import services as org_services
+
+    term = org_services.term_create(actor=None, unit=cast.city, code="2025-2030", start=dt.date(2025, 10, 1))
+    services.document_register(
+        actor=None, unit=cast.city, type=DocumentType.objects.get(abbr="KH"), number="41",
+        date=dt.date(2025, 10, 20), title="Kế hoạch 41", issuing_unit=cast.city, issuer_abbr="TU",
+    )
+    page = make_page(locale="en-US")
+    logged_in(page, cast.clerk)
+    page.goto("/van-ban/moi/")
+    form = page.locator("form[enctype='multipart/form-data']")
+    date = form.locator("[name=date]")
+    expect(date).to_have_attribute("placeholder", "dd/mm/yyyy")
+    form.locator("[name=unit]").select_option(str(cast.city.pk))
+    form.locator("[name=type]").select_option(str(DocumentType.objects.get(abbr="KH").pk))
+    form.locator("[name=issuing_unit]").select_option(str(cast.city.pk))
+    form.locator("[name=term]").select_option(str(term.pk))
+    expect(form.locator("[name=number]")).to_have_value("42")
+    expect(page.locator("#next-number")).to_contain_text("42")
+    form.locator("[name=issuer_abbr]").fill("TU")
+    date.fill("02/11/2025")
+    form.locator("[name=title]").fill("Kế hoạch tổ chức đại hội chi bộ")
+    axe_check(page)
+    with page.expect_navigation():
+        form.locator("[type=submit]").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("42-KH/TU")
+    document = Document.objects.get(number="42")
+    assert document.date == dt.date(2025, 11, 2)
+    page.goto(f"/van-ban/{document.pk}/sua/")
+    expect(page.locator("form [name=date]")).to_have_value("02/11/2025")

@@ -57,3 +57,12 @@ class MeetingsConfig(AppConfig):
             nav.MAIN, section="meetings", url_name="meetings:meeting_list", label=_("Party cell meetings"), order=40
         )
         nav.register_link(nav.HOME, url_name="meetings:my_view", label=_("My cells and meetings"), order=20)
+        from dangbo.core import search
+
+        from .models import Meeting
+        from .services import search_meeting
+
+        search.register(
+            "meeting", label=_("Meeting"), build=search_meeting,
+            queryset=lambda: Meeting.objects.select_related("unit"),
+        )

@@ -50,6 +50,8 @@ from .models import (
 )
 
 SEED = 687
+#: 687-KH/TU (15/06/2018) set up the city's working groups: they follow their wards from then.
+WORKING_GROUPS_FROM = dt.date(2018, 6, 15)
 MONTHS = 24
 BATCH = 1000
 CITY = "dongha"
@@ -210,7 +212,7 @@ class _Loader:
                 continue
             group = WorkingGroup.objects.create(
                 unit=self.city, name=f"Tổ công tác số {g + 1} của Thành ủy", decision="687-KH/TU",
-                start=start,
+                start=WORKING_GROUPS_FROM,
             )
             group.followed_units.set(wards)
             WorkingGroupMember.objects.bulk_create([

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -65,6 +66,11 @@ class Document:
     signatures: list[tuple[str, str]] = field(default_factory=list)  # (role, name)
 
 
+def decimal_comma(value: object) -> str:
+    """``92.5`` → ``92,5``: the documents are Vietnamese whatever the page's language."""
+    return str(value).replace(".", ",")
+
+
 def _header(meeting: Meeting) -> tuple[str, str, str]:
     unit = meeting.unit
     parent = Unit.objects.filter(path=unit.parent_path).first() if unit.depth > 1 else None
@@ -111,7 +117,7 @@ def minutes_document(meeting: Meeting) -> Document:
             for i, d in enumerate(decisions, start=1))))
     if scores:
         p.append(("Đánh giá chất lượng buổi sinh hoạt", "; ".join(
-            f"{s.get_rater_display()}: {s.total} điểm, xếp loại {s.grade_name}" for s in scores)))
+            f"{s.get_rater_display()}: {decimal_comma(s.total)} điểm, xếp loại {s.grade_name}" for s in scores)))
     p.append(("", "Buổi sinh hoạt kết thúc vào lúc … giờ … cùng ngày. Biên bản đã được thông qua trước chi bộ."))
     doc.signatures = [
         ("THƯ KÝ", meeting.secretary.full_name if meeting.secretary else ""),
@@ -215,8 +221,11 @@ def to_docx(doc: Document) -> bytes:
 def to_pdf(doc: Document) -> bytes:
     from weasyprint import HTML
 
+    # One family for regular, bold and italic: a list of fallbacks mixes fonts glyph by glyph
+    # when the first lacks Vietnamese letters ("THƯ KÝ" read "THƯKÝ").
     html = render_to_string(
-        "meetings/export_document.html", {"doc": doc, "headers": ATTENDANCE_HEADERS}
+        "meetings/export_document.html",
+        {"doc": doc, "headers": ATTENDANCE_HEADERS, "font_family": settings.DANGBO_PDF_FONT},
     )
     return HTML(string=html).write_pdf()
 
@@ -240,7 +249,7 @@ def meetings_xlsx(meetings: QuerySet[Meeting], *, grades: Iterable[GradeThreshol
         held = m.status == Meeting.Status.HELD
         return [
             m.date,
-            m.unit.name,
+            m.unit.label or m.unit.name,
             m.get_kind_display(),
             m.title,
             m.place,
@@ -262,7 +271,7 @@ def visits_xlsx(visits: QuerySet[LeaderVisit]) -> HttpResponse:
     """The visit log (its selector and filter): every matching visit, one query."""
     headers = [_("Date"), _("Leader"), _("Unit"), _("Kind"), _("Raised"), _("Decided")]
     rows = (
-        [v.date, v.person.full_name, v.unit.name, v.get_kind_display(), v.raised, v.decided]
+        [v.date, v.person.full_name, v.unit.label or v.unit.name, v.get_kind_display(), v.raised, v.decided]
         for v in capped(visits.defer("meeting__agenda", "meeting__minutes", "meeting__conclusions"))
     )
     return workbook_response("lanh-dao-ve-co-so", _("Visits"), headers, rows)

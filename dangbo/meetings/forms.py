@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangbo.core.forms import VersionedForm
+from dangbo.core.forms import DayInput, VersionedForm
 from dangbo.orgs.models import Person, Unit
 
 from .models import (
@@ -27,11 +27,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return ("— " * max(obj.depth - 1, 0)) + obj.name
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+DateInput = DayInput  # typed and shown dd/mm/yyyy in every browser
 
 
 class TimeInput(forms.TimeInput):

@@ -737,7 +737,7 @@ def home_summary(*, user, today: dt.date, limit: int = HOME_LIMIT) -> dict:
             policy.visible(user, Meeting)
             .filter(expected, date__gte=today, status=Meeting.Status.PLANNED)
             .select_related("unit")
-            .only("pk", "kind", "title", "date", "start_time", "place", "unit__name")
+            .only("pk", "kind", "title", "date", "start_time", "place", "unit__name", "unit__label")
             .order_by("date", "start_time", "id")[:limit]
         )
     return {

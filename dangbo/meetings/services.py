@@ -25,12 +25,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from dangbo.core import dates, policy, versions
+from dangbo.core import dates, policy, search, versions
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.policy import Action, require
 from dangbo.core.text import fold, normalize
@@ -167,6 +168,23 @@ def _check_kind(unit: Unit, kind: str) -> None:
         raise ValidationError({"kind": _("A committee meeting belongs to a ward or city committee, not a cell.")})
 
 
+def search_meeting(meeting: Meeting) -> search.SearchDocument:
+    """The search service's view of a meeting (registered in ``MeetingsConfig.ready``):
+    found by its title, agenda, conclusions and minutes, within its unit."""
+    body = "\n".join(p for p in (meeting.agenda, meeting.conclusions, meeting.minutes) if p)
+    return search.SearchDocument(
+        kind="meeting", object_id=meeting.pk, unit_id=meeting.unit_id,
+        title=f"{meeting.title or meeting.get_kind_display()} – {meeting.unit.label or meeting.unit.name}",
+        body=body, date=meeting.date, url=reverse("meetings:meeting_detail", args=[meeting.pk]),
+        facets={"status": meeting.status},
+    )
+
+
+def _index_on_commit(meeting: Meeting) -> None:
+    pk = meeting.pk
+    transaction.on_commit(lambda: search.index(Meeting.objects.filter(pk=pk)), robust=True)
+
+
 @transaction.atomic
 def meeting_create(
     *,
@@ -198,6 +216,7 @@ def meeting_create(
     meeting.expected_count = len(people)
     meeting.save(update_fields=["expected_count"])
     audit_record(actor=actor, action="meeting.create", obj=meeting, after=snapshot(meeting, MEETING_FIELDS))
+    _index_on_commit(meeting)
     return meeting
 
 
@@ -273,6 +292,7 @@ def meeting_update(
     meeting.combined = combined
     meeting.full_clean(exclude=["month"])
     meeting.save(update_fields=["title", "date", "start_time", "place", "agenda", "combined"])
+    _index_on_commit(meeting)
     audit_record(
         actor=actor, action="meeting.correction" if correction else "meeting.update", obj=meeting,
         before=before, after=snapshot(meeting, MEETING_FIELDS), reason=reason,
@@ -315,6 +335,7 @@ def meeting_record(
     meeting.secretary = secretary
     meeting.full_clean(exclude=["month"])
     meeting.save(update_fields=["status", "duration_minutes", "minutes", "conclusions", "chair", "secretary"])
+    _index_on_commit(meeting)
     audit_record(
         actor=actor, action="meeting.correction" if correction else "meeting.record", obj=meeting,
         before=before, after=snapshot(meeting, RECORD_FIELDS), reason=reason,
@@ -484,6 +505,12 @@ def meeting_close(*, actor, meeting: Meeting) -> Meeting:
         raise ValidationError(_("The meeting is already closed."))
     if meeting.status != Meeting.Status.HELD:
         raise ValidationError(_("Only a meeting that was held can be closed."))
+    starts = timezone.make_aware(dt.datetime.combine(meeting.date, meeting.start_time or dt.time(0, 0)))
+    if timezone.now() < starts:
+        raise ValidationError(
+            _("The meeting starts at %(start)s: it can be closed only once it has begun.")
+            % {"start": timezone.localtime(starts).strftime("%H:%M %d/%m/%Y")}
+        )
     missing = Attendance.objects.filter(meeting=meeting, status="").count()
     if missing:
         raise ValidationError(

@@ -10,18 +10,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from dangbo.core.forms import VersionedForm
+from dangbo.core.forms import DayInput, VersionedForm
 from dangbo.core.text import normalize
 
 from . import selectors
 from .models import Person, Position, Role, Term, Unit, UnitKind
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+#: The one day input of the forms: typed and shown dd/mm/yyyy (``dangbo.core.forms``).
+DateInput = DayInput
 
 
 class UnitChoiceField(forms.ModelChoiceField):

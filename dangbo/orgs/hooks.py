@@ -24,5 +24,8 @@ def on_paths_changed(listener: Callable[[Any], object]) -> Callable[[Any], objec
 
 def paths_changed(unit) -> None:
     """``unit`` and everything below it have new paths: let every copy catch up."""
+    from .models import refresh_labels
+
+    refresh_labels(unit.path)
     for listener in _listeners:
         listener(unit)

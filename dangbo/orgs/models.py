@@ -117,6 +117,10 @@ class Unit(MP_Node):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
+    #: How the unit is named outside its parent's page: a unit below a ward says which ward
+    #: ("Chi bộ Khu phố 1 – Phường 1"); the others are their name. Kept by ``save`` and
+    #: ``refresh_labels``.
+    label = models.CharField(_("name with its parent"), max_length=300, editable=False, default="")
 
     steplen = 4
     alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -131,10 +135,16 @@ class Unit(MP_Node):
 
     def save(self, *args, **kwargs):
         self.search_name = fold(self.name)
+        parent = None
+        if (self.depth or 0) > 2 and self.path:
+            parent = Unit.objects.filter(path=self.parent_path).only("name", "short_name").first()
+        self.label = unit_label(self.name, parent.short_name or parent.name if parent else "")
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "search_name"}
+            kwargs["update_fields"] = {*update_fields, "search_name", "label"}
         super().save(*args, **kwargs)
+        if update_fields is None or {"name", "short_name"} & set(update_fields):
+            refresh_labels(self.path, children_only=True)
 
     @property
     def is_active(self) -> bool:
@@ -146,6 +156,33 @@ class Unit(MP_Node):
 
     def ancestor_paths(self) -> list[str]:
         return [self.path[:i] for i in range(self.steplen, len(self.path), self.steplen)]
+
+
+def unit_label(name: str, parent_name: str) -> str:
+    return f"{name} – {parent_name}" if parent_name else name
+
+
+def refresh_labels(path: str = "", *, children_only: bool = False) -> int:
+    """Name again the units under ``path`` (all units when empty) after a rename or a move;
+    returns how many labels changed."""
+    units = Unit.objects.filter(path__startswith=path).only("path", "depth", "name", "short_name", "label")
+    if children_only:
+        units = units.filter(depth=len(path) // Unit.steplen + 1)
+    rows = list(units)
+    if not rows:
+        return 0
+    parents = {
+        u.path: u.short_name or u.name
+        for u in Unit.objects.filter(path__in={u.parent_path for u in rows}).only("path", "name", "short_name")
+    }
+    changed = []
+    for unit in rows:
+        label = unit_label(unit.name, parents.get(unit.parent_path, "") if unit.depth > 2 else "")
+        if label != unit.label:
+            unit.label = label
+            changed.append(unit)
+    Unit.objects.bulk_update(changed, ["label"])
+    return len(changed)
 
 
 class UnitChange(models.Model):

@@ -40,7 +40,7 @@ def unit_document(unit: Unit) -> search.SearchDocument:
         kind=UNIT,
         object_id=unit.pk,
         unit_id=unit.pk,
-        title=unit.name,
+        title=unit.label or unit.name,
         body=body,
         date=unit.valid_from,
         url=reverse("orgs:unit_detail", args=[unit.pk]),

@@ -203,13 +203,13 @@ def _current_unit_names(person_ids: list[int]) -> dict[int, str]:
         Membership.objects.current()
         .filter(person=OuterRef("pk"))
         .order_by("-start", "-id")
-        .values("unit__name")[:1]
+        .values("unit__label")[:1]
     )
     position_unit = (
         Position.objects.current()
         .filter(person=OuterRef("pk"))
         .order_by("sort_order", "-start", "id")
-        .values("unit__name")[:1]
+        .values("unit__label")[:1]
     )
     return dict(
         Person.objects.filter(pk__in=person_ids)

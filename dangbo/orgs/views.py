@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangbo.core import policy, versions
-from dangbo.core.audit import history
+from dangbo.core.audit import history, history_rows
 from dangbo.core.forms import submit
 from dangbo.core.pagination import paginate
 from dangbo.core.policy import Action
@@ -134,6 +134,8 @@ def unit_history(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request, "orgs")
     unit = selectors.get_unit_for_user(request.user, pk)
     page_obj, querystring_base = paginate(request, selectors.unit_audit(unit=unit))
+    # Read as people read it: labels for the action codes and fields, dd/mm/yyyy, no codes.
+    page_obj.object_list = history_rows(page_obj.object_list, about=unit, omit=("code",))
     context = _unit_context(request, unit) | {
         "changes": selectors.unit_changes(unit=unit),
         "page_obj": page_obj,

@@ -575,6 +575,15 @@ API_ROUTES: dict[str, Route] = {
     "documents_list": OPEN,
     "documents_stats": OPEN,
     "documents_detail": on("document", kw="id"),
+    "documents_next_number": OPEN,
+    # Registering is changing the registering unit's register (here Phường 1's).
+    "documents_create": Route(
+        obj=lambda w: w.cast.ward1, action=Action.CHANGE, method="POST",
+        body=lambda w: {
+            "number": "41", "type": "NQ", "issuer_id": w.cast.ward1.pk, "date": "2024-05-02",
+            "title": f"Nghị quyết {MARK} qua API", "issuer_abbr": "ĐU",
+        },
+    ),
     "citations_parse": OPEN_POST,
     "search": OPEN,
     "meetings_list": OPEN,

@@ -202,14 +202,14 @@ def test_each_member_of_the_cast_finds_only_what_they_may_see(cast):
 
     assert "Đảng bộ Phường 1" in titles(cast.clerk, "phuong 1")
     assert titles(cast.outsider, "phuong 1") == set()
-    assert titles(cast.outsider, "chi bo khu pho") == {"Chi bộ Khu phố 3 Đông Lương"}
+    assert titles(cast.outsider, "chi bo khu pho") == {"Chi bộ Khu phố 3 Đông Lương – Đảng bộ phường Đông Lương"}
     assert "Trần Văn Phú" in titles(cast.ward_secretary, "tran van phu")
     assert titles(cast.outsider, "tran van phu") == set()
     assert titles(cast.outsider, "hoang van minh") == set()
     assert titles(cast.member, "hoang van minh") == {"Hoàng Văn Minh"}
-    # The member sees their cell (found through its parent's name too), not the ward.
-    assert titles(cast.member, "phuong 1") == {"Chi bộ Khu phố 1"}
-    assert titles(cast.member, "khu pho 1") == {"Chi bộ Khu phố 1", "Hoàng Văn Minh", "Phạm Thị Hoa"}
+    # The member sees their cell (named with its parent, and found through it), not the ward.
+    assert titles(cast.member, "phuong 1") == {"Chi bộ Khu phố 1 – Đảng bộ Phường 1"}
+    assert titles(cast.member, "khu pho 1") == {"Chi bộ Khu phố 1 – Đảng bộ Phường 1", "Hoàng Văn Minh", "Phạm Thị Hoa"}
 
 
 def test_the_permission_filter_is_a_subquery_of_the_one_statement(cast):

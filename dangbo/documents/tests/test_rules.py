@@ -72,7 +72,7 @@ def test_the_term_and_the_signer_are_ones_the_registrar_may_see(cast):
     assert not Document.objects.exists()
     neighbour = make_person("Người Phường 1")
     org_services.membership_create(actor=None, person=neighbour, unit=cast.cell1, start=START)
-    doc = _register(cast.ward_secretary, cast.ward1, term=own_term, signer_person=neighbour)
+    doc = _register(cast.ward_secretary, cast.ward1, term=own_term, signer_person=neighbour, date=DAY)
     assert (doc.term, doc.signer_person) == (own_term, neighbour)
 
 

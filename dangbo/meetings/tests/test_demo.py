@@ -73,3 +73,11 @@ def test_loading_again_changes_nothing(loaded):
     before = Meeting.objects.count(), Attendance.objects.count()
     assert demo.load(today=TODAY)["meetings"] == 0
     assert (Meeting.objects.count(), Attendance.objects.count()) == before
+
+
+def test_the_687_working_groups_start_with_their_plan_in_2018(loaded):
+    from dangbo.meetings.models import WorkingGroup
+
+    groups = WorkingGroup.objects.filter(decision="687-KH/TU")
+    assert groups.exists()
+    assert set(groups.values_list("start", flat=True)) == {dt.date(2018, 6, 15)}

@@ -83,9 +83,12 @@ def test_lookup_tells_namesakes_apart(cast, login):
     add_member(cast.cell_dl, "Nguyễn Văn A", birth_year=None)
     items = lookup(login(cast.clerk), "nguyen van a")["items"]
     by_unit = {item["unit"]: item for item in items}
-    assert by_unit["Chi bộ Khu phố 1"]["birth_year"] == 1968
-    assert by_unit["Chi bộ Khu phố 1"]["detail"].endswith(" 1968 · Chi bộ Khu phố 1")
-    assert by_unit["Chi bộ Khu phố 3 Đông Lương"]["detail"] == "Chi bộ Khu phố 3 Đông Lương"
+    # A cell says its ward: namesakes' cells often share a name ("Chi bộ Khu phố 1").
+    assert by_unit["Chi bộ Khu phố 1 – Đảng bộ Phường 1"]["birth_year"] == 1968
+    assert by_unit["Chi bộ Khu phố 1 – Đảng bộ Phường 1"]["detail"].endswith(" 1968 · Chi bộ Khu phố 1 – Đảng bộ Phường 1")
+    assert by_unit["Chi bộ Khu phố 3 Đông Lương – Đảng bộ phường Đông Lương"]["detail"] == (
+        "Chi bộ Khu phố 3 Đông Lương – Đảng bộ phường Đông Lương"
+    )
     # A position holder who is no cell member shows the unit of the position.
     clerk = lookup(login(cast.clerk), "nguyen thi van")["items"][0]
     assert clerk["unit"] == "Đảng bộ thành phố Đông Hà"
