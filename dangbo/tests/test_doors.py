@@ -153,6 +153,10 @@ def build_world(cast) -> World:
     o["dialogue"] = citizens.dialogue_create(
         actor=None, unit=cast.ward1, host=ward_head, date=dt.date(2026, 3, 6), topics=f"Đối thoại {MARK}",
     )
+    from dangbo.people.ratings import services as ratings
+
+    o["rating"] = ratings.rating_open(actor=None, person=o["person"], year=2025, level="cell")
+    o["rating_campaign"] = ratings.campaign_open(actor=None, unit=cast.ward1, year=2025)
     return world
 
 
@@ -384,6 +388,13 @@ ROUTES: dict[str, Route] = {
     "citizens:dialogue_create": OPEN,
     "citizens:dialogue_detail": on("dialogue"),
     "citizens:response_times": OPEN,
+    # people: ratings
+    "people:rating_home": OPEN,
+    "people:rating_campaign": on("rating_campaign"),
+    "people:rating_campaign_progress": on("rating_campaign"),
+    "people:rating_campaign_prefill": on("rating_campaign", Action.CHANGE, "POST"),
+    "people:rating_campaign_export": on("rating_campaign", fmt=lambda w: "xlsx"),
+    "people:rating_detail": on("rating"),
     "password_change": OPEN,
     "password_change_done": OPEN,
 }
@@ -523,6 +534,11 @@ API_ROUTES: dict[str, Route] = {
     "cases_detail": on("case", kw="id"),
     "cases_acknowledge": on("case", Action.CHANGE, "POST", kw="id", body=lambda w: {"outcome": "accepted"}),
     "cases_answer": on("case", Action.CHANGE, "POST", kw="id", body=lambda w: {"answer": f"Trả lời {MARK}"}),
+    "ratings_list": OPEN,
+    "ratings_save": Route(
+        obj=lambda w: w.rating, action=Action.CHANGE, method="POST",
+        body=lambda w: {"person_id": w.person.pk, "period": 2025, "level": "cell"},
+    ),
 }
 
 #: API operations without authentication, each with the reason and where it is tested.
