@@ -154,4 +154,4 @@ def ratings_save(request: HttpRequest, payload: RatingIn):
             note=payload.note, expected_version=if_match(request) or payload.expected_version,
         )
     rating = selectors.get_rating_for_user(user, rating.pk, Action.VIEW)
-    return 200, _out(rating)
+    return _out(rating)
