@@ -24,21 +24,21 @@ def attendance_figures(subject: str, ids: Sequence[int], start: dt.date, end: dt
     held = Q(meeting__status=Meeting.Status.HELD, meeting__date__gte=start, meeting__date__lte=end)
     result: dict[int, list[Figure]] = {}
     if subject == "person":
-        rows = (
+        people = (
             Attendance.objects.filter(held, person_id__in=ids)
             .values("person_id")
             .annotate(expected=Count("pk"), present=Count("pk", filter=Q(status=Attendance.Status.PRESENT)))
         )
-        for row in rows:
+        for row in people:
             url = reverse("orgs:person_detail", args=[row["person_id"]])
             result[row["person_id"]] = [Figure("attendance", LABEL, row["present"], row["expected"], url)]
     elif subject == "unit":
-        rows = (
+        units = (
             Meeting.objects.filter(status=Meeting.Status.HELD, date__gte=start, date__lte=end, unit_id__in=ids)
             .values("unit_id")
             .annotate(expected=Sum("expected_count"), present=Sum("present_count"))
         )
-        for row in rows:
-            url = reverse("meetings:meeting_list") + "?" + urlencode({"unit": row["unit_id"], "held": "1"})
-            result[row["unit_id"]] = [Figure("attendance", LABEL, row["present"] or 0, row["expected"] or 0, url)]
+        for sums in units:
+            url = reverse("meetings:meeting_list") + "?" + urlencode({"unit": sums["unit_id"], "held": "1"})
+            result[sums["unit_id"]] = [Figure("attendance", LABEL, sums["present"] or 0, sums["expected"] or 0, url)]
     return result

@@ -22,7 +22,7 @@ from .models import Level as RaterLevel
 @policy.register(Rating)
 class RatingPolicy(Policy[Rating]):
     def _own(self, user, obj: Rating) -> bool:
-        return obj.person_id is not None and obj.person.user_id == user.pk
+        return obj.person is not None and obj.person.user_id == user.pk
 
     def may(self, user, action: Action, obj: Rating) -> bool:
         if action == Action.VIEW:

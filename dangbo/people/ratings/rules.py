@@ -59,12 +59,15 @@ def task_points(rule: Any, figures: Mapping[str, Mapping[str, Any]]) -> Decimal 
     weights = (rule.prefill or {}).get("task") or []
     if not rule.task_max or not weights:
         return None
-    counted = [(w, rate(figures.get(w["figure"]))) for w in weights]
-    counted = [(w, r) for w, r in counted if r is not None]
+    counted: list[tuple[Mapping[str, Any], float]] = []
+    for w in weights:
+        r = rate(figures.get(w["figure"]))
+        if r is not None:
+            counted.append((w, min(r, 1.0)))
     if not counted:
         return None
-    weight_sum = sum(Decimal(w["points"]) for w, _r in counted)
-    earned = sum(Decimal(w["points"]) * Decimal(str(min(r, 1.0))) for w, r in counted)
+    weight_sum = sum((Decimal(w["points"]) for w, _r in counted), Decimal(0))
+    earned = sum((Decimal(w["points"]) * Decimal(str(r)) for w, r in counted), Decimal(0))
     value = Decimal(rule.task_max) * earned / weight_sum
     return value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
 

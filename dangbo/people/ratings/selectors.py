@@ -64,7 +64,7 @@ class SubjectRow:
 @dataclass
 class CampaignView:
     rows: list[SubjectRow]
-    levels: list[str]
+    levels: list[Level]
     distribution: list[tuple[dict[str, Any], int]]
     progress: list[dict[str, Any]]
     pending: list[dict[str, Any]]
@@ -80,7 +80,7 @@ def campaign_view(*, user, campaign: RatingCampaign) -> CampaignView:
         "unit__path", "subject_unit_id", "person__full_name", "id"))
     rows: dict[tuple[str, int], SubjectRow] = {}
     for r in ratings:
-        key = (r.subject_kind, r.person_id or r.subject_unit_id)
+        key = (r.subject_kind, r.person_id or r.subject_unit_id or 0)
         row = rows.get(key)
         if row is None:
             row = rows[key] = SubjectRow(subject=r.subject, kind=r.subject_kind, unit=r.unit)
@@ -94,11 +94,11 @@ def campaign_view(*, user, campaign: RatingCampaign) -> CampaignView:
     levels = [lv for lv in LEVEL_ORDER if any(lv in r.by_level for r in rows.values())]
     counts = Counter(row.final for row in rows.values() if row.final)
     distribution = [(g, counts.get(g["code"], 0)) for g in rules.grades(rule)]
-    progress = list(
+    progress: list[dict[str, Any]] = [dict(p) for p in
         qs.values("rater_unit__name", "rater_unit__path", "level")
         .annotate(total=Count("pk"), rated=Count("pk", filter=~Q(grade="")))
         .order_by("rater_unit__path", "level")
-    )
+    ]
     for p in progress:
         p["level_label"] = Level(p["level"]).label
         p["percent"] = round(100 * p["rated"] / p["total"]) if p["total"] else 0

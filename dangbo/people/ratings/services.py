@@ -187,7 +187,8 @@ def rating_open(
         return found
     rating = Rating(rule=rule, year=year, level=level, person=person, subject_unit=unit, unit=home, rater_unit=rater)
     require(actor, rating, Action.CHANGE)
-    rating.prefilled = _figures(subject, [(person or unit).pk], year)[(person or unit).pk]
+    subject_id = person.pk if person is not None else home.pk
+    rating.prefilled = _figures(subject, [subject_id], year)[subject_id]
     rating.prefilled_at = timezone.now()
     _computed_points(rating)
     rating.full_clean()

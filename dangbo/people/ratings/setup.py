@@ -1,6 +1,8 @@
 """What the ratings area registers when the app is ready: its policies (first), nav links, search
 kinds and audit labels. Called from ``dangbo.people.apps.PeopleConfig.ready``."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 AUDIT_ACTIONS = {
@@ -10,7 +12,7 @@ AUDIT_ACTIONS = {
     "rating_campaign.open": _("Rating campaign opened"),
     "rating_campaign.prefill": _("Pre-fill of the ratings started"),
 }
-AUDIT_FIELDS = {"adjusted": _("Adjusted figures")}
+AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {"adjusted": _("Adjusted figures")}
 
 
 def ready() -> None:
