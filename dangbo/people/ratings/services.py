@@ -430,23 +430,28 @@ def _prefill_chunk(campaign: RatingCampaign, subject: str, homes: Mapping[int, U
         for r in Rating.objects.filter(year=year, **{f"{key}__in": list(homes)}).select_related("rule")
     }
     now = timezone.now()
-    new, changed = [], []
+    new, changed, same = [], [], []
     for pk, home in homes.items():
         for level in rule.levels.get(subject, []):
             rater = rater_unit(subject, home, level, by_path)
             if rater is None:
                 continue
             row = existing.get((pk, level))
+            counted = figures.get(pk, {})
+            if row is not None and row.prefilled == counted:
+                same.append(row.pk)  # the evidence has not moved: only the time it was counted
+                continue
             if row is None:
                 row = Rating(rule=rule, year=year, level=level, unit=home, rater_unit=rater, **{key: pk})
                 new.append(row)
             else:
                 changed.append(row)
-            row.prefilled = figures.get(pk, {})
+            row.prefilled = counted
             row.prefilled_at = now
             if row.rated_at is None:  # nobody has saved it: the suggestion follows the evidence
                 row.task_points = None
-                row.rule = rule
                 _computed_points(row)
     Rating.objects.bulk_create(new, batch_size=CHUNK)
-    Rating.objects.bulk_update(changed, ["prefilled", "prefilled_at", "task_points", "points"], batch_size=CHUNK)
+    # bulk_update writes one CASE per row and field: slow, so only for the rows that changed.
+    Rating.objects.bulk_update(changed, ["prefilled", "prefilled_at", "task_points", "points"], batch_size=100)
+    Rating.objects.filter(pk__in=same).update(prefilled_at=now)
