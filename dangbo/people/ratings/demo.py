@@ -14,6 +14,8 @@ import datetime as dt
 import zlib
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+
 from dangbo.orgs.models import Unit
 
 from . import rules, services
@@ -70,7 +72,8 @@ def _members(ward: Unit) -> list[int]:
 def _failing_member(ward: Unit) -> int | None:
     from dangbo.orgs.models import Membership
 
-    m = Membership.objects.filter(unit__path__startswith=ward.path).order_by("-person_id").first()
+    first = Unit.objects.filter(path__startswith=ward.path, kind__holds_members=True).order_by("path").first()
+    m = Membership.objects.filter(unit=first).order_by("-person_id").first()
     return m.person_id if m else None
 
 
@@ -105,11 +108,17 @@ def _disciplines(ward: Unit) -> int:
 
 def _rate(campaign: RatingCampaign, ward: Unit, failing: int | None) -> tuple[int, int]:
     rule = campaign.rule
+    # 2023 is closed: every member of the ward rated by their cell. 2025 is under way: the
+    # members of the first half of the ward's cells rated (self and cell), the rest still to do.
+    cells = list(Unit.objects.filter(path__startswith=ward.path, kind__holds_members=True).order_by("path"))
+    if campaign.rule.uses_points:
+        member_units, levels = cells[: max(1, len(cells) // 2)], [Level.SELF, Level.CELL]
+    else:
+        member_units, levels = cells, [Level.CELL]
     rows = (
         Rating.objects.filter(year=campaign.year, rated_at__isnull=True, unit__path__startswith=campaign.unit.path)
         .filter(person__isnull=True) | Rating.objects.filter(
-            year=campaign.year, rated_at__isnull=True, unit__path__startswith=ward.path,
-            level__in=[Level.SELF, Level.CELL], person__isnull=False,
+            year=campaign.year, rated_at__isnull=True, unit__in=member_units, level__in=levels, person__isnull=False,
         )
     )
     # Members first, then the organisations from the cells up: their gates read the grades below.
@@ -137,17 +146,23 @@ def _rate(campaign: RatingCampaign, ward: Unit, failing: int | None) -> tuple[in
                 task_points = Decimal(45 + h % 25)
         if rating.person_id is not None and rating.person_id == failing:
             general, task_points = (Decimal(15), Decimal(30)) if rule.uses_points else (None, None)
-        rating.adjusted = {k: {**v, "adjusted": True} for k, v in adjustments.items()}
-        points = None
-        if general is not None:
-            suggestion = task_points if task_points is not None else rules.task_points(rule, rating.figures())
+        grade = wanted
+        if rule.uses_points and general is not None:
+            suggestion = task_points if task_points is not None else rating.task_points
             points = general + (suggestion or Decimal(0))
-        best = rules.best_allowed(rule, services.facts_for(rule, rating), points)
-        grade = wanted if rules.rank(rule, wanted) <= rules.rank(rule, best) else best
+            if rules.rank(rule, rules.band(rule, points)) < rules.rank(rule, wanted):
+                grade = rules.band(rule, points)
         if rating.person_id is not None and rating.person_id == failing:
             grade = "khong_hoan_thanh"
-        services.rating_save(actor=None, rating=rating, general_points=general, task_points=task_points, grade=grade,
-                             adjustments=adjustments, note="")
+        fields = {"general_points": general, "task_points": task_points, "adjustments": adjustments, "note": ""}
+        try:
+            services.rating_save(actor=None, rating=rating, grade=grade, **fields)
+        except ValidationError:  # a gate forbids it: the best grade allowed, as a rater would
+            rating.adjusted = {k: {**v, "adjusted": True} for k, v in adjustments.items()}
+            points = None if general is None else general + (task_points or rules.task_points(rule, rating.figures())
+                                                             or Decimal(0))
+            grade = rules.best_allowed(rule, services.facts_for(rule, rating), points)
+            services.rating_save(actor=None, rating=rating, grade=grade, **fields)
         rated += 1
         adjusted += bool(adjustments)
     return rated, adjusted
