@@ -56,6 +56,10 @@ def load(*, today: dt.date, root_code: str = CITY_CODE) -> dict[str, int]:
         rated, adjusted = _rate(campaign, rated_ward, failing)
         counts["ratings_rated"] += rated
         counts["ratings_adjusted"] += adjusted
+    for year in YEARS:  # the first ward follows its own part of the city's campaigns
+        if year <= today.year and not RatingCampaign.objects.filter(unit=rated_ward, year=year).exists():
+            own = services.campaign_open(actor=None, unit=rated_ward, year=year)
+            services.campaign_prefill(campaign_id=own.pk)
     if failing is not None and today.year > 2024:
         counts["ratings_rated"] += _fail_2024(failing)
     counts["ratings"] = Rating.objects.filter(unit__path__startswith=root.path).count()

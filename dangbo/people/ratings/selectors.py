@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from dangbo.core import policy
 from dangbo.core.policy import Action
+from dangbo.orgs.models import Person, Unit
 
 from . import rules
 from .models import LEVEL_ORDER, Discipline, Level, Rating, RatingCampaign
@@ -59,6 +60,7 @@ class SubjectRow:
     by_level: dict[str, Rating | None] = field(default_factory=dict)
     final: str = ""
     final_label: str = ""
+    cells: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -69,55 +71,81 @@ class CampaignView:
     progress: list[dict[str, Any]]
     pending: list[dict[str, Any]]
     quota_problems: list[str]
-    failed_twice: list[SubjectRow]
+    failed_twice: list[str]
+    focus: Any = None
+    units: list[Any] = field(default_factory=list)
+    truncated: bool = False
 
 
-def campaign_view(*, user, campaign: RatingCampaign) -> CampaignView:
-    """Everything the campaign page shows, in five queries whatever the size of the subtree."""
+#: The results table shows at most this many rating rows; narrow it by unit for the rest.
+MAX_ROWS = 900
+
+
+def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | None = MAX_ROWS) -> CampaignView:
+    """Everything the campaign page shows, in a fixed number of queries whatever the size of
+    the subtree: the grades of every visible rating as plain tuples (distribution, quotas,
+    flags), the progress as one aggregate, and full rows only for the unit in focus."""
     rule = campaign.rule
     qs = policy.visible(user, Rating.objects.filter(year=campaign.year, unit__path__startswith=campaign.unit.path))
-    ratings = list(qs.select_related("person", "subject_unit", "unit", "rater_unit").order_by(
-        "unit__path", "subject_unit_id", "person__full_name", "id"))
+    finals: dict[tuple[str, int], tuple[int, str]] = {}
+    by_rater: dict[tuple[int, str, str], list[str]] = {}
+    for person_id, unit_id, level, grade, rater_id in qs.exclude(grade="").values_list(
+        "person_id", "subject_unit_id", "level", "grade", "rater_unit_id"
+    ):
+        key = ("person", person_id) if person_id else ("unit", unit_id)
+        order = LEVEL_ORDER.index(Level(level))
+        if key not in finals or order > finals[key][0]:
+            finals[key] = (order, grade)
+        by_rater.setdefault((rater_id, level, key[0]), []).append(grade)
+    counts = Counter(grade for _order, grade in finals.values())
+    distribution = [(g, counts.get(g["code"], 0)) for g in rules.grades(rule)]
+    progress: list[dict[str, Any]] = [dict(p) for p in
+        qs.values("rater_unit_id", "rater_unit__name", "rater_unit__path", "level")
+        .annotate(total=Count("pk"), rated=Count("pk", filter=~Q(grade="")))
+        .order_by("rater_unit__path", "level")
+    ]
+    names = {}
+    for p in progress:
+        p["level_label"] = Level(p["level"]).label
+        p["percent"] = round(100 * p["rated"] / p["total"]) if p["total"] else 0
+        p["left"] = p["total"] - p["rated"]
+        names[p["rater_unit_id"]] = p["rater_unit__name"]
+    pending = [p for p in progress if p["rated"] < p["total"]]
+    problems: list[str] = []
+    for (rater_id, level, kind), codes in by_rater.items():
+        for _quota, message in rules.quota_problems(rule, kind, codes):
+            problems.append(f"{names.get(rater_id, '')} – {Level(level).label}: {message}")
+    previous = previous_finals(user=user, campaign=campaign)
+    lowest = min(rule.grades, key=lambda g: g["rank"])["code"]
+    twice = [key for key, (_o, grade) in finals.items() if grade == lowest and previous.get(key) == lowest]
+    focus = focus or campaign.unit
+    ordered = (qs.filter(unit__path__startswith=focus.path)
+               .select_related("person", "subject_unit", "unit", "rater_unit")
+               .order_by("unit__path", "subject_unit_id", "person__full_name", "id"))
+    shown = list(ordered if limit is None else ordered[: limit + 1])
+    truncated = limit is not None and len(shown) > limit
     rows: dict[tuple[str, int], SubjectRow] = {}
-    for r in ratings:
+    for r in shown[:limit]:
         key = (r.subject_kind, r.person_id or r.subject_unit_id or 0)
         row = rows.get(key)
         if row is None:
             row = rows[key] = SubjectRow(subject=r.subject, kind=r.subject_kind, unit=r.unit)
         row.by_level[r.level] = r
         r.grade_short = (rules.grade(rule, r.grade) or {}).get("short", "")  # type: ignore[attr-defined]
-    for row in rows.values():
-        graded = [r for r in row.by_level.values() if r is not None and r.grade]
-        if graded:
-            row.final = max(graded, key=lambda r: LEVEL_ORDER.index(Level(r.level))).grade
+    for key, row in rows.items():
+        if key in finals:
+            row.final = finals[key][1]
             row.final_label = (rules.grade(rule, row.final) or {}).get("label", "")
     levels = [lv for lv in LEVEL_ORDER if any(lv in r.by_level for r in rows.values())]
-    counts = Counter(row.final for row in rows.values() if row.final)
-    distribution = [(g, counts.get(g["code"], 0)) for g in rules.grades(rule)]
-    progress: list[dict[str, Any]] = [dict(p) for p in
-        qs.values("rater_unit__name", "rater_unit__path", "level")
-        .annotate(total=Count("pk"), rated=Count("pk", filter=~Q(grade="")))
-        .order_by("rater_unit__path", "level")
-    ]
-    for p in progress:
-        p["level_label"] = Level(p["level"]).label
-        p["percent"] = round(100 * p["rated"] / p["total"]) if p["total"] else 0
-        p["left"] = p["total"] - p["rated"]
-    pending = [p for p in progress if p["rated"] < p["total"]]
-    problems: list[str] = []
-    by_rater: dict[tuple[int, str, str], list[str]] = {}
-    for r in ratings:
-        if r.grade:
-            by_rater.setdefault((r.rater_unit_id, r.level, r.subject_kind), []).append(r.grade)
-    names = {r.rater_unit_id: r.rater_unit.name for r in ratings}
-    for (rater_id, level, kind), codes in by_rater.items():
-        for _quota, message in rules.quota_problems(rule, kind, codes):
-            problems.append(f"{names[rater_id]} – {Level(level).label}: {message}")
-    previous = previous_finals(user=user, campaign=campaign)
-    lowest = min(rule.grades, key=lambda g: g["rank"])["code"]
-    twice = [row for key, row in rows.items() if row.final == lowest and previous.get(key) == lowest]
+    for row in rows.values():
+        row.cells = [(lv, row.by_level.get(lv)) for lv in levels]
+    units = list(policy.visible(user, Unit.objects.filter(path__startswith=campaign.unit.path,
+                                                          depth__lte=campaign.unit.depth + 1)).order_by("path"))
+    flagged = [p.full_name for p in Person.objects.filter(pk__in=[pk for kind, pk in twice if kind == "person"])]
+    flagged += [u.name for u in Unit.objects.filter(pk__in=[pk for kind, pk in twice if kind == "unit"])]
     return CampaignView(rows=list(rows.values()), levels=levels, distribution=distribution, progress=progress,
-                        pending=pending, quota_problems=problems, failed_twice=twice)
+                        pending=pending, quota_problems=problems, failed_twice=flagged, focus=focus, units=units,
+                        truncated=truncated)
 
 
 def previous_finals(*, user, campaign: RatingCampaign) -> dict[tuple[str, int], str]:

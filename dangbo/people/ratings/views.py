@@ -18,6 +18,7 @@ from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.http import Request
 from dangbo.core.policy import Action
+from dangbo.orgs.models import Unit
 from dangbo.orgs.selectors import manageable_units
 
 from . import exports, rules, selectors, services
@@ -50,7 +51,11 @@ def rating_home(request: Request) -> HttpResponse:
 def rating_campaign(request: Request, pk: int) -> HttpResponse:
     _section(request)
     campaign = selectors.get_campaign_for_user(request.user, pk)
-    view = selectors.campaign_view(user=request.user, campaign=campaign)
+    focus = None
+    unit_id = request.GET.get("unit", "")
+    if unit_id.isdigit():
+        focus = policy.get_for_user(request.user, Unit.objects.filter(path__startswith=campaign.unit.path), unit_id)
+    view = selectors.campaign_view(user=request.user, campaign=campaign, focus=focus)
     context = {"campaign": campaign, "view": view, "rule": campaign.rule,
                **policy.permissions(request.user, campaign, [Action.CHANGE])}
     return render(request, "people/ratings/campaign.html", context)
@@ -79,7 +84,7 @@ def rating_campaign_prefill(request: Request, pk: int) -> HttpResponse:
 @require_GET
 def rating_campaign_export(request: Request, pk: int, fmt: str) -> HttpResponse:
     campaign = selectors.get_campaign_for_user(request.user, pk)
-    view = selectors.campaign_view(user=request.user, campaign=campaign)
+    view = selectors.campaign_view(user=request.user, campaign=campaign, limit=None)
     if fmt == "xlsx":
         return exports.campaign_xlsx(campaign, view)
     if fmt == "docx":
