@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 
@@ -153,19 +154,19 @@ def _rate(campaign: RatingCampaign, ward: Unit, failing: int | None) -> tuple[in
         grade = wanted
         if rule.uses_points and general is not None:
             suggestion = task_points if task_points is not None else rating.task_points
-            points = general + (suggestion or Decimal(0))
-            if rules.rank(rule, rules.band(rule, points)) < rules.rank(rule, wanted):
-                grade = rules.band(rule, points)
+            reached = rules.band(rule, general + (suggestion or Decimal(0)))
+            if rules.rank(rule, reached) < rules.rank(rule, wanted):
+                grade = reached
         if rating.person_id is not None and rating.person_id == failing:
             grade = "khong_hoan_thanh"
-        fields = {"general_points": general, "task_points": task_points, "adjustments": adjustments, "note": ""}
+        fields: dict[str, Any] = {"general_points": general, "task_points": task_points, "adjustments": adjustments}
         try:
             services.rating_save(actor=None, rating=rating, grade=grade, **fields)
         except ValidationError:  # a gate forbids it: the best grade allowed, as a rater would
             rating.adjusted = {k: {**v, "adjusted": True} for k, v in adjustments.items()}
-            points = None if general is None else general + (task_points or rules.task_points(rule, rating.figures())
-                                                             or Decimal(0))
-            grade = rules.best_allowed(rule, services.facts_for(rule, rating), points)
+            total = None if general is None else general + (task_points or rules.task_points(rule, rating.figures())
+                                                            or Decimal(0))
+            grade = rules.best_allowed(rule, services.facts_for(rule, rating), total)
             services.rating_save(actor=None, rating=rating, grade=grade, **fields)
         rated += 1
         adjusted += bool(adjustments)

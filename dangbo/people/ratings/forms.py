@@ -6,10 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.forms import VersionedForm
-from dangbo.orgs.forms import UnitChoiceField
+from dangbo.orgs.forms import DateInput, PersonChoiceField, UnitChoiceField
+from dangbo.orgs.models import Person
 
 from . import rules
-from .models import Rating
+from .models import Discipline, Rating
 
 
 class CampaignForm(forms.Form):
@@ -65,3 +66,20 @@ class RatingForm(VersionedForm):
                 continue
             result[code] = {"value": value, "of": counted.get("of"), "reason": reason}
         return result
+
+
+class DisciplineForm(forms.Form):
+    """A disciplinary measure against a member or an organisation (one of the two)."""
+
+    person = PersonChoiceField(Person.objects.none(), label=_("Member"), required=False)
+    unit = UnitChoiceField(label=_("Or the organisation"), queryset=None, required=False)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    form = forms.ChoiceField(label=_("Form"), choices=Discipline.Form.choices)
+    decision = forms.CharField(label=_("Decision"), max_length=200)
+    source = forms.CharField(label=_("Decided by"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+    def __init__(self, *args: Any, people: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]

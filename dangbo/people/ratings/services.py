@@ -313,6 +313,8 @@ def discipline_record(
             raise ValidationError({"person": _("%(name)s was not a party member in %(year)s.")
                                    % {"name": person.full_name, "year": date.year}})
     else:
+        assert unit is not None  # noqa: S101
+        require(actor, unit, Action.VIEW)
         home = unit
     record = Discipline(person=person, subject_unit=unit, unit=home, date=date, form=form,
                         decision=(decision or "").strip(), source=(source or "").strip(), reason=(reason or "").strip())

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,10 +20,10 @@ from dangbo.core.forms import submit
 from dangbo.core.http import Request
 from dangbo.core.policy import Action
 from dangbo.orgs.models import Unit
-from dangbo.orgs.selectors import manageable_units
+from dangbo.orgs.selectors import manageable_units, person_list
 
 from . import exports, rules, selectors, services
-from .forms import CampaignForm, RatingForm
+from .forms import CampaignForm, DisciplineForm, RatingForm
 
 
 def _section(request: Request) -> None:
@@ -126,3 +127,22 @@ def rating_detail(request: Request, pk: int) -> HttpResponse:
         "history": history(rating),
     }
     return render(request, "people/ratings/rating_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rating_discipline_create(request: Request) -> HttpResponse:
+    """Record a discipline: the gate "Xuất sắc không thể: bị kỷ luật năm …" of that year."""
+    _section(request)
+    units = manageable_units(user=request.user)
+    form = DisciplineForm(request.POST or None, people=person_list(user=request.user), units=units)
+    record = submit(request, form, lambda data: services.discipline_record(
+        actor=request.user, person=data["person"], unit=data["unit"], date=data["date"], form=data["form"],
+        decision=data["decision"], source=data["source"], reason=data["reason"],
+    ))
+    if record is not None:
+        messages.success(request, _("The discipline has been recorded."))
+        return redirect("people:rating_home")
+    return render(request, "people/ratings/form_page.html", {
+        "form": form, "heading": _("Record a discipline"), "cancel_href": reverse("people:rating_home"),
+    })

@@ -118,3 +118,22 @@ def test_a_rating_shows_its_evidence_and_gates_and_saves(cast, member, login):
     assert login(cast.member).get(url).status_code == 200
     assert login(cast.member).post(url, {"grade": ""}).status_code == 403
     assert login(cast.outsider).get(url).status_code == 404
+
+
+def test_recording_a_discipline_feeds_the_gate(cast, member, login):
+    url = reverse("people:rating_discipline_create")
+    c = login(cast.cell_secretary)
+    assert c.get(url).status_code == 200
+    response = c.post(url, {"person": member.pk, "date": "02/05/2025", "form": "canh_cao", "decision": "7-QĐ/ĐU"})
+    assert response.status_code == 302
+    rating = services.rating_open(actor=None, person=member, year=2025, level="cell")
+    assert "Xuất sắc không thể: bị kỷ luật năm 2025" in c.get(reverse("people:rating_detail", args=[rating.pk])).content.decode()
+    # Neither subject, or both: refused next to the form, nothing saved.
+    assert c.post(url, {"date": "02/05/2025", "form": "canh_cao", "decision": "8"}).status_code == 200
+    # The outsider cannot name a member of Phường 1.
+    refused = login(cast.outsider).post(url, {"person": member.pk, "date": "02/05/2025", "form": "canh_cao",
+                                              "decision": "9"})
+    assert refused.status_code == 200
+    from dangbo.people.ratings.models import Discipline
+
+    assert list(Discipline.objects.values_list("decision", flat=True)) == ["7-QĐ/ĐU"]
