@@ -395,6 +395,7 @@ ROUTES: dict[str, Route] = {
     "people:rating_campaign_prefill": on("rating_campaign", Action.CHANGE, "POST"),
     "people:rating_campaign_export": on("rating_campaign", fmt=lambda w: "xlsx"),
     "people:rating_detail": on("rating"),
+    "people:rating_discipline_create": OPEN,
     "password_change": OPEN,
     "password_change_done": OPEN,
 }
