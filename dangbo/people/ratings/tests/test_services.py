@@ -189,3 +189,26 @@ def test_two_years_not_completed_is_flagged(cast, member):
         points = {"general_points": Decimal("10"), "task_points": Decimal("10")} if year == 2025 else {}
         services.rating_save(actor=None, rating=r, grade="khong_hoan_thanh", **points)
     assert services.previous_final(Rating.objects.get(year=2025)) == "khong_hoan_thanh"
+
+
+def test_commitments_evaluated_at_the_top_grade_are_evidence(cast):
+    from dangbo.core import evidence
+    from dangbo.plans import services as plans
+    from dangbo.plans.models import EvaluationScale
+
+    scale = EvaluationScale.objects.get(code="cam-ket-quang-tri")
+    top, *rest = scale.grades.order_by("-rank")
+    head = Person.objects.get(user=cast.cell_secretary)
+    for n, (upper, lower, grade) in enumerate([(cast.ward1, cast.cell1, top), (cast.city, cast.ward1, rest[-1])]):
+        commitment = plans.commitment_create(
+            actor=None, year=2025, upper_unit=upper, lower_unit=lower, title=f"Cam kết {n}",
+            items=[{"title": "Mục", "weight": 50}, {"title": "Mục hai", "weight": 50}], lower_signer=head, scale=scale,
+        )
+        plans.commitment_evaluate(actor=None, commitment=commitment, grades={}, grade=grade, conclusion="")
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+    unit = evidence.collect("unit", [cast.cell1.pk, cast.ward1.pk], start, end)
+    assert (unit[cast.cell1.pk]["commitments"].value, unit[cast.cell1.pk]["commitments"].of) == (1, 1)
+    assert (unit[cast.ward1.pk]["commitments"].value, unit[cast.ward1.pk]["commitments"].of) == (0, 1)
+    assert evidence.collect("unit", [cast.cell_dl.pk], start, end) == {cast.cell_dl.pk: {}}
+    person = evidence.collect("person", [head.pk], start, end)[head.pk]["commitments"]
+    assert (person.value, person.of) == (1, 2) and "year=2025" in person.url

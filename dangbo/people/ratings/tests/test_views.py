@@ -60,6 +60,11 @@ def test_the_campaign_page_runs_a_fixed_number_of_queries(cast, login, settings,
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = c.get(url).content.decode()
     assert "Đảng viên 17" in page
+    progress = c.get(reverse("people:rating_campaign_progress", args=[campaign.pk])).content.decode()
+    assert "Đã điền sẵn" in progress and "hx-trigger" not in progress  # done: it stops polling
+    cell_only = c.get(url, {"unit": cast.cell1.pk}).content.decode()
+    assert "Đảng viên 17" in cell_only
+    assert c.get(url, {"unit": cast.cell_dl.pk}).status_code == 404  # not in the campaign's subtree
     assert login(cast.outsider).get(url).status_code == 404
 
 
