@@ -118,7 +118,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'rating',
                 'verbose_name_plural': 'ratings',
-                'ordering': ['year', 'unit__path', 'person__full_name', 'id'],
+                'ordering': ['year', 'id'],
                 'indexes': [models.Index(fields=['year', 'level'], name='people_rati_year_0a461b_idx'), models.Index(fields=['rater_unit', 'year'], name='people_rati_rater_u_18df19_idx')],
                 'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('person__isnull', False), ('subject_unit__isnull', True)), models.Q(('person__isnull', True), ('subject_unit__isnull', False)), _connector='OR'), name='rating_one_subject'), models.UniqueConstraint(condition=models.Q(('person__isnull', False)), fields=('person', 'year', 'level'), name='rating_person_year_level'), models.UniqueConstraint(condition=models.Q(('subject_unit__isnull', False)), fields=('subject_unit', 'year', 'level'), name='rating_unit_year_level')],
             },

@@ -149,7 +149,7 @@ class Rating(models.Model):
     class Meta:
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
-        ordering = ["year", "unit__path", "person__full_name", "id"]
+        ordering = ["year", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(person__isnull=False, subject_unit__isnull=True)

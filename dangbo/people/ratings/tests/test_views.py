@@ -142,3 +142,16 @@ def test_recording_a_discipline_feeds_the_gate(cast, member, login):
     from dangbo.people.ratings.models import Discipline
 
     assert list(Discipline.objects.values_list("decision", flat=True)) == ["7-QĐ/ĐU"]
+
+
+def test_the_prefill_button_runs_the_job(cast, member, login, settings, django_capture_on_commit_callbacks):
+    settings.TASKS = IMMEDIATE
+    task(cast, responsible=member, done_on=dt.date(2025, 3, 3))
+    campaign = services.campaign_open(actor=None, unit=cast.ward1, year=2025)
+    url = reverse("people:rating_campaign_prefill", args=[campaign.pk])
+    assert login(cast.cell_secretary).post(url).status_code == 404  # the ward's campaign is not theirs
+    with django_capture_on_commit_callbacks(execute=True):
+        assert login(cast.ward_secretary).post(url).status_code == 302
+    campaign.refresh_from_db()
+    assert (campaign.state, campaign.done, campaign.total) == ("done", campaign.total, campaign.total)
+    assert Rating.objects.get(person=member, level="cell").prefilled["tasks_done"]["value"] == 1
