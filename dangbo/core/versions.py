@@ -125,7 +125,7 @@ def display(obj: models.Model, name: str) -> str:
         choices = dict(field.flatchoices) if field is not None and getattr(field, "choices", None) else {}
         if value is None or value == "":
             text = ""
-        elif value in choices:
+        elif choices and value in choices:  # (a JSON value may be unhashable; it has no choices)
             text = str(choices[value])
         elif isinstance(value, bool):
             text = capfirst(str(yesno(value)))

@@ -46,10 +46,13 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Party cell meetings")
 
     def ready(self) -> None:
-        from dangbo.core import audit, nav
+        from dangbo.core import audit, evidence, nav
         from dangbo.core.home import register_home_panel
 
         from . import home, policy  # noqa: F401  (registers the meetings' policies)
+        from .evidence import LABEL, attendance_figures
+
+        evidence.register("attendance", label=LABEL, subjects={"person", "unit"}, collect=attendance_figures)
 
         register_home_panel(20, "meetings/_home_panel.html", home.panel_context)
         audit.register_labels(actions=AUDIT_ACTIONS, fields=AUDIT_FIELDS)

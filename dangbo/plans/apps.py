@@ -49,15 +49,17 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans")
 
     def ready(self) -> None:
-        from dangbo.core import audit, nav, search
+        from dangbo.core import audit, evidence, nav, search
         from dangbo.documents import panels as document_panels
 
         from . import policy  # noqa: F401 - registers the plans' permission policies
+        from .evidence import LABEL, commitment_figures
         from .models import Commitment, Indicator, Theme, ThemeItem
         from .services import search_commitment, search_indicator, search_item, search_theme
 
         document_panels.register("plans/_document_actions.html", place="actions")
         audit.register_labels(actions=AUDIT_ACTIONS, fields=AUDIT_FIELDS, percent_keys=("expected_progress",))
+        evidence.register("commitments", label=LABEL, subjects={"person", "unit"}, collect=commitment_figures)
         nav.register_link(nav.MAIN, section="plans", url_name="plans:theme_list", label=_("Annual themes"), order=35)
         search.register(
             "theme", label=_("Annual theme"), build=search_theme,

@@ -188,6 +188,10 @@ def build_world(cast) -> World:
     o["deadline_rule"] = DeadlineRule.objects.create(
         code="doors.rule", name="Cửa", days=5, counting="working", source="VB", effective_from=dt.date(2026, 1, 1)
     )
+    from dangbo.people.ratings import services as ratings
+
+    o["rating"] = ratings.rating_open(actor=None, person=o["person"], year=2025, level="cell")
+    o["rating_campaign"] = ratings.campaign_open(actor=None, unit=cast.ward1, year=2025)
     return world
 
 
@@ -474,6 +478,14 @@ ROUTES: dict[str, Route] = {
     "people:shares": OPEN,
     "people:streamlining": OPEN,
     "citizens:reception_report": OPEN,
+    # people: ratings
+    "people:rating_home": OPEN,
+    "people:rating_campaign": on("rating_campaign"),
+    "people:rating_campaign_progress": on("rating_campaign"),
+    "people:rating_campaign_prefill": on("rating_campaign", Action.CHANGE, "POST"),
+    "people:rating_campaign_export": on("rating_campaign", fmt=lambda w: "xlsx"),
+    "people:rating_detail": on("rating"),
+    "people:rating_discipline_create": OPEN,
     "password_change": OPEN,
     "password_change_done": OPEN,
 }
@@ -630,6 +642,11 @@ API_ROUTES: dict[str, Route] = {
     "cadres_list": OPEN,
     "cadres_detail": on("profile", kw="id"),
     "cases_merge": on("case", Action.CHANGE, "POST", kw="id", body=lambda w: {"into_id": w.case.pk}),
+    "ratings_list": OPEN,
+    "ratings_save": Route(
+        obj=lambda w: w.rating, action=Action.CHANGE, method="POST",
+        body=lambda w: {"person_id": w.person.pk, "period": 2025, "level": "cell"},
+    ),
 }
 
 #: API operations without authentication, each with the reason and where it is tested.

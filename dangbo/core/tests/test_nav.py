@@ -43,6 +43,7 @@ def test_every_page_shows_the_apps_links_in_their_order(cast, login, who):
         (reverse("people:member_list"), "Party members"),
         (reverse("people:admission_pipeline"), "Admission"),
         (reverse("people:cadre_list"), "Cadres"),
+        (reverse("people:rating_home"), "Annual ratings"),
     ]
 
 

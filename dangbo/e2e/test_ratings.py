@@ -1,0 +1,34 @@
+"""Ratings as people click them: a cell secretary opens a member's 2025 rating, reads the gate
+before picking a grade, corrects a figure with its reason and saves."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from playwright.sync_api import Page, expect
+
+from dangbo.orgs.models import Person
+from dangbo.people.ratings import services
+from dangbo.people.ratings.models import Rating
+from dangbo.people.ratings.tests.factories import task
+
+
+def test_rate_a_member_with_a_gate_and_an_adjustment(make_page, cast, logged_in, axe_check) -> None:
+    member = Person.objects.get(user=cast.member)
+    task(cast, responsible=member, done_on=dt.date(2025, 6, 29))
+    services.discipline_record(actor=None, person=member, date=dt.date(2025, 4, 1), form="khien_trach",
+                               decision="3-QĐ/ĐU")
+    rating = services.rating_open(actor=None, person=member, year=2025, level="cell")
+    page: Page = make_page(locale="vi-VN")
+    logged_in(page, cast.cell_secretary)
+    page.goto(f"/danh-gia/{rating.pk}/")
+    expect(page.get_by_role("main")).to_contain_text("Xuất sắc không thể: bị kỷ luật năm 2025")
+    axe_check(page)
+    page.get_by_label("Tiêu chí chung").fill("27")
+    page.locator("#id_grade").select_option("tot")
+    page.locator("#id_fig_tasks_exceeded").fill("1")
+    page.locator("#id_why_tasks_exceeded").fill("Nhiệm vụ ghi trong sổ nghị quyết")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã lưu đánh giá, xếp loại.")
+    saved = Rating.objects.get(pk=rating.pk)
+    assert saved.grade == "tot" and saved.adjusted["tasks_exceeded"]["value"] == 1

@@ -1,0 +1,155 @@
+"""Reads of the ratings, always through the one policy, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from dangbo.core import policy
+from dangbo.core.policy import Action
+from dangbo.orgs.models import Person, Unit
+
+from . import rules
+from .models import LEVEL_ORDER, Discipline, Level, Rating, RatingCampaign
+
+
+def get_rating_for_user(user, pk: Any, action: Action | str = Action.VIEW) -> Rating:
+    qs = Rating.objects.select_related("rule", "person", "subject_unit", "unit", "rater_unit", "rated_by")
+    return policy.get_for_user(user, qs, pk, action)
+
+
+def get_campaign_for_user(user, pk: Any, action: Action | str = Action.VIEW) -> RatingCampaign:
+    return policy.get_for_user(user, RatingCampaign.objects.select_related("unit", "rule"), pk, action)
+
+
+def campaign_list(*, user) -> QuerySet[RatingCampaign]:
+    return policy.visible(user, RatingCampaign.objects.select_related("unit", "rule"))
+
+
+def my_ratings(*, user) -> QuerySet[Rating]:
+    return Rating.objects.filter(person__user=user, level=Level.SELF).select_related("rule", "unit").order_by("-year")
+
+
+def rating_list(*, user, year: int | None = None, unit=None, level: str = "") -> QuerySet[Rating]:
+    qs = policy.visible(user, Rating.objects.select_related("rule", "person", "subject_unit", "unit", "rater_unit"))
+    if year:
+        qs = qs.filter(year=year)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if level:
+        qs = qs.filter(level=level)
+    return qs.order_by("unit__path", "subject_unit_id", "person__full_name", "id")
+
+
+def disciplines_for(rating: Rating) -> QuerySet[Discipline]:
+    start, end = f"{rating.year}-01-01", f"{rating.year}-12-31"
+    qs = Discipline.objects.filter(date__range=(start, end))
+    return qs.filter(person_id=rating.person_id) if rating.person_id else qs.filter(subject_unit_id=rating.subject_unit_id)
+
+
+@dataclass
+class SubjectRow:
+    """One subject of a campaign with its rating at each level."""
+
+    subject: Any
+    kind: str
+    unit: Any
+    by_level: dict[str, Rating | None] = field(default_factory=dict)
+    final: str = ""
+    final_label: str = ""
+    cells: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class CampaignView:
+    rows: list[SubjectRow]
+    levels: list[Level]
+    distribution: list[tuple[dict[str, Any], int]]
+    progress: list[dict[str, Any]]
+    pending: list[dict[str, Any]]
+    quota_problems: list[str]
+    failed_twice: list[str]
+    focus: Any = None
+    units: list[Any] = field(default_factory=list)
+    truncated: bool = False
+
+
+#: The results table shows at most this many rating rows; narrow it by unit for the rest.
+MAX_ROWS = 900
+
+
+def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | None = MAX_ROWS) -> CampaignView:
+    """Everything the campaign page shows, in a fixed number of queries whatever the size of
+    the subtree: the grades of every visible rating as plain tuples (distribution, quotas,
+    flags), the progress as one aggregate, and full rows only for the unit in focus."""
+    rule = campaign.rule
+    qs = policy.visible(user, Rating.objects.filter(year=campaign.year, unit__path__startswith=campaign.unit.path))
+    finals: dict[tuple[str, int], tuple[int, str]] = {}
+    by_rater: dict[tuple[int, str, str], list[str]] = {}
+    for person_id, unit_id, level, grade, rater_id in qs.exclude(grade="").values_list(
+        "person_id", "subject_unit_id", "level", "grade", "rater_unit_id"
+    ):
+        key = ("person", person_id) if person_id else ("unit", unit_id)
+        order = LEVEL_ORDER.index(Level(level))
+        if key not in finals or order > finals[key][0]:
+            finals[key] = (order, grade)
+        by_rater.setdefault((rater_id, level, key[0]), []).append(grade)
+    counts = Counter(grade for _order, grade in finals.values())
+    distribution = [(g, counts.get(g["code"], 0)) for g in rules.grades(rule)]
+    progress: list[dict[str, Any]] = [dict(p) for p in
+        qs.values("rater_unit_id", "rater_unit__name", "rater_unit__path", "level")
+        .annotate(total=Count("pk"), rated=Count("pk", filter=~Q(grade="")))
+        .order_by("rater_unit__path", "level")
+    ]
+    names = {}
+    for p in progress:
+        p["level_label"] = Level(p["level"]).label
+        p["percent"] = round(100 * p["rated"] / p["total"]) if p["total"] else 0
+        p["left"] = p["total"] - p["rated"]
+        names[p["rater_unit_id"]] = p["rater_unit__name"]
+    pending = [p for p in progress if p["rated"] < p["total"]]
+    problems: list[str] = []
+    for (rater_id, level, kind), codes in by_rater.items():
+        for _quota, message in rules.quota_problems(rule, kind, codes):
+            problems.append(f"{names.get(rater_id, '')} – {Level(level).label}: {message}")
+    previous = previous_finals(user=user, campaign=campaign)
+    lowest = min(rule.grades, key=lambda g: g["rank"])["code"]
+    twice = [key for key, (_o, grade) in finals.items() if grade == lowest and previous.get(key) == lowest]
+    focus = focus or campaign.unit
+    ordered = (qs.filter(unit__path__startswith=focus.path)
+               .select_related("person", "subject_unit", "unit", "rater_unit")
+               .order_by("unit__path", "subject_unit_id", "person__full_name", "id"))
+    shown = list(ordered if limit is None else ordered[: limit + 1])
+    truncated = limit is not None and len(shown) > limit
+    rows: dict[tuple[str, int], SubjectRow] = {}
+    for r in shown[:limit]:
+        key = (r.subject_kind, r.person_id or r.subject_unit_id or 0)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = SubjectRow(subject=r.subject, kind=r.subject_kind, unit=r.unit)
+        row.by_level[r.level] = r
+        r.grade_short = (rules.grade(rule, r.grade) or {}).get("short", "")  # type: ignore[attr-defined]
+    for key, row in rows.items():
+        if key in finals:
+            row.final = finals[key][1]
+            row.final_label = (rules.grade(rule, row.final) or {}).get("label", "")
+    levels = [lv for lv in LEVEL_ORDER if any(lv in r.by_level for r in rows.values())]
+    for row in rows.values():
+        row.cells = [(lv, row.by_level.get(lv)) for lv in levels]
+    units = list(policy.visible(user, Unit.objects.filter(path__startswith=campaign.unit.path,
+                                                          depth__lte=campaign.unit.depth + 1)).order_by("path"))
+    flagged = [p.full_name for p in Person.objects.filter(pk__in=[pk for kind, pk in twice if kind == "person"])]
+    flagged += [u.name for u in Unit.objects.filter(pk__in=[pk for kind, pk in twice if kind == "unit"])]
+    return CampaignView(rows=list(rows.values()), levels=levels, distribution=distribution, progress=progress,
+                        pending=pending, quota_problems=problems, failed_twice=flagged, focus=focus, units=units,
+                        truncated=truncated)
+
+
+def previous_finals(*, user, campaign: RatingCampaign) -> dict[tuple[str, int], str]:
+    from .services import final_grades
+
+    qs = policy.visible(user, Rating.objects.filter(year=campaign.year - 1, unit__path__startswith=campaign.unit.path))
+    return final_grades(qs)

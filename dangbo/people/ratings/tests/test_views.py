@@ -1,0 +1,157 @@
+"""Pages of the ratings: the campaign in a fixed number of queries, a rating's evidence, gates
+and form, the exports, and the outsider from the sibling ward."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from dangbo.core import versions
+from dangbo.orgs import services as orgs
+from dangbo.orgs.models import Person
+from dangbo.people.ratings import services
+from dangbo.people.ratings.models import Rating
+
+from .factories import task
+
+pytestmark = pytest.mark.django_db
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def member(cast) -> Person:
+    return Person.objects.get(user=cast.member)
+
+
+def _add_members(cast, n: int, start: int = 0) -> None:
+    for i in range(start, start + n):
+        p = Person.objects.create(full_name=f"Đảng viên {i}", gender="m")
+        orgs.membership_create(actor=None, person=p, unit=cast.cell1, start=dt.date(2020, 1, 1))
+
+
+def _campaign(cast, settings, django_capture_on_commit_callbacks):
+    settings.TASKS = IMMEDIATE
+    campaign = services.campaign_open(actor=None, unit=cast.ward1, year=2025)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.campaign_prefill_start(actor=None, campaign=campaign)
+    return campaign
+
+
+def test_the_campaign_page_runs_a_fixed_number_of_queries(cast, login, settings, django_capture_on_commit_callbacks,
+                                                          django_assert_max_num_queries):
+    _add_members(cast, 2)
+    campaign = _campaign(cast, settings, django_capture_on_commit_callbacks)
+    for r in Rating.objects.filter(level="cell")[:2]:
+        services.rating_save(actor=None, rating=r, general_points=Decimal("25"), task_points=Decimal("50"), grade="tot")
+    c = login(cast.ward_secretary)
+    url = reverse("people:rating_campaign", args=[campaign.pk])
+    c.get(url)
+    with django_assert_max_num_queries(20) as few:
+        page = c.get(url).content.decode()
+    assert "Tốt" in page and "Đảng viên 1" in page and "366-QĐ/TW" in page
+    _add_members(cast, 8, start=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.campaign_prefill_start(actor=None, campaign=campaign)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = c.get(url).content.decode()
+    assert "Đảng viên 17" in page
+    progress = c.get(reverse("people:rating_campaign_progress", args=[campaign.pk])).content.decode()
+    assert "Đã điền sẵn" in progress and "hx-trigger" not in progress  # done: it stops polling
+    cell_only = c.get(url, {"unit": cast.cell1.pk}).content.decode()
+    assert "Đảng viên 17" in cell_only
+    assert c.get(url, {"unit": cast.cell_dl.pk}).status_code == 404  # not in the campaign's subtree
+    assert login(cast.outsider).get(url).status_code == 404
+
+
+def test_the_campaign_exports(cast, login, settings, django_capture_on_commit_callbacks):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    _add_members(cast, 1)
+    campaign = _campaign(cast, settings, django_capture_on_commit_callbacks)
+    c = login(cast.clerk)
+    book = load_workbook(io.BytesIO(c.get(reverse("people:rating_campaign_export", args=[campaign.pk, "xlsx"])).content))
+    names = [row[0] for row in book.worksheets[0].iter_rows(values_only=True)]
+    assert "Đảng viên 0" in names and "Chi bộ Khu phố 1" in names
+    doc = Document(io.BytesIO(c.get(reverse("people:rating_campaign_export", args=[campaign.pk, "docx"])).content))
+    assert "BIỂU TỔNG HỢP" in "\n".join(p.text for p in doc.paragraphs)
+    assert doc.tables[0].rows[0].cells[1].text == "Họ và tên / Tổ chức"
+    assert c.get(reverse("people:rating_campaign_export", args=[campaign.pk, "pdf"])).status_code == 404
+
+
+def test_opening_a_campaign_from_the_page(cast, login):
+    c = login(cast.ward_secretary)
+    response = c.post(reverse("people:rating_home"), {"unit": cast.ward1.pk, "year": 2025})
+    assert response.status_code == 302
+    response = c.post(reverse("people:rating_home"), {"unit": cast.ward1.pk, "year": 1990})
+    assert response.status_code == 200 and "2000" in response.content.decode()
+    # The outsider cannot open one for Phường 1: the unit is not among their choices.
+    response = login(cast.outsider).post(reverse("people:rating_home"), {"unit": cast.ward1.pk, "year": 2024})
+    assert response.status_code == 200 and "Phường 1" not in response.content.decode()
+
+
+def test_a_rating_shows_its_evidence_and_gates_and_saves(cast, member, login):
+    task(cast, responsible=member, done_on=dt.date(2025, 6, 29))
+    services.discipline_record(actor=None, person=member, date=dt.date(2025, 4, 1), form="khien_trach",
+                               decision="3-QĐ/ĐU")
+    rating = services.rating_open(actor=None, person=member, year=2025, level="cell")
+    url = reverse("people:rating_detail", args=[rating.pk])
+    c = login(cast.cell_secretary)
+    page = c.get(url).content.decode()
+    assert "Xuất sắc không thể: bị kỷ luật năm 2025" in page
+    assert reverse("assignments:task_list") in page  # each figure links to its evidence
+    version = versions.token(rating, services.EDIT_FIELDS)
+    refused = c.post(url, {"general_points": "29", "task_points": "70", "grade": "xuat_sac",
+                           "expected_version": version})
+    assert refused.status_code == 200 and "bị kỷ luật năm 2025" in refused.content.decode()
+    saved = c.post(url, {"general_points": "29", "task_points": "", "grade": "tot", "expected_version": version,
+                         "fig_tasks_exceeded": "1", "why_tasks_exceeded": "Vượt chỉ tiêu"})
+    assert saved.status_code == 302
+    rating.refresh_from_db()
+    assert rating.grade == "tot" and rating.adjusted["tasks_exceeded"]["reason"] == "Vượt chỉ tiêu"
+    stale = c.post(url, {"general_points": "10", "task_points": "10", "grade": "khong_hoan_thanh",
+                         "expected_version": version})
+    assert stale.status_code == 200
+    rating.refresh_from_db()
+    assert rating.grade == "tot"
+    # The member reads their cell's rating but may not change it; the outsider sees nothing.
+    assert login(cast.member).get(url).status_code == 200
+    assert login(cast.member).post(url, {"grade": ""}).status_code == 403
+    assert login(cast.outsider).get(url).status_code == 404
+
+
+def test_recording_a_discipline_feeds_the_gate(cast, member, login):
+    url = reverse("people:rating_discipline_create")
+    c = login(cast.cell_secretary)
+    assert c.get(url).status_code == 200
+    response = c.post(url, {"person": member.pk, "date": "02/05/2025", "form": "canh_cao", "decision": "7-QĐ/ĐU"})
+    assert response.status_code == 302
+    rating = services.rating_open(actor=None, person=member, year=2025, level="cell")
+    assert "Xuất sắc không thể: bị kỷ luật năm 2025" in c.get(reverse("people:rating_detail", args=[rating.pk])).content.decode()
+    # Neither subject, or both: refused next to the form, nothing saved.
+    assert c.post(url, {"date": "02/05/2025", "form": "canh_cao", "decision": "8"}).status_code == 200
+    # The outsider cannot name a member of Phường 1.
+    refused = login(cast.outsider).post(url, {"person": member.pk, "date": "02/05/2025", "form": "canh_cao",
+                                              "decision": "9"})
+    assert refused.status_code == 200
+    from dangbo.people.ratings.models import Discipline
+
+    assert list(Discipline.objects.values_list("decision", flat=True)) == ["7-QĐ/ĐU"]
+
+
+def test_the_prefill_button_runs_the_job(cast, member, login, settings, django_capture_on_commit_callbacks):
+    settings.TASKS = IMMEDIATE
+    task(cast, responsible=member, done_on=dt.date(2025, 3, 3))
+    campaign = services.campaign_open(actor=None, unit=cast.ward1, year=2025)
+    url = reverse("people:rating_campaign_prefill", args=[campaign.pk])
+    assert login(cast.cell_secretary).post(url).status_code == 404  # the ward's campaign is not theirs
+    with django_capture_on_commit_callbacks(execute=True):
+        assert login(cast.ward_secretary).post(url).status_code == 302
+    campaign.refresh_from_db()
+    assert (campaign.state, campaign.done, campaign.total) == ("done", campaign.total, campaign.total)
+    assert Rating.objects.get(person=member, level="cell").prefilled["tasks_done"]["value"] == 1
