@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "dangbo.plans",
     "dangbo.citizens",
     "dangbo.people",
+    "dangbo.reports",
 ]
 
 MIDDLEWARE = [

@@ -50,6 +50,8 @@ from .models import (
 )
 
 SEED = 687
+#: The day 687-KH/TU set up the working groups (the seed; ``documents.demo`` holds the plan).
+GROUPS_SET_UP = dt.date(2018, 6, 15)
 MONTHS = 24
 BATCH = 1000
 CITY = "dongha"
@@ -210,7 +212,7 @@ class _Loader:
                 continue
             group = WorkingGroup.objects.create(
                 unit=self.city, name=f"Tổ công tác số {g + 1} của Thành ủy", decision="687-KH/TU",
-                start=start,
+                start=min(start, GROUPS_SET_UP),
             )
             group.followed_units.set(wards)
             WorkingGroupMember.objects.bulk_create([

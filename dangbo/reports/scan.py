@@ -1,0 +1,46 @@
+"""The periodic reports' part of the daily follow-up (``dangbo.assignments.scan``).
+
+A report not yet submitted reminds its unit's managers ``periodic.REMIND_DAYS`` days before it
+is due (key ``periodic.due_soon:<report>``, once) and flags it every day once it is late (key
+``periodic.late:<report>:<day>``). A fixed number of queries per scan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dangbo.assignments import people
+from dangbo.core import notifications
+
+from .models import PeriodicReport
+from .periodic import REMIND_DAYS
+
+
+def scan_periodic(today: dt.date) -> int:
+    """Remind before the due date, flag when late; returns the notifications created."""
+    pending = list(
+        PeriodicReport.objects.filter(state=PeriodicReport.State.DRAFT, due__lte=today + dt.timedelta(days=REMIND_DAYS))
+        .select_related("unit").order_by("pk")[:5000]
+    )
+    if not pending:
+        return 0
+    managers = people.managers_by_unit({r.unit_id for r in pending})
+    users = people.users_by_id({uid for ids in managers.values() for uid in ids})
+    notes: list[tuple[Any, dict[str, Any]]] = []
+    for report in pending:
+        late = report.due < today
+        fields = {"due": f"{report.due:%d/%m/%Y}", "report": str(report), "unit": report.unit.name}
+        if late:
+            note = {"verb": "periodic.late", "level": "warning", "key": f"periodic.late:{report.pk}:{today.isoformat()}",
+                    "title": _("Late report: %(report)s of %(unit)s was due %(due)s") % fields}
+        else:
+            note = {"verb": "periodic.due_soon", "level": "info", "key": f"periodic.due_soon:{report.pk}",
+                    "title": _("Report due %(due)s: %(report)s of %(unit)s") % fields}
+        note |= {"url": report.get_absolute_url(), "obj": report, "body": report.unit.name}
+        notes.extend((users[uid], note) for uid in managers.get(report.unit_id, []) if uid in users)
+    with transaction.atomic():
+        return notifications.notify_many(notes)

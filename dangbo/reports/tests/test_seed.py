@@ -1,0 +1,96 @@
+"""The Đông Hà 2015–2020 term review, drafted from the demo, says what the seed article says."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+
+from dangbo.documents import demo as documents_demo
+from dangbo.meetings import demo as meetings_demo
+from dangbo.orgs.demo.loader import load_demo
+from dangbo.orgs.models import Term, Unit
+from dangbo.plans import demo as plans_demo
+from dangbo.reports import review
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2025, 3, 20)
+
+
+@pytest.fixture(scope="module")
+def draft(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    ), transaction.atomic():
+        load_demo()
+        documents_demo.load(today=TODAY)
+        plans_demo.load(today=TODAY)
+        meetings_demo.load(today=TODAY)
+        city = Unit.objects.get(code="dongha")
+        term = Term.objects.get(unit=city, code="2015-2020")
+        content = review.compose(review.Ctx(unit=city, term=term, today=TODAY))
+        yield {s["key"]: s["text"] for _sec, s in review.sentences(content)} | {"_content": content}
+        transaction.set_rollback(True)
+
+
+def test_documents_issued_by_type(draft):
+    assert ("Nhiệm kỳ 2015 - 2020, BCH Đảng bộ thành phố Đông Hà đã ban hành 2 nghị quyết, 11 chỉ thị, 7 chương "
+            "trình hành động, 11 kết luận chuyên đề, 132 kế hoạch, 8 quy chế.") == draft["documents.by_type"]
+
+
+def test_the_2017_commitments_with_the_nine_wards(draft):
+    text = draft["commitments.2017"]
+    assert "năm đầu tiên thực hiện cam kết trách nhiệm" in text
+    assert "ký cam kết trách nhiệm với BTV Đảng bộ tỉnh Quảng Trị" in text
+    assert "người đứng đầu cấp ủy của 9 phường" in text
+
+
+def test_the_2018_and_2019_themes(draft):
+    assert draft["themes.2018"] == (
+        "Năm 2018, thực hiện chủ đề “Quy hoạch, giải phóng mặt bằng, xây dựng văn minh đô thị” cùng với chủ đề "
+        "trong công tác xây dựng Đảng là “Nâng cao chất lượng hoạt động của hệ thống chính trị. Đề cao kỷ luật, "
+        "kỷ cương của đội ngũ cán bộ, đảng viên” với 2 nhiệm vụ trọng tâm cần tập trung lãnh đạo, chỉ đạo."
+    )
+    assert draft["themes.2019"].startswith("Năm 2019, chủ đề năm: “Đề cao kỷ luật, kỷ cương, phát huy vai trò")
+    assert "với 4 nhiệm vụ trọng tâm và 2 công việc đột phá cần tập trung lãnh đạo, chỉ đạo." in draft["themes.2019"]
+
+
+def test_the_working_groups_of_687(draft):
+    text = draft["ground.groups"]
+    assert "đã thành lập 3 tổ công tác theo 687-KH/TU" in text
+    assert "trực tiếp theo dõi, hướng dẫn 9 đảng bộ cơ sở và dự sinh hoạt chi bộ địa bàn dân cư" in text
+
+
+def test_growth_of_12_06_percent_a_year(draft):
+    assert "Tốc độ tăng trưởng kinh tế bình quân của thành phố đạt 12,06 %/năm (mục tiêu 12 %/năm): vượt" in \
+        draft["indicators.tang-truong"]
+
+
+def test_limitations_name_urban_class_two(draft):
+    assert draft["limits.indicator.do-thi-loai-2"] == "Lãnh đạo xây dựng Đông Hà trở thành đô thị loại II chưa đạt yêu cầu."
+
+
+def test_topics_not_tracked_yet_say_so(draft):
+    assert draft["members.admitted"].startswith("Chưa được theo dõi")
+    assert draft["ratings.by_year"].startswith("Chưa được theo dõi")
+    assert "đảng viên" in draft["members.at_end"]
+
+
+def test_every_figure_keeps_its_source(draft):
+    content = draft["_content"]
+    figures = [f for _sec, s in review.sentences(content) for f in s["figures"].values()]
+    assert figures and all(f["text"] for f in figures)
+    documents = next(s for _sec, s in review.sentences(content) if s["key"] == "documents.by_type")
+    assert documents["figures"]["n_kh"]["value"] == 132
+    assert documents["figures"]["n_kh"]["url"].startswith("/van-ban/?type=KH")
+
+
+def test_print_the_draft(draft, capsys):
+    """Not an assertion of wording: the whole draft, for a person to read with ``-s``."""
+    for section in draft["_content"]["sections"]:
+        print(section["title"])
+        for sentence in section["sentences"]:
+            print("  ", sentence["text"])
+    assert len(draft["_content"]["sections"]) == len(review.OUTLINE)
