@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -83,7 +83,10 @@ def unit_xlsx(request: Request, pk: int) -> HttpResponse:
 def review_create(request: Request, pk: int) -> HttpResponse:
     unit = selectors.get_unit_for_user(request.user, pk)
     raw = request.POST.get("term", "")
-    term = get_object_or_404(selectors.Term.objects.filter(unit=unit), pk=int(raw) if raw.isdigit() else 0)
+    term = selectors.Term.objects.filter(unit=unit, pk=int(raw) if raw.isdigit() else 0).first()
+    if term is None:
+        messages.error(request, _("Choose a term of this unit."))
+        return redirect("reports:unit", pk=unit.pk)
     try:
         review = services.review_create(actor=request.user, unit=unit, term=term)
     except ValidationError as error:

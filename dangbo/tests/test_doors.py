@@ -153,6 +153,10 @@ def build_world(cast) -> World:
     o["dialogue"] = citizens.dialogue_create(
         actor=None, unit=cast.ward1, host=ward_head, date=dt.date(2026, 3, 6), topics=f"Đối thoại {MARK}",
     )
+    from dangbo.reports import services as reports
+
+    o["review"] = reports.review_create(actor=None, unit=cast.ward1, term=o["term"])
+    o["periodic"] = reports.periodic_draft(actor=None, unit=cast.ward1, period="month", start=dt.date(2026, 3, 1))
     return world
 
 
@@ -184,6 +188,8 @@ class Route:
     only_404: bool = False
     #: The API body: valid enough that the answer is the policy's, not the schema's.
     body: Callable[[World], dict] = lambda w: {}
+    #: The API query string (``?unit=…``), for operations that take their object there.
+    query: Callable[[World], str] = lambda w: ""
 
 
 def on(
@@ -384,6 +390,18 @@ ROUTES: dict[str, Route] = {
     "citizens:dialogue_create": OPEN,
     "citizens:dialogue_detail": on("dialogue"),
     "citizens:response_times": OPEN,
+    # reports
+    "reports:index": OPEN,
+    "reports:unit": on_unit("ward1"),
+    "reports:unit_xlsx": on_unit("ward1"),
+    "reports:review_create": on_unit("ward1", Action.CHANGE, "POST"),
+    "reports:review_detail": on("review"),
+    "reports:review_edit": on("review", Action.CHANGE, "POST"),
+    "reports:review_refresh": on("review", Action.CHANGE, "POST"),
+    "reports:review_export": on("review", fmt=lambda w: "docx"),
+    "reports:periodic_list": OPEN,
+    "reports:periodic_detail": on("periodic"),
+    "reports:periodic_submit": on("periodic", Action.CHANGE, "POST"),
     "password_change": OPEN,
     "password_change_done": OPEN,
 }
@@ -523,6 +541,10 @@ API_ROUTES: dict[str, Route] = {
     "cases_detail": on("case", kw="id"),
     "cases_acknowledge": on("case", Action.CHANGE, "POST", kw="id", body=lambda w: {"outcome": "accepted"}),
     "cases_answer": on("case", Action.CHANGE, "POST", kw="id", body=lambda w: {"answer": f"Trả lời {MARK}"}),
+    "reports_term_review": Route(obj=lambda w: w.cast.ward1, query=lambda w: f"?unit={w.cast.ward1.pk}&term=2020-2025"),
+    "reports_term_review_docx": Route(obj=lambda w: w.cast.ward1, query=lambda w: f"?unit={w.cast.ward1.pk}&term=2020-2025"),
+    "reports_term_review_pdf": Route(obj=lambda w: w.cast.ward1, query=lambda w: f"?unit={w.cast.ward1.pk}&term=2020-2025"),
+    "reports_periodic_list": OPEN,
 }
 
 #: API operations without authentication, each with the reason and where it is tested.
@@ -553,7 +575,7 @@ def test_every_api_operation_answers_what_the_policy_says(cast):
     tokens = {who: ApiToken.issue(user=getattr(cast, who), name="doors")[1] for who in CAST}
     for op_id, route in API_ROUTES.items():
         method, path = operations[op_id]
-        url = path.format(**route.kwargs(world))
+        url = path.format(**route.kwargs(world)) + route.query(world)
         body = json.dumps(route.body(world)) if method in ("POST", "PATCH") else None
         anonymous = Client().generic(method, url, body or "", content_type="application/json")
         if anonymous.status_code != 401:
