@@ -47,7 +47,7 @@ def number(value, places: int | None = None) -> str:
     whole, _dot, fraction = f"{abs(amount):f}".partition(".")
     if places is None:
         fraction = fraction.rstrip("0")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

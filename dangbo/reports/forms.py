@@ -28,7 +28,8 @@ class PeriodicFilterForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path")
+        field: Any = self.fields["unit"]
+        field.queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path")
 
 
 class PeriodicDraftForm(forms.Form):
@@ -38,7 +39,8 @@ class PeriodicDraftForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path")
+        field: Any = self.fields["unit"]
+        field.queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path")
 
 
 class PeriodicSubmitForm(forms.Form):

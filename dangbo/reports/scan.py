@@ -34,6 +34,7 @@ def scan_periodic(today: dt.date) -> int:
     for report in pending:
         late = report.due < today
         fields = {"due": f"{report.due:%d/%m/%Y}", "report": str(report), "unit": report.unit.name}
+        note: dict[str, Any]
         if late:
             note = {"verb": "periodic.late", "level": "warning", "key": f"periodic.late:{report.pk}:{today.isoformat()}",
                     "title": _("Late report: %(report)s of %(unit)s was due %(due)s") % fields}
