@@ -358,7 +358,8 @@ def on_the_ground(ctx: Ctx) -> list[Sentence]:
 def meeting_quality(ctx: Ctx) -> list[Sentence]:
     from dangbo.meetings.models import Meeting, MeetingKind
 
-    held = Meeting.objects.filter(ctx.under(), kind=MeetingKind.REGULAR, date__range=(ctx.start, ctx.end),
+    kinds = [MeetingKind.REGULAR, MeetingKind.THEMATIC, MeetingKind.FORUM]
+    held = Meeting.objects.filter(ctx.under(), kind__in=kinds, date__range=(ctx.start, ctx.end),
                                   status=Meeting.Status.HELD)
     rows = list(held.values("date__year").annotate(
         n=Count("id"), scored=Count("id", filter=Q(score__isnull=False)),

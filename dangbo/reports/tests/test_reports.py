@@ -128,8 +128,41 @@ def test_the_exports_follow_the_party_format(cast, term, indicator, login):
     assert round(float(first.mediabox.width) / 72 * 25.4) == 210  # A4
     text = first.extract_text()
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "BÁO CÁO" in text and "*" in text
-    fonts = {str(f) for f in first["/Resources"]["/Font"].values()} if "/Resources" in first else set()
-    assert fonts is not None
+    fonts = {str(f.get_object()["/BaseFont"]) for f in first["/Resources"]["/Font"].values()}
+    assert any("Times" in f or "Liberation" in f or "Serif" in f for f in fonts), fonts
+    _look_at_the_first_page(pdf.content)
+
+
+def _look_at_the_first_page(pdf: bytes) -> None:
+    """Render page 1 to PNG with pdftoppm (when installed) and check ink where the header and
+    the title are: left block, right block, the centred title, an empty right margin."""
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from PIL import Image
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm is not installed")
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "review.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(source), f"{tmp}/page"],  # noqa: S603, S607
+                       check=True, timeout=60)
+        image = Image.open(next(Path(tmp).glob("page*.png"))).convert("L")
+        width, height = image.size
+        assert abs(width / height - 210 / 297) < 0.01
+
+        def ink(box: tuple[float, float, float, float]) -> int:
+            region = image.crop((int(box[0] * width), int(box[1] * height), int(box[2] * width), int(box[3] * height)))
+            return sum(region.histogram()[:128])
+
+        assert ink((0.15, 0.06, 0.5, 0.15)) > 50  # the committee, "*", the number
+        assert ink((0.55, 0.06, 0.95, 0.15)) > 50  # ĐẢNG CỘNG SẢN VIỆT NAM, place and date
+        assert ink((0.35, 0.15, 0.65, 0.25)) > 20  # BÁO CÁO
+        assert ink((0.95, 0.0, 1.0, 1.0)) == 0  # the 15 mm right margin stays blank
+        assert ink((0.0, 0.0, 0.12, 1.0)) == 0  # and the 30 mm left one
 
 
 def test_the_reports_page_runs_a_fixed_number_of_queries(cast, login):

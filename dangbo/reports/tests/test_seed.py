@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from django.db import transaction
@@ -30,7 +31,9 @@ def draft(django_db_setup, django_db_blocker):
         meetings_demo.load(today=TODAY)
         city = Unit.objects.get(code="dongha")
         term = Term.objects.get(unit=city, code="2015-2020")
+        began = time.monotonic()
         content = review.compose(review.Ctx(unit=city, term=term, today=TODAY))
+        assert time.monotonic() - began < 5  # the city's review drafts in under 5 s
         yield {s["key"]: s["text"] for _sec, s in review.sentences(content)} | {"_content": content}
         transaction.set_rollback(True)
 
@@ -61,6 +64,13 @@ def test_the_working_groups_of_687(draft):
     text = draft["ground.groups"]
     assert "đã thành lập 3 tổ công tác theo 687-KH/TU" in text
     assert "trực tiếp theo dõi, hướng dẫn 9 đảng bộ cơ sở và dự sinh hoạt chi bộ địa bàn dân cư" in text
+
+
+def test_scored_cell_meetings(draft):
+    years = [key for key in draft if key.startswith("meetings.") and key != "meetings.none"]
+    assert years and all(y in ("meetings.2018", "meetings.2019", "meetings.2020") for y in years)
+    assert "sinh hoạt chi bộ được chấm điểm theo bộ tiêu chí" in draft["meetings.2019"]
+    assert "các thành viên tổ công tác đã dự" in draft["ground.groups"]
 
 
 def test_growth_of_12_06_percent_a_year(draft):
