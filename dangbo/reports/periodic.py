@@ -23,6 +23,10 @@ from dangbo.orgs.models import Unit
 DUE_DAYS = 5
 #: Days before the due date the unit's managers are reminded.
 REMIND_DAYS = 3
+#: Which reports each party unit makes: a cell (it holds the members) monthly, quarterly and
+#: yearly; a committee also at six and nine months.
+CELL_PERIODS = ("month", "quarter", "year")
+COMMITTEE_PERIODS = ("month", "quarter", "half", "nine", "year")
 
 
 def bounds(period: str, day: dt.date) -> tuple[dt.date, dt.date]:
@@ -41,6 +45,15 @@ def bounds(period: str, day: dt.date) -> tuple[dt.date, dt.date]:
 
 def due(end: dt.date) -> dt.date:
     return end + dt.timedelta(days=DUE_DAYS)
+
+
+def just_ended(period: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The period of this kind that ended before ``today`` and is not yet past due, if any."""
+    for back in range(1, DUE_DAYS + 2):
+        start, end = bounds(period, today - dt.timedelta(days=back))
+        if end < today <= due(end):
+            return start, end
+    return None
 
 
 def _line(key: str, text: str, value: Any, url: str = "") -> dict[str, Any]:

@@ -202,7 +202,8 @@ def test_periodic_reports_roll_up_remind_and_flag(cast, login):
     assert Notification.objects.filter(user=cast.ward_secretary, verb="periodic.due_soon").exists()
     assert scan.scan_periodic(D(2026, 4, 7)) >= 1  # late
     assert Notification.objects.filter(user=cast.ward_secretary, verb="periodic.late").exists()
-    assert not Notification.objects.filter(user=cast.cell_secretary, verb="periodic.late").exists()  # submitted
+    late = Notification.objects.filter(user=cast.cell_secretary, verb="periodic.late")
+    assert late.exists() and not late.filter(object_id=cell.pk).exists()  # the quarter's draft is late, March's was submitted
     client = login(cast.outsider)
     assert client.get(reverse("reports:periodic_detail", args=[ward.pk])).status_code == 404
     assert "Phường 1" not in client.get(reverse("reports:periodic_list")).content.decode()
@@ -210,6 +211,19 @@ def test_periodic_reports_roll_up_remind_and_flag(cast, login):
     mine = login(cast.ward_secretary)
     assert mine.post(reverse("reports:periodic_submit", args=[ward.pk]), {"note": "Tốt"}).status_code == 302
     assert PeriodicReport.objects.get(pk=ward.pk).state == "submitted"
+
+
+def test_the_schedule_drafts_each_units_reports_once_a_period_ends(cast):
+    assert scan.draft_due_reports(D(2026, 3, 15)) == 0  # nothing ended in the last five days
+    drafted = scan.draft_due_reports(D(2026, 4, 2))  # March and the first quarter ended
+    mine = set(PeriodicReport.objects.filter(unit=cast.cell1).values_list("period", "start"))
+    assert mine == {("month", D(2026, 3, 1)), ("quarter", D(2026, 1, 1))}
+    assert PeriodicReport.objects.filter(unit=cast.ward1, period="quarter").get().due == D(2026, 4, 5)
+    assert drafted == PeriodicReport.objects.count() and scan.draft_due_reports(D(2026, 4, 3)) == 0
+    assert not PeriodicReport.objects.filter(period__in=["half", "nine", "year"]).exists()
+    scan.draft_due_reports(D(2026, 7, 1))
+    assert PeriodicReport.objects.filter(unit=cast.ward1, period="half").exists()
+    assert not PeriodicReport.objects.filter(unit=cast.cell1, period="half").exists()  # a cell has no six-month report
 
 
 def test_the_api(cast, term, indicator, client):
