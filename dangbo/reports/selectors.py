@@ -148,7 +148,50 @@ def unit_dashboard(*, unit: Unit, year: int, today: dt.date) -> dict[str, Any]:
         "received": (case_totals[f"received{year}"], case_totals[f"received{year - 1}"]),
         "late": (case_totals[f"late{year}"], case_totals[f"late{year - 1}"]),
     }
-    return {"headline": headline, "rows": rows, "risks": [r for r in rows if r.at_risk]}
+    return {"headline": headline, "rows": rows, "risks": [r for r in rows if r.at_risk],
+            "indicators": unit_indicators(unit=unit, today=today)}
+
+
+@dataclass
+class IndicatorLine:
+    indicator: Any
+    target: Any
+    latest: tuple[int, Any] | None
+    previous: tuple[int, Any] | None
+    result: str
+
+    @property
+    def trend(self) -> str:
+        if not self.latest or not self.previous:
+            return ""
+        return "up" if self.latest[1] > self.previous[1] else "down" if self.latest[1] < self.previous[1] else "flat"
+
+
+def unit_indicators(*, unit: Unit, today: dt.date) -> list[IndicatorLine]:
+    """The indicators of the unit's current term: the term's target, the last two years'
+    figures and whether the latest reaches the target (three queries)."""
+    from django.db.models import Prefetch
+
+    from dangbo.plans.commitments import RESULTS, indicator_result
+    from dangbo.plans.models import Indicator, IndicatorActual, IndicatorTarget
+
+    indicators = (
+        Indicator.objects.filter(unit=unit, term__start__lte=today).filter(Q(term__end__isnull=True) | Q(term__end__gte=today))
+        .prefetch_related(
+            Prefetch("targets", queryset=IndicatorTarget.objects.filter(unit=unit, year__isnull=True), to_attr="term_targets"),
+            Prefetch("actuals", queryset=IndicatorActual.objects.filter(unit=unit, quarter__isnull=True).order_by("year"),
+                     to_attr="year_actuals"),
+        ).order_by("code")
+    )
+    lines = []
+    for ind in indicators:
+        target = ind.term_targets[0].value if ind.term_targets else None
+        years = [(a.year, a.value) for a in ind.year_actuals]
+        latest = years[-1] if years else None
+        result = indicator_result(ind.direction, target, latest[1] if latest else None)
+        lines.append(IndicatorLine(ind, target, latest, years[-2] if len(years) > 1 else None,
+                                   str(RESULTS[result]) if result else ""))
+    return lines
 
 
 def _late_q(today: dt.date) -> Q:

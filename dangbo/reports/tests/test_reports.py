@@ -168,6 +168,11 @@ def _look_at_the_first_page(pdf: bytes) -> None:
 def test_the_reports_page_runs_a_fixed_number_of_queries(cast, login):
     client = login(cast.clerk)
     url = reverse("reports:unit", args=[cast.city.pk])
+    term = orgs.term_create(actor=None, unit=cast.city, code="2025-2030", start=D(2025, 7, 1))
+    growth = plans.indicator_create(actor=None, unit=cast.city, term=term, code="tang-truong",
+                                    name="Tăng trưởng kinh tế", measure="%", direction="higher")
+    plans.target_set(actor=None, indicator=growth, unit=cast.city, year=None, value=9)
+    plans.actual_record(actor=None, indicator=growth, unit=cast.city, year=2025, value=8)
     for n in range(2):
         tasks.task_assign(actor=None, title=f"Việc {n}", unit=cast.cell1, assigning_unit=cast.ward1,
                           start=D(2026, 1, 1), deadline=D(2026, 2, 1))
@@ -177,12 +182,15 @@ def test_the_reports_page_runs_a_fixed_number_of_queries(cast, login):
     for n in range(15):
         tasks.task_assign(actor=None, title=f"Việc thêm {n}", unit=cast.cell_dl if n % 2 else cast.cell1,
                           assigning_unit=cast.city, start=D(2026, 1, 1), deadline=D(2026, 3, 1))
-    from django.test.utils import CaptureQueriesContext as Again
-
-    with Again(connection) as large:
+    plans.actual_record(actor=None, indicator=growth, unit=cast.city, year=2026, value=9.5)
+    other = plans.indicator_create(actor=None, unit=cast.city, term=term, code="ket-nap", name="Kết nạp đảng viên")
+    plans.target_set(actor=None, indicator=other, unit=cast.city, year=None, value=500)
+    with CaptureQueriesContext(connection) as large:
         page = client.get(url)
     assert page.status_code == 200 and len(large.captured_queries) == len(small.captured_queries)
-    assert "Đảng bộ phường Đông Lương" in page.content.decode()
+    text = page.content.decode()
+    assert "Đảng bộ phường Đông Lương" in text
+    assert "Tăng trưởng kinh tế" in text and "↑" in text and "9,5 %" in text and "Kết nạp đảng viên" in text
     xlsx = client.get(reverse("reports:unit_xlsx", args=[cast.city.pk]) + "?year=2026")
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
 
