@@ -201,7 +201,27 @@ def documents(ctx: Ctx) -> list[Sentence]:
                               _url("documents:document_list", type=t.abbr, issuer=ctx.unit.pk, term=ctx.term.code), t.name)
         parts.append("{" + key + "}")
     template = "Nhiệm kỳ {term}, BCH " + _issuer(ctx.unit) + " đã ban hành " + ", ".join(parts) + "."
-    return [Sentence("documents.by_type", template, figures)]
+    return [Sentence("documents.by_type", template, figures), *_documents_below(ctx)]
+
+
+def _documents_below(ctx: Ctx) -> list[Sentence]:
+    """The documents the committees below issued in the same years, by issuer."""
+    from dangbo.documents.models import Document
+
+    rows = list(
+        Document.objects.filter(issuing_unit__path__startswith=ctx.unit.path, date__range=(ctx.start, ctx.end))
+        .exclude(issuing_unit=ctx.unit).order_by().values("issuing_unit__depth").annotate(
+            n=Count("id"), units=Count("issuing_unit", distinct=True))
+    )
+    n = sum(r["n"] for r in rows)
+    units = sum(r["units"] for r in rows)
+    if not n:
+        return []
+    return [Sentence("documents.below", "Các cấp ủy trực thuộc ({units}) ban hành {documents} lãnh đạo, chỉ đạo theo "
+                     "thẩm quyền.", {
+                         "units": Figure(units, f"{number(units)} cấp ủy", "", ""),
+                         "documents": Figure(n, f"{number(n)} văn bản", _url("documents:document_list"), "Văn bản"),
+                     })]
 
 
 def _issuer(unit: Unit) -> str:
