@@ -348,7 +348,7 @@ class _Loader:
                                               raised=rng.choice(RAISED), decided=rng.choice(DECIDED)))
         Meeting.objects.bulk_create(meetings, batch_size=BATCH)
         for visit in visits:
-            visit.meeting_id = visit.meeting.pk
+            visit.meeting_id = visit.meeting.pk  # type: ignore[union-attr]  # set just above, saved by now
         LeaderVisit.objects.bulk_create(visits, batch_size=BATCH)
         saved_rng, self.rng = self.rng, rng
         scores, _items = self.scores(plans)
