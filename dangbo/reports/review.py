@@ -480,9 +480,12 @@ def limitations(ctx: Ctx) -> list[Sentence]:
         actual = years[-1][1] if ind.direction == Indicator.Direction.MILESTONE else \
             sum((v for _y, v in years), Decimal(0)) / len(years)
         if indicator_result(ind.direction, target, actual) == "missed":
-            name = ind.name[0].upper() + ind.name[1:]
-            lead = "Lãnh đạo " + name[0].lower() + name[1:] if not name.startswith("Lãnh đạo") else name
-            out.append(Sentence(f"limits.indicator.{ind.code}", "{name} chưa đạt yêu cầu.", {
+            if ind.direction == Indicator.Direction.MILESTONE:  # "Lãnh đạo xây dựng … chưa đạt yêu cầu."
+                lead = ind.name if ind.name.startswith("Lãnh đạo") else "Lãnh đạo " + ind.name[0].lower() + ind.name[1:]
+                template = "{name} chưa đạt yêu cầu."
+            else:
+                lead, template = ind.name, "Chỉ tiêu “{name}” không đạt mục tiêu nhiệm kỳ."
+            out.append(Sentence(f"limits.indicator.{ind.code}", template, {
                 "name": Figure(ind.code, lead, ind.get_absolute_url(), ind.name)}))
     overdue = Task.objects.filter(assigning_path__startswith=ctx.unit.path, deadline__lt=ctx.end,
                                   start__lte=ctx.end).filter(

@@ -55,7 +55,8 @@ def test_a_draft_keeps_its_figures_through_an_edit_and_a_refresh(cast, term, ind
     sentence = _sentence(review, "indicators.chi-bo-tot")
     assert sentence["text"] == "Tỷ lệ chi bộ đạt loại Tốt của Phường 1 đạt 70 % (mục tiêu 80 %): không đạt mục tiêu."
     assert sentence["figures"]["actual"]["url"] == indicator.get_absolute_url()
-    assert _sentence(review, "limits.indicator.chi-bo-tot")["text"].endswith("chưa đạt yêu cầu.")
+    assert _sentence(review, "limits.indicator.chi-bo-tot")["text"] == \
+        "Chỉ tiêu “Tỷ lệ chi bộ đạt loại Tốt” không đạt mục tiêu nhiệm kỳ."
     services.review_sentence_edit(actor=cast.ward_secretary, review_obj=review, key="indicators.chi-bo-tot",
                                   template="Tỷ lệ chi bộ Tốt chỉ đạt {actual}, thấp hơn mục tiêu {target}.",
                                   expected_version=1)
