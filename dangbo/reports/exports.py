@@ -20,6 +20,7 @@ from .models import Review
 FONT = "Times New Roman"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TABLE_HEADERS = ["STT", "Chỉ tiêu", "Mục tiêu", "Thực hiện", "Kết quả"]
+QUALITY_HEADERS = ["Năm", "Phiên được chấm điểm", "Đạt loại Tốt"]
 
 
 @dataclass
@@ -32,6 +33,8 @@ class Paper:
     subtitle: str
     sections: list[tuple[str, list[str]]] = field(default_factory=list)
     table: list[list[str]] = field(default_factory=list)
+    #: Meeting quality by year: (year, meetings scored, share graded good as text, the share).
+    quality: list[tuple[str, str, str, float]] = field(default_factory=list)
     signer_role: str = "T/M BAN CHẤP HÀNH"
     signer_title: str = "BÍ THƯ"
     signer: str = ""
@@ -55,7 +58,15 @@ def paper(review: Review, *, today: dt.date) -> Paper:
             f = sentence["figures"]
             table.append([str(n + 1), f.get("name", {}).get("text", ""), f.get("target", {}).get("text", ""),
                           f.get("actual", {}).get("text", ""), f.get("result", {}).get("text", "")])
+    quality = []
+    for section in content.get("sections", []):
+        for sentence in section["sentences"] if section["key"] == "meetings" else []:
+            f = sentence["figures"]
+            if "scored" in f and "good" in f:
+                quality.append((sentence["key"].split(".")[-1], f["scored"]["text"], f["good"]["text"],
+                                float(f["good"]["value"])))
     return Paper(
+        quality=quality,
         above=parent.name.upper() if parent else "",
         issuer=(unit.name.replace("Đảng bộ", "Ban Chấp hành Đảng bộ", 1)).upper(),
         place_date=f"{place_name(unit)}, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}",
@@ -126,6 +137,15 @@ def to_docx(doc: Paper) -> bytes:
         for sentence in sentences:
             p = para(d, sentence, align=justify)
             p.paragraph_format.first_line_indent = Mm(10)
+        if title.startswith("6.") and doc.quality:
+            table = d.add_table(rows=1, cols=3)
+            table.style = "Table Grid"
+            for cell, label in zip(table.rows[0].cells, QUALITY_HEADERS, strict=True):
+                cell.text = ""
+                para(cell, label, bold=True, align=center, size=13)
+            for year, scored, good, _share in doc.quality:
+                for cell, value in zip(table.add_row().cells, (year, scored, good), strict=True):
+                    cell.text = value
     para(d, "")
     foot = d.add_table(rows=1, cols=2).rows[0].cells
     foot[0].paragraphs[0].text = foot[1].paragraphs[0].text = ""
@@ -145,5 +165,8 @@ def to_docx(doc: Paper) -> bytes:
 def to_pdf(doc: Paper) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("reports/review_paper.html", {"doc": doc, "headers": TABLE_HEADERS})
+    html = render_to_string("reports/review_paper.html", {
+        "doc": doc, "headers": TABLE_HEADERS, "quality_headers": QUALITY_HEADERS,
+        "bars": [(year, good, round(share * 3)) for year, _scored, good, share in doc.quality],
+    })
     return HTML(string=html).write_pdf()

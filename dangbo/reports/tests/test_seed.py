@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import unicodedata
 
 import pytest
 from django.db import transaction
@@ -104,3 +105,26 @@ def test_print_the_draft(draft, capsys):
         for sentence in section["sentences"]:
             print("  ", sentence["text"])
     assert len(draft["_content"]["sections"]) == len(review.OUTLINE)
+
+
+def test_the_exported_review_carries_the_tables_and_the_chart(draft):
+    import io
+
+    from docx import Document as Docx
+    from pypdf import PdfReader
+
+    from dangbo.reports import exports
+    from dangbo.reports.models import Review
+
+    city = Unit.objects.get(code="dongha")
+    review_obj = Review(unit=city, term=Term.objects.get(unit=city, code="2015-2020"), content=draft["_content"])
+    paper = exports.paper(review_obj, today=TODAY)
+    assert paper.place_date == "Đông Hà, ngày 20 tháng 03 năm 2025"
+    assert paper.above == "ĐẢNG BỘ TỈNH QUẢNG TRỊ"
+    assert [row[0] for row in paper.quality] == ["2018", "2019", "2020"]
+    d = Docx(io.BytesIO(exports.to_docx(paper)))
+    headers = [[c.text.strip() for c in t.rows[0].cells] for t in d.tables]
+    assert exports.QUALITY_HEADERS in headers and exports.TABLE_HEADERS in headers
+    pdf = PdfReader(io.BytesIO(exports.to_pdf(paper)))
+    text = unicodedata.normalize("NFC", " ".join(" ".join(page.extract_text().split()) for page in pdf.pages))
+    assert "loại Tốt" in text and "132 kế hoạch" in text and "T/M BAN CHẤP HÀNH" in text, text[:3000]
