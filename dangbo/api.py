@@ -18,6 +18,7 @@ from dangbo.people.cadres.api import router as cadres_router
 from dangbo.people.members.api import router as members_router
 from dangbo.people.ratings.api import router as ratings_router
 from dangbo.plans.api import commitments_router, indicators_router, proposals_router, themes_router
+from dangbo.reports.api import router as reports_router
 
 api = DangboAPI(
     title="dangbo API",
@@ -42,3 +43,4 @@ api.add_router("/members", members_router)
 api.add_router("/candidates", candidates_router)
 api.add_router("/cadres", cadres_router)
 api.add_router("/ratings", ratings_router)
+api.add_router("/reports", reports_router)

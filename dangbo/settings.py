@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "dangbo.plans",
     "dangbo.citizens",
     "dangbo.people",
+    "dangbo.reports",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("chu-de-nam/", include("dangbo.plans.urls")),
     path("cong-dan/", include("dangbo.citizens.urls")),
     path("", include("dangbo.people.urls")),
+    path("bao-cao/", include("dangbo.reports.urls")),
     path(
         "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),

@@ -33,3 +33,31 @@ def normalize(text: str | None) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.translate(_D_CANONICAL)
     return _SPACES.sub(" ", text).strip()
+
+
+def number(value, places: int | None = None) -> str:
+    """A number the Vietnamese way: thousands with ".", decimals with "," (``1.000``,
+    ``12,06``). ``places=None`` keeps up to two decimals and drops trailing zeros."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    amount = Decimal(str(value))
+    quantum = Decimal(1).scaleb(-(2 if places is None else places))
+    amount = amount.quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    whole, _dot, fraction = f"{abs(amount):f}".partition(".")
+    if places is None:
+        fraction = fraction.rstrip("0")
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return sign + ".".join(groups) + (f",{fraction}" if fraction else "")
+
+
+def percent(value, places: int | None = 1) -> str:
+    """``94,3 %`` (one decimal by default, dropped when it is zero: ``80 %``)."""
+    text = number(value, places)
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return f"{text} %"

@@ -50,8 +50,9 @@ from .models import (
 )
 
 SEED = 687
-#: 687-KH/TU (15/06/2018) set up the city's working groups: they follow their wards from then.
-WORKING_GROUPS_FROM = dt.date(2018, 6, 15)
+#: 687-KH/TU (15/06/2018) set up the city's working groups: they follow their wards from then
+#: (the seed; ``documents.demo`` holds the plan).
+WORKING_GROUPS_FROM = GROUPS_SET_UP = dt.date(2018, 6, 15)
 MONTHS = 24
 BATCH = 1000
 CITY = "dongha"
@@ -297,10 +298,64 @@ class _Loader:
             ))
         Meeting.objects.bulk_create(meetings, batch_size=BATCH)
         attendance, guests, visits, scores, items, decisions = self.details(plans, meetings)
+        past, past_visits, past_scores = self.history()
         return {
-            "meetings": len(meetings), "attendance": attendance, "guests": guests, "visits": visits,
-            "scores": scores, "score_items": items, "decisions": decisions, "assignments": assignments,
+            "meetings": len(meetings) + past, "attendance": attendance, "guests": guests, "visits": visits + past_visits,
+            "scores": scores + past_scores, "score_items": items, "decisions": decisions, "assignments": assignments,
         }
+
+    def history(self) -> tuple[int, int, int]:
+        """The 2015–2020 term's scored meetings (the seed: "chấm điểm từng phiên sinh hoạt chi bộ
+        theo bộ tiêu chí"): since the criteria came into force, each residential cell's thematic
+        meeting of every quarter to mid-2020, scored by the cell, some attended by a member of the
+        687-KH/TU working group following its ward. No roll-call rows, only the counts. A rng of
+        its own, so the 24 months above stay as they were."""
+        rng = random.Random(SEED + 2018)  # noqa: S311 - demo data, not security
+        first = min((s.effective_from for s in self.sets), default=None)
+        if first is None:
+            return 0, 0, 0
+        quarters = [dt.date(y, m, 15) for y in (2018, 2019, 2020) for m in (2, 5, 8, 11)
+                    if first <= dt.date(y, m, 15) <= dt.date(2020, 6, 30) and dt.date(y, m, 15) < self.months[0]]
+        group_members: dict[str, list[int]] = defaultdict(list)
+        for group in WorkingGroup.objects.filter(unit=self.city, decision="687-KH/TU").prefetch_related("followed_units"):
+            people = list(group.members.values_list("person_id", flat=True))
+            for unit in group.followed_units.all():
+                group_members[unit.path] += people
+        meetings: list[Meeting] = []
+        visits: list[LeaderVisit] = []
+        plans = []
+        for cell in self.cells:
+            if "-kp" not in cell.code:
+                continue
+            ward_people = next((p for path, p in group_members.items() if cell.path.startswith(path)), [])
+            quality = rng.gauss(94, 4)
+            for day in quarters:
+                expected = len(self.expected(cell.pk, day))
+                present = sum(1 for _i in range(expected) if rng.random() < 0.9)
+                meeting = Meeting(
+                    unit=cell, kind=MeetingKind.THEMATIC, date=day, month=day.replace(day=1),
+                    title=THEMES[(cell.pk + day.month) % len(THEMES)], start_time=dt.time(19, 30),
+                    place="Nhà văn hóa khu phố", duration_minutes=rng.choice([90, 100, 120]), status=Meeting.Status.HELD,
+                    agenda="Sinh hoạt chuyên đề.", criteria_set=self.criteria_set_on(day),
+                    chair_id=self.secretaries.get(cell.pk), secretary_id=self.secretaries.get(cell.pk),
+                    expected_count=expected, present_count=present, excused_count=expected - present,
+                    closed_at=dt.datetime.combine(day, dt.time(22, 0), tzinfo=dt.UTC),
+                )
+                meetings.append(meeting)
+                plans.append((meeting, "self", None, quality + rng.gauss(0, 4)))
+                if ward_people and rng.random() < 0.3:
+                    visits.append(LeaderVisit(person_id=rng.choice(ward_people), unit_id=cell.pk,
+                                              kind=LeaderVisit.Kind.MEETING, date=day, meeting=meeting,
+                                              raised=rng.choice(RAISED), decided=rng.choice(DECIDED)))
+        Meeting.objects.bulk_create(meetings, batch_size=BATCH)
+        for visit in visits:
+            visit.meeting_id = visit.meeting.pk  # type: ignore[union-attr]  # set just above, saved by now
+        LeaderVisit.objects.bulk_create(visits, batch_size=BATCH)
+        saved_rng, self.rng = self.rng, rng
+        scores, _items = self.scores(plans)
+        self.rng = saved_rng
+        Meeting.objects.bulk_update(meetings, ["score", "grade", "grade_rank"], batch_size=BATCH)
+        return len(meetings), len(visits), scores
 
     def expected(self, cell_id: int, day: dt.date) -> list[int]:
         return [p for p, start, end in self.members.get(cell_id, []) if start <= day and (end is None or end >= day)]

@@ -192,6 +192,10 @@ def build_world(cast) -> World:
 
     o["rating"] = ratings.rating_open(actor=None, person=o["person"], year=2025, level="cell")
     o["rating_campaign"] = ratings.campaign_open(actor=None, unit=cast.ward1, year=2025)
+    from dangbo.reports import services as reports
+
+    o["review"] = reports.review_create(actor=None, unit=cast.ward1, term=o["term"])
+    o["periodic"] = reports.periodic_draft(actor=None, unit=cast.ward1, period="month", start=dt.date(2026, 3, 1))
     return world
 
 
@@ -223,6 +227,8 @@ class Route:
     only_404: bool = False
     #: The API body: valid enough that the answer is the policy's, not the schema's.
     body: Callable[[World], dict] = lambda w: {}
+    #: The API query string (``?unit=…``), for operations that take their object there.
+    query: Callable[[World], str] = lambda w: ""
 
 
 def on(
@@ -486,6 +492,18 @@ ROUTES: dict[str, Route] = {
     "people:rating_campaign_export": on("rating_campaign", fmt=lambda w: "xlsx"),
     "people:rating_detail": on("rating"),
     "people:rating_discipline_create": OPEN,
+    # reports
+    "reports:index": OPEN,
+    "reports:unit": on_unit("ward1"),
+    "reports:unit_xlsx": on_unit("ward1"),
+    "reports:review_create": on_unit("ward1", Action.CHANGE, "POST"),
+    "reports:review_detail": on("review"),
+    "reports:review_edit": on("review", Action.CHANGE, "POST"),
+    "reports:review_refresh": on("review", Action.CHANGE, "POST"),
+    "reports:review_export": on("review", fmt=lambda w: "docx"),
+    "reports:periodic_list": OPEN,
+    "reports:periodic_detail": on("periodic"),
+    "reports:periodic_submit": on("periodic", Action.CHANGE, "POST"),
     "password_change": OPEN,
     "password_change_done": OPEN,
 }
@@ -647,6 +665,10 @@ API_ROUTES: dict[str, Route] = {
         obj=lambda w: w.rating, action=Action.CHANGE, method="POST",
         body=lambda w: {"person_id": w.person.pk, "period": 2025, "level": "cell"},
     ),
+    "reports_term_review": Route(obj=lambda w: w.cast.ward1, query=lambda w: f"?unit={w.cast.ward1.pk}&term=2020-2025"),
+    "reports_term_review_docx": Route(obj=lambda w: w.cast.ward1, query=lambda w: f"?unit={w.cast.ward1.pk}&term=2020-2025"),
+    "reports_term_review_pdf": Route(obj=lambda w: w.cast.ward1, query=lambda w: f"?unit={w.cast.ward1.pk}&term=2020-2025"),
+    "reports_periodic_list": OPEN,
 }
 
 #: API operations without authentication, each with the reason and where it is tested.
@@ -677,7 +699,7 @@ def test_every_api_operation_answers_what_the_policy_says(cast):
     tokens = {who: ApiToken.issue(user=getattr(cast, who), name="doors")[1] for who in CAST}
     for op_id, route in API_ROUTES.items():
         method, path = operations[op_id]
-        url = path.format(**route.kwargs(world))
+        url = path.format(**route.kwargs(world)) + route.query(world)
         body = json.dumps(route.body(world)) if method in ("POST", "PATCH") else None
         anonymous = Client().generic(method, url, body or "", content_type="application/json")
         if anonymous.status_code != 401:

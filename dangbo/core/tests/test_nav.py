@@ -38,6 +38,7 @@ def test_every_page_shows_the_apps_links_in_their_order(cast, login, who):
         (reverse("plans:commitment_list"), "Commitments and indicators"),
         (reverse("meetings:meeting_list"), "Party cell meetings"),
         (reverse("citizens:case_list"), "Citizen cases"),
+        (reverse("reports:index"), "Reports"),
         (reverse("orgs:unit_list"), "Organisation"),
         (reverse("orgs:person_list"), "Cadres & members"),
         (reverse("people:member_list"), "Party members"),

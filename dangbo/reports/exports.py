@@ -1,0 +1,172 @@
+"""The term review as DOCX and PDF in the party's document format (Hướng dẫn 36-HD/VPTW):
+the committee above and the unit top left with "*", "ĐẢNG CỘNG SẢN VIỆT NAM" underlined top
+right with the place and date, the number and symbol, the title, the body in Times New Roman
+14 pt on A4 (margins 20 mm top and bottom, 30 mm left, 15 mm right), the indicators as a
+table, "T/M BAN CHẤP HÀNH" with the signer, and "Nơi nhận"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+
+from dangbo.meetings.exports import place_name
+from dangbo.orgs.models import Position, Unit
+
+from .models import Review
+
+FONT = "Times New Roman"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+TABLE_HEADERS = ["STT", "Chỉ tiêu", "Mục tiêu", "Thực hiện", "Kết quả"]
+QUALITY_HEADERS = ["Năm", "Phiên được chấm điểm", "Đạt loại Tốt"]
+
+
+@dataclass
+class Paper:
+    above: str
+    issuer: str
+    place_date: str
+    symbol: str
+    title: str
+    subtitle: str
+    sections: list[tuple[str, list[str]]] = field(default_factory=list)
+    table: list[list[str]] = field(default_factory=list)
+    #: Meeting quality by year: (year, meetings scored, share graded good as text, the share).
+    quality: list[tuple[str, str, str, float]] = field(default_factory=list)
+    signer_role: str = "T/M BAN CHẤP HÀNH"
+    signer_title: str = "BÍ THƯ"
+    signer: str = ""
+    recipients: list[str] = field(default_factory=list)
+
+
+def paper(review: Review, *, today: dt.date) -> Paper:
+    unit = review.unit
+    parent = Unit.objects.filter(path=unit.parent_path).first() if unit.depth > 1 else None
+    head = (
+        Position.objects.current(today).filter(unit=unit, role__gte=30).select_related("person")
+        .order_by("sort_order", "start").first()
+    )
+    content = review.content
+    sections = [(s["title"], [x["text"] for x in s["sentences"]]) for s in content.get("sections", [])]
+    table = []
+    for section in content.get("sections", []):
+        if section["key"] != "resolution":
+            continue
+        for n, sentence in enumerate(s for s in section["sentences"] if "target" in s["figures"] or "result" in s["figures"]):
+            f = sentence["figures"]
+            table.append([str(n + 1), f.get("name", {}).get("text", ""), f.get("target", {}).get("text", ""),
+                          f.get("actual", {}).get("text", ""), f.get("result", {}).get("text", "")])
+    quality = []
+    for section in content.get("sections", []):
+        for sentence in section["sentences"] if section["key"] == "meetings" else []:
+            f = sentence["figures"]
+            if "scored" in f and "good" in f:
+                quality.append((sentence["key"].split(".")[-1], f["scored"]["text"], f["good"]["text"],
+                                float(f["good"]["value"])))
+    return Paper(
+        quality=quality,
+        above=parent.name.upper() if parent else "",
+        issuer=(unit.name.replace("Đảng bộ", "Ban Chấp hành Đảng bộ", 1)).upper(),
+        place_date=f"{place_name(unit)}, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}",
+        symbol="Số …-BC/…",
+        title="BÁO CÁO",
+        subtitle=f"Tổng kết nhiệm kỳ {review.term.code.replace('-', ' - ')}",
+        sections=sections, table=table,
+        signer=head.person.full_name if head else "",
+        recipients=["Cấp ủy cấp trên", "Các đồng chí Ủy viên BCH", "Các tổ chức đảng trực thuộc", "Lưu Văn phòng"],
+    )
+
+
+def to_docx(doc: Paper) -> bytes:
+    from docx import Document as Docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    d = Docx()
+    section = d.sections[0]
+    section.page_height, section.page_width = Mm(297), Mm(210)
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    style = d.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(14)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    center, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
+
+    def para(container, text="", bold=False, italic=False, align=None, size=None, underline=False):
+        paragraph = container.add_paragraph()
+        run = paragraph.add_run(text)
+        run.bold, run.italic, run.underline = bold, italic, underline
+        run.font.name = FONT
+        if size:
+            run.font.size = Pt(size)
+        if align is not None:
+            paragraph.alignment = align
+        paragraph.paragraph_format.space_after = Pt(3)
+        return paragraph
+
+    left, right = d.add_table(rows=1, cols=2).rows[0].cells
+    left.paragraphs[0].text = right.paragraphs[0].text = ""
+    para(left, doc.above, align=center, size=13)
+    para(left, doc.issuer, bold=True, align=center, size=13)
+    para(left, "*", align=center, size=13)
+    para(left, doc.symbol, align=center, size=13)
+    para(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, align=center, size=14)
+    para(right, doc.place_date, italic=True, align=center, size=14)
+    para(d, "")
+    para(d, doc.title, bold=True, align=center, size=15)
+    para(d, doc.subtitle, bold=True, align=center)
+    para(d, "-----", align=center)
+    for title, sentences in doc.sections:
+        for line in title.split("\n"):
+            para(d, line, bold=True, align=justify)
+        if title.startswith("I.") and doc.table:
+            table = d.add_table(rows=1, cols=len(TABLE_HEADERS))
+            table.style = "Table Grid"
+            for cell, label in zip(table.rows[0].cells, TABLE_HEADERS, strict=True):
+                cell.text = ""
+                para(cell, label, bold=True, align=center, size=13)
+            for row in doc.table:
+                for cell, value in zip(table.add_row().cells, row, strict=True):
+                    cell.text = value
+                    for run in cell.paragraphs[0].runs:
+                        run.font.size = Pt(13)
+        for sentence in sentences:
+            p = para(d, sentence, align=justify)
+            p.paragraph_format.first_line_indent = Mm(10)
+        if title.startswith("6.") and doc.quality:
+            table = d.add_table(rows=1, cols=3)
+            table.style = "Table Grid"
+            for cell, label in zip(table.rows[0].cells, QUALITY_HEADERS, strict=True):
+                cell.text = ""
+                para(cell, label, bold=True, align=center, size=13)
+            for year, scored, good, _share in doc.quality:
+                for cell, value in zip(table.add_row().cells, (year, scored, good), strict=True):
+                    cell.text = value
+    para(d, "")
+    foot = d.add_table(rows=1, cols=2).rows[0].cells
+    foot[0].paragraphs[0].text = foot[1].paragraphs[0].text = ""
+    para(foot[0], "Nơi nhận:", bold=True, italic=True, size=12)
+    for r in doc.recipients:
+        para(foot[0], f"- {r},", size=11)
+    para(foot[1], doc.signer_role, bold=True, align=center)
+    para(foot[1], doc.signer_title, bold=True, align=center)
+    for _i in range(3):
+        para(foot[1], "")
+    para(foot[1], doc.signer, bold=True, align=center)
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def to_pdf(doc: Paper) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("reports/review_paper.html", {
+        "doc": doc, "headers": TABLE_HEADERS, "quality_headers": QUALITY_HEADERS,
+        "bars": [(year, good, round(share * 3)) for year, _scored, good, share in doc.quality],
+    })
+    return HTML(string=html).write_pdf()

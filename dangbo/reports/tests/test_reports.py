@@ -1,0 +1,257 @@
+"""The term review's draft, edits and refresh; the reports page; the periodic reports; the API;
+the exports. Every view is tried by the outsider from the sibling ward."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dangbo.assignments import services as tasks
+from dangbo.core.notifications import Notification
+from dangbo.core.text import number, percent
+from dangbo.orgs import services as orgs
+from dangbo.plans import services as plans
+from dangbo.reports import scan, services
+from dangbo.reports.models import PeriodicReport, Review, ReviewVersion
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def test_figures_are_written_the_vietnamese_way():
+    assert number(1000) == "1.000"
+    assert number("1234567.25") == "1.234.567,25"
+    assert percent(94.33) == "94,3 %"
+    assert percent(30) == "30 %"
+
+
+@pytest.fixture
+def term(cast):
+    return orgs.term_create(actor=None, unit=cast.ward1, code="2020-2025", start=D(2020, 6, 1), end=D(2025, 6, 30))
+
+
+@pytest.fixture
+def indicator(cast, term):
+    ind = plans.indicator_create(actor=None, unit=cast.ward1, term=term, code="chi-bo-tot",
+                                 name="Tỷ lệ chi bộ đạt loại Tốt", measure="%", direction="higher")
+    plans.target_set(actor=None, indicator=ind, unit=cast.ward1, year=None, value=80)
+    plans.actual_record(actor=None, indicator=ind, unit=cast.ward1, year=2021, value=70)
+    return ind
+
+
+def _sentence(review: Review, key: str) -> dict:
+    return next(s for section in review.content["sections"] for s in section["sentences"] if s["key"] == key)
+
+
+def test_a_draft_keeps_its_figures_through_an_edit_and_a_refresh(cast, term, indicator):
+    review = services.review_create(actor=cast.ward_secretary, unit=cast.ward1, term=term, today=D(2025, 7, 1))
+    sentence = _sentence(review, "indicators.chi-bo-tot")
+    assert sentence["text"] == "Tỷ lệ chi bộ đạt loại Tốt của Phường 1 đạt 70 % (mục tiêu 80 %): không đạt mục tiêu."
+    assert sentence["figures"]["actual"]["url"] == indicator.get_absolute_url()
+    assert _sentence(review, "limits.indicator.chi-bo-tot")["text"] == \
+        "Chỉ tiêu “Tỷ lệ chi bộ đạt loại Tốt” không đạt mục tiêu nhiệm kỳ."
+    services.review_sentence_edit(actor=cast.ward_secretary, review_obj=review, key="indicators.chi-bo-tot",
+                                  template="Tỷ lệ chi bộ Tốt chỉ đạt {actual}, thấp hơn mục tiêu {target}.",
+                                  expected_version=1)
+    review.refresh_from_db()
+    assert _sentence(review, "indicators.chi-bo-tot")["text"] == "Tỷ lệ chi bộ Tốt chỉ đạt 70 %, thấp hơn mục tiêu 80 %."
+    plans.actual_record(actor=None, indicator=indicator, unit=cast.ward1, year=2022, value=90)  # the mean becomes 80
+    services.review_refresh(actor=cast.ward_secretary, review_obj=review, today=D(2025, 7, 1))
+    review.refresh_from_db()
+    assert _sentence(review, "indicators.chi-bo-tot")["text"] == "Tỷ lệ chi bộ Tốt chỉ đạt 80 %, thấp hơn mục tiêu 80 %."
+    assert review.version == 3
+    assert list(ReviewVersion.objects.filter(review=review).values_list("change", flat=True)) == [
+        "refreshed", "edited", "drafted"]
+
+
+def test_an_edit_cannot_invent_a_figure_or_overwrite_a_newer_version(cast, term, indicator):
+    review = services.review_create(actor=cast.ward_secretary, unit=cast.ward1, term=term)
+    with pytest.raises(ValidationError) as bad:
+        services.review_sentence_edit(actor=cast.ward_secretary, review_obj=review, key="indicators.chi-bo-tot",
+                                      template="Đạt {members} đảng viên.")
+    assert "{members}" in str(bad.value)
+    services.review_sentence_edit(actor=cast.ward_secretary, review_obj=review, key="lessons.text", template="Bài học một.")
+    with pytest.raises(ValidationError):
+        services.review_sentence_edit(actor=cast.ward_secretary, review_obj=review, key="lessons.text",
+                                      template="Bài học hai.", expected_version=1)
+
+
+def test_only_the_units_managers_draft(cast, term):
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    for user in (cast.outsider, cast.member, cast.cell_secretary):
+        with pytest.raises((PermissionDenied, Http404)):
+            services.review_create(actor=user, unit=cast.ward1, term=term)
+
+
+def test_the_review_pages_and_the_outsider(cast, term, indicator, login):
+    review = services.review_create(actor=cast.ward_secretary, unit=cast.ward1, term=term)
+    client = login(cast.ward_secretary)
+    page = client.get(reverse("reports:review_detail", args=[review.pk]))
+    assert page.status_code == 200 and "mục tiêu 80 %" in page.content.decode()
+    edit = client.post(reverse("reports:review_edit", args=[review.pk]),
+                       {"key": "lessons.text", "template": "Bài học {nope}.", "expected_version": review.version})
+    assert edit.status_code == 400 and "{nope}" in edit.content.decode()
+    outsider = login(cast.outsider)
+    assert outsider.get(reverse("reports:review_detail", args=[review.pk])).status_code == 404
+    assert outsider.post(reverse("reports:review_refresh", args=[review.pk])).status_code == 404
+    assert outsider.get(reverse("reports:unit", args=[cast.ward1.pk])).status_code == 404
+    member = login(cast.member)
+    assert member.post(reverse("reports:review_refresh", args=[review.pk])).status_code == 404
+
+
+def test_the_exports_follow_the_party_format(cast, term, indicator, login):
+    from docx import Document as Docx
+    from pypdf import PdfReader
+
+    review = services.review_create(actor=cast.ward_secretary, unit=cast.ward1, term=term)
+    client = login(cast.ward_secretary)
+    docx = client.get(reverse("reports:review_export", args=[review.pk, "docx"]))
+    assert docx.status_code == 200
+    d = Docx(io.BytesIO(docx.content))
+    right = d.tables[0].rows[0].cells[1].paragraphs[1].runs[0]
+    assert right.text == "ĐẢNG CỘNG SẢN VIỆT NAM" and right.underline and right.bold
+    body = "\n".join(p.text for p in d.paragraphs)
+    assert "Tổng kết nhiệm kỳ 2020 - 2025" in body and "70 %" in body
+    assert d.tables[1].rows[1].cells[2].text == "80 %"  # the indicators as a table
+    assert "T/M BAN CHẤP HÀNH" in d.tables[-1].rows[0].cells[1].text and "Nơi nhận:" in d.tables[-1].rows[0].cells[0].text
+    pdf = client.get(reverse("reports:review_export", args=[review.pk, "pdf"]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    first = PdfReader(io.BytesIO(pdf.content)).pages[0]
+    assert round(float(first.mediabox.width) / 72 * 25.4) == 210  # A4
+    text = first.extract_text()
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "BÁO CÁO" in text and "*" in text
+    fonts = {str(f.get_object()["/BaseFont"]) for f in first["/Resources"]["/Font"].values()}
+    assert any("Times" in f or "Liberation" in f or "Serif" in f for f in fonts), fonts
+    _look_at_the_first_page(pdf.content)
+
+
+def _look_at_the_first_page(pdf: bytes) -> None:
+    """Render page 1 to PNG with pdftoppm (when installed) and check ink where the header and
+    the title are: left block, right block, the centred title, an empty right margin."""
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from PIL import Image
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm is not installed")
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "review.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(source), f"{tmp}/page"],  # noqa: S603, S607
+                       check=True, timeout=60)
+        image = Image.open(next(Path(tmp).glob("page*.png"))).convert("L")
+        width, height = image.size
+        assert abs(width / height - 210 / 297) < 0.01
+
+        def ink(box: tuple[float, float, float, float]) -> int:
+            region = image.crop((int(box[0] * width), int(box[1] * height), int(box[2] * width), int(box[3] * height)))
+            return sum(region.histogram()[:128])
+
+        assert ink((0.15, 0.06, 0.5, 0.15)) > 50  # the committee, "*", the number
+        assert ink((0.55, 0.06, 0.95, 0.15)) > 50  # ĐẢNG CỘNG SẢN VIỆT NAM, place and date
+        assert ink((0.35, 0.15, 0.65, 0.25)) > 20  # BÁO CÁO
+        assert ink((0.95, 0.0, 1.0, 1.0)) == 0  # the 15 mm right margin stays blank
+        assert ink((0.0, 0.0, 0.12, 1.0)) == 0  # and the 30 mm left one
+
+
+def test_the_reports_page_runs_a_fixed_number_of_queries(cast, login):
+    client = login(cast.clerk)
+    url = reverse("reports:unit", args=[cast.city.pk])
+    term = orgs.term_create(actor=None, unit=cast.city, code="2025-2030", start=D(2025, 7, 1))
+    growth = plans.indicator_create(actor=None, unit=cast.city, term=term, code="tang-truong",
+                                    name="Tăng trưởng kinh tế", measure="%", direction="higher")
+    plans.target_set(actor=None, indicator=growth, unit=cast.city, year=None, value=9)
+    plans.actual_record(actor=None, indicator=growth, unit=cast.city, year=2025, value=8)
+    for n in range(2):
+        tasks.task_assign(actor=None, title=f"Việc {n}", unit=cast.cell1, assigning_unit=cast.ward1,
+                          start=D(2026, 1, 1), deadline=D(2026, 2, 1))
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for n in range(15):
+        tasks.task_assign(actor=None, title=f"Việc thêm {n}", unit=cast.cell_dl if n % 2 else cast.cell1,
+                          assigning_unit=cast.city, start=D(2026, 1, 1), deadline=D(2026, 3, 1))
+    plans.actual_record(actor=None, indicator=growth, unit=cast.city, year=2026, value=9.5)
+    other = plans.indicator_create(actor=None, unit=cast.city, term=term, code="ket-nap", name="Kết nạp đảng viên")
+    plans.target_set(actor=None, indicator=other, unit=cast.city, year=None, value=500)
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(url)
+    assert page.status_code == 200 and len(large.captured_queries) == len(small.captured_queries)
+    text = page.content.decode()
+    assert "Đảng bộ phường Đông Lương" in text
+    assert "Tăng trưởng kinh tế" in text and "↑" in text and "9,5 %" in text and "Kết nạp đảng viên" in text
+    xlsx = client.get(reverse("reports:unit_xlsx", args=[cast.city.pk]) + "?year=2026")
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_periodic_reports_roll_up_remind_and_flag(cast, login):
+    cell = services.periodic_draft(actor=cast.cell_secretary, unit=cast.cell1, period="month", start=D(2026, 3, 14),
+                                   today=D(2026, 4, 1))
+    assert (cell.start, cell.end, cell.due) == (D(2026, 3, 1), D(2026, 3, 31), D(2026, 4, 5))
+    ward = services.periodic_draft(actor=cast.ward_secretary, unit=cast.ward1, period="month", start=D(2026, 3, 1))
+    assert ward.content["lines"][-1]["text"] == "Báo cáo của đơn vị trực thuộc đã nộp: 0/1."
+    services.periodic_submit(actor=cast.cell_secretary, report=cell, note="Hoàn thành", today=D(2026, 4, 3))
+    ward = services.periodic_draft(actor=cast.ward_secretary, unit=cast.ward1, period="month", start=D(2026, 3, 1))
+    assert ward.content["lines"][-1]["text"] == "Báo cáo của đơn vị trực thuộc đã nộp: 1/1."
+    with pytest.raises(ValidationError):
+        services.periodic_draft(actor=cast.cell_secretary, unit=cast.cell1, period="month", start=D(2026, 3, 1))
+    assert scan.scan_periodic(D(2026, 4, 3)) >= 1  # due 05/04: reminded
+    assert Notification.objects.filter(user=cast.ward_secretary, verb="periodic.due_soon").exists()
+    assert scan.scan_periodic(D(2026, 4, 7)) >= 1  # late
+    assert Notification.objects.filter(user=cast.ward_secretary, verb="periodic.late").exists()
+    late = Notification.objects.filter(user=cast.cell_secretary, verb="periodic.late")
+    assert late.exists() and not late.filter(object_id=cell.pk).exists()  # the quarter's draft is late, March's was submitted
+    client = login(cast.outsider)
+    assert client.get(reverse("reports:periodic_detail", args=[ward.pk])).status_code == 404
+    assert "Phường 1" not in client.get(reverse("reports:periodic_list")).content.decode()
+    assert client.post(reverse("reports:periodic_submit", args=[ward.pk])).status_code == 404
+    mine = login(cast.ward_secretary)
+    assert mine.post(reverse("reports:periodic_submit", args=[ward.pk]), {"note": "Tốt"}).status_code == 302
+    assert PeriodicReport.objects.get(pk=ward.pk).state == "submitted"
+
+
+def test_the_schedule_drafts_each_units_reports_once_a_period_ends(cast):
+    assert scan.draft_due_reports(D(2026, 3, 15)) == 0  # nothing ended in the last five days
+    drafted = scan.draft_due_reports(D(2026, 4, 2))  # March and the first quarter ended
+    mine = set(PeriodicReport.objects.filter(unit=cast.cell1).values_list("period", "start"))
+    assert mine == {("month", D(2026, 3, 1)), ("quarter", D(2026, 1, 1))}
+    assert PeriodicReport.objects.filter(unit=cast.ward1, period="quarter").get().due == D(2026, 4, 5)
+    assert drafted == PeriodicReport.objects.count() and scan.draft_due_reports(D(2026, 4, 3)) == 0
+    assert not PeriodicReport.objects.filter(period__in=["half", "nine", "year"]).exists()
+    scan.draft_due_reports(D(2026, 7, 1))
+    assert PeriodicReport.objects.filter(unit=cast.ward1, period="half").exists()
+    assert not PeriodicReport.objects.filter(unit=cast.cell1, period="half").exists()  # a cell has no six-month report
+
+
+def test_the_api(cast, term, indicator, client):
+    from dangbo.core.models import ApiToken
+
+    token = ApiToken.issue(user=cast.ward_secretary, name="t")[1]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    url = f"/api/v1/reports/term-review?unit={cast.ward1.pk}&term=2020-2025"
+    body = client.get(url, **auth).json()
+    assert body["id"] is None and body["term"] == "2020-2025"
+    sentence = next(s for sec in body["sections"] for s in sec["sentences"] if s["key"] == "indicators.chi-bo-tot")
+    assert sentence["figures"]["target"]["text"] == "80 %"
+    assert client.get(url.replace("term-review", "term-review.docx"), **auth).status_code == 200
+    assert client.get(url.replace("term-review", "term-review.pdf"), **auth)["Content-Type"] == "application/pdf"
+    outsider = ApiToken.issue(user=cast.outsider, name="t")[1]
+    answer = client.get(url, HTTP_AUTHORIZATION=f"Bearer {outsider}")
+    assert answer.status_code == 404 and set(answer.json()) == {"error", "fields"}
+    services.periodic_draft(actor=None, unit=cast.cell1, period="quarter", start=D(2026, 1, 1))
+    listed = client.get("/api/v1/reports/periodic?period=quarter&state=draft", **auth).json()
+    assert listed["count"] == 1 and listed["items"][0]["unit_id"] == cast.cell1.pk
+    assert client.get("/api/v1/reports/periodic", HTTP_AUTHORIZATION=f"Bearer {outsider}").json()["count"] == 0
+    assert json.dumps(listed)
