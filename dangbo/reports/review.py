@@ -403,21 +403,82 @@ def meeting_quality(ctx: Ctx) -> list[Sentence]:
 
 
 def members(ctx: Ctx) -> list[Sentence]:
-    """Membership at the term's end from ``orgs.Membership``; admissions are not tracked yet."""
+    """Members admitted in the term against the targets (``people.admission``), and the
+    membership at the term's end (``orgs.Membership``)."""
+    from dangbo.people.admission.models import AdmissionTarget, Candidate
+
     at_end = Membership.objects.filter(ctx.under(), start__lte=ctx.end).filter(
         Q(end__isnull=True) | Q(end__gt=ctx.end)).values("person_id").distinct().count()
-    return [
-        Sentence("members.admitted", NOT_TRACKED.format(topic="kết nạp đảng viên so với chỉ tiêu"), {}),
-        Sentence("members.at_end", "Đến " + _d(ctx.end) + ", toàn Đảng bộ có {members}.", {
-            "members": Figure(at_end, f"{number(at_end)} đảng viên", _url("orgs:unit_detail", ctx.unit.pk),
-                              ctx.unit.name),
-        }),
-    ]
+    admitted = Candidate.objects.filter(ctx.under(), decision_on__gte=ctx.start, decision_on__lte=ctx.end).count()
+    targets = AdmissionTarget.objects.filter(
+        ctx.under(), year__gte=ctx.start.year, year__lte=ctx.end.year
+    ).values_list("total", flat=True)
+    target = sum(targets)
+    admitted_url = _url("people:admission_pipeline", unit=ctx.unit.pk)
+    out = []
+    if target:
+        share = 100 * admitted / target
+        out.append(Sentence(
+            "members.admitted", "Kết nạp {admitted}, {share} chỉ tiêu nhiệm kỳ ({target}).", {
+                "admitted": Figure(admitted, f"{number(admitted)} đảng viên", admitted_url, "Phát triển đảng viên"),
+                "share": Figure(round(share, 1), f"đạt {percent(share)}" if share <= 100 else f"vượt {percent(share - 100)}",
+                                admitted_url, "Phát triển đảng viên"),
+                "target": Figure(target, number(target), _url("people:admission_targets", unit=ctx.unit.pk),
+                                 "Chỉ tiêu phát triển đảng viên"),
+            }))
+    elif admitted:
+        out.append(Sentence("members.admitted", "Kết nạp {admitted}.", {
+            "admitted": Figure(admitted, f"{number(admitted)} đảng viên", admitted_url, "Phát triển đảng viên"),
+        }))
+    else:
+        out.append(Sentence("members.admitted", "Chưa có quyết định kết nạp đảng viên nào được ghi nhận trên hệ "
+                                                "thống trong nhiệm kỳ.", {}))
+    out.append(Sentence("members.at_end", "Đến " + _d(ctx.end) + ", toàn Đảng bộ có {members}.", {
+        "members": Figure(at_end, f"{number(at_end)} đảng viên", _url("orgs:unit_detail", ctx.unit.pk),
+                          ctx.unit.name),
+    }))
+    return out
 
+
+GRADE_WORDS = {
+    "xuat_sac": "hoàn thành xuất sắc nhiệm vụ", "tot": "hoàn thành tốt nhiệm vụ",
+    "hoan_thanh": "hoàn thành nhiệm vụ", "khong_hoan_thanh": "không hoàn thành nhiệm vụ",
+}
 
 
 def ratings(ctx: Ctx) -> list[Sentence]:
-    return [Sentence("ratings.by_year", NOT_TRACKED.format(topic="đánh giá, xếp loại tổ chức đảng và đảng viên"), {})]
+    """Each year's ratings by the final rater (``people.ratings``): members as their cell rated
+    them, party organisations as the committee above rated them."""
+    from dangbo.people.ratings.models import Rating
+
+    rows = (
+        Rating.objects.filter(ctx.under(), year__gte=ctx.start.year, year__lte=ctx.end.year)
+        .exclude(grade="")
+        .filter(Q(person__isnull=False, level="cell") | Q(subject_unit__isnull=False, level__in=["ward", "city"]))
+        .values("year", "grade", "person_id")
+        .annotate(n=Count("id"))
+    )
+    by_year: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    for row in rows:
+        by_year[(row["year"], "member" if row["person_id"] else "org")][row["grade"]] += row["n"]
+    if not by_year:
+        return [Sentence("ratings.none", "Chưa có kết quả đánh giá, xếp loại nào được ghi nhận trên hệ thống "
+                                         "trong nhiệm kỳ.", {})]
+    out = []
+    for (year, kind), grades in sorted(by_year.items()):
+        total = sum(grades.values())
+        url = _url("people:rating_home", year=year)
+        who = "đảng viên" if kind == "member" else "tổ chức đảng"
+        figures = {"total": Figure(total, f"{number(total)} {who}", url, "Đánh giá, xếp loại")}
+        parts = []
+        for code in ("xuat_sac", "tot", "hoan_thanh", "khong_hoan_thanh"):
+            if grades[code]:
+                figures[code] = Figure(grades[code], f"{number(grades[code])} ({percent(100 * grades[code] / total)})",
+                                       url, "Đánh giá, xếp loại")
+                parts.append(f"{{{code}}} {GRADE_WORDS[code]}")
+        out.append(Sentence(f"ratings.{kind}.{year}", f"Năm {year}, đánh giá, xếp loại {{total}}: " + "; ".join(parts) + ".",
+                            figures))
+    return out
 
 
 def inspections(ctx: Ctx) -> list[Sentence]:

@@ -255,3 +255,31 @@ def test_the_api(cast, term, indicator, client):
     assert listed["count"] == 1 and listed["items"][0]["unit_id"] == cast.cell1.pk
     assert client.get("/api/v1/reports/periodic", HTTP_AUTHORIZATION=f"Bearer {outsider}").json()["count"] == 0
     assert json.dumps(listed)
+
+
+def test_the_review_counts_admissions_against_targets_and_ratings_by_grade(cast, term):
+    """Admissions and ratings come from the people app, each figure linked to its list."""
+    from dangbo.conftest import make_person
+    from dangbo.orgs.models import Membership
+    from dangbo.people.admission import services as admission
+    from dangbo.people.admission.models import Candidate
+    from dangbo.people.ratings import services as ratings
+    from dangbo.people.ratings.models import Rating
+
+    admission.target_set(actor=None, unit=cast.ward1, year=2021, total=4)
+    for i in range(5):
+        candidate = admission.candidate_create(actor=None, unit=cast.cell1, full_name=f"Quần chúng {i}", gender="m",
+                                               birth_date=D(1995, 1, 1), added_on=D(2020, 9, 1))
+        Candidate.objects.filter(pk=candidate.pk).update(decision_on=D(2021, 3, 1))  # the decision, as recorded
+    members = [make_person(f"Đảng viên {i}") for i in range(3)]
+    for person, grade in zip(members, ["xuat_sac", "tot", "tot"], strict=True):
+        Membership.objects.create(person=person, unit=cast.cell1, start=D(2015, 1, 1))
+        rating = ratings.rating_open(actor=None, person=person, year=2023, level="cell")
+        Rating.objects.filter(pk=rating.pk).update(grade=grade)
+    review = services.review_create(actor=cast.ward_secretary, unit=cast.ward1, term=term, today=D(2025, 7, 1))
+    admitted = _sentence(review, "members.admitted")
+    assert admitted["text"] == "Kết nạp 5 đảng viên, vượt 25 % chỉ tiêu nhiệm kỳ (4)."
+    assert admitted["figures"]["admitted"]["url"].startswith(reverse("people:admission_pipeline"))
+    rated = _sentence(review, "ratings.member.2023")
+    assert rated["text"] == ("Năm 2023, đánh giá, xếp loại 3 đảng viên: 1 (33,3 %) hoàn thành xuất sắc nhiệm vụ; "
+                             "2 (66,7 %) hoàn thành tốt nhiệm vụ.")
