@@ -630,6 +630,29 @@ def time_searches(user) -> tuple[list[float], int]:
     return times, most
 
 
+def time_scan_parts() -> list[tuple[str, float, object]]:
+    """The daily scan's parts, one after the other, as ``scan_deadlines`` runs them (after the
+    same reset as ``tasks_bench.time_scan``): which one the time goes to."""
+    from django.utils import translation
+
+    from dangbo.assignments import scan, tally
+    from dangbo.assignments.models import Task, UnitTally
+    from dangbo.core.models import Notification
+
+    Task.objects.update(reminded_on=None)
+    UnitTally.objects.update(day=None)
+    Notification.objects.filter(verb__startswith="task.").delete()
+    out = []
+    with translation.override("vi"):
+        for label, run in [("deadlines (_scan)", lambda: scan._scan(TODAY)),
+                           ("report cadence (_scan_reports)", lambda: scan._scan_reports(TODAY)),
+                           ("dashboard tallies (tally.warm)", lambda: tally.warm(TODAY))]:
+            began = time.perf_counter()
+            result = run()
+            out.append((label, time.perf_counter() - began, result))
+    return out
+
+
 def sizes() -> tuple[int, list[tuple[str, int]]]:
     from django.db import connection
 
@@ -666,6 +689,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="time the data already there, do not build")
     parser.add_argument("--no-backup", action="store_true", help="skip timing manage.py backup")
     parser.add_argument("--no-scan", action="store_true", help="skip the daily scan")
+    parser.add_argument("--scan-parts", action="store_true",
+                        help="with --keep: only time the daily scan's parts one by one")
     args = parser.parse_args()
     args.sqlite_path = None
     if not args.keep:
@@ -676,6 +701,14 @@ def main() -> None:
     phases = build(args.scale) if not args.keep else {}
     bench.print_database()
     import time_machine
+
+    if args.scan_parts:
+        with time_machine.travel(dt.datetime.combine(TODAY, dt.time(9), tzinfo=dt.UTC), tick=True):
+            parts = time_scan_parts()
+        print(f"\nthe daily scan's parts (load average {os.getloadavg()[0]:.2f}):")
+        for label, seconds, result in parts:
+            print(f"  {label:<32} {seconds:7.1f} s  {result}")
+        return
 
     results: list[tuple] = []
     searches: list[tuple] = []
