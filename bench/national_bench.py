@@ -608,6 +608,29 @@ def pages(unit):
     ]
 
 
+def time_page(user, url: str, runs: int) -> tuple[list[float], int, list[float], int]:
+    """Two untimed requests, then ``runs`` timed: ms of each, most SQL queries, ms spent in
+    SQL of each (Django's own timing of each query), size of the page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = bench.logged_in_client(user)
+    for _ in range(2):
+        client.get(url)
+    times, sql_ms, most, size = [], [], 0, 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            began = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - began) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {response.status_code}")
+        most = max(most, len(captured.captured_queries))
+        sql_ms.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
+        size = len(response.content)
+    return times, most, sql_ms, size
+
+
 def time_searches(user) -> tuple[list[float], int]:
     """The 50 searches of ``search_bench.py`` as ``user``: once untimed (counting the SQL
     queries), once timed."""
@@ -716,9 +739,9 @@ def main() -> None:
         people = who()
         for label, user, unit in people:
             for page, url in pages(unit):
-                timing = bench.time_urls(user, [url], args.runs, warmup=2)
-                results.append((label, page, statistics.median(timing.times), bench.pct(timing.times, 0.95),
-                                timing.most_queries))
+                times, queries, sql_ms, size = time_page(user, url, args.runs)
+                results.append((label, page, statistics.median(times), bench.pct(times, 0.95), queries,
+                                statistics.median(sql_ms), f"{size / 1024:,.0f}"))
         scan = None
         if not args.no_scan:
             import tasks_bench
@@ -733,11 +756,13 @@ def main() -> None:
 
     from dangbo.orgs.models import Membership
 
-    print(f"\nnational shape at scale {args.scale}: {Membership.objects.count():,} members; "
+    scale = "as built before (--keep)" if args.keep else args.scale
+    print(f"\nnational shape at scale {scale}: {Membership.objects.count():,} members; "
           f"load average {os.getloadavg()[0]:.2f}")
     if phases:
         print("load: " + ", ".join(f"{k} {v:.0f} s" for k, v in phases.items()))
-    bench.print_table([("who", "<19"), ("page", "<24"), ("median ms", ">10"), ("p95 ms", ">9"), ("SQL", ">5")], results)
+    bench.print_table([("who", "<19"), ("page", "<24"), ("median ms", ">10"), ("p95 ms", ">9"), ("SQL", ">5"),
+                       ("SQL ms", ">7"), ("KiB", ">6")], results)
     if scan:
         print(f"\nscan_deadlines, whole country: {scan[0] / 1000:.1f} s  {scan[1]}")
     bench.print_table([("search as", "<19"), ("median ms", ">10"), ("p95 ms", ">9"), ("max ms", ">9"), ("SQL", ">5")],
