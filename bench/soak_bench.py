@@ -122,7 +122,7 @@ def targets(url: str, users: int) -> dict[int, dict]:
     return out
 
 
-def start_server(url: str, var: Path) -> tuple[subprocess.Popen, str]:
+def start_server(url: str, var: Path, max_requests: int | None = None) -> tuple[subprocess.Popen, str]:
     """gunicorn with deploy/gunicorn.conf.py on a free loopback port (as http_bench.start_dangbo,
     with the real clock)."""
     import requests
@@ -141,7 +141,8 @@ def start_server(url: str, var: Path) -> tuple[subprocess.Popen, str]:
                    env=env, check=True, cwd=bench.ROOT)
     log = (var / "gunicorn.log").open("w")
     proc = subprocess.Popen(  # noqa: S603
-        [str(python.parent / "gunicorn"), "-c", str(bench.ROOT / "deploy" / "gunicorn.conf.py"), "--access-logfile", "/dev/null"],
+        [str(python.parent / "gunicorn"), "-c", str(bench.ROOT / "deploy" / "gunicorn.conf.py"), "--access-logfile", "/dev/null",
+         *([] if max_requests is None else ["--max-requests", str(max_requests)])],
         env=env, cwd=bench.ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -285,6 +286,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50, help="virtual users (default 50)")
     parser.add_argument("--minutes", type=float, default=10, help="how long (default 10)")
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds between a user's requests (default 1)")
+    parser.add_argument("--max-requests", type=int, default=None,
+                        help="override deploy/gunicorn.conf.py's max_requests (0: never replace a worker)")
     parser.add_argument("--sample", type=float, default=10, help="seconds between memory samples (default 10)")
     args = parser.parse_args()
     url = database(args.fresh)
@@ -294,7 +297,7 @@ def main() -> None:
     samples: dict[int, list[tuple[float, float]]] = defaultdict(list)
     load = []
     with tempfile.TemporaryDirectory() as tmp:
-        proc, base = start_server(url, Path(tmp))
+        proc, base = start_server(url, Path(tmp), args.max_requests)
         try:
             began = time.monotonic()
             until = began + args.minutes * 60
@@ -325,7 +328,9 @@ def main() -> None:
         problems.append(f"{tracebacks} tracebacks in the server log")
 
     total = sum(len(v) for v in tally.times.values())
-    print(f"\nsoak: {args.users} users, {elapsed / 60:.1f} min, think {args.think} s, {total} requests "
+    recycling = "deploy/gunicorn.conf.py's" if args.max_requests is None else args.max_requests
+    print(f"\nsoak: {args.users} users, {elapsed / 60:.1f} min, think {args.think} s, max_requests {recycling}, "
+          f"{total} requests "
           f"({total / elapsed:.1f}/s); load average during the run: median {statistics.median(load):.2f}, "
           f"max {max(load):.2f}")
     rows = []
