@@ -176,12 +176,15 @@ class Tally:
             self.codes[action][code] += 1
 
 
-def virtual_user(i: int, plan: dict, base: str, run: str, until: float, think: float, tally: Tally) -> None:
+def virtual_user(i: int, plan: dict, base: str, run: str, until: float, think: float, tally: Tally,
+                 close: bool = False) -> None:
     import requests
 
     rng = random.Random(i)
     s = requests.Session()
     s.headers["Accept-Language"] = "vi"
+    if close:  # a new connection per request, as nginx opens them to gunicorn (deploy/nginx-dangbo.conf)
+        s.headers["Connection"] = "close"
     page = s.get(f"{base}/dang-nhap/", timeout=60).text
     r = s.post(f"{base}/dang-nhap/", data={"csrfmiddlewaretoken": TOKEN.search(page).group(1),
                "username": plan["username"], "password": PASSWORD},
@@ -288,6 +291,8 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds between a user's requests (default 1)")
     parser.add_argument("--max-requests", type=int, default=None,
                         help="override deploy/gunicorn.conf.py's max_requests (0: never replace a worker)")
+    parser.add_argument("--close", action="store_true",
+                        help="a new connection per request (no keep-alive), as behind nginx")
     parser.add_argument("--sample", type=float, default=10, help="seconds between memory samples (default 10)")
     args = parser.parse_args()
     url = database(args.fresh)
@@ -301,7 +306,7 @@ def main() -> None:
         try:
             began = time.monotonic()
             until = began + args.minutes * 60
-            threads = [threading.Thread(target=virtual_user, args=(i, plan[i], base, run, until, args.think, tally),
+            threads = [threading.Thread(target=virtual_user, args=(i, plan[i], base, run, until, args.think, tally, args.close),
                                         daemon=True) for i in range(args.users)]
             for t in threads:
                 t.start()
@@ -330,7 +335,7 @@ def main() -> None:
     total = sum(len(v) for v in tally.times.values())
     recycling = "deploy/gunicorn.conf.py's" if args.max_requests is None else args.max_requests
     print(f"\nsoak: {args.users} users, {elapsed / 60:.1f} min, think {args.think} s, max_requests {recycling}, "
-          f"{total} requests "
+          f"{'new connection per request, ' if args.close else ''}{total} requests "
           f"({total / elapsed:.1f}/s); load average during the run: median {statistics.median(load):.2f}, "
           f"max {max(load):.2f}")
     rows = []
