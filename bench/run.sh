@@ -8,7 +8,8 @@
 #
 # bench/http_bench.py (dangbo and Redmine both over HTTP, interleaved) runs on PostgreSQL only, as
 # root, when Redmine is installed and seeded as shared/peers/redmine describes; otherwise it says
-# why it is skipped.
+# why it is skipped. national_bench.py (the country at --scale 0.02 by default) and soak_bench.py
+# (50 users for 10 minutes) run on PostgreSQL only.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -28,6 +29,10 @@ for db in $DBS; do
         echo "skipped: needs Redmine installed and seeded (shared/peers/redmine: setup.sh, seed.sh) and root"
         continue
       fi
+    fi
+    if [[ $db != postgres && ( $script == */national_bench.py || $script == */soak_bench.py ) ]]; then
+      echo "skipped: PostgreSQL only"
+      continue
     fi
     if [[ $db == postgres ]]; then
       # shellcheck disable=SC2086
