@@ -126,8 +126,10 @@ def test_members(demo):
     assert 0.3 < women / total < 0.5
     probation = members.filter(status=Person.Status.PROBATION).count()
     assert 0 < probation < total * 0.1
-    cards = list(members.values_list("party_card_number", flat=True))
-    assert len(set(cards)) == total and all(len(c) == 8 and c.isdigit() for c in cards)
+    cards = [c for c in members.values_list("party_card_number", flat=True) if c]
+    assert len(set(cards)) == len(cards) and all(len(c) == 8 and c.isdigit() for c in cards)
+    # Only the people demo's newcomers (admitted lately, or transferred in) have no card yet.
+    assert total - len(cards) < total * 0.05
     years = members.exclude(birth_year=None).values_list("birth_year", flat=True)
     assert 1940 <= min(years) and max(years) <= 2000
     # Bulk-inserted rows still get what Person.save would compute.

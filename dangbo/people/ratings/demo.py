@@ -78,7 +78,9 @@ def _failing_member(ward: Unit) -> int | None:
     from dangbo.orgs.models import Membership
 
     first = Unit.objects.filter(path__startswith=ward.path, kind__holds_members=True).order_by("path").first()
-    m = Membership.objects.filter(unit=first).order_by("-person_id").first()
+    # A member of long standing, still there: new members (admitted in 2025) were not rated in 2024.
+    m = (Membership.objects.filter(unit=first, start__lte=dt.date(2023, 1, 1), end=None)
+         .order_by("-person_id").first())
     return m.person_id if m else None
 
 
