@@ -253,7 +253,7 @@ def time_searches(user, label: str, rounds: int) -> Timed:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from dangbo.orgs.search import search_for_user
+    from dangbo.core.search import search_for_user
 
     out = Timed()
     for q in QUERIES:
