@@ -127,11 +127,12 @@ def test_members(demo):
     probation = members.filter(status=Person.Status.PROBATION).count()
     assert 0 < probation < total * 0.1
     cards = [c for c in members.values_list("party_card_number", flat=True) if c]
-    assert len(set(cards)) == len(cards) and all(len(c) == 8 and c.isdigit() for c in cards)
-    # Only the people demo's newcomers (admitted lately, or transferred in) have no card yet.
-    assert total - len(cards) < total * 0.05
+    assert len(set(cards)) == len(cards)
+    # The orgs demo's cards are 8 digits; only the people demo's newcomers (admitted lately, or
+    # transferred in with another province's card) differ or have none yet.
+    assert sum(1 for c in cards if len(c) == 8 and c.isdigit()) > total * 0.95
     years = members.exclude(birth_year=None).values_list("birth_year", flat=True)
-    assert 1940 <= min(years) and max(years) <= 2000
+    assert 1940 <= min(years) and max(years) <= 2008  # admitted at 18 at the youngest
     # Bulk-inserted rows still get what Person.save would compute.
     person = members.get(full_name="Hồ Sỹ Trung")
     assert person.search_name == "ho sy trung"
