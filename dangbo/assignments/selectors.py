@@ -144,15 +144,12 @@ def task_subtree(*, user, task: Task, limit: int = SUBTREE_LIMIT) -> list[Task]:
     below = Task.objects.filter(
         root_id=task.root_id or task.pk, tree_path__startswith=task.tree_path, depth__gt=task.depth
     )
-    rows = list(
+    return list(
         policy.visible(user, below)
         .select_related("unit", "responsible")
-        .annotate(child_count=Count("children"))
+        .annotate(child_count=Count("children"), level=F("depth") - task.depth)
         .order_by("tree_path")[: limit + 1]
     )
-    for row in rows:
-        row.level = row.depth - task.depth
-    return rows
 
 
 def task_ancestors(*, task: Task) -> list[Task]:

@@ -103,7 +103,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.get_task_for_user(request.user, pk)
     today = _today()
     subtree = selectors.task_subtree(user=request.user, task=task)
-    children = [t for t in subtree if t.level == 1]
+    children = [t for t in subtree if t.depth == task.depth + 1]
     # How many sub-tasks the progress is rolled up from (0: the reports give it); counted in the
     # SQL, since the page lists only the sub-tasks this user may see.
     rolled_up = task.children.exclude(status=Task.Status.CANCELLED).count()

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from dangbo.orgs import services as orgs
 from dangbo.people.cadres import services
-from dangbo.people.cadres.models import Candidate
+from dangbo.people.cadres.models import PlanCandidate
 
 
 def test_plan_a_candidate_over_the_age_and_see_the_shares(make_page, cast, logged_in, axe_check) -> None:
@@ -29,7 +29,7 @@ def test_plan_a_candidate_over_the_age_and_see_the_shares(make_page, cast, logge
     expect(page.get_by_role("main")).to_contain_text("does not meet every criterion")
     expect(page.get_by_role("main")).to_contain_text("Over the planning age: 59")
     axe_check(page)
-    assert not Candidate.objects.get(plan=plan, person=old).all_met
+    assert not PlanCandidate.objects.get(plan=plan, person=old).all_met
 
     phone = make_page(locale="en-US", viewport={"width": 390, "height": 844})
     logged_in(phone, cast.ward_secretary)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from dangbo.assignments import services as tasks
 from dangbo.assignments.models import Task, UnitTally
@@ -24,7 +25,7 @@ def task(cast, *, responsible: Person | None = None, unit=None, deadline=dt.date
     return t
 
 
-def meeting(cast, *, day: dt.date, present: list[Person], absent: list[Person] = ()):
+def meeting(cast, *, day: dt.date, present: list[Person], absent: Sequence[Person] = ()):
     m = meetings.meeting_create(actor=None, unit=cast.cell1, kind=MeetingKind.REGULAR, date=day)
     meetings.meeting_record(actor=None, meeting=m, duration_minutes=95)
     entries = [{"person_id": p.pk, "status": "present"} for p in present]
