@@ -133,13 +133,13 @@ def test_program_export_has_programs_and_inspections(cast, login, programs):
     assert first[:5] == ("Chương trình kiểm tra năm 2026", 2026, "Inspection", "Đảng bộ Phường 1", "Thực hiện Quy chế dân chủ")
     assert (first[5].date(), first[6].date()) == (D(2026, 3, 1), D(2026, 3, 10))
     assert first[7:] == (1, 1, None)
-    assert second[2:4] == ("Supervision", "Chi bộ Khu phố 3 Đông Lương") and second[7:9] == (0, 0)
+    assert second[2:4] == ("Supervision", "Chi bộ Khu phố 3 Đông Lương – Đảng bộ phường Đông Lương") and second[7:9] == (0, 0)
 
 
 def test_program_export_holds_nothing_of_another_unit(cast, login, programs):
     book = export(login(cast.outsider), reverse("assignments:program_list"))
     assert [r[0] for r in rows(book.worksheets[0])] == ["Chương trình giám sát 2025"]
-    assert [r[3] for r in rows(book.worksheets[1])] == ["Chi bộ Khu phố 3 Đông Lương"]
+    assert [r[3] for r in rows(book.worksheets[1])] == ["Chi bộ Khu phố 3 Đông Lương – Đảng bộ phường Đông Lương"]
     book = export(login(cast.member), reverse("assignments:program_list"))
     assert rows(book.worksheets[0]) == [] and rows(book.worksheets[1]) == []
 

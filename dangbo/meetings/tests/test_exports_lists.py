@@ -59,7 +59,7 @@ def test_meetings_export_has_attendance_and_grade(cast, held, login):
     assert [c.value for c in sheet[1]] == MEETING_HEADERS
     planned, done = rows(sheet)  # newest first, as on the page
     assert done[0].date() == dt.date(2025, 3, 3) and sheet["A3"].number_format == "DD/MM/YYYY"
-    assert done[1:4] == ("Chi bộ Khu phố 1", held.get_kind_display(), "Sinh hoạt thường kỳ tháng 03/2025")
+    assert done[1:4] == ("Chi bộ Khu phố 1 – Đảng bộ Phường 1", held.get_kind_display(), "Sinh hoạt thường kỳ tháng 03/2025")
     assert done[7:11] == (4, 3, 1, 0)
     grade = {t.code: t.name for t in thresholds_for_display()}[held.grade]
     assert Decimal(str(done[11])) == held.score and done[12] == grade
@@ -71,8 +71,8 @@ def test_meetings_export_keeps_the_filters(cast, held, login):
     services.meeting_create(actor=None, unit=cast.cell1, kind=MeetingKind.REGULAR, date=dt.date(2025, 4, 7))
     client = login(cast.clerk)
     url = reverse("meetings:meeting_list")
-    assert sorted(units_of(export(client, url))) == ["Chi bộ Khu phố 1", "Chi bộ Khu phố 1", "Chi bộ Khu phố 3 Đông Lương"]
-    assert units_of(export(client, url, unit=cast.ward_dl.pk)) == ["Chi bộ Khu phố 3 Đông Lương"]
+    assert sorted(units_of(export(client, url))) == ["Chi bộ Khu phố 1 – Đảng bộ Phường 1", "Chi bộ Khu phố 1 – Đảng bộ Phường 1", "Chi bộ Khu phố 3 Đông Lương – Đảng bộ phường Đông Lương"]
+    assert units_of(export(client, url, unit=cast.ward_dl.pk)) == ["Chi bộ Khu phố 3 Đông Lương – Đảng bộ phường Đông Lương"]
     (row,) = rows(export(client, url, unit=cast.ward1.pk, held="1", month="2025-03"))
     assert row[3] == held.title
     assert [r[0].date() for r in rows(export(client, url, held="0", unit=cast.ward1.pk))] == [dt.date(2025, 4, 7)]
@@ -81,9 +81,9 @@ def test_meetings_export_keeps_the_filters(cast, held, login):
 def test_meetings_export_holds_nothing_of_the_sibling_ward(cast, held, login):
     services.meeting_create(actor=None, unit=cast.cell_dl, kind=MeetingKind.REGULAR, date=dt.date(2025, 3, 4))
     url = reverse("meetings:meeting_list")
-    assert units_of(export(login(cast.outsider), url)) == ["Chi bộ Khu phố 3 Đông Lương"]
-    assert units_of(export(login(cast.outsider), url, unit=cast.ward1.pk)) == ["Chi bộ Khu phố 3 Đông Lương"]
-    assert units_of(export(login(cast.member), url)) == ["Chi bộ Khu phố 1"]
+    assert units_of(export(login(cast.outsider), url)) == ["Chi bộ Khu phố 3 Đông Lương – Đảng bộ phường Đông Lương"]
+    assert units_of(export(login(cast.outsider), url, unit=cast.ward1.pk)) == ["Chi bộ Khu phố 3 Đông Lương – Đảng bộ phường Đông Lương"]
+    assert units_of(export(login(cast.member), url)) == ["Chi bộ Khu phố 1 – Đảng bộ Phường 1"]
 
 
 def test_meetings_export_exports_every_page(cast, login, settings, members):
@@ -121,15 +121,15 @@ def test_visits_export(cast, visits, login):
     assert [c.value for c in sheet[1]] == ["Date", "Leader", "Unit", "Kind", "Raised", "Decided"]
     dl, p1 = rows(sheet)
     assert p1[0].date() == dt.date(2025, 3, 10)
-    assert p1[1:] == ("Hồ Sỹ Trung", "Chi bộ Khu phố 1", "Visit", "Đường kiệt ngập", "Giao phường khảo sát")
+    assert p1[1:] == ("Hồ Sỹ Trung", "Chi bộ Khu phố 1 – Đảng bộ Phường 1", "Visit", "Đường kiệt ngập", "Giao phường khảo sát")
     assert dl[4] == "=1+1" and sheet["E2"].data_type == "s"  # typed text stays text
 
 
 def test_visits_export_keeps_the_filter_and_the_scope(cast, visits, leader, login):
     url = reverse("meetings:visits")
-    assert visited(export(login(cast.clerk), url, q="vo van")) == ["Chi bộ Khu phố 3 Đông Lương"]
-    assert visited(export(login(cast.outsider), url)) == ["Chi bộ Khu phố 3 Đông Lương"]
-    assert visited(export(login(leader), url)) == ["Chi bộ Khu phố 1"]  # the leader rule
+    assert visited(export(login(cast.clerk), url, q="vo van")) == ["Chi bộ Khu phố 3 Đông Lương – Đảng bộ phường Đông Lương"]
+    assert visited(export(login(cast.outsider), url)) == ["Chi bộ Khu phố 3 Đông Lương – Đảng bộ phường Đông Lương"]
+    assert visited(export(login(leader), url)) == ["Chi bộ Khu phố 1 – Đảng bộ Phường 1"]  # the leader rule
 
 
 def test_visits_export_in_vietnamese(cast, visits, login):
