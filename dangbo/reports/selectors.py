@@ -12,6 +12,7 @@ from django.db.models.functions import ExtractMonth, Substr
 
 from dangbo.core import policy
 from dangbo.core.policy import Action
+from dangbo.core.text import number
 from dangbo.orgs.models import Term, Unit
 
 from .models import PeriodicReport, Review
@@ -76,12 +77,12 @@ class Row:
 
         risks = []
         if self.figures.get("overdue"):
-            risks.append(_("%(n)s overdue tasks") % {"n": self.figures["overdue"]})
+            risks.append(_("%(n)s overdue tasks") % {"n": number(self.figures["overdue"])})
         share = self.good_share
         if share is not None and share < 70:
-            risks.append(_("only %(share)s%% of meetings good") % {"share": share})
+            risks.append(_("only %(share)s%% of meetings good") % {"share": number(share)})
         if self.figures.get("late_cases"):
-            risks.append(_("%(n)s cases answered late") % {"n": self.figures["late_cases"]})
+            risks.append(_("%(n)s cases answered late") % {"n": number(self.figures["late_cases"])})
         return risks
 
 
