@@ -349,7 +349,11 @@ def candidate_ceremony(*, actor, candidate: Candidate, on: dt.date, helper: Pers
     audit_record(actor=actor, action="person.admitted", obj=person, before=person_before,
                  after=snapshot(person, ("status", "joined_on")))
     if current is None:
-        orgs.membership_create(actor=None, person=person, unit=candidate.unit, start=on)
+        # On the cell's roll through the members' service: the member's history shows the admission.
+        from dangbo.people.members import services as members
+
+        members.member_admit(actor=actor, person=person, cell=candidate.unit, date=on,
+                             decision=candidate.decision_number)
     return _save(actor, candidate, before, ["ceremony_on", "helper", "probation_end"], "candidate.ceremony")
 
 

@@ -146,3 +146,16 @@ def test_target_checks_its_parts(cast):
     assert not AdmissionTarget.objects.exists()
     t = services.target_set(actor=cast.ward_secretary, unit=cast.ward1, year=2025, total=5, residential=2, enterprise=1)
     assert t.total == 5
+
+
+def test_the_ceremony_puts_the_new_member_on_the_roll_with_the_admission_in_their_history(cast, candidate):
+    """The roll is the members' service's: the member's page shows "admitted" with the decision."""
+    from dangbo.people.members.models import MemberEvent
+
+    c = advance(candidate, Stage.PROBATION)
+    membership = Membership.objects.get(person_id=c.person_id, end=None)
+    assert membership.unit == cast.cell1 and membership.start == c.ceremony_on
+    event = MemberEvent.objects.get(person_id=c.person_id)
+    assert event.kind == MemberEvent.Kind.ADMITTED and event.to_unit == cast.cell1
+    assert event.decision == c.decision_number and event.date == c.ceremony_on
+    assert Person.objects.get(pk=c.person_id).status == Person.Status.PROBATION
