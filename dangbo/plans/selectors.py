@@ -559,3 +559,13 @@ def board(*, user, unit: Unit, year: int, today: dt.date) -> Board:
         themes=[(theme, sorted((rows[i.pk] for i in theme.items.all()), key=_risk)) for theme in themes],
         at_risk=sorted(rows.values(), key=_risk),
     )
+
+
+def indicator_unit_for_user(user, indicator: Indicator, unit_id: int) -> Unit:
+    """A unit under the indicator's own that ``user`` may see (the dashboard's focus), else 404."""
+    return policy.get_for_user(user, Unit.objects.filter(path__startswith=indicator.unit.path), unit_id)
+
+
+def proposal_units(*, user, document) -> QuerySet[Unit]:
+    """The units a proposal of ``document`` may be assigned to, as a queryset in tree order."""
+    return Unit.objects.filter(pk__in=[u.pk for u in proposal_candidates(user=user, document=document)]).order_by("path")

@@ -452,7 +452,7 @@ def indicator_detail(request: Request, pk: int) -> HttpResponse:
     indicator = selectors.get_indicator_for_user(request.user, pk)
     focus = default_focus = selectors.indicator_focus(user=request.user, indicator=indicator)
     if unit_id := _int(request.GET.get("unit")):
-        focus = policy.get_for_user(request.user, Unit.objects.filter(path__startswith=indicator.unit.path), unit_id)
+        focus = selectors.indicator_unit_for_user(request.user, indicator, unit_id)
     units = selectors.actual_units(user=request.user, indicator=indicator, focus=focus)
     form = ActualForm(request.POST or None, units=units) if units.exists() else None
     if request.method == "POST" and form is None:
@@ -560,8 +560,7 @@ def document_proposals(request: Request, pk: int) -> HttpResponse:
     document = policy.get_for_user(request.user, Document.objects.select_related("unit", "type"), pk, Action.CHANGE)
     readable = document.type_abbr in selectors.PROPOSAL_TYPES
     rows = selectors.document_proposals(user=request.user, document=document) if readable else []
-    units = Unit.objects.filter(pk__in=[u.pk for u in selectors.proposal_candidates(
-        user=request.user, document=document)]).order_by("path")
+    units = selectors.proposal_units(user=request.user, document=document)
     items = selectors.proposal_items(user=request.user, document=document)
     forms = [
         ProposalForm(

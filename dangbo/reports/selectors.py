@@ -233,3 +233,8 @@ def side_by_side(*, unit: Unit, year: int) -> list[list[Any]]:
                 tasks.get(key, {}).get("done", 0), cases.get(key, {}).get("received", 0),
             ])
     return out
+
+
+def unit_term(*, unit: Unit, pk: int) -> Term | None:
+    """One of ``unit``'s own terms (the unit is already one the user may see)."""
+    return Term.objects.filter(unit=unit, pk=pk).first()

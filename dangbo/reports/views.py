@@ -83,7 +83,7 @@ def unit_xlsx(request: Request, pk: int) -> HttpResponse:
 def review_create(request: Request, pk: int) -> HttpResponse:
     unit = selectors.get_unit_for_user(request.user, pk)
     raw = request.POST.get("term", "")
-    term = selectors.Term.objects.filter(unit=unit, pk=int(raw) if raw.isdigit() else 0).first()
+    term = selectors.unit_term(unit=unit, pk=int(raw) if raw.isdigit() else 0)
     if term is None:
         messages.error(request, _("Choose a term of this unit."))
         return redirect("reports:unit", pk=unit.pk)

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from dangbo.core import policy
 from dangbo.core.policy import Action
-from dangbo.orgs.models import Person, Position
+from dangbo.orgs.models import Person, Position, Unit
 
 from . import rules
 from .models import CadreProfile, Move, Plan, PlanCandidate, Streamlining
@@ -192,3 +192,8 @@ def share_chart(rows: list[ShareRow]) -> dict:
         "female_planned": [row.planned.female_pct or 0 for row in rows],
         "female_actual": [row.actual.female_pct or 0 for row in rows],
     }
+
+
+def units_with_cadres(*, user) -> list[Unit]:
+    """The managing units ``user`` may see that hold cadre records, in tree order (the filter)."""
+    return list(policy.visible(user, Unit.objects.filter(cadre_profiles__isnull=False).distinct()).order_by("path"))

@@ -21,7 +21,6 @@ from dangbo.core.http import Request
 from dangbo.core.pagination import paginate
 from dangbo.core.policy import Action
 from dangbo.core.text import fold
-from dangbo.orgs.models import Unit
 from dangbo.orgs.selectors import manageable_units
 
 from . import panels, selectors, services
@@ -68,9 +67,7 @@ def _units(request: Request):
 @require_GET
 def cadre_list(request: Request) -> HttpResponse:
     _section(request)
-    units = list(
-        policy.visible(request.user, Unit.objects.filter(cadre_profiles__isnull=False).distinct()).order_by("path")
-    )
+    units = selectors.units_with_cadres(user=request.user)
     unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
     q = request.GET.get("q", "").strip()[:100]
     profiles = selectors.profile_list(user=request.user, unit=unit)

@@ -153,3 +153,8 @@ def previous_finals(*, user, campaign: RatingCampaign) -> dict[tuple[str, int], 
 
     qs = policy.visible(user, Rating.objects.filter(year=campaign.year - 1, unit__path__startswith=campaign.unit.path))
     return final_grades(qs)
+
+
+def campaign_unit_for_user(user, campaign: RatingCampaign, unit_id: int) -> Unit:
+    """A unit under the campaign's own that ``user`` may see (the results' focus), else 404."""
+    return policy.get_for_user(user, Unit.objects.filter(path__startswith=campaign.unit.path), unit_id)

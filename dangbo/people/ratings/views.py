@@ -19,7 +19,6 @@ from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.http import Request
 from dangbo.core.policy import Action
-from dangbo.orgs.models import Unit
 from dangbo.orgs.selectors import manageable_units, person_list
 
 from . import exports, rules, selectors, services
@@ -55,7 +54,7 @@ def rating_campaign(request: Request, pk: int) -> HttpResponse:
     focus = None
     unit_id = request.GET.get("unit", "")
     if unit_id.isdigit():
-        focus = policy.get_for_user(request.user, Unit.objects.filter(path__startswith=campaign.unit.path), unit_id)
+        focus = selectors.campaign_unit_for_user(request.user, campaign, int(unit_id))
     view = selectors.campaign_view(user=request.user, campaign=campaign, focus=focus)
     context = {"campaign": campaign, "view": view, "rule": campaign.rule,
                **policy.permissions(request.user, campaign, [Action.CHANGE])}
