@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangbo.assignments.selectors import unit_filter_choices
 from dangbo.core import dates, policy
 from dangbo.core.audit import history
-from dangbo.core.forms import submit
+from dangbo.core.forms import form_page, submit
 from dangbo.core.http import Request
 from dangbo.core.pagination import paginate
 from dangbo.core.policy import Action
@@ -344,8 +344,7 @@ def reception_create(request: Request) -> HttpResponse:
         messages.success(request, _("The reception day is on the calendar."))
         return redirect(f"{reverse('citizens:reception_list')}?month={day.date:%Y-%m}")
     status = 400 if request.method == "POST" else 200
-    return render(request, "citizens/form_page.html",
-                  {"form": form, "heading": _("Add a reception day")}, status=status)
+    return form_page(request, form, _("Add a reception day"), status=status)
 
 
 @login_required
@@ -386,7 +385,7 @@ def dialogue_create(request: Request) -> HttpResponse:
         messages.success(request, _("The dialogue is recorded. Record each opinion raised there as a case."))
         return redirect(dialogue)
     status = 400 if request.method == "POST" else 200
-    return render(request, "citizens/form_page.html", {"form": form, "heading": _("Record a dialogue")}, status=status)
+    return form_page(request, form, _("Record a dialogue"), status=status)
 
 
 @login_required

@@ -5,7 +5,8 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from .versions import StaleEdit
@@ -86,3 +87,14 @@ def submit(request, form: forms.Form, service: Callable[[dict[str, Any]], T]) ->
     except ValidationError as error:
         add_service_errors(form, error)
         return None
+
+
+def form_page(
+    request, form: forms.Form, heading: str, *, template: str = "form_page.html", cancel_href: str = "",
+    status: int = 200, **extra: Any,
+) -> HttpResponse:
+    """Render one form on its own page (``form_page.html``, or an app's page extending it):
+    the heading, the errors at the top and beside each field, Save and Cancel. ``extra`` goes
+    to the template as it is (an app's page uses it for its header or intro)."""
+    context = {"form": form, "heading": heading, "cancel_href": cancel_href, **extra}
+    return render(request, template, context, status=status)

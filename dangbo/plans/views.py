@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangbo.assignments.models import Task
 from dangbo.core import dates, policy, uploads, versions
 from dangbo.core.audit import history
-from dangbo.core.forms import submit
+from dangbo.core.forms import form_page, submit
 from dangbo.core.http import Request
 from dangbo.core.policy import Action
 from dangbo.documents.models import Document
@@ -106,8 +106,7 @@ def theme_create(request: Request) -> HttpResponse:
     if theme is not None:
         messages.success(request, _("The theme has been recorded."))
         return redirect(theme)
-    return render(request, "plans/form_page.html", {"form": form, "heading": _("New annual theme"),
-                                                    "cancel_href": reverse("plans:theme_list")})
+    return form_page(request, form, _("New annual theme"), template="plans/form_page.html", cancel_href=reverse("plans:theme_list"))
 
 
 @login_required
@@ -137,8 +136,7 @@ def theme_edit(request: Request, pk: int) -> HttpResponse:
     if saved is not None:
         messages.success(request, _("The theme has been saved."))
         return redirect(saved)
-    return render(request, "plans/form_page.html", {"form": form, "heading": _("Edit the theme"),
-                                                    "cancel_href": theme.get_absolute_url()})
+    return form_page(request, form, _("Edit the theme"), template="plans/form_page.html", cancel_href=theme.get_absolute_url())
 
 
 def _item_form(request: Request, theme: Theme, **kwargs) -> ItemForm:
@@ -158,8 +156,7 @@ def item_create(request: Request, pk: int) -> HttpResponse:
     if item is not None:
         messages.success(request, _("The item has been added."))
         return redirect(item)
-    return render(request, "plans/form_page.html", {"form": form, "heading": _("New item of the theme"),
-                                                    "cancel_href": theme.get_absolute_url()})
+    return form_page(request, form, _("New item of the theme"), template="plans/form_page.html", cancel_href=theme.get_absolute_url())
 
 
 @login_required
@@ -200,8 +197,7 @@ def item_edit(request: Request, pk: int) -> HttpResponse:
     if saved is not None:
         messages.success(request, _("The item has been saved."))
         return redirect(saved)
-    return render(request, "plans/form_page.html", {"form": form, "heading": _("Edit the item"),
-                                                    "cancel_href": item.get_absolute_url()})
+    return form_page(request, form, _("Edit the item"), template="plans/form_page.html", cancel_href=item.get_absolute_url())
 
 
 @login_required
@@ -268,8 +264,7 @@ def item_assign(request: Request, pk: int) -> HttpResponse:
     if tasks is not None:
         messages.success(request, _("%(n)d task(s) assigned and linked to the item.") % {"n": len(tasks)})
         return redirect(item)
-    return render(request, "plans/form_page.html", {"form": form, "heading": _("Assign tasks from the item"),
-                                                    "cancel_href": item.get_absolute_url(), "item": item})
+    return form_page(request, form, _("Assign tasks from the item"), template="plans/form_page.html", cancel_href=item.get_absolute_url(), item=item)
 
 
 
@@ -310,8 +305,7 @@ def commitment_create(request: Request) -> HttpResponse:
     if commitment is not None:
         messages.success(request, _("The commitment has been recorded."))
         return redirect(commitment)
-    return render(request, "plans/form_page.html", {"form": form, "heading": _("New responsibility commitment"),
-                                                    "cancel_href": reverse("plans:commitment_list")})
+    return form_page(request, form, _("New responsibility commitment"), template="plans/form_page.html", cancel_href=reverse("plans:commitment_list"))
 
 
 @login_required

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangbo.assignments.selectors import unit_filter_choices
 from dangbo.core import policy
 from dangbo.core.audit import history
-from dangbo.core.forms import submit
+from dangbo.core.forms import form_page, submit
 from dangbo.core.http import Request
 from dangbo.core.pagination import paginate
 from dangbo.core.policy import Action
@@ -87,9 +87,7 @@ def candidate_create(request: Request) -> HttpResponse:
         messages.success(request, _("Candidate added."))
         return redirect(candidate)
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "people/admission/form_page.html", {"form": form, "heading": _("Add a candidate")}, status=status
-    )
+    return form_page(request, form, _("Add a candidate"), template="people/admission/form_page.html", status=status)
 
 
 def _rules_of(candidate: Candidate) -> AdmissionRules:

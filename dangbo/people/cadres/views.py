@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangbo.core import policy, versions
 from dangbo.core.audit import history
-from dangbo.core.forms import submit
+from dangbo.core.forms import form_page, submit
 from dangbo.core.http import Request
 from dangbo.core.pagination import paginate
 from dangbo.core.policy import Action
@@ -44,13 +44,6 @@ PER_PAGE = 50
 
 def _section(request: Request) -> None:
     request.nav_section = "cadres"
-
-
-def _form_page(request: Request, form, heading: str, cancel_href: str, status: int = 200) -> HttpResponse:
-    return render(
-        request, "people/cadres/form_page.html", {"form": form, "heading": heading, "cancel_href": cancel_href},
-        status=status,
-    )
 
 
 def _units(request: Request):
@@ -89,7 +82,7 @@ def cadre_create(request: Request) -> HttpResponse:
     if profile is not None:
         messages.success(request, _("The cadre record has been created."))
         return redirect(profile)
-    return _form_page(request, form, _("New cadre record"), reverse("people:cadre_list"))
+    return form_page(request, form, _("New cadre record"), cancel_href=reverse("people:cadre_list"))
 
 
 @login_required
@@ -122,7 +115,7 @@ def cadre_edit(request: Request, pk: int) -> HttpResponse:
     if done is not None:
         messages.success(request, _("The cadre record has been saved."))
         return redirect(profile)
-    return _form_page(request, form, _("Education and theory of %(name)s") % {"name": profile.person}, profile.get_absolute_url())
+    return form_page(request, form, _("Education and theory of %(name)s") % {"name": profile.person}, cancel_href=profile.get_absolute_url())
 
 
 @login_required
@@ -134,7 +127,7 @@ def training_add(request: Request, pk: int) -> HttpResponse:
     if submit(request, form, lambda data: services.training_add(actor=request.user, profile=profile, **data)):
         messages.success(request, _("The training course has been recorded."))
         return redirect(profile)
-    return _form_page(request, form, _("Training course of %(name)s") % {"name": profile.person}, profile.get_absolute_url())
+    return form_page(request, form, _("Training course of %(name)s") % {"name": profile.person}, cancel_href=profile.get_absolute_url())
 
 
 @login_required
@@ -146,7 +139,7 @@ def award_add(request: Request, pk: int) -> HttpResponse:
     if submit(request, form, lambda data: services.award_add(actor=request.user, profile=profile, **data)):
         messages.success(request, _("The award has been recorded."))
         return redirect(profile)
-    return _form_page(request, form, _("Award of %(name)s") % {"name": profile.person}, profile.get_absolute_url())
+    return form_page(request, form, _("Award of %(name)s") % {"name": profile.person}, cancel_href=profile.get_absolute_url())
 
 
 # --- Planning ------------------------------------------------------------------------------
@@ -171,7 +164,7 @@ def plan_create(request: Request) -> HttpResponse:
     if plan is not None:
         messages.success(request, _("The planning has been created."))
         return redirect(plan)
-    return _form_page(request, form, _("New cadre planning"), reverse("people:plan_list"))
+    return form_page(request, form, _("New cadre planning"), cancel_href=reverse("people:plan_list"))
 
 
 @login_required
@@ -204,7 +197,7 @@ def candidate_add(request: Request, pk: int) -> HttpResponse:
                 % {"name": candidate.person},
             )
         return redirect(plan)
-    return _form_page(request, form, _("Plan a candidate"), plan.get_absolute_url())
+    return form_page(request, form, _("Plan a candidate"), cancel_href=plan.get_absolute_url())
 
 
 @login_required
@@ -260,7 +253,7 @@ def move_create(request: Request) -> HttpResponse:
     if move is not None:
         messages.success(request, _("The proposal has been recorded."))
         return redirect(move)
-    return _form_page(request, form, _("Propose a rotation or appointment"), reverse("people:move_list"))
+    return form_page(request, form, _("Propose a rotation or appointment"), cancel_href=reverse("people:move_list"))
 
 
 @login_required

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangbo.core import policy, versions
 from dangbo.core.audit import history
-from dangbo.core.forms import submit
+from dangbo.core.forms import form_page, submit
 from dangbo.core.http import Request
 from dangbo.core.policy import Action
 from dangbo.orgs.selectors import manageable_units, person_list
@@ -142,6 +142,4 @@ def rating_discipline_create(request: Request) -> HttpResponse:
     if record is not None:
         messages.success(request, _("The discipline has been recorded."))
         return redirect("people:rating_home")
-    return render(request, "people/ratings/form_page.html", {
-        "form": form, "heading": _("Record a discipline"), "cancel_href": reverse("people:rating_home"),
-    })
+    return form_page(request, form, _("Record a discipline"), cancel_href=reverse("people:rating_home"))
