@@ -6,21 +6,19 @@ draws."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from dangbo.core import uploads
+from dangbo.core import party_docx, uploads
 from dangbo.core.xlsx import Sheet, capped, sheets_response, workbook_response
 from dangbo.documents.models import Document
+from dangbo.orgs.models import Unit
 
 from .models import Inspection, InspectionProgram, Task
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-#: The national header of every party document (a proper name, not translated).
-PARTY_HEADER = "ĐẢNG CỘNG SẢN VIỆT NAM"
 #: Wide columns of a linked document that no export shows.
 _WIDE_DOCUMENT_COLUMNS = ("document__full_text", "document__summary")
 
@@ -156,41 +154,15 @@ def document_report_docx(
     """The implementation report of a document, laid out as a party document (Hướng dẫn
     36-HD/VPTW): issuer and number at the left, the party header and place-date at the
     right, the title, the body, a table of the tasks, the signature block."""
-    from docx import Document as Docx
-    from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
 
-    doc = Docx()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin = section.bottom_margin = Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-    style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"  # type: ignore[attr-defined]
-    style.font.size = Pt(14)  # type: ignore[attr-defined]
-
-    head = doc.add_table(rows=1, cols=2)
-    head.alignment = WD_TABLE_ALIGNMENT.CENTER
-    left, right = head.rows[0].cells
-    issuer = document.unit.name.upper()
-    p = left.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p.add_run(issuer).bold = True
-    left.add_paragraph("*").alignment = WD_ALIGN_PARAGRAPH.CENTER
-    left.add_paragraph(_("No.     -BC")).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p = right.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run(PARTY_HEADER)
-    run.bold = True
-    run.underline = True
-    p = right.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    p.add_run(
-        _("%(place)s, %(day)s %(month)s %(year)s")
-        % {"place": document.unit.short_name or document.unit.name, "day": today.day,
-           "month": today.month, "year": today.year}
-    ).italic = True
+    unit = document.unit
+    above = Unit.objects.filter(path=unit.parent_path).first() if unit.depth > 1 else None
+    doc, para = party_docx.new_document()
+    party_docx.header(
+        doc, para, above=above.name.upper() if above else "", issuer=unit.name.upper(), number=_("No.     -BC"),
+        place_date=party_docx.day_line(today, unit.short_name or unit.name),
+    )
 
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -234,7 +206,5 @@ def document_report_docx(
     p = right.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.add_run(_("ON BEHALF OF THE STANDING COMMITTEE")).bold = True
-    buffer = io.BytesIO()
-    doc.save(buffer)
     safe = "".join(c if c.isalnum() else "-" for c in document.symbol)
-    return uploads.attachment(buffer.getvalue(), name=f"bao-cao-{safe}.docx", content_type=DOCX)
+    return uploads.attachment(party_docx.to_bytes(doc), name=f"bao-cao-{safe}.docx", content_type=DOCX)

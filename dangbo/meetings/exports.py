@@ -12,7 +12,6 @@ The meetings list and the visit log export to Excel through ``dangbo.core.xlsx``
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,12 +22,11 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from dangbo.core import party_docx
 from dangbo.core.xlsx import capped, workbook_response
 from dangbo.orgs.models import Unit
 
 from .models import Attendance, GradeThreshold, LeaderVisit, Meeting, MeetingKind
-
-FONT = "Times New Roman"
 
 KIND_TITLES: dict[str, str] = {
     MeetingKind.REGULAR: "Sinh hoạt chi bộ thường kỳ",
@@ -147,42 +145,11 @@ ATTENDANCE_HEADERS = ["STT", "Họ và tên", *[label for _s, label in STATUS_CO
 
 
 def to_docx(doc: Document) -> bytes:
-    from docx import Document as Docx
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
 
-    d = Docx()
-    section = d.sections[0]
-    section.page_height, section.page_width = Mm(297), Mm(210)
-    section.top_margin = section.bottom_margin = Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    style = d.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = Pt(14)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-
-    def para(container, text="", bold=False, italic=False, align=None, size=None, underline=False):
-        paragraph = container.add_paragraph()
-        run = paragraph.add_run(text)
-        run.bold, run.italic, run.underline = bold, italic, underline
-        run.font.name = FONT
-        if size:
-            run.font.size = Pt(size)
-        if align is not None:
-            paragraph.alignment = align
-        paragraph.paragraph_format.space_after = Pt(2)
-        return paragraph
-
-    head = d.add_table(rows=1, cols=2)
-    left, right = head.rows[0].cells
-    left.paragraphs[0].text = ""
-    para(left, doc.issuer_above, align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
-    para(left, doc.issuer, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
-    para(left, "*", align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
-    para(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=14)
-    para(right, doc.place_date, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=14)
+    d, para = party_docx.new_document(space_after=2)
+    party_docx.header(d, para, above=doc.issuer_above, issuer=doc.issuer, place_date=doc.place_date)
     para(d, "")
     para(d, doc.title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=15)
     para(d, doc.subtitle, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -213,9 +180,7 @@ def to_docx(doc: Document) -> bytes:
         for _i in range(3):
             para(cell, "")
         para(cell, name, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    out = io.BytesIO()
-    d.save(out)
-    return out.getvalue()
+    return party_docx.to_bytes(d)
 
 
 def to_pdf(doc: Document) -> bytes:

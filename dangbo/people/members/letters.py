@@ -1,19 +1,16 @@
 """The introduction letter for a transfer (giấy giới thiệu sinh hoạt đảng) as DOCX, in the party's
 document layout (Hướng dẫn 36-HD/VPTW: the issuing unit top left, "ĐẢNG CỘNG SẢN VIỆT NAM" and
-the place and date top right, Times New Roman, A4, margins 20/20/30/15 mm).
+the place and date top right, Times New Roman, A4: ``dangbo.core.party_docx``).
 
 Personal data (birth date, citizen ID) is written only when the person taking the letter may
 read it; the view audits every letter taken (``services.letter_read``)."""
 
 from __future__ import annotations
 
-import io
-
+from dangbo.core.party_docx import day_line, header, new_document, to_bytes
 from dangbo.orgs.models import Unit
 
 from .models import MemberEvent
-
-FONT = "Times New Roman"
 
 
 def _issuer(event: MemberEvent) -> Unit | None:
@@ -25,44 +22,17 @@ def _issuer(event: MemberEvent) -> Unit | None:
 
 
 def introduction_docx(event: MemberEvent, *, readable) -> bytes:
-    from docx import Document as Docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
 
     person = event.person
-    d = Docx()
-    section = d.sections[0]
-    section.page_height, section.page_width = Mm(297), Mm(210)
-    section.top_margin = section.bottom_margin = Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    d.styles["Normal"].font.name = FONT
-    d.styles["Normal"].font.size = Pt(14)
-
-    def para(container, text="", bold=False, italic=False, align=None, size=None, underline=False):
-        paragraph = container.add_paragraph()
-        run = paragraph.add_run(text)
-        run.bold, run.italic, run.underline = bold, italic, underline
-        run.font.name = FONT
-        if size:
-            run.font.size = Pt(size)
-        if align is not None:
-            paragraph.alignment = align
-        return paragraph
-
     issuer = _issuer(event)
     above = None
     if issuer is not None and issuer.depth > 1:
         above = Unit.objects.filter(path=issuer.parent_path).first()
     day = event.date
-    head = d.add_table(rows=1, cols=2)
-    left, right = head.rows[0].cells
-    para(left, above.name.upper() if above else "", align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
-    para(left, issuer.name.upper() if issuer else "", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
-    para(left, "*", align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
-    para(left, f"Số {event.letter_number or '…'}", align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
-    para(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    para(right, f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}", italic=True,
-         align=WD_ALIGN_PARAGRAPH.CENTER)
+    d, para = new_document()
+    header(d, para, above=above.name.upper() if above else "", issuer=issuer.name.upper() if issuer else "",
+           place_date=day_line(day), number=f"Số {event.letter_number or '…'}")
     para(d, "")
     para(d, "GIẤY GIỚI THIỆU SINH HOẠT ĐẢNG", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=15)
     destination = event.to_unit.name if event.to_unit else event.other_organisation
@@ -87,6 +57,4 @@ def introduction_docx(event: MemberEvent, *, readable) -> bytes:
             "Giấy giới thiệu có giá trị 30 ngày kể từ ngày ký.", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     para(d, "")
     para(d, "T/M " + (issuer.name.upper() if issuer else ""), bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    out = io.BytesIO()
-    d.save(out)
-    return out.getvalue()
+    return to_bytes(d)
