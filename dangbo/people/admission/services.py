@@ -65,8 +65,13 @@ def _rules(day: dt.date) -> AdmissionRules:
         raise ValidationError(_("No admission rules are in force: ask the office to add them.")) from None
 
 
-def _locked(candidate: Candidate) -> Candidate:
-    return Candidate.objects.select_for_update(of=("self",)).select_related("person", "unit").get(pk=candidate.pk)
+def _step(actor, candidate: Candidate, *stages: str) -> Candidate:
+    """How every step begins: the actor may change the candidate, the row is read again under
+    its lock, and the candidate is at one of ``stages``."""
+    require(actor, candidate, Action.CHANGE)
+    candidate = Candidate.objects.select_for_update(of=("self",)).select_related("person", "unit").get(pk=candidate.pk)
+    _expect(candidate, *stages)
+    return candidate
 
 
 def _expect(candidate: Candidate, *stages: str) -> None:
@@ -89,6 +94,13 @@ def _not_before(field: str, day: dt.date | None, earlier: dt.date | None, what: 
         errors.setdefault(field, []).append(
             _("This date cannot be before the %(what)s (%(date)s).") % {"what": what, "date": _d(earlier)}
         )
+
+
+def _decision_number(number: str | None, errors: dict[str, list[str]]) -> str:
+    number = normalize(number or "")
+    if not number:
+        errors.setdefault("number", []).append(_("Enter the decision's number."))
+    return number
 
 
 def _age_error(birth_date: dt.date | None, on: dt.date, rules: AdmissionRules) -> str | None:
@@ -178,9 +190,7 @@ def candidate_create(
 def candidate_certificate(*, actor, candidate: Candidate, number: str, on: dt.date) -> Candidate:
     """Step 1: the awareness-class certificate. The file must reach the cell's resolution while
     the certificate is valid: its expiry is the next deadline."""
-    require(actor, candidate, Action.CHANGE)
-    candidate = _locked(candidate)
-    _expect(candidate, Stage.AWARENESS)
+    candidate = _step(actor, candidate, Stage.AWARENESS)
     errors: dict[str, list[str]] = {}
     _not_future("on", on, errors)
     _not_before("on", on, candidate.added_on, _("day the candidate was added"), errors)
@@ -202,9 +212,7 @@ def candidate_certificate(*, actor, candidate: Candidate, number: str, on: dt.da
 @transaction.atomic
 def candidate_forms(*, actor, candidate: Candidate, forms: Iterable[str]) -> Candidate:
     """Step 2: tick the KNĐ forms of the file that are ready."""
-    require(actor, candidate, Action.CHANGE)
-    candidate = _locked(candidate)
-    _expect(candidate, Stage.FILE)
+    candidate = _step(actor, candidate, Stage.FILE)
     known = _rules(candidate.certificate_on or candidate.added_on).form_codes()
     chosen = list(dict.fromkeys(forms))
     unknown = [code for code in chosen if code not in known]
@@ -220,9 +228,7 @@ def candidate_resolution(*, actor, candidate: Candidate, on: dt.date) -> Candida
     """Step 2 ends: the cell resolves to propose admission (6-KNĐ). The file must be complete,
     the certificate valid and the age within the limits on that day; the decision is due within
     the working days of the rules."""
-    require(actor, candidate, Action.CHANGE)
-    candidate = _locked(candidate)
-    _expect(candidate, Stage.FILE)
+    candidate = _step(actor, candidate, Stage.FILE)
     errors: dict[str, list[str]] = {}
     _not_future("on", on, errors)
     _not_before("on", on, candidate.certificate_on, _("certificate"), errors)
@@ -254,9 +260,7 @@ def candidate_resolution(*, actor, candidate: Candidate, on: dt.date) -> Candida
 def candidate_extend(*, actor, candidate: Candidate, reason: str) -> Candidate:
     """Extend the deadline of the decision (or of the recognition) once, by the working days
     the rules allow."""
-    require(actor, candidate, Action.CHANGE)
-    candidate = _locked(candidate)
-    _expect(candidate, Stage.DECISION, Stage.RECOGNITION)
+    candidate = _step(actor, candidate, Stage.DECISION, Stage.RECOGNITION)
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
     if not reason:
@@ -286,15 +290,11 @@ def candidate_extend(*, actor, candidate: Candidate, reason: str) -> Candidate:
 def candidate_decision(*, actor, candidate: Candidate, on: dt.date, number: str) -> Candidate:
     """Step 3: the committee's admission decision (9-KNĐ); the ceremony is due within the
     working days of the rules."""
-    require(actor, candidate, Action.CHANGE)
-    candidate = _locked(candidate)
-    _expect(candidate, Stage.DECISION)
+    candidate = _step(actor, candidate, Stage.DECISION)
     errors: dict[str, list[str]] = {}
     _not_future("on", on, errors)
     _not_before("on", on, candidate.resolution_on, _("cell's resolution"), errors)
-    number = normalize(number or "")
-    if not number:
-        errors.setdefault("number", []).append(_("Enter the decision's number."))
+    number = _decision_number(number, errors)
     if errors:
         raise ValidationError(errors)
     before = snapshot(candidate, AUDIT_FIELDS)
@@ -310,11 +310,9 @@ def candidate_ceremony(*, actor, candidate: Candidate, on: dt.date, helper: Pers
     """Step 4: the admission ceremony. The person becomes a probationary member of the cell
     from that day, for the months of probation, with ``helper`` (an official member) at their
     side; the cell's review is due within the working days of the rules after probation ends."""
-    require(actor, candidate, Action.CHANGE)
+    candidate = _step(actor, candidate, Stage.CEREMONY)
     if helper is not None:
         require_person(actor, helper)
-    candidate = _locked(candidate)
-    _expect(candidate, Stage.CEREMONY)
     errors: dict[str, list[str]] = {}
     _not_future("on", on, errors)
     if on and candidate.decision_on and on < candidate.decision_on:
@@ -362,9 +360,7 @@ def candidate_review(*, actor, candidate: Candidate, on: dt.date, passed: bool, 
     """Step 5: the cell reviews the probationary member once the probation months have ended
     (13-KNĐ). Passed: the recognition decision is due; not passed: the cell proposes removal
     and the candidacy stops with the reason."""
-    require(actor, candidate, Action.CHANGE)
-    candidate = _locked(candidate)
-    _expect(candidate, Stage.PROBATION)
+    candidate = _step(actor, candidate, Stage.PROBATION)
     errors: dict[str, list[str]] = {}
     _not_future("on", on, errors)
     if on and candidate.probation_end and on < candidate.probation_end:
@@ -395,15 +391,11 @@ def candidate_review(*, actor, candidate: Candidate, on: dt.date, passed: bool, 
 def candidate_recognise(*, actor, candidate: Candidate, on: dt.date, number: str) -> Candidate:
     """Step 6: the committee's recognition decision. The member is official from the day the
     probation months ended, whatever the delays."""
-    require(actor, candidate, Action.CHANGE)
-    candidate = _locked(candidate)
-    _expect(candidate, Stage.RECOGNITION)
+    candidate = _step(actor, candidate, Stage.RECOGNITION)
     errors: dict[str, list[str]] = {}
     _not_future("on", on, errors)
     _not_before("on", on, candidate.review_on, _("cell's review"), errors)
-    number = normalize(number or "")
-    if not number:
-        errors.setdefault("number", []).append(_("Enter the decision's number."))
+    number = _decision_number(number, errors)
     if errors:
         raise ValidationError(errors)
     before = snapshot(candidate, AUDIT_FIELDS)
@@ -425,9 +417,7 @@ def candidate_recognise(*, actor, candidate: Candidate, on: dt.date, number: str
 @transaction.atomic
 def candidate_stop(*, actor, candidate: Candidate, on: dt.date, reason: str) -> Candidate:
     """Stop a candidacy before its end (the person withdrew, moved away, was found unsuitable)."""
-    require(actor, candidate, Action.CHANGE)
-    candidate = _locked(candidate)
-    _expect(candidate, Stage.AWARENESS, Stage.FILE, Stage.DECISION, Stage.CEREMONY)
+    candidate = _step(actor, candidate, Stage.AWARENESS, Stage.FILE, Stage.DECISION, Stage.CEREMONY)
     errors: dict[str, list[str]] = {}
     _not_future("on", on, errors)
     reason = (reason or "").strip()
