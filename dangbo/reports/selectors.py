@@ -12,7 +12,7 @@ from django.db.models.functions import ExtractMonth, Substr
 
 from dangbo.core import policy
 from dangbo.core.policy import Action
-from dangbo.core.text import number
+from dangbo.core.text import number, percent
 from dangbo.orgs.models import Term, Unit
 
 from .models import PeriodicReport, Review
@@ -80,7 +80,7 @@ class Row:
             risks.append(_("%(n)s overdue tasks") % {"n": number(self.figures["overdue"])})
         share = self.good_share
         if share is not None and share < 70:
-            risks.append(_("only %(share)s%% of meetings good") % {"share": number(share)})
+            risks.append(_("only %(share)s of meetings good") % {"share": percent(share)})
         if self.figures.get("late_cases"):
             risks.append(_("%(n)s cases answered late") % {"n": number(self.figures["late_cases"])})
         return risks

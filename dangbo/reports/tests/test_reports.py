@@ -32,6 +32,17 @@ def test_figures_are_written_the_vietnamese_way():
     assert percent(30) == "30 %"
 
 
+def test_the_units_at_risk_are_said_the_vietnamese_way():
+    from django.utils import translation
+
+    from dangbo.orgs.models import Unit
+    from dangbo.reports.selectors import Row
+
+    with translation.override("vi"):
+        risks = Row(unit=Unit(name="Phường 9"), figures={"overdue": 1200, "scored": 8, "good": 1}).at_risk
+    assert risks == ["1.200 nhiệm vụ quá hạn", "chỉ 12,5 % buổi sinh hoạt đạt loại Tốt"]
+
+
 @pytest.fixture
 def term(cast):
     return orgs.term_create(actor=None, unit=cast.ward1, code="2020-2025", start=D(2020, 6, 1), end=D(2025, 6, 30))
