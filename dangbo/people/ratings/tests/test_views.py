@@ -86,6 +86,8 @@ def test_the_campaign_exports(cast, login, settings, django_capture_on_commit_ca
 
 def test_opening_a_campaign_from_the_page(cast, login):
     c = login(cast.ward_secretary)
+    # The button says what it does ("Open" alone reads as the state "Chưa kết thúc").
+    assert ">Mở đợt đánh giá</button>" in c.get(reverse("people:rating_home")).content.decode()
     response = c.post(reverse("people:rating_home"), {"unit": cast.ward1.pk, "year": 2025})
     assert response.status_code == 302
     response = c.post(reverse("people:rating_home"), {"unit": cast.ward1.pk, "year": 1990})
