@@ -262,6 +262,9 @@ class IndicatorRow:
     target: Decimal | None
     actual: Decimal | None
     result: str
+    #: The actual is computed by dangbo from the records at ``records_url``.
+    computed: bool = False
+    records_url: str = ""
 
     @property
     def result_label(self) -> str:
@@ -301,9 +304,11 @@ def indicator_rows(*, user, indicator: Indicator, focus: Unit | None = None) -> 
             elif years:
                 value = sum((v for _y, v in years), Decimal(0)) / len(years)
         goal = target.value if target else None
+        actual = actuals.get(key)
         rows.append(IndicatorRow(
             unit=units[key[0]], year=key[1], target=goal, actual=value,
             result=indicator_result(indicator.direction, goal, value),
+            computed=bool(actual and actual.computed), records_url=actual.records_url if actual else "",
         ))
     return rows
 

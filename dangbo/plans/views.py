@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangbo.assignments.models import Task
-from dangbo.core import dates, policy, uploads, versions
+from dangbo.core import dates, evidence, policy, uploads, versions
 from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.http import Request
@@ -454,7 +454,8 @@ def indicator_detail(request: Request, pk: int) -> HttpResponse:
     if unit_id := _int(request.GET.get("unit")):
         focus = selectors.indicator_unit_for_user(request.user, indicator, unit_id)
     units = selectors.actual_units(user=request.user, indicator=indicator, focus=focus)
-    form = ActualForm(request.POST or None, units=units) if units.exists() else None
+    typed = not indicator.computed_from
+    form = ActualForm(request.POST or None, units=units) if typed and units.exists() else None
     if request.method == "POST" and form is None:
         raise PermissionDenied
     if form is not None:
@@ -467,6 +468,7 @@ def indicator_detail(request: Request, pk: int) -> HttpResponse:
     context = {
         "indicator": indicator, "table": table, "default_focus": default_focus,
         "form": form, "history": history(indicator),
+        "computed_from": evidence.figure_label(indicator.computed_from) if indicator.computed_from else "",
     }
     return render(request, "plans/indicator_detail.html", context)
 
