@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -362,6 +363,40 @@ def stocktake_agenda(*, user, theme: Theme, month: dt.date) -> list[AgendaItem]:
     order = {"at_risk": 0, "no_tasks": 1, "on_track": 2, "done": 3}
     agenda.sort(key=lambda a: (order[a.progress.state], -a.confidence.disagree, a.confidence.mean or 5, a.progress.progress))
     return agenda
+
+
+@dataclass
+class Decision:
+    """What the standing committee decided on an item at the stocktake: the tasks assigned
+    from the item in the month, one line per title and deadline with the units in charge."""
+
+    title: str
+    deadline: dt.date
+    units: list[Unit]
+    tasks: list[Task]
+
+
+def stocktake_decisions(*, user, theme: Theme, month: dt.date) -> dict[int, list[Decision]]:
+    """``{item id: [Decision]}``: the tasks assigned from the theme's items (``item_assign``,
+    the decisions recorded at the stocktake) during ``month``, those the user sees. One
+    query."""
+    span = dates.month(month)
+    start = timezone.make_aware(dt.datetime.combine(span.start, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(span.end, dt.time.max))
+    item_type = ContentType.objects.get_for_model(ThemeItem)
+    rows = (
+        policy.visible(user, Task.objects.filter(
+            source_content_type=item_type, source_object_id__in=theme.items.values("pk"), created_at__range=(start, end),
+        ))
+        .exclude(status=Task.Status.CANCELLED).select_related("unit").order_by("created_at", "pk")
+    )
+    decisions: dict[int, dict[tuple[str, dt.date], Decision]] = {}
+    for task in rows:
+        by_key = decisions.setdefault(int(task.source_object_id or 0), {})
+        decision = by_key.setdefault((task.title, task.deadline), Decision(task.title, task.deadline, [], []))
+        decision.units.append(task.unit)
+        decision.tasks.append(task)
+    return {pk: list(by_key.values()) for pk, by_key in decisions.items()}
 
 
 @dataclass

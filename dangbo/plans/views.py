@@ -494,10 +494,14 @@ def stocktake(request: Request, pk: int) -> HttpResponse:
     agenda = selectors.stocktake_agenda(user=request.user, theme=theme, month=month)
     if request.GET.get("format") == "docx":
         return _attachment(exports.stocktake_docx(theme, month, agenda, today=today), f"ra-soat-{theme.year}-{month:%m}.docx")
+    decisions = selectors.stocktake_decisions(user=request.user, theme=theme, month=month)
+    if request.GET.get("format") == "record":
+        return _attachment(exports.stocktake_record_docx(theme, month, agenda, decisions, today=today),
+                           f"bien-ban-ra-soat-{theme.year}-{month:%m}.docx")
     context = {
         "theme": theme, "month": month, "today": today,
         "months": [dt.date(theme.year, m, 1) for m in range(1, 13)],
-        "agenda": agenda,
+        "agenda": [(a, decisions.get(a.item.pk, [])) for a in agenda],
         **policy.permissions(request.user, theme, [Action.CHANGE]),
     }
     return render(request, "plans/stocktake.html", context)
