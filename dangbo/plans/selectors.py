@@ -193,9 +193,20 @@ def get_commitment_for_user(user, pk, action: Action | str = Action.VIEW) -> Com
     return policy.get_for_user(user, qs, pk, action)
 
 
-def commitment_register(*, user, year: int | None = None, unit: Unit | None = None) -> list[Commitment]:
+def commitment_uppers(*, user, year: int) -> list[Unit]:
+    """The upper levels of the year's commitments the user may see, top first: the register
+    shows one of them at a time (one query)."""
+    ids = policy.visible(user, Commitment).filter(year=year).values("upper_unit_id")
+    return list(Unit.objects.filter(pk__in=ids).order_by("path"))
+
+
+def commitment_register(
+    *, user, year: int | None = None, unit: Unit | None = None, upper: Unit | None = None
+) -> list[Commitment]:
     """The commitments the user may see, side by side: items with their latest quarterly
-    status (read in SQL, one value per item) and grades, in a fixed number of queries."""
+    status (read in SQL, one value per item) and grades, in a fixed number of queries. With
+    ``upper``: those signed with that upper level only (the register's page per upper level,
+    a city's wards side by side, never a whole province at once)."""
     qs = policy.visible(user, Commitment).select_related(
         "upper_unit", "lower_unit", "lower_signer", "upper_signer", "grade"
     )
@@ -203,6 +214,8 @@ def commitment_register(*, user, year: int | None = None, unit: Unit | None = No
         qs = qs.filter(year=year)
     if unit is not None:
         qs = qs.filter(Q(lower_unit__path__startswith=unit.path) | Q(upper_unit=unit))
+    if upper is not None:
+        qs = qs.filter(upper_unit=upper)
     latest = ItemStatus.objects.filter(item=OuterRef("pk")).order_by("-quarter")
     items = Prefetch(
         "items",

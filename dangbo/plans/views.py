@@ -283,14 +283,18 @@ def _commitments_section(request: Request) -> None:
 @login_required
 @require_GET
 def commitment_list(request: Request) -> HttpResponse:
-    """The register: every commitment of a year the user may see, side by side with each
-    item's latest quarterly status and the year-end evaluation."""
+    """The register: the commitments of a year the user may see, one upper level at a time
+    (its lower units side by side), with each item's latest quarterly status and the year-end
+    evaluation."""
     _commitments_section(request)
     years = selectors.commitment_years(user=request.user)
     year = _int(request.GET.get("year")) or (years[0] if years else _today().year)
-    commitments = selectors.commitment_register(user=request.user, year=year)
+    uppers = selectors.commitment_uppers(user=request.user, year=year)
+    wanted = _int(request.GET.get("upper"))
+    upper = next((u for u in uppers if u.pk == wanted), uppers[0] if uppers else None)
+    commitments = selectors.commitment_register(user=request.user, year=year, upper=upper) if upper else []
     context = {
-        "commitments": commitments, "years": years, "year": year,
+        "commitments": commitments, "years": years, "year": year, "uppers": uppers, "upper": upper,
         "can_create": policy.is_everything(request.user) or bool(policy.paths(request.user, Action.CHANGE)),
     }
     return render(request, "plans/commitment_list.html", context)
