@@ -50,9 +50,11 @@ class MeetingsConfig(AppConfig):
         from dangbo.core.home import register_home_panel
 
         from . import home, policy  # noqa: F401  (registers the meetings' policies)
-        from .evidence import LABEL, attendance_figures
+        from .evidence import CELLS_GOOD, LABEL, attendance_figures, cell_grade_figures
 
         evidence.register("attendance", label=LABEL, subjects={"person", "unit"}, collect=attendance_figures)
+        evidence.register("cell_grades", label=CELLS_GOOD, subjects={"unit_tree"}, collect=cell_grade_figures,
+                          figures={"cells_good": CELLS_GOOD})
 
         register_home_panel(20, "meetings/_home_panel.html", home.panel_context)
         audit.register_labels(actions=AUDIT_ACTIONS, fields=AUDIT_FIELDS)

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.evidence import Figure
+from dangbo.orgs.models import Unit
 
-from .models import Attendance, Meeting
+from .models import Attendance, Meeting, MeetingKind
 
 LABEL = _("Meeting attendance")
 
@@ -42,3 +43,41 @@ def attendance_figures(subject: str, ids: Sequence[int], start: dt.date, end: dt
             url = reverse("meetings:meeting_list") + "?" + urlencode({"unit": sums["unit_id"], "held": "1"})
             result[sums["unit_id"]] = [Figure("attendance", LABEL, sums["present"] or 0, sums["expected"] or 0, url)]
     return result
+
+
+CELLS_GOOD = _("Cells whose meetings were graded Tốt")
+
+
+def cell_grade_figures(subject: str, ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int, list[Figure]]:
+    """A unit and every unit below it (``unit_tree``): of its cells whose regular meetings of
+    the period were graded, how many had most of them (more than half) graded at the top grade
+    (rank 1, "Tốt"). One query for the batch."""
+    if subject != "unit_tree":
+        return {}
+    paths = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "path"))
+    if not paths:
+        return {}
+    within = Q()
+    for path in paths.values():
+        within |= Q(unit__path__startswith=path)
+    rows = (
+        Meeting.objects.filter(
+            within, kind=MeetingKind.REGULAR, status=Meeting.Status.HELD, date__gte=start, date__lte=end,
+            grade_rank__isnull=False,
+        )
+        .values("unit_id", "unit__path")
+        .annotate(graded=Count("pk"), top=Count("pk", filter=Q(grade_rank=1)))
+        .order_by()
+    )
+    counts: dict[int, list[int]] = {}
+    for row in rows:
+        good = row["top"] * 2 > row["graded"]
+        for pk, path in paths.items():
+            if row["unit__path"].startswith(path):
+                c = counts.setdefault(pk, [0, 0])
+                c[0] += good
+                c[1] += 1
+    return {
+        pk: [Figure("cells_good", CELLS_GOOD, good, graded, reverse("meetings:quality", args=[pk]))]
+        for pk, (good, graded) in counts.items()
+    }

@@ -216,6 +216,8 @@ class ActualOut(Schema):
     value: Decimal
     source: str
     evidence: str
+    computed: bool
+    records_url: str
 
 
 class IndicatorOut(Schema):
@@ -229,6 +231,7 @@ class IndicatorOut(Schema):
     aggregation: str
     due: dt.date | None
     method: str
+    computed_from: str
 
 
 class IndicatorDetailOut(IndicatorOut):

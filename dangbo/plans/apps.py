@@ -26,6 +26,7 @@ AUDIT_ACTIONS = {
     "indicator.create": _("Indicator created"),
     "indicator.target": _("Target set"),
     "indicator.actual": _("Result recorded"),
+    "indicator.compute": _("Results computed from the records"),
     "document.task_proposals": _("Tasks assigned from the document's proposals"),
 }
 AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
@@ -40,6 +41,8 @@ AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
     "level": _("Delivery confidence"),
     "rater": _("Rater"),
     "scan": _("Signed scan"),
+    "results": _("Results"),
+    "computed_from": _("Computed from"),
 }
 
 
@@ -49,16 +52,24 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans")
 
     def ready(self) -> None:
+        from dangbo.assignments import scan as daily
         from dangbo.core import audit, evidence, nav, search
         from dangbo.documents import panels as document_panels
 
         from . import policy  # noqa: F401 - registers the plans' permission policies
         from .evidence import LABEL, commitment_figures
         from .models import Commitment, Indicator, Theme, ThemeItem
-        from .services import search_commitment, search_indicator, search_item, search_theme
+        from .services import (
+            refresh_computed_indicators,
+            search_commitment,
+            search_indicator,
+            search_item,
+            search_theme,
+        )
 
         document_panels.register("plans/_document_actions.html", place="actions")
         audit.register_labels(actions=AUDIT_ACTIONS, fields=AUDIT_FIELDS, percent_keys=("expected_progress",))
+        daily.register(refresh_computed_indicators)
         evidence.register("commitments", label=LABEL, subjects={"person", "unit"}, collect=commitment_figures)
         nav.register_link(nav.MAIN, section="plans", url_name="plans:theme_list", label=_("Annual themes"), order=35)
         search.register(

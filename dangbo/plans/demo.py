@@ -277,6 +277,16 @@ class _Loader:
                     services.target_set(actor=None, indicator=cells, unit=ward, year=year, value=Decimal(70 + 2 * (year - 2021)))
                     share = Decimal(self.rng.randint(62, 92))
                     services.actual_record(actor=None, indicator=cells, unit=ward, year=year, value=share, source=DEMO_NOTE)
+            # Computed by dangbo from its own tasks, never typed: each ward's share done on time.
+            on_time = self.indicator(
+                new, "nhiem-vu-dung-han", "Tỷ lệ nhiệm vụ hoàn thành đúng hạn", "%", "higher",
+                "Nhiệm vụ có hạn trong năm (trừ nhiệm vụ đã hủy) hoàn thành không muộn hơn hạn, trên tổng số.",
+                aggregation="average", computed_from="tasks_on_time", today=self.today,
+            )
+            services.target_set(actor=None, indicator=on_time, unit=self.city, year=None, value=Decimal("90"))
+            for ward in self.wards:
+                services.target_set(actor=None, indicator=on_time, unit=ward, year=None, value=Decimal("90"))
+            services.indicator_compute(indicator=on_time, today=self.today)
 
     def indicator(self, term: Term, code: str, name: str, measure: str, direction: str, method: str, **kw) -> Indicator:
         self.counts["indicators"] += 1

@@ -1,4 +1,4 @@
-"""The commitment (BẢN CAM KẾT, with both signature blocks) and the monthly stocktake agenda as
+"""The commitment (BẢN CAM KẾT, with both signature blocks), the monthly stocktake's agenda and its record as
 DOCX, in the party's document format (Hướng dẫn 36-HD/VPTW: the unit top left with the
 committee above it and "*", "ĐẢNG CỘNG SẢN VIỆT NAM" top right with the place and date, Times
 New Roman 13–14 pt, A4, margins 20 mm top and bottom, 30 mm left, 15 mm right)."""
@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from dangbo.orgs.models import Unit
 
 from .models import Commitment, CommitmentItem, Theme
-from .selectors import AgendaItem
+from .selectors import AgendaItem, Decision
 
 FONT = "Times New Roman"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -237,4 +237,34 @@ def stocktake_docx(theme: Theme, month: dt.date, agenda: Sequence[AgendaItem], *
         blocks=[("Chủ đề", theme.text)],
         table=(["STT", "Nhiệm vụ trọng tâm, khâu đột phá", "Tiến độ", "Tình trạng", "Khả thi",
                 "Quá hạn", "Chậm tiến độ", "Báo cáo trong tháng"], rows),
+    )
+
+
+def stocktake_record_docx(
+    theme: Theme, month: dt.date, agenda: Sequence[AgendaItem], decisions: dict[int, list[Decision]], *, today: dt.date
+) -> bytes:
+    """The record of the monthly stocktake (biên bản rà soát): each item's state as reviewed
+    and what the standing committee decided on it (the tasks assigned from the item in the
+    month: units in charge and deadline), with the chair's and the recorder's signatures."""
+    unit = theme.unit
+    parent = Unit.objects.filter(path=unit.parent_path).first() if unit.depth > 1 else None
+    rows = []
+    for n, a in enumerate(agenda, start=1):
+        decided = "\n".join(
+            f"- {d.title} (giao: {', '.join(u.name for u in d.units)}; hạn {d.deadline:%d/%m/%Y})"
+            for d in decisions.get(a.item.pk, [])
+        )
+        rows.append([str(n), a.item.title, f"{a.progress.progress}%", a.progress.state_label,
+                     str(len(a.overdue)), decided or "Tiếp tục thực hiện theo kế hoạch."])
+    total = sum(len(d.tasks) for ds in decisions.values() for d in ds)
+    return _build(
+        above=parent.name.upper() if parent else "", issuer=unit.name.upper(),
+        place_date=f"{_place(unit)}, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}",
+        title="BIÊN BẢN", subtitle=f"rà soát thực hiện chủ đề năm {theme.year} – tháng {month:%m/%Y}",
+        blocks=[("Chủ đề", theme.text), ("Nội dung", "Ban Thường vụ rà soát tiến độ từng nhiệm vụ trọng tâm, "
+                                                      "khâu đột phá và kết luận như sau.")],
+        table=(["STT", "Nhiệm vụ trọng tâm, khâu đột phá", "Tiến độ", "Tình trạng", "Nhiệm vụ quá hạn",
+                "Kết luận, giao nhiệm vụ"], rows),
+        after=[("", f"Tổng số nhiệm vụ được giao theo kết luận: {total}.")],
+        signatures=[("NGƯỜI GHI BIÊN BẢN", ""), ("CHỦ TRÌ", "")],
     )

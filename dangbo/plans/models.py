@@ -309,6 +309,9 @@ class Indicator(models.Model):
     )
     due = models.DateField(_("due by"), null=True, blank=True, help_text=_("For a milestone: the day it is due."))
     method = models.TextField(_("how it is measured"), blank=True)
+    #: The code of a figure dangbo computes (``dangbo.core.evidence``, about the unit and the
+    #: units below it); empty for an indicator whose results are entered.
+    computed_from = models.CharField(_("computed from"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("indicator")
@@ -360,6 +363,9 @@ class IndicatorActual(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     entered_at = models.DateTimeField(default=timezone.now, editable=False)
+    #: Computed by dangbo from the records at ``records_url``, never typed.
+    computed = models.BooleanField(_("computed"), default=False, editable=False)
+    records_url = models.CharField(_("records counted"), max_length=500, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("indicator actual")

@@ -68,6 +68,8 @@ _VERBS = (
 )
 _VERB = re.compile(rf"(?<![\wÀ-ỹ])(?:{_VERBS})(?![\wÀ-ỹ])")
 _GIVE = re.compile(r"(?:^|(?<=\s))(?:Giao|giao|Đề nghị|đề nghị|Yêu cầu|yêu cầu)\s+(?!:)")
+# A committee handing work down at the start of a clause: "Tỉnh ủy Quảng Ngãi chỉ đạo …".
+_TOP_GIVE = re.compile(r"(?:Tỉnh ủy|Thành ủy|Huyện ủy|Ban Thường vụ|Ban Chấp hành|Thường trực)[^,;]{0,60}?\s+chỉ đạo\s+")
 
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _DATE = re.compile(
@@ -107,12 +109,16 @@ def _clauses(sentence: str) -> list[str]:
 
 
 def split_units(subject: str) -> list[str]:
-    """A subject as a list of names, as written: split at commas and semicolons before a
-    capitalised word or "các", and at "và" before an organisation's name ("Phòng Giáo dục và
-    Đào tạo" stays whole; "Đảng ủy các phường, xã" too)."""
+    """A subject as a list of names, as written: split at commas before a capitalised word or
+    "các", and at "và" before an organisation's name ("Phòng Giáo dục và Đào tạo" stays whole;
+    "Đảng ủy các phường, xã" too). A list written with semicolons is split at its semicolons
+    only: the commas inside each group belong to the group ("Các sở, ban, ngành, đoàn thể
+    thuộc tỉnh; UBND các huyện, thị xã, thành phố")."""
     subject = re.sub(r"\s*\([^)]*\)", "", subject).strip(" ,;:.")
     parts: list[str] = []
-    for piece in re.split(r"\s*([,;])\s*", subject):
+    if ";" in subject:
+        parts = [part.strip() for part in subject.split(";") if part.strip()]
+    for piece in [] if parts else re.split(r"\s*([,;])\s*", subject):
         if piece in (",", ";"):
             continue
         if parts and not (piece[:1].isupper() or piece.startswith("các ")):
@@ -234,6 +240,21 @@ def _title(rest: str, cut: int | None) -> str:
     return (text[:1].upper() + text[1:])[:500]
 
 
+def _bare_name(clause: str) -> str | None:
+    """The organisation a clause only names, with no verb of its own: one group of a subject
+    list written with semicolons ("Các cơ quan …; Đảng đoàn HĐND …; Ban cán sự đảng … tổ chức
+    quán triệt …"), possibly after a committee that hands the work down ("Tỉnh ủy chỉ đạo
+    Ban Cán sự đảng UBND tỉnh; ban thường vụ các huyện ủy … xây dựng kế hoạch …")."""
+    start = 0
+    give = _GIVE.search(clause) or _TOP_GIVE.match(clause)
+    if give and _HEAD.match(clause, give.end()):
+        start = give.end()
+    name = clause[start:].strip(" ,:")
+    if not name or len(name) > 200 or not (_HEAD.match(name) or _LOWER_HEAD.match(name)) or _VERB.search(name):
+        return None
+    return name
+
+
 def read(text: str, *, year: int | None = None) -> list[Proposal]:
     """The task proposals of a plan's text; ``year`` dates deadlines written without one
     ("trước ngày 15/12"), by default the first year the text names."""
@@ -244,19 +265,40 @@ def read(text: str, *, year: int | None = None) -> list[Proposal]:
     proposals: list[Proposal] = []
     for sentence in _sentences(text):
         current: Proposal | None = None
-        for clause in _clauses(sentence):
-            found = _subject(clause)
+
+        def take(clause: str, found: tuple[str, str] | None) -> None:
+            nonlocal current
             if found is None:
                 if current is not None:
                     current.extra.append(clause)
                 elif proposals and re.match(r"(?:Thời gian|Thời hạn)\b", clause):
                     proposals[-1].extra.append(clause)
-                continue
+                return
             subject, rest = found
             coordinating, rest = _coordinating(rest)
             current = Proposal(units=split_units(subject), coordinating=coordinating, deadline=None,
                                title=rest, passage=clause)
             proposals.append(current)
+
+        clauses = _clauses(sentence)
+        pending: tuple[str, str] | None = None  # (the clause, the name it only gives)
+        for n, clause in enumerate(clauses):
+            if pending is not None:
+                joined = f"{pending[1]}; {clause}"
+                found = _subject(joined)
+                if found is not None and ";" in found[0]:
+                    take(joined, found)
+                    pending = None
+                    continue
+                take(pending[0], _subject(pending[0]))
+                pending = None
+            name = _bare_name(clause) if n + 1 < len(clauses) else None
+            if name is not None:
+                pending = (clause, name)
+                continue
+            take(clause, _subject(clause))
+        if pending is not None:
+            take(pending[0], _subject(pending[0]))
     for proposal in proposals:
         own = deadlines(proposal.title, year)
         later = [d for extra in proposal.extra for d in deadlines(extra, year)]

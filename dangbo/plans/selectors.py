@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -192,9 +193,20 @@ def get_commitment_for_user(user, pk, action: Action | str = Action.VIEW) -> Com
     return policy.get_for_user(user, qs, pk, action)
 
 
-def commitment_register(*, user, year: int | None = None, unit: Unit | None = None) -> list[Commitment]:
+def commitment_uppers(*, user, year: int) -> list[Unit]:
+    """The upper levels of the year's commitments the user may see, top first: the register
+    shows one of them at a time (one query)."""
+    ids = policy.visible(user, Commitment).filter(year=year).values("upper_unit_id")
+    return list(Unit.objects.filter(pk__in=ids).order_by("path"))
+
+
+def commitment_register(
+    *, user, year: int | None = None, unit: Unit | None = None, upper: Unit | None = None
+) -> list[Commitment]:
     """The commitments the user may see, side by side: items with their latest quarterly
-    status (read in SQL, one value per item) and grades, in a fixed number of queries."""
+    status (read in SQL, one value per item) and grades, in a fixed number of queries. With
+    ``upper``: those signed with that upper level only (the register's page per upper level,
+    a city's wards side by side, never a whole province at once)."""
     qs = policy.visible(user, Commitment).select_related(
         "upper_unit", "lower_unit", "lower_signer", "upper_signer", "grade"
     )
@@ -202,6 +214,8 @@ def commitment_register(*, user, year: int | None = None, unit: Unit | None = No
         qs = qs.filter(year=year)
     if unit is not None:
         qs = qs.filter(Q(lower_unit__path__startswith=unit.path) | Q(upper_unit=unit))
+    if upper is not None:
+        qs = qs.filter(upper_unit=upper)
     latest = ItemStatus.objects.filter(item=OuterRef("pk")).order_by("-quarter")
     items = Prefetch(
         "items",
@@ -262,6 +276,9 @@ class IndicatorRow:
     target: Decimal | None
     actual: Decimal | None
     result: str
+    #: The actual is computed by dangbo from the records at ``records_url``.
+    computed: bool = False
+    records_url: str = ""
 
     @property
     def result_label(self) -> str:
@@ -301,9 +318,11 @@ def indicator_rows(*, user, indicator: Indicator, focus: Unit | None = None) -> 
             elif years:
                 value = sum((v for _y, v in years), Decimal(0)) / len(years)
         goal = target.value if target else None
+        actual = actuals.get(key)
         rows.append(IndicatorRow(
             unit=units[key[0]], year=key[1], target=goal, actual=value,
             result=indicator_result(indicator.direction, goal, value),
+            computed=bool(actual and actual.computed), records_url=actual.records_url if actual else "",
         ))
     return rows
 
@@ -357,6 +376,40 @@ def stocktake_agenda(*, user, theme: Theme, month: dt.date) -> list[AgendaItem]:
     order = {"at_risk": 0, "no_tasks": 1, "on_track": 2, "done": 3}
     agenda.sort(key=lambda a: (order[a.progress.state], -a.confidence.disagree, a.confidence.mean or 5, a.progress.progress))
     return agenda
+
+
+@dataclass
+class Decision:
+    """What the standing committee decided on an item at the stocktake: the tasks assigned
+    from the item in the month, one line per title and deadline with the units in charge."""
+
+    title: str
+    deadline: dt.date
+    units: list[Unit]
+    tasks: list[Task]
+
+
+def stocktake_decisions(*, user, theme: Theme, month: dt.date) -> dict[int, list[Decision]]:
+    """``{item id: [Decision]}``: the tasks assigned from the theme's items (``item_assign``,
+    the decisions recorded at the stocktake) during ``month``, those the user sees. One
+    query."""
+    span = dates.month(month)
+    start = timezone.make_aware(dt.datetime.combine(span.start, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(span.end, dt.time.max))
+    item_type = ContentType.objects.get_for_model(ThemeItem)
+    rows = (
+        policy.visible(user, Task.objects.filter(
+            source_content_type=item_type, source_object_id__in=theme.items.values("pk"), created_at__range=(start, end),
+        ))
+        .exclude(status=Task.Status.CANCELLED).select_related("unit").order_by("created_at", "pk")
+    )
+    decisions: dict[int, dict[tuple[str, dt.date], Decision]] = {}
+    for task in rows:
+        by_key = decisions.setdefault(int(task.source_object_id or 0), {})
+        decision = by_key.setdefault((task.title, task.deadline), Decision(task.title, task.deadline, [], []))
+        decision.units.append(task.unit)
+        decision.tasks.append(task)
+    return {pk: list(by_key.values()) for pk, by_key in decisions.items()}
 
 
 @dataclass

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from dangbo.assignments import services as task_services
 from dangbo.assignments.models import Task
+from dangbo.core import evidence as figures
 from dangbo.core import policy, search, uploads, versions
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.policy import Action, require
@@ -477,7 +478,9 @@ def commitment_evaluate(
 
 # --- Indicators ----------------------------------------------------------------------------
 
-INDICATOR_FIELDS = ["unit", "term", "code", "name", "measure", "direction", "aggregation", "due", "method"]
+INDICATOR_FIELDS = ["unit", "term", "code", "name", "measure", "direction", "aggregation", "due", "method", "computed_from"]
+#: The figures about a unit and the units below it that an indicator may be computed from.
+COMPUTED_SUBJECT = "unit_tree"
 
 
 def _term_years(indicator: Indicator) -> tuple[int, int]:
@@ -489,21 +492,93 @@ def _term_years(indicator: Indicator) -> tuple[int, int]:
 def indicator_create(
     *, actor, unit: Unit, term: Term, code: str, name: str, measure: str = "",
     direction: str = Indicator.Direction.HIGHER, aggregation: str = Indicator.Aggregation.NONE,
-    due: dt.date | None = None, method: str = "",
+    due: dt.date | None = None, method: str = "", computed_from: str = "", today: dt.date | None = None,
 ) -> Indicator:
+    """An indicator of ``unit`` for ``term``. With ``computed_from`` (the code of a figure
+    dangbo computes, ``dangbo.core.evidence.figure_choices("unit_tree")``) its results are
+    computed at once for the term's years so far, and again by the daily scan; never typed."""
     require(actor, unit, Action.CHANGE)
     require(actor, term, Action.VIEW)
     if not unit.path.startswith(term.unit.path):
         raise ValidationError({"term": _("Choose a term of %(unit)s or of a unit above it.") % {"unit": unit.name}})
+    if computed_from and computed_from not in dict(figures.figure_choices(COMPUTED_SUBJECT)):
+        raise ValidationError({"computed_from": _("dangbo does not compute this figure; choose one of the list.")})
     indicator = Indicator(
         unit=unit, term=term, code=code.strip(), name=normalize(name), measure=measure.strip(),
-        direction=direction, aggregation=aggregation, due=due, method=method.strip(),
+        direction=direction, aggregation=aggregation, due=due, method=method.strip(), computed_from=computed_from,
     )
     indicator.full_clean()
     indicator.save()
     audit_record(actor=actor, action="indicator.create", obj=indicator, after=snapshot(indicator, INDICATOR_FIELDS))
     search.index(indicator)
+    if computed_from:
+        indicator_compute(indicator=indicator, today=today or timezone.localdate())
     return indicator
+
+
+def _computed_value(figure: figures.Figure) -> Decimal:
+    """A share as a percentage (two decimals), a count as it is."""
+    if figure.of is None:
+        return Decimal(figure.value)
+    return (Decimal(figure.value) * 100 / Decimal(figure.of)).quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def indicator_compute(*, indicator: Indicator, today: dt.date, years: Iterable[int] | None = None) -> int:
+    """Compute the yearly results of a computed indicator from the figure it names, for its
+    unit and every unit it has a target for, over ``years`` (the term's years up to
+    ``today``'s by default); each stored with the ``computed`` flag and the page of the
+    records counted. A unit with nothing to count in a year gets no result. Returns the
+    number of results changed (one history entry for the whole run when any changed)."""
+    if not indicator.computed_from:
+        return 0
+    first, last = _term_years(indicator)
+    wanted = sorted({y for y in (years if years is not None else range(first, today.year + 1)) if first <= y <= min(last, today.year)})
+    if not wanted:
+        return 0
+    scope = indicator.unit.path
+    unit_ids = sorted({indicator.unit_id, *indicator.targets.filter(unit__path__startswith=scope).values_list("unit_id", flat=True)})
+    existing = {
+        (row.unit_id, row.year): row
+        for row in IndicatorActual.objects.filter(indicator=indicator, unit_id__in=unit_ids, year__in=wanted, quarter__isnull=True)
+    }
+    label = str(figures.figure_label(indicator.computed_from))[:300]
+    changed: list[dict[str, Any]] = []
+    for year in wanted:
+        found = figures.collect(
+            COMPUTED_SUBJECT, unit_ids, dt.date(year, 1, 1), dt.date(year, 12, 31), codes={indicator.computed_from}
+        )
+        for unit_id, offered in found.items():
+            figure = offered.get(indicator.computed_from)
+            if figure is None or figure.of == 0:
+                continue
+            value = _computed_value(figure)
+            row = existing.get((unit_id, year))
+            if row is not None and row.computed and row.value == value and row.records_url == figure.url:
+                continue
+            row = row or IndicatorActual(indicator=indicator, unit_id=unit_id, year=year, value=value)
+            row.value, row.computed, row.records_url = value, True, figure.url[:500]
+            row.source = label
+            row.evidence = f"{figure.value}/{figure.of}" if figure.of is not None else str(figure.value)
+            row.entered_by, row.entered_at = None, timezone.now()
+            row.save()
+            changed.append({"unit": unit_id, "year": year, "value": str(value)})
+    if changed:
+        audit_record(actor=None, action="indicator.compute", obj=indicator, after={"results": changed[:50]})
+    return len(changed)
+
+
+def refresh_computed_indicators(today: dt.date) -> int:
+    """The daily scan's part: compute again this year's results (and last year's, for late
+    records) of every computed indicator whose term covers them. Returns 0: it notifies
+    nobody."""
+    indicators = (
+        Indicator.objects.exclude(computed_from="").select_related("unit", "term")
+        .filter(term__start__year__lte=today.year).order_by("pk")
+    )
+    for indicator in indicators.iterator(chunk_size=200):
+        indicator_compute(indicator=indicator, today=today, years=[today.year - 1, today.year])
+    return 0
 
 
 def _check_scope(indicator: Indicator, unit: Unit) -> None:
@@ -548,6 +623,10 @@ def actual_record(
     its term."""
     require(actor, indicator, Action.VIEW)
     require(actor, unit, Action.CONTRIBUTE)
+    if indicator.computed_from:
+        raise ValidationError({"value": _(
+            "dangbo computes this indicator's results from its records (%(figure)s); they are not entered by hand."
+        ) % {"figure": figures.figure_label(indicator.computed_from)}})
     _check_scope(indicator, unit)
     _check_year(indicator, year)
     row = IndicatorActual.objects.filter(indicator=indicator, unit=unit, year=year, quarter=quarter).first()

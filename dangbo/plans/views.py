@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangbo.assignments.models import Task
-from dangbo.core import dates, policy, uploads, versions
+from dangbo.core import dates, evidence, policy, uploads, versions
 from dangbo.core.audit import history
 from dangbo.core.forms import form_page, submit
 from dangbo.core.http import Request
@@ -278,14 +278,18 @@ def _commitments_section(request: Request) -> None:
 @login_required
 @require_GET
 def commitment_list(request: Request) -> HttpResponse:
-    """The register: every commitment of a year the user may see, side by side with each
-    item's latest quarterly status and the year-end evaluation."""
+    """The register: the commitments of a year the user may see, one upper level at a time
+    (its lower units side by side), with each item's latest quarterly status and the year-end
+    evaluation."""
     _commitments_section(request)
     years = selectors.commitment_years(user=request.user)
     year = _int(request.GET.get("year")) or (years[0] if years else _today().year)
-    commitments = selectors.commitment_register(user=request.user, year=year)
+    uppers = selectors.commitment_uppers(user=request.user, year=year)
+    wanted = _int(request.GET.get("upper"))
+    upper = next((u for u in uppers if u.pk == wanted), uppers[0] if uppers else None)
+    commitments = selectors.commitment_register(user=request.user, year=year, upper=upper) if upper else []
     context = {
-        "commitments": commitments, "years": years, "year": year,
+        "commitments": commitments, "years": years, "year": year, "uppers": uppers, "upper": upper,
         "can_create": policy.is_everything(request.user) or bool(policy.paths(request.user, Action.CHANGE)),
     }
     return render(request, "plans/commitment_list.html", context)
@@ -448,7 +452,8 @@ def indicator_detail(request: Request, pk: int) -> HttpResponse:
     if unit_id := _int(request.GET.get("unit")):
         focus = selectors.indicator_unit_for_user(request.user, indicator, unit_id)
     units = selectors.actual_units(user=request.user, indicator=indicator, focus=focus)
-    form = ActualForm(request.POST or None, units=units) if units.exists() else None
+    typed = not indicator.computed_from
+    form = ActualForm(request.POST or None, units=units) if typed and units.exists() else None
     if request.method == "POST" and form is None:
         raise PermissionDenied
     if form is not None:
@@ -461,6 +466,7 @@ def indicator_detail(request: Request, pk: int) -> HttpResponse:
     context = {
         "indicator": indicator, "table": table, "default_focus": default_focus,
         "form": form, "history": history(indicator),
+        "computed_from": evidence.figure_label(indicator.computed_from) if indicator.computed_from else "",
     }
     return render(request, "plans/indicator_detail.html", context)
 
@@ -486,10 +492,14 @@ def stocktake(request: Request, pk: int) -> HttpResponse:
     agenda = selectors.stocktake_agenda(user=request.user, theme=theme, month=month)
     if request.GET.get("format") == "docx":
         return _attachment(exports.stocktake_docx(theme, month, agenda, today=today), f"ra-soat-{theme.year}-{month:%m}.docx")
+    decisions = selectors.stocktake_decisions(user=request.user, theme=theme, month=month)
+    if request.GET.get("format") == "record":
+        return _attachment(exports.stocktake_record_docx(theme, month, agenda, decisions, today=today),
+                           f"bien-ban-ra-soat-{theme.year}-{month:%m}.docx")
     context = {
         "theme": theme, "month": month, "today": today,
         "months": [dt.date(theme.year, m, 1) for m in range(1, 13)],
-        "agenda": agenda,
+        "agenda": [(a, decisions.get(a.item.pk, [])) for a in agenda],
         **policy.permissions(request.user, theme, [Action.CHANGE]),
     }
     return render(request, "plans/stocktake.html", context)

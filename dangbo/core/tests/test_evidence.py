@@ -39,3 +39,32 @@ def test_sources_answer_for_a_batch_and_unknown_ids_are_empty(registry):
 def test_the_apps_register_their_evidence():
     codes = {s.code for s in evidence.sources("person")}
     assert {"tasks", "attendance", "commitments"} <= codes
+
+
+def test_a_source_names_its_figures_and_is_asked_only_for_a_wanted_one(registry):
+    calls = []
+
+    def cells(subject, ids, start, end):
+        calls.append("cells")
+        return {pk: [Figure("cells_good", "Good cells", 3, 4)] for pk in ids}
+
+    def visits(subject, ids, start, end):
+        calls.append("visits")
+        return {pk: [Figure("visits", "Visits", 1)] for pk in ids}
+
+    registry.register("meetings", label="Meetings", subjects={"unit_tree"}, collect=cells,
+                      figures={"cells_good": "Good cells", "cells_held": "Cells that met"})
+    registry.register("visits", label="Visits", subjects={"unit_tree", "unit"}, collect=visits)
+    assert registry.figure_choices("unit_tree") == [
+        ("cells_good", "Good cells"), ("cells_held", "Cells that met"), ("visits", "Visits")
+    ]
+    assert registry.figure_choices("person") == []
+    assert registry.figure_label("cells_held") == "Cells that met" and registry.figure_label("nope") == "nope"
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+    found = registry.collect("unit_tree", [5], start, end, codes={"cells_good"})
+    assert calls == ["cells"] and found[5]["cells_good"].rate == 0.75
+
+
+def test_the_apps_offer_figures_for_a_unit_and_the_units_below_it():
+    codes = {code for code, _label in evidence.figure_choices("unit_tree")}
+    assert {"tasks_on_time", "cells_good", "members_admitted"} <= codes

@@ -55,14 +55,17 @@ AUDIT_FIELDS: dict[str | tuple[str, str], Any] = {
 
 def ready() -> None:
     from dangbo.assignments import scan as daily
-    from dangbo.core import audit, nav, search
+    from dangbo.core import audit, evidence, nav, search
 
     from . import policy  # noqa: F401 - registers the candidates' permission policy
+    from .evidence import ADMITTED, admitted_figures
     from .models import Candidate
     from .scan import scan_candidates
     from .services import search_candidate
 
     daily.register(scan_candidates)
+    evidence.register("admissions", label=ADMITTED, subjects={"unit_tree"}, collect=admitted_figures,
+                      figures={"members_admitted": ADMITTED})
     search.register(
         "candidate", label=_("Candidate"), build=search_candidate,
         queryset=lambda: Candidate.objects.select_related("person", "unit"),

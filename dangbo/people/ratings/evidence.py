@@ -8,11 +8,13 @@ import datetime as dt
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.assignments.models import Task
 from dangbo.core.evidence import Figure
+from dangbo.orgs.models import Unit
 
 #: A task done this share of its time span (or more) before its deadline counts as exceeded.
 EARLY_SHARE = 0.1
@@ -32,6 +34,10 @@ def exceeded(start: dt.date, deadline: dt.date, done_on: dt.date | None) -> bool
 
 
 def task_figures(subject: str, ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int, list[Figure]]:
+    """A person's tasks, a unit's (in its charge), or those of a unit and every unit below it
+    (``unit_tree``: one prefix query on the tasks' copied unit paths)."""
+    if subject == "unit_tree":
+        return _tree_figures(ids, start, end)
     key = {"person": "responsible_id", "unit": "unit_id"}.get(subject)
     if key is None:
         return {}
@@ -43,13 +49,40 @@ def task_figures(subject: str, ids: Sequence[int], start: dt.date, end: dt.date)
     counts: dict[int, list[int]] = {}
     units: dict[int, int] = {}
     for pk, unit_id, begin, deadline, status, done_on in rows:
-        c = counts.setdefault(pk, [0, 0, 0, 0])
-        done = status == Task.Status.DONE
-        c[0] += 1
-        c[1] += done
-        c[2] += done and done_on is not None and done_on <= deadline
-        c[3] += done and exceeded(begin, deadline, done_on)
+        _count(counts.setdefault(pk, [0, 0, 0, 0]), begin, deadline, status, done_on)
         units[pk] = unit_id
+    return _figures(counts, units, start, end)
+
+
+def _count(c: list[int], begin: dt.date, deadline: dt.date, status: str, done_on: dt.date | None) -> None:
+    done = status == Task.Status.DONE
+    c[0] += 1
+    c[1] += done
+    c[2] += done and done_on is not None and done_on <= deadline
+    c[3] += done and exceeded(begin, deadline, done_on)
+
+
+def _tree_figures(ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int, list[Figure]]:
+    paths = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "path"))
+    if not paths:
+        return {}
+    within = Q()
+    for path in paths.values():
+        within |= Q(unit_path__startswith=path)
+    rows = (
+        Task.objects.filter(within, deadline__gte=start, deadline__lte=end)
+        .exclude(status=Task.Status.CANCELLED)
+        .values_list("unit_path", "start", "deadline", "status", "done_on")
+    )
+    counts: dict[int, list[int]] = {pk: [0, 0, 0, 0] for pk in paths}
+    for unit_path, begin, deadline, status, done_on in rows:
+        for pk, path in paths.items():
+            if unit_path.startswith(path):
+                _count(counts[pk], begin, deadline, status, done_on)
+    return _figures({pk: c for pk, c in counts.items() if c[0]}, {pk: pk for pk in paths}, start, end)
+
+
+def _figures(counts: dict[int, list[int]], units: dict[int, int], start: dt.date, end: dt.date) -> dict[int, list[Figure]]:
     base = reverse("assignments:task_list")
     result = {}
     for pk, (total, done, on_time, ahead) in counts.items():

@@ -21,6 +21,9 @@ def ready() -> None:
     from . import policy  # noqa: F401 - registers the ratings' permission policies
     from .evidence import LABELS, task_figures
 
-    evidence.register("tasks", label=LABELS["tasks_done"], subjects={"person", "unit"}, collect=task_figures)
+    evidence.register(
+        "tasks", label=LABELS["tasks_done"], subjects={"person", "unit", "unit_tree"}, collect=task_figures,
+        figures=LABELS,
+    )
     audit.register_labels(actions=AUDIT_ACTIONS, fields=AUDIT_FIELDS)
     nav.register_link(nav.MAIN, section="ratings", url_name="people:rating_home", label=_("Annual ratings"), order=68)

@@ -370,3 +370,25 @@ def test_the_register_shows_each_items_latest_quarter(cast, login):
     services.commitment_status_set(actor=cast.ward_secretary, item=first, quarter=2, status="mostly", reason="Nhanh")
     page = login(cast.clerk).get(reverse("plans:commitment_list") + "?year=2017").content.decode()
     assert "Quý 2: Phần lớn" in page and "Quý 1: Một phần" not in page
+
+
+def test_the_register_shows_one_upper_level_at_a_time(cast, login, django_assert_max_num_queries):
+    _commitment(cast)
+    _commitment(cast, upper_unit=cast.ward1, lower_unit=cast.cell1, title="Cam kết của Chi bộ Khu phố 1")
+    c = login(cast.clerk)
+    url = reverse("plans:commitment_list") + "?year=2017"
+    page = c.get(url).content.decode()  # the top upper level first: the city and its wards
+    assert "Bản cam kết trách nhiệm năm 2017" in page or "Phường 1" in page
+    assert f"upper={cast.ward1.pk}" in page and "Chi bộ Khu phố 1</a>" not in page
+    page = c.get(url + f"&upper={cast.ward1.pk}").content.decode()
+    assert "Chi bộ Khu phố 1</a>" in page and f'href="/chu-de-nam/cam-ket/{Commitment.objects.get(lower_unit=cast.ward1).pk}/"' not in page
+    with django_assert_max_num_queries(14) as few:
+        c.get(url)
+    for unit in (cast.ward_dl, cast.office):
+        _commitment(cast, lower_unit=unit)
+    _commitment(cast, upper_unit=cast.ward_dl, lower_unit=cast.cell_dl, title="Cam kết Đông Lương")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert c.get(url).status_code == 200
+    # The cell's secretary sees its own commitment only, under the ward.
+    page = login(cast.cell_secretary).get(url).content.decode()
+    assert "Chi bộ Khu phố 1</a>" in page and "Đông Lương" not in page

@@ -101,3 +101,15 @@ def test_the_demo_plan_of_2026_proposes_its_tasks(dongha_units):
     wards = rows[2].units
     assert len(wards) == 9 and all(u.kind.code == "dang-bo-xa" for u in wards)  # "các phường": all nine
     assert [u.code for u in rows[4].units] == [f"{dongha.CITY[0]}-dongluong", f"{dongha.CITY[0]}-phuong1"]
+
+
+def test_the_demo_has_an_indicator_computed_from_the_tasks(dongha_units):
+    from dangbo.plans.models import IndicatorActual
+
+    tasks.task_assign(actor=None, title="Việc năm 2024", unit=dongha_units, assigning_unit=dongha_units,
+                      start=D(2024, 1, 1), deadline=D(2024, 6, 30))
+    demo.load(today=D(2026, 6, 15))
+    on_time = Indicator.objects.get(code="nhiem-vu-dung-han")
+    assert on_time.computed_from == "tasks_on_time"
+    row = IndicatorActual.objects.get(indicator=on_time, unit=dongha_units, year=2024)
+    assert row.computed and row.value == Decimal(0) and row.records_url

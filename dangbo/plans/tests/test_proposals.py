@@ -71,11 +71,28 @@ def test_precision_and_recall(capsys):
 def test_held_out_precision_and_recall(capsys):
     """The held-out passages, reported separately. Measured once, untuned: precision 91.3 %,
     recall 84.0 % (a subject list split by semicolons, and "Các chi bộ, đảng bộ …" read as
-    one name). The floor only guards against a change of the reader making it worse."""
+    one name). After the reader learnt semicolon lists from new development passages
+    (d73–d76): 91.7 % and 88.0 % ("Các cơ quan tham mưu, giúp việc Thành ủy" is still cut at
+    "tham mưu", and "Các chi bộ, đảng bộ …" is still one name: neither was tuned on here).
+    The floor only guards against a change of the reader making it worse."""
     count, precision, recall = _report("proposals_heldout.json", capsys)
     assert count >= 15
-    assert precision >= 0.90
-    assert recall >= 0.84
+    assert precision >= 0.91
+    assert recall >= 0.88
+
+
+def test_fresh_held_out_precision_and_recall(capsys):
+    """A second held-out set (``proposals_heldout2.json``): ten real passages from public
+    reports of party plans and directives (2014–2021), committed with their expectations before
+    the reader was ever run on them, and never tuned on. Measured once: precision 71.4 %,
+    recall 33.3 %: news prose is further from a plan's "Tổ chức thực hiện" section than the
+    development set (verbs the reader does not know, "Trong đó, …" before the subject, a
+    lowercase "Ủy ban kiểm tra", "đề nghị các ban cán sự đảng …", a period "từ ngày 20/9-30/9"
+    read as its first day). The floor only guards against a change making it worse."""
+    count, precision, recall = _report("proposals_heldout2.json", capsys)
+    assert count >= 10
+    assert precision >= 0.71
+    assert recall >= 0.33
 
 
 def test_reads_units_coordinating_deadline_and_title():

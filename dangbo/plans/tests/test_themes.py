@@ -281,3 +281,27 @@ def test_the_stocktake_agenda_exports_as_docx(cast, plan, login):
 
     text = _docx_text(r.content)
     assert "CHƯƠNG TRÌNH RÀ SOÁT" in text and city_item.title in text and "tháng 04/2026" in text
+
+
+def test_the_stocktake_record_lists_the_decisions_and_exports_as_docx(cast, plan, login):
+    city_theme, city_item, _, _ = plan
+    with time_machine.travel(dt.datetime(2026, 4, 20, 9, tzinfo=dt.UTC)):
+        services.item_assign(actor=cast.clerk, item=city_item, units=[cast.ward1, cast.ward_dl],
+                             title="Ra quân tổng vệ sinh", deadline=D(2026, 5, 31), start=D(2026, 4, 21))
+    with time_machine.travel(dt.datetime(2026, 5, 20, 9, tzinfo=dt.UTC)):  # the next month's decision
+        services.item_assign(actor=cast.clerk, item=city_item, units=[cast.ward1],
+                             title="Lắp đèn chiếu sáng", deadline=D(2026, 8, 31), start=D(2026, 5, 21))
+    url = reverse("plans:stocktake", args=[city_theme.pk]) + "?month=2026-04"
+    page = login(cast.clerk).get(url).content.decode()
+    assert "Ra quân tổng vệ sinh" in page and "Lắp đèn chiếu sáng" not in page and "31/05/2026" in page
+    r = login(cast.clerk).get(url + "&format=record")
+    assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment")
+    from dangbo.plans.tests.test_commitments import _docx_text
+
+    text = _docx_text(r.content)
+    assert "BIÊN BẢN" in text and "tháng 04/2026" in text and city_item.title in text
+    assert "Ra quân tổng vệ sinh" in text and "Phường 1" in text and "Đông Lương" in text and "hạn 31/05/2026" in text
+    assert "Lắp đèn chiếu sáng" not in text and "CHỦ TRÌ" in text
+    # The ward reads the record with its own task only; the sibling ward's stays hidden.
+    text = _docx_text(login(cast.ward_secretary).get(url + "&format=record").content)
+    assert "Ra quân tổng vệ sinh" in text and "Đông Lương" not in text
