@@ -80,6 +80,23 @@ def header(
     para(right, place_date, italic=True, align=center, size=14)
 
 
+def signatures(d, para: Para, pairs) -> None:
+    """The signature block: one column per ``(role, name)``, the role in bold, "(Ký, ghi rõ họ
+    tên)", room to sign, then the name."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    para(d, "")
+    sign = d.add_table(rows=1, cols=len(pairs))
+    for cell, (role, name) in zip(sign.rows[0].cells, pairs, strict=True):
+        cell.text = ""
+        para(cell, role, bold=True, align=center)
+        para(cell, "(Ký, ghi rõ họ tên)", italic=True, align=center, size=13)
+        for _i in range(3):
+            para(cell, "")
+        para(cell, name, bold=True, align=center)
+
+
 def day_line(day, place: str = "") -> str:
     """"Đông Hà, ngày 02 tháng 09 năm 2025" (or without the place)."""
     text = f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"

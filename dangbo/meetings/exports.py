@@ -171,15 +171,7 @@ def to_docx(doc: Document) -> bytes:
             run = paragraph.add_run(f"{label}: " if not label.isupper() else f"{label}\n")
             run.bold = True
         paragraph.add_run(text)
-    para(d, "")
-    sign = d.add_table(rows=1, cols=len(doc.signatures))
-    for cell, (role, name) in zip(sign.rows[0].cells, doc.signatures, strict=True):
-        cell.text = ""
-        para(cell, role, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        para(cell, "(Ký, ghi rõ họ tên)", italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
-        for _i in range(3):
-            para(cell, "")
-        para(cell, name, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    party_docx.signatures(d, para, doc.signatures)
     return party_docx.to_bytes(d)
 
 

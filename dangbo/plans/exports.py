@@ -6,18 +6,17 @@ New Roman 13–14 pt, A4, margins 20 mm top and bottom, 30 mm left, 15 mm right)
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 
+from dangbo.core import party_docx
 from dangbo.orgs.models import Unit
 
 from .models import Commitment, CommitmentItem, Theme
 from .selectors import AgendaItem, Decision
 
-FONT = "Times New Roman"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
 
@@ -65,38 +64,11 @@ def _build(
     table: tuple[list[str], list[list[str]]] | None = None, signatures: Sequence[tuple[str, str]] = (),
     after: Sequence[tuple[str, str]] = (),
 ) -> bytes:
-    from docx import Document as Docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
 
-    d = Docx()
-    section = d.sections[0]
-    section.page_height, section.page_width = Mm(297), Mm(210)
-    section.top_margin = section.bottom_margin = Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    style = d.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = Pt(14)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-
-    def para(container, text="", bold=False, italic=False, align=None, size=None, underline=False):
-        paragraph = container.add_paragraph()
-        run = paragraph.add_run(text)
-        run.bold, run.italic, run.underline = bold, italic, underline
-        if size:
-            run.font.size = Pt(size)
-        if align is not None:
-            paragraph.alignment = align
-        return paragraph
-
+    d, para = party_docx.new_document()
+    party_docx.header(d, para, above=above, issuer=issuer, place_date=place_date)
     center = WD_ALIGN_PARAGRAPH.CENTER
-    left, right = d.add_table(rows=1, cols=2).rows[0].cells
-    para(left, above, align=center, size=13)
-    para(left, issuer, bold=True, align=center, size=13)
-    para(left, "*", align=center, size=13)
-    para(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, align=center)
-    para(right, place_date, italic=True, align=center)
     para(d, title, bold=True, align=center, size=15)
     para(d, subtitle, bold=True, align=center)
     for label, text in blocks:
@@ -122,18 +94,8 @@ def _build(
             paragraph.add_run(f"{label}: ").bold = True
         paragraph.add_run(text)
     if signatures:
-        para(d, "")
-        sign = d.add_table(rows=1, cols=len(signatures))
-        for cell, (role, name) in zip(sign.rows[0].cells, signatures, strict=True):
-            cell.text = ""
-            para(cell, role, bold=True, align=center)
-            para(cell, "(Ký, ghi rõ họ tên)", italic=True, align=center, size=13)
-            for _i in range(3):
-                para(cell, "")
-            para(cell, name, bold=True, align=center)
-    out = io.BytesIO()
-    d.save(out)
-    return out.getvalue()
+        party_docx.signatures(d, para, signatures)
+    return party_docx.to_bytes(d)
 
 
 def _signer(person) -> str:
