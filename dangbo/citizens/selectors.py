@@ -314,9 +314,11 @@ def response_times(*, user, unit: Unit, start: dt.date, end: dt.date, today: dt.
         for t in (total, row) if row is not None else (total,):
             for name in _COUNTS:
                 setattr(t, name, getattr(t, name) + group[name])
+            kinds = t.kinds if t.kinds is not None else {}
             for k in Case.Kind.values:
                 if group[f"kind_{k}"]:
-                    t.kinds[k] = t.kinds.get(k, 0) + group[f"kind_{k}"]  # type: ignore[index]
+                    kinds[k] = kinds.get(k, 0) + group[f"kind_{k}"]
+            t.kinds = kinds
         if row is not None:
             row.ack_median, row.answer_median = _whole(group["ack_median"]), _whole(group["answer_median"])
     whole = cases.aggregate(**medians) if total.received else {"ack_median": None, "answer_median": None}

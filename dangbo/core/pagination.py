@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
@@ -14,9 +16,10 @@ class CappedPaginator(Paginator):
 
     It counts at most ``max(cap, rows up to the page after the one asked)``: past that the
     count is that limit and ``capped`` is set (the page says "more than …"), and there is
-    always a next page to follow. The count is ``SELECT COUNT(*) FROM (… LIMIT n)``, which keeps
-    the list's order, so the database walks its index for ``n`` rows and stops, where a plain
-    ``COUNT(*)`` reads every row the user may see (the whole province)."""
+    always a next page to follow. The count is ``SELECT COUNT(*) FROM (… LIMIT n)``: the
+    database stops after ``n`` rows, where a plain ``COUNT(*)`` reads every row the user may
+    see (the whole province). It drops the list's order (any ``limit + 1`` rows tell whether
+    there are more), so the database reads them the cheapest way it knows."""
 
     def __init__(self, object_list, per_page, *, cap: int = COUNT_CAP, number: int = 1) -> None:
         super().__init__(object_list, per_page)
@@ -25,7 +28,10 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        found = self.object_list[: self.limit + 1].count()
+        rows: Any = self.object_list
+        if hasattr(rows, "order_by"):
+            rows = rows.order_by()
+        found = rows[: self.limit + 1].count()
         if found > self.limit:
             self.capped = True
             return self.limit
