@@ -13,6 +13,11 @@ from dangbo.core.models import CalendarDay
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _empty_calendar():
+    CalendarDay.objects.all().delete()  # the announced swaps the migrations enter
+
+
 def day(year: int, kind: str = CalendarDay.Kind.OFF, month: int = 1) -> CalendarDay:
     return CalendarDay.objects.create(date=dt.date(year, month, 1 + CalendarDay.objects.count() % 28),
                                       kind=kind, source="test")
