@@ -112,6 +112,10 @@ class AcknowledgeIn(Schema):
     outcome: Literal["accepted", "transferred", "returned"]
     note: str = Field("", max_length=5000, description="The competent body, or the reason for returning.")
     on: DateIn | None = None
+    complexity: Literal["ordinary", "complex", "very_complex"] | None = Field(
+        None, description="Judged at the acceptance: a complex case gets the law's longer answer deadline."
+    )
+    remote: bool | None = Field(None, description="A remote area, hard to travel (complaints: 45 or 60 days).")
 
 
 class AnswerIn(Schema):
@@ -213,7 +217,8 @@ def cases_detail(request: HttpRequest, id: int):
 def cases_acknowledge(request: HttpRequest, id: int, payload: AcknowledgeIn):
     user = caller(request)
     case = selectors.get_case_for_user(user, id, Action.CHANGE)
-    case = services.case_acknowledge(actor=user, case=case, outcome=payload.outcome, note=payload.note, on=payload.on)
+    case = services.case_acknowledge(actor=user, case=case, outcome=payload.outcome, note=payload.note, on=payload.on,
+                                     complexity=payload.complexity or "", remote=payload.remote)
     return _out(user, case, detail=True, today=timezone.localdate())
 
 

@@ -79,6 +79,14 @@ class AcknowledgeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     on = forms.DateField(label=_("Sent on"), widget=DateInput(), required=False)
+    complexity = forms.ChoiceField(
+        label=_("Complexity"), choices=Case.Complexity.choices, initial=Case.Complexity.ORDINARY, required=False,
+        help_text=_("A complex complaint has 45 days, a denunciation is extended by 30 days (twice when very complex)."),
+    )
+    remote = forms.BooleanField(
+        label=_("Remote area, hard to travel"), required=False,
+        help_text=_("For a complaint: 45 days, 60 when complex (Luật Khiếu nại, Article 28)."),
+    )
 
 
 class AnswerForm(forms.Form):

@@ -49,6 +49,25 @@ def clean_code(text: str) -> str:
     return "".join(ch for ch in (text or "").upper() if ch.isalnum())[:40]
 
 
+def answer_variant(kind: str, complexity: str, remote: bool) -> str:
+    """The suffix of the answer rule for a case (``citizens.answer.<kind>.<variant>``), or "".
+
+    - a complaint (Luật Khiếu nại 2011, Điều 28): ``complex`` (45 days), ``remote`` (a remote
+      area hard to travel: 45), ``remote_complex`` (60); "very complex" counts as complex;
+    - a denunciation (Luật Tố cáo 2018, Điều 30): ``complex`` (extended once: 60 days),
+      ``very_complex`` (extended twice: 90); the law has no rule for remote areas.
+
+    Other kinds have no longer term. A variant without a rule in force falls back to the kind's."""
+    complex_ = complexity in ("complex", "very_complex")
+    if kind == "khieu_nai":
+        if remote:
+            return "remote_complex" if complex_ else "remote"
+        return "complex" if complex_ else ""
+    if kind == "to_cao" and complex_:
+        return complexity
+    return ""
+
+
 class ReceptionQuota(models.Model):
     """One version of the reception rule of a level: its committee's head receives citizens
     at least ``days_per_month`` days a month (11-QĐi/TW; 215-KL/TW for communes and wards).
@@ -171,6 +190,14 @@ class Case(models.Model):
         ANSWERED = "answered", pgettext_lazy("case state", "Answered")
         CLOSED = "closed", pgettext_lazy("case state", "Closed")
 
+    class Complexity(models.TextChoices):
+        """How complex the handling unit judged the case when it accepted it: the laws give a
+        complex case a longer answer deadline (``answer_variant``)."""
+
+        ORDINARY = "ordinary", pgettext_lazy("case complexity", "Ordinary")
+        COMPLEX = "complex", pgettext_lazy("case complexity", "Complex")
+        VERY_COMPLEX = "very_complex", pgettext_lazy("case complexity", "Very complex")
+
     class Outcome(models.TextChoices):
         """The kind of the acknowledgement letter."""
 
@@ -197,6 +224,11 @@ class Case(models.Model):
     ack_outcome = models.CharField(_("acknowledgement"), max_length=16, choices=Outcome.choices, blank=True)
     ack_note = models.TextField(_("reason or competent body"), blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    #: Set at the acceptance: they choose the version of the answer rule (``answer_variant``).
+    complexity = models.CharField(
+        _("complexity"), max_length=16, choices=Complexity.choices, default=Complexity.ORDINARY
+    )
+    remote = models.BooleanField(_("remote area, hard to travel"), default=False)
     #: Working days from receipt to the acknowledgement and to the answer, kept by the services
     #: that set those dates: what the response-time figures add up in the SQL.
     ack_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
@@ -246,6 +278,10 @@ class Case(models.Model):
     def code_display(self) -> str:
         """The code in groups of five, as printed on the receipt."""
         return f"{self.code[:5]}-{self.code[5:]}"
+
+    @property
+    def answer_variant(self) -> str:
+        return answer_variant(self.kind, self.complexity, self.remote)
 
     def is_ack_late(self, today: dt.date) -> bool:
         return self.state == self.State.RECEIVED and self.acknowledge_by < today

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Substr
 
 from dangbo.core import dates, policy
+from dangbo.core.aggregates import Median
 from dangbo.core.policy import Action
 from dangbo.core.text import fold
 from dangbo.orgs.models import Unit
@@ -248,22 +248,12 @@ class Times:
     answer_on_time: int = 0
     open: int = 0
     overdue: int = 0
-    ack_days: list[int] | None = None
-    answer_days: list[int] | None = None
+    #: The median working days from receipt to the acknowledgement and to the answer
+    #: (``Case.ack_days``/``answer_days``), computed by the database; ``None`` without any.
+    ack_median: float | None = None
+    answer_median: float | None = None
     #: Cases received by kind (``Case.Kind`` value → count).
     kinds: dict[str, int] | None = None
-
-    @staticmethod
-    def _median(values: list[int] | None) -> float | None:
-        return statistics.median(values) if values else None
-
-    @property
-    def ack_median(self) -> float | None:
-        return self._median(self.ack_days)
-
-    @property
-    def answer_median(self) -> float | None:
-        return self._median(self.answer_days)
 
     @property
     def ack_rate(self) -> int | None:
@@ -282,20 +272,32 @@ def _late_q(today: dt.date) -> Q:
     )
 
 
+_COUNTS = ("received", "acknowledged", "ack_on_time", "answered", "answer_on_time", "open", "overdue")
+
+
+def _whole(value: float | None) -> float | int | None:
+    """A median as shown: 9 rather than 9.0, 9.5 kept."""
+    return int(value) if value is not None and float(value).is_integer() else value
+
+
 def response_times(*, user, unit: Unit, start: dt.date, end: dt.date, today: dt.date) -> tuple[Times, list[Times]]:
     """For ``unit`` and each unit directly below it: cases received in [start, end] that the
     user may see, acknowledged and answered on time, median working days to acknowledge and to
-    answer (``Case.ack_days``/``answer_days``), still open, overdue. The counts are added up in
-    the SQL by the unit directly below; three queries, whatever the number of cases."""
+    answer (``Case.ack_days``/``answer_days``), still open, overdue.
+
+    Everything is computed in the SQL, the medians too (``dangbo.core.aggregates.Median``), in
+    three queries whatever the number of cases or of units compared: the units below; one pass
+    over the cases grouped by their ancestor directly below ``unit`` (the prefix of the unit's
+    materialised path; the unit's own cases form one more group), whose counts add up to the
+    whole's; and the whole's two medians, which are not those of its parts."""
     children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
-    total = Times(unit=unit, ack_days=[], answer_days=[], kinds={})
-    rows = {c.path: Times(unit=c, ack_days=[], answer_days=[], kinds={}) for c in children}
+    total = Times(unit=unit, kinds={})
+    rows = {c.path: Times(unit=c, kinds={}) for c in children}
     step = len(unit.path) + Unit.steplen
     cases = policy.visible(user, Case).filter(
         unit__path__startswith=unit.path, received_on__gte=start, received_on__lte=end
     )
-    below = Substr("unit__path", 1, step)
-    counts = {
+    figures = {
         "received": Count("id"),
         "acknowledged": Count("id", filter=Q(acknowledged_on__isnull=False)),
         "ack_on_time": Count("id", filter=Q(acknowledged_on__lte=F("acknowledge_by"))),
@@ -305,22 +307,22 @@ def response_times(*, user, unit: Unit, start: dt.date, end: dt.date, today: dt.
         "overdue": Count("id", filter=_late_q(today)),
         **{f"kind_{k}": Count("id", filter=Q(kind=k)) for k in Case.Kind.values},
     }
-    groups: Any = cases.values(below=below).annotate(**counts).order_by()
+    medians = {"ack_median": Median("ack_days"), "answer_median": Median("answer_days")}
+    groups: Any = cases.values(below=Substr("unit__path", 1, step)).annotate(**figures, **medians).order_by()
     for group in groups:
         row = rows.get(group["below"])
         for t in (total, row) if row is not None else (total,):
-            for name in ("received", "acknowledged", "ack_on_time", "answered", "answer_on_time", "open", "overdue"):
+            for name in _COUNTS:
                 setattr(t, name, getattr(t, name) + group[name])
+            kinds = t.kinds if t.kinds is not None else {}
             for k in Case.Kind.values:
                 if group[f"kind_{k}"]:
-                    t.kinds[k] = t.kinds.get(k, 0) + group[f"kind_{k}"]  # type: ignore[index,union-attr]
-    days = cases.filter(ack_days__isnull=False).values_list(below, "ack_days", "answer_days")
-    for path, ack, answer in days.iterator(chunk_size=10000):
-        row = rows.get(path)
-        for t in (total, row) if row is not None else (total,):
-            t.ack_days.append(ack)  # type: ignore[union-attr]
-            if answer is not None:
-                t.answer_days.append(answer)  # type: ignore[union-attr]
+                    kinds[k] = kinds.get(k, 0) + group[f"kind_{k}"]
+            t.kinds = kinds
+        if row is not None:
+            row.ack_median, row.answer_median = _whole(group["ack_median"]), _whole(group["answer_median"])
+    whole = cases.aggregate(**medians) if total.received else {"ack_median": None, "answer_median": None}
+    total.ack_median, total.answer_median = _whole(whole["ack_median"]), _whole(whole["answer_median"])
     return total, list(rows.values())
 
 

@@ -40,7 +40,7 @@ S = Case.State
 #: The fields a case's history shows (never the petitioners).
 AUDIT_FIELDS = (
     "kind", "channel", "unit", "received_on", "state", "acknowledge_by", "answer_by",
-    "acknowledged_on", "ack_outcome", "answered_on", "closed_on",
+    "acknowledged_on", "ack_outcome", "answered_on", "closed_on", "complexity", "remote",
 )
 MAX_PETITIONERS = 200
 
@@ -49,14 +49,18 @@ def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def answer_rule(kind: str, received_on: dt.date) -> DeadlineRule:
-    """The answer rule of a case of ``kind`` received on ``received_on``: the kind's own rule
-    (``citizens.answer.khieu_nai``: Luật Khiếu nại; ``citizens.answer.to_cao``: Luật Tố cáo)
-    when one is in force, else the general ``citizens.answer``."""
-    try:
-        return DeadlineRule.current(f"{ANSWER_RULE}.{kind}", received_on)
-    except DeadlineRule.DoesNotExist:
-        return DeadlineRule.current(ANSWER_RULE, received_on)
+def answer_rule(kind: str, received_on: dt.date, variant: str = "") -> DeadlineRule:
+    """The answer rule of a case of ``kind`` received on ``received_on``: the variant's rule
+    (a complex case, a remote area: ``Case.answer_variant``), else the kind's own rule
+    (``citizens.answer.khieu_nai``: Luật Khiếu nại; ``citizens.answer.to_cao``: Luật Tố cáo),
+    else the general ``citizens.answer`` — the first with a version in force."""
+    codes = [f"{ANSWER_RULE}.{kind}.{variant}"] if variant else []
+    for code in [*codes, f"{ANSWER_RULE}.{kind}"]:
+        try:
+            return DeadlineRule.current(code, received_on)
+        except DeadlineRule.DoesNotExist:
+            continue
+    return DeadlineRule.current(ANSWER_RULE, received_on)
 
 
 def deadlines(received_on: dt.date, kind: str = "") -> tuple[dt.date, dt.date]:
@@ -188,7 +192,8 @@ def _day(on: dt.date | None, case: Case, field: str) -> dt.date:
 
 @transaction.atomic
 def case_acknowledge(
-    *, actor, case: Case, outcome: str, note: str = "", on: dt.date | None = None
+    *, actor, case: Case, outcome: str, note: str = "", on: dt.date | None = None,
+    complexity: str = "", remote: bool | None = None,
 ) -> Case:
     """Send the written acknowledgement: accepted, transferred to the competent body (named
     in ``note``) or returned (the reason in ``note``)."""
@@ -201,16 +206,21 @@ def case_acknowledge(
     note = (note or "").strip()
     if outcome != Case.Outcome.ACCEPTED and not note:
         raise ValidationError({"note": _("Name the competent body or give the reason.")})
+    if complexity and complexity not in Case.Complexity.values:
+        raise ValidationError({"complexity": _("Choose how complex the case is.")})
     before = snapshot(case, AUDIT_FIELDS)
+    case.complexity = complexity or case.complexity
+    case.remote = case.remote if remote is None else bool(remote)
     case.acknowledged_on = _day(on, case, "on")
     case.ack_outcome = outcome
     case.ack_note = note
     case.state = S.ACKNOWLEDGED
     case.ack_days = workdays.between(case.received_on, case.acknowledged_on)
-    fields = ["acknowledged_on", "ack_outcome", "ack_note", "state", "ack_days"]
+    fields = ["acknowledged_on", "ack_outcome", "ack_note", "state", "ack_days", "complexity", "remote"]
     if outcome == Case.Outcome.ACCEPTED:  # the answer counts from the acceptance (thụ lý)
         try:
-            case.answer_by = answer_rule(case.kind, case.received_on).deadline(case.acknowledged_on)
+            rule = answer_rule(case.kind, case.received_on, case.answer_variant)
+            case.answer_by = rule.deadline(case.acknowledged_on)
             fields.append("answer_by")
         except DeadlineRule.DoesNotExist:  # the rule was removed since: keep the deadline given
             pass

@@ -22,7 +22,7 @@ from dangbo.core import dates, policy
 from dangbo.core.audit import history
 from dangbo.core.forms import form_page, submit
 from dangbo.core.http import Request
-from dangbo.core.pagination import paginate
+from dangbo.core.pagination import COUNT_CAP, paginate
 from dangbo.core.policy import Action
 from dangbo.orgs.models import Unit
 from dangbo.orgs.selectors import manageable_units
@@ -70,7 +70,7 @@ def case_list(request: Request) -> HttpResponse:
             unit=data["unit"], kind=data["kind"], state=data["state"], overdue=data["overdue"] or None
         )
     cases = selectors.case_list(user=request.user, filters=f, today=_today())
-    page_obj, querystring_base = paginate(request, cases, per_page=PER_PAGE)
+    page_obj, querystring_base = paginate(request, cases, per_page=PER_PAGE, count_cap=COUNT_CAP)
     context = {
         "form": form, "page_obj": page_obj, "querystring_base": querystring_base, "today": _today(),
         "can_create": policy.is_everything(request.user) or bool(policy.paths(request.user, Action.CONTRIBUTE)),

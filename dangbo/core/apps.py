@@ -8,7 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import accounts, audit, nav, notifications, rules  # noqa: F401  (accounts, notifications, rules: their policies)
+        # accounts, notifications, rules: their policies; aggregates: the SQLite median on each new connection
+        from . import accounts, aggregates, audit, nav, notifications, rules  # noqa: F401
 
         audit.register_labels(
             actions={

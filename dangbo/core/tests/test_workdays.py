@@ -59,8 +59,9 @@ def test_add_and_between_agree_across_a_year():
     start = D(2025, 12, 20)
     for n in (0, 1, 7, 10, 30, 250):
         assert workdays.between(start, workdays.add(start, n)) == n
-    assert workdays.add(D(2026, 1, 5), -1) == D(2026, 1, 2)
-    assert workdays.between(D(2026, 1, 5), D(2026, 1, 2)) == -1
+    # Friday 2/1/2026 is off (swapped for Saturday 10/1): the working day before 5/1 is 31/12.
+    assert workdays.add(D(2026, 1, 5), -1) == D(2025, 12, 31)
+    assert workdays.between(D(2026, 1, 5), D(2025, 12, 31)) == -1
 
 
 def test_the_command_prints_the_date_and_the_count(capsys):
@@ -96,3 +97,70 @@ def test_a_rule_cannot_end_before_it_starts():
     with pytest.raises(ValidationError) as error:
         rule.full_clean()
     assert "effective_to" in error.value.message_dict
+
+
+# --- The announced swaps entered by migration 0010 (with their sources) ---------------------
+
+
+def test_the_announced_swaps_are_data_with_their_sources():
+    rows = {day.date: day for day in CalendarDay.objects.filter(year__in=[2019, 2020, 2024, 2025, 2026])}
+    assert {d: rows[d].kind for d in rows} == {
+        D(2019, 1, 5): "workday", D(2019, 4, 29): "off", D(2019, 5, 4): "workday",
+        D(2024, 4, 29): "off", D(2024, 5, 4): "workday",
+        D(2025, 4, 26): "workday", D(2025, 5, 2): "off",
+        D(2026, 1, 2): "off", D(2026, 1, 10): "workday",
+    }
+    assert all("VPCP-KGVX" in day.source for day in rows.values())
+    assert CalendarDay.objects.get(date=D(2018, 12, 31)).kind == "off"
+
+
+def test_the_30_4_bridge_of_2025():
+    # Wednesday 30/4 to Sunday 4/5 off: Friday 2/5 swapped for Saturday 26/4 (worked).
+    assert workdays.is_working_day(D(2025, 4, 26))
+    for day in (30, 1, 2, 3, 4):
+        assert not workdays.is_working_day(D(2025, 4 if day == 30 else 5, day))
+    assert workdays.next_working_day(D(2025, 4, 29)) == D(2025, 5, 5)
+    # After Friday 25/4: Saturday 26/4, Monday 28/4, Tuesday 29/4, then Monday 5/5.
+    assert workdays.between(D(2025, 4, 25), D(2025, 5, 5)) == 4
+    assert workdays.add(D(2025, 4, 25), 10) == D(2025, 5, 13)
+
+
+def test_new_year_2026_is_four_days_and_saturday_10_1_is_worked():
+    # Công văn 12729/VPCP-KGVX: Thursday 1/1 to Sunday 4/1 off, Friday 2/1 swapped for Saturday 10/1.
+    assert not workdays.is_working_day(D(2026, 1, 1))
+    assert not workdays.is_working_day(D(2026, 1, 2))
+    assert workdays.is_working_day(D(2026, 1, 10))
+    assert workdays.next_working_day(D(2025, 12, 31)) == D(2026, 1, 5)
+    assert workdays.add(D(2026, 1, 9), 1) == D(2026, 1, 10)
+    # Ten working days from 31/12/2025: 5–9/1, Saturday 10/1, 12–15/1.
+    assert workdays.add(D(2025, 12, 31), 10) == D(2026, 1, 15)
+
+
+def test_tet_2026_is_nine_days_with_no_swap():
+    # Saturday 14/2 to Sunday 22/2/2026: the five days of Tết (16–20/2) and two weekends.
+    assert workdays.is_working_day(D(2026, 2, 13)) and workdays.is_working_day(D(2026, 2, 23))
+    assert workdays.between(D(2026, 2, 13), D(2026, 2, 23)) == 1
+    assert not any(workdays.is_working_day(D(2026, 2, day)) for day in range(14, 23))
+
+
+def test_the_2019_and_2024_bridges():
+    # 2019: Monday 31/12/2018 off for Saturday 5/1/2019; Monday 29/4 off for Saturday 4/5.
+    assert not workdays.is_working_day(D(2018, 12, 31)) and workdays.is_working_day(D(2019, 1, 5))
+    assert workdays.next_working_day(D(2018, 12, 28)) == D(2019, 1, 2)
+    assert workdays.next_working_day(D(2019, 4, 26)) == D(2019, 5, 2)
+    assert workdays.is_working_day(D(2019, 5, 4))
+    # 2024: Saturday 27/4 to Wednesday 1/5 off, Saturday 4/5 worked.
+    assert workdays.between(D(2024, 4, 26), D(2024, 5, 6)) == 4  # 2/5, 3/5, 4/5, 6/5
+
+
+def test_a_swap_known_to_the_package_and_the_table_counts_once():
+    # 2/5/2025 is both a package swap and a row: the year's working days are those of the package alone.
+    import holidays as holiday_data
+
+    package = holiday_data.country_holidays("VN", years=2025)
+    expected = sum(
+        1 for n in range(365)
+        if (d := D(2025, 1, 1) + dt.timedelta(days=n)) in package.weekend_workdays
+        or (d.weekday() < 5 and d not in package)
+    )
+    assert workdays.between(D(2024, 12, 31), D(2025, 12, 31)) == expected
