@@ -82,11 +82,14 @@ MAX_ROWS = 900
 
 
 def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | None = MAX_ROWS) -> CampaignView:
-    """Everything the campaign page shows, in a fixed number of queries whatever the size of
-    the subtree: the grades of every visible rating as plain tuples (distribution, quotas,
-    flags), the progress as one aggregate, and full rows only for the unit in focus."""
+    """Everything the campaign page shows about the unit in focus (the campaign's own unit
+    when none is chosen), in a fixed number of queries whatever the size of the subtree: the
+    grades of the focus's visible ratings as plain tuples (distribution, quotas, flags), the
+    progress as one aggregate, and full rows. Narrowed to a cell, the page reads that cell's
+    ratings only, not the province's."""
     rule = campaign.rule
-    qs = policy.visible(user, Rating.objects.filter(year=campaign.year, unit__path__startswith=campaign.unit.path))
+    focus = focus or campaign.unit
+    qs = policy.visible(user, Rating.objects.filter(year=campaign.year, unit__path__startswith=focus.path))
     finals: dict[tuple[str, int], tuple[int, str]] = {}
     by_rater: dict[tuple[int, str, str], list[str]] = {}
     for person_id, unit_id, level, grade, rater_id in qs.exclude(grade="").values_list(
@@ -115,12 +118,10 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
     for (rater_id, level, kind), codes in by_rater.items():
         for _quota, message in rules.quota_problems(rule, kind, codes):
             problems.append(f"{names.get(rater_id, '')} – {Level(level).label}: {message}")
-    previous = previous_finals(user=user, campaign=campaign)
+    previous = previous_finals(user=user, campaign=campaign, focus=focus)
     lowest = min(rule.grades, key=lambda g: g["rank"])["code"]
     twice = [key for key, (_o, grade) in finals.items() if grade == lowest and previous.get(key) == lowest]
-    focus = focus or campaign.unit
-    ordered = (qs.filter(unit__path__startswith=focus.path)
-               .select_related("person", "subject_unit", "unit", "rater_unit")
+    ordered = (qs.select_related("person", "subject_unit", "unit", "rater_unit")
                .order_by("unit__path", "subject_unit_id", "person__full_name", "id"))
     shown = list(ordered if limit is None else ordered[: limit + 1])
     truncated = limit is not None and len(shown) > limit
@@ -148,10 +149,11 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
                         truncated=truncated)
 
 
-def previous_finals(*, user, campaign: RatingCampaign) -> dict[tuple[str, int], str]:
+def previous_finals(*, user, campaign: RatingCampaign, focus=None) -> dict[tuple[str, int], str]:
     from .services import final_grades
 
-    qs = policy.visible(user, Rating.objects.filter(year=campaign.year - 1, unit__path__startswith=campaign.unit.path))
+    unit = focus or campaign.unit
+    qs = policy.visible(user, Rating.objects.filter(year=campaign.year - 1, unit__path__startswith=unit.path))
     return final_grades(qs)
 
 

@@ -8,6 +8,8 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dangbo.core import versions
@@ -155,3 +157,37 @@ def test_the_prefill_button_runs_the_job(cast, member, login, settings, django_c
     campaign.refresh_from_db()
     assert (campaign.state, campaign.done, campaign.total) == ("done", campaign.total, campaign.total)
     assert Rating.objects.get(person=member, level="cell").prefilled["tasks_done"]["value"] == 1
+
+
+def test_a_cell_narrowed_page_counts_that_cell_only_in_fixed_queries(cast, login, settings,
+                                                                     django_capture_on_commit_callbacks,
+                                                                     django_assert_num_queries):
+    """Narrowed to one cell, the campaign page reads that cell's ratings: its distribution,
+    progress and flags are the cell's, and its queries do not grow with the rest of the city."""
+    def add(unit, n: int, start: int) -> None:
+        for i in range(start, start + n):
+            p = Person.objects.create(full_name=f"Đảng viên {i}", gender="m")
+            orgs.membership_create(actor=None, person=p, unit=unit, start=dt.date(2020, 1, 1))
+
+    settings.TASKS = IMMEDIATE
+    add(cast.cell_dl, 2, 100)
+    campaign = services.campaign_open(actor=None, unit=cast.city, year=2025)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.campaign_prefill_start(actor=None, campaign=campaign)
+    for r in Rating.objects.filter(level="cell", unit=cast.cell_dl):
+        services.rating_save(actor=None, rating=r, general_points=Decimal("25"), task_points=Decimal("50"), grade="tot")
+    c = login(cast.clerk)
+    url = reverse("people:rating_campaign", args=[campaign.pk])
+    whole = c.get(url).context["view"]
+    assert dict((g["code"], n) for g, n in whole.distribution)["tot"] == 2
+    c.get(url, {"unit": cast.cell1.pk})
+    with CaptureQueriesContext(connection) as small:
+        view = c.get(url, {"unit": cast.cell1.pk}).context["view"]
+    assert dict((g["code"], n) for g, n in view.distribution)["tot"] == 0
+    assert {p["rater_unit_id"] for p in view.progress} <= {cast.cell1.pk, cast.ward1.pk, cast.city.pk}
+    assert all(row.unit == cast.cell1 for row in view.rows)
+    add(cast.cell_dl, 6, 200)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.campaign_prefill_start(actor=None, campaign=campaign)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert c.get(url, {"unit": cast.cell1.pk}).status_code == 200
