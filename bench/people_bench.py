@@ -355,8 +355,8 @@ def pages_to_time(province):
     province_user = bench.account(f"{PREFIX}-province", province, Role.MANAGE)
     campaign = RatingCampaign.objects.get(unit=province, year=YEARS[-1])
     return [
-        ("member list of a ward (25)", ward_user, "/dang-vien/"),
-        ("member list of the province (25)", province_user, "/dang-vien/"),
+        ("member list of a ward (50)", ward_user, "/dang-vien/"),
+        ("member list of the province (50)", province_user, "/dang-vien/"),
         ("rating page of a cell (2025 campaign)", province_user, f"/danh-gia/dot/{campaign.pk}/?unit={cell.pk}"),
         ("admission pipeline of the province", province_user, "/ket-nap/"),
     ]
