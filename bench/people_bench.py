@@ -25,7 +25,8 @@ Then it times, through the real views (test client, the permission policy applie
   province's secretary;
 * a cell's rating page: the province's 2025 campaign narrowed to one cell, as the province's
   secretary;
-* the province's admission pipeline (counts per stage and per city, the candidates' first page).
+* the province's admission pipeline (counts per stage and per city, the candidates' first page);
+* for information (no target in the issue), the 2025 campaign of the whole province.
 
 And, with ``--prefill`` (the default), the pre-fill job of the province for a year (the
 ``prefill_campaign_task`` body, ``services.campaign_prefill``) on a new campaign of 2026: every
@@ -359,6 +360,7 @@ def pages_to_time(province):
         ("member list of the province (50)", province_user, "/dang-vien/"),
         ("rating page of a cell (2025 campaign)", province_user, f"/danh-gia/dot/{campaign.pk}/?unit={cell.pk}"),
         ("admission pipeline of the province", province_user, "/ket-nap/"),
+        ("rating campaign of the whole province", province_user, f"/danh-gia/dot/{campaign.pk}/"),
     ]
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -20,7 +21,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        rows = self.object_list
+        rows: Any = self.object_list
         if hasattr(rows, "order_by"):
             rows = rows.order_by()
         found = rows[: self.cap + 1].count() if hasattr(rows, "count") else len(rows[: self.cap + 1])
