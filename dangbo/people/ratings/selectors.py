@@ -6,7 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Length, Substr
 
 from dangbo.core import policy
 from dangbo.core.policy import Action
@@ -102,21 +103,35 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
         by_rater.setdefault((rater_id, level, key[0]), []).append(grade)
     counts = Counter(grade for _order, grade in finals.values())
     distribution = [(g, counts.get(g["code"], 0)) for g in rules.grades(rule)]
-    progress: list[dict[str, Any]] = [dict(p) for p in
-        qs.values("rater_unit_id", "rater_unit__name", "rater_unit__path", "level")
-        .annotate(total=Count("pk"), rated=Count("pk", filter=~Q(grade="")))
-        .order_by("rater_unit__path", "level")
-    ]
-    names = {}
-    for p in progress:
-        p["level_label"] = Level(p["level"]).label
-        p["percent"] = round(100 * p["rated"] / p["total"]) if p["total"] else 0
-        p["left"] = p["total"] - p["rated"]
-        names[p["rater_unit_id"]] = p["rater_unit__name"]
+    # Progress per rater unit at the focus and one level below it; the raters deeper down are
+    # counted with the unit they are under (a province shows its cities, not 3,700 cells).
+    depth = len(focus.path) + Unit.steplen
+    grouped = list(
+        qs.order_by().annotate(rater=Substr("rater_unit__path", 1, depth)).values("rater", "level")
+        .annotate(total=Count("pk"), rated=Count("pk", filter=~Q(grade="")), deepest=Max(Length("rater_unit__path")))
+    )
+    broken = [(key, problems_of) for key, codes in by_rater.items()
+              if (problems_of := rules.quota_problems(rule, key[2], codes))]
+    wanted = Q(path__in={g["rater"] for g in grouped}) | Q(pk__in=[key[0] for key, _p in broken])
+    raters = list(Unit.objects.filter(wanted).only("pk", "name", "path")) if grouped else []
+    by_path = {u.path: u for u in raters}
+    names = {u.pk: u.name for u in raters}
+    progress: list[dict[str, Any]] = []
+    for g in grouped:
+        rater = by_path.get(g["rater"])
+        if rater is None:
+            continue
+        progress.append({
+            "rater_unit_id": rater.pk, "rater_unit__name": rater.name, "rater_unit__path": rater.path,
+            "level": g["level"], "total": g["total"], "rated": g["rated"], "below": g["deepest"] > len(rater.path),
+            "level_label": Level(g["level"]).label, "left": g["total"] - g["rated"],
+            "percent": round(100 * g["rated"] / g["total"]) if g["total"] else 0,
+        })
+    progress.sort(key=lambda p: (p["rater_unit__path"], p["level"]))
     pending = [p for p in progress if p["rated"] < p["total"]]
     problems: list[str] = []
-    for (rater_id, level, kind), codes in by_rater.items():
-        for _quota, message in rules.quota_problems(rule, kind, codes):
+    for (rater_id, level, _kind), found in broken:
+        for _quota, message in found:
             problems.append(f"{names.get(rater_id, '')} – {Level(level).label}: {message}")
     previous = previous_finals(user=user, campaign=campaign, focus=focus)
     lowest = min(rule.grades, key=lambda g: g["rank"])["code"]

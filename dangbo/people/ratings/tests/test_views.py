@@ -180,6 +180,9 @@ def test_a_cell_narrowed_page_counts_that_cell_only_in_fixed_queries(cast, login
     url = reverse("people:rating_campaign", args=[campaign.pk])
     whole = c.get(url).context["view"]
     assert dict((g["code"], n) for g, n in whole.distribution)["tot"] == 2
+    # The city's page counts the cells' ratings with their ward ("and the units below").
+    raters = {(p["rater_unit_id"], p["below"]) for p in whole.progress}
+    assert (cast.ward_dl.pk, True) in raters and cast.cell_dl.pk not in {pk for pk, _b in raters}
     c.get(url, {"unit": cast.cell1.pk})
     with CaptureQueriesContext(connection) as small:
         view = c.get(url, {"unit": cast.cell1.pk}).context["view"]
