@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Case, CharField, Count, IntegerField, Max, Q, QuerySet, Value, When
 from django.db.models.functions import Length, Substr
 
 from dangbo.core import policy
@@ -85,24 +84,36 @@ MAX_ROWS = 900
 def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | None = MAX_ROWS) -> CampaignView:
     """Everything the campaign page shows about the unit in focus (the campaign's own unit
     when none is chosen), in a fixed number of queries whatever the size of the subtree: the
-    grades of the focus's visible ratings as plain tuples (distribution, quotas, flags), the
-    progress as one aggregate, and full rows. Narrowed to a cell, the page reads that cell's
+    final grades counted in the SQL (distribution, the "two years" flags), the grades per rater
+    grouped (quotas), the progress as one aggregate, and full rows. Narrowed to a cell, the page reads that cell's
     ratings only, not the province's."""
     rule = campaign.rule
     focus = focus or campaign.unit
     qs = policy.visible(user, Rating.objects.filter(year=campaign.year, unit__path__startswith=focus.path))
-    finals: dict[tuple[str, int], tuple[int, str]] = {}
+    # The final grade of a subject is the grade of the highest level that has given one: per
+    # subject MAX(level × width + grade), counted and filtered in the SQL (a province's 183,000
+    # grades are not read into Python).
+    codes = [g["code"] for g in rule.grades]
+    width = len(codes) + 1
+    level_rank = Case(*[When(level=lv, then=Value(i)) for i, lv in enumerate(LEVEL_ORDER)], output_field=IntegerField())
+    grade_index = Case(*[When(grade=code, then=Value(i)) for i, code in enumerate(codes)], default=Value(len(codes)),
+                       output_field=IntegerField())
+
+    def final_is(index: int) -> list[int]:
+        return [lv * width + index for lv in range(len(LEVEL_ORDER))]
+
+    def tops(ratings):
+        return ratings.exclude(grade="").order_by().values("person_id", "subject_unit_id").annotate(
+            top=Max(level_rank * width + grade_index))
+
+    counted = tops(qs).aggregate(**{f"g{i}": Count("top", filter=Q(top__in=final_is(i))) for i in range(len(codes))})
+    by_code = {code: counted[f"g{i}"] or 0 for i, code in enumerate(codes)}
+    distribution = [(g, by_code.get(g["code"], 0)) for g in rules.grades(rule)]
     by_rater: dict[tuple[int, str, str], list[str]] = {}
-    for person_id, unit_id, level, grade, rater_id in qs.exclude(grade="").values_list(
-        "person_id", "subject_unit_id", "level", "grade", "rater_unit_id"
-    ):
-        key = ("person", person_id) if person_id else ("unit", unit_id)
-        order = LEVEL_ORDER.index(Level(level))
-        if key not in finals or order > finals[key][0]:
-            finals[key] = (order, grade)
-        by_rater.setdefault((rater_id, level, key[0]), []).append(grade)
-    counts = Counter(grade for _order, grade in finals.values())
-    distribution = [(g, counts.get(g["code"], 0)) for g in rules.grades(rule)]
+    kind = Case(When(person__isnull=False, then=Value("person")), default=Value("unit"), output_field=CharField())
+    for row in (qs.exclude(grade="").order_by().annotate(kind=kind)
+                .values("rater_unit_id", "level", "kind", "grade").annotate(n=Count("pk"))):
+        by_rater.setdefault((row["rater_unit_id"], row["level"], row["kind"]), []).extend([row["grade"]] * row["n"])
     # Progress per rater unit at the focus and one level below it; the raters deeper down are
     # counted with the unit they are under (a province shows its cities, not 3,700 cells).
     depth = len(focus.path) + Unit.steplen
@@ -133,9 +144,17 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
     for (rater_id, level, _kind), found in broken:
         for _quota, message in found:
             problems.append(f"{names.get(rater_id, '')} – {Level(level).label}: {message}")
-    previous = previous_finals(user=user, campaign=campaign, focus=focus)
-    lowest = min(rule.grades, key=lambda g: g["rank"])["code"]
-    twice = [key for key, (_o, grade) in finals.items() if grade == lowest and previous.get(key) == lowest]
+    lowest = codes.index(min(rule.grades, key=lambda g: g["rank"])["code"])
+    two_years = policy.visible(user, Rating.objects.filter(year__in=[campaign.year - 1, campaign.year],
+                                                           unit__path__startswith=focus.path))
+    at_lowest: dict[tuple[str, int], set[int]] = {}
+    for year, person_id, unit_id, _top in (two_years.exclude(grade="").order_by()
+                                           .values("year", "person_id", "subject_unit_id")
+                                           .annotate(top=Max(level_rank * width + grade_index))
+                                           .filter(top__in=final_is(lowest))
+                                           .values_list("year", "person_id", "subject_unit_id", "top")):
+        at_lowest.setdefault(("person", person_id) if person_id else ("unit", unit_id), set()).add(year)
+    twice = [key for key, years in at_lowest.items() if len(years) == 2]
     ordered = (qs.select_related("person", "subject_unit", "unit", "rater_unit")
                .order_by("unit__path", "subject_unit_id", "person__full_name", "id"))
     shown = list(ordered if limit is None else ordered[: limit + 1])
@@ -148,9 +167,10 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
             row = rows[key] = SubjectRow(subject=r.subject, kind=r.subject_kind, unit=r.unit)
         row.by_level[r.level] = r
         r.grade_short = (rules.grade(rule, r.grade) or {}).get("short", "")  # type: ignore[attr-defined]
-    for key, row in rows.items():
-        if key in finals:
-            row.final = finals[key][1]
+    for row in rows.values():
+        graded = [r for lv in LEVEL_ORDER if (r := row.by_level.get(lv)) is not None and r.grade]
+        if graded:
+            row.final = graded[-1].grade
             row.final_label = (rules.grade(rule, row.final) or {}).get("label", "")
     levels = [lv for lv in LEVEL_ORDER if any(lv in r.by_level for r in rows.values())]
     for row in rows.values():
@@ -162,14 +182,6 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
     return CampaignView(rows=list(rows.values()), levels=levels, distribution=distribution, progress=progress,
                         pending=pending, quota_problems=problems, failed_twice=flagged, focus=focus, units=units,
                         truncated=truncated)
-
-
-def previous_finals(*, user, campaign: RatingCampaign, focus=None) -> dict[tuple[str, int], str]:
-    from .services import final_grades
-
-    unit = focus or campaign.unit
-    qs = policy.visible(user, Rating.objects.filter(year=campaign.year - 1, unit__path__startswith=unit.path))
-    return final_grades(qs)
 
 
 def campaign_unit_for_user(user, campaign: RatingCampaign, unit_id: int) -> Unit:

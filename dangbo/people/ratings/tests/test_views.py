@@ -194,3 +194,42 @@ def test_a_cell_narrowed_page_counts_that_cell_only_in_fixed_queries(cast, login
         services.campaign_prefill_start(actor=None, campaign=campaign)
     with django_assert_num_queries(len(small.captured_queries)):
         assert c.get(url, {"unit": cast.cell1.pk}).status_code == 200
+
+
+def test_the_campaign_counts_final_grades_quotas_and_two_years_at_the_lowest(cast, settings,
+                                                                              django_capture_on_commit_callbacks):
+    """The final grade is the highest level's; the quota is counted per rater and level; the
+    flag is for a final grade at the lowest two years running (counted in the SQL)."""
+    from dangbo.people.ratings import selectors
+
+    settings.TASKS = IMMEDIATE
+    people = []
+    for name in ("Hai Năm Liền", "Chi Bộ Nâng", "Xuất Sắc Một"):
+        p = Person.objects.create(full_name=name, gender="m")
+        orgs.membership_create(actor=None, person=p, unit=cast.cell1, start=dt.date(2020, 1, 1))
+        people.append(p)
+    a, b, c = people
+    campaigns = {}
+    for year in (2024, 2025):
+        campaigns[year] = services.campaign_open(actor=None, unit=cast.ward1, year=year)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.campaign_prefill_start(actor=None, campaign=campaigns[year])
+
+    def grade(person, year, level, code):
+        assert Rating.objects.filter(person=person, year=year, level=level).update(grade=code) == 1
+
+    grade(a, 2024, "cell", "khong_hoan_thanh")
+    grade(a, 2025, "self", "tot")
+    grade(a, 2025, "cell", "khong_hoan_thanh")
+    grade(b, 2024, "cell", "khong_hoan_thanh")
+    grade(b, 2025, "self", "khong_hoan_thanh")
+    grade(b, 2025, "cell", "hoan_thanh")
+    grade(c, 2025, "cell", "xuat_sac")
+    view = selectors.campaign_view(user=cast.ward_secretary, campaign=campaigns[2025])
+    assert {g["code"]: n for g, n in view.distribution} == {
+        "xuat_sac": 1, "tot": 0, "hoan_thanh": 1, "khong_hoan_thanh": 1}
+    assert view.failed_twice == ["Hai Năm Liền"]
+    assert len(view.quota_problems) == 1 and "Chi bộ Khu phố 1" in view.quota_problems[0]
+    finals = {row.subject.full_name: row.final for row in view.rows if row.kind == "person"}
+    assert finals["Hai Năm Liền"] == "khong_hoan_thanh" and finals["Chi Bộ Nâng"] == "hoan_thanh"
+    assert finals["Xuất Sắc Một"] == "xuat_sac"
