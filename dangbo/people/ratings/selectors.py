@@ -145,8 +145,13 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
         for _quota, message in found:
             problems.append(f"{names.get(rater_id, '')} – {Level(level).label}: {message}")
     lowest = codes.index(min(rule.grades, key=lambda g: g["rank"])["code"])
+    # Only the subjects graded at the lowest somewhere this year can end there: grouped alone.
+    low_now = qs.filter(grade=codes[lowest]).order_by()
     two_years = policy.visible(user, Rating.objects.filter(year__in=[campaign.year - 1, campaign.year],
-                                                           unit__path__startswith=focus.path))
+                                                           unit__path__startswith=focus.path)).filter(
+        Q(person_id__in=low_now.filter(person__isnull=False).values("person_id"))
+        | Q(subject_unit_id__in=low_now.filter(subject_unit__isnull=False).values("subject_unit_id"))
+    )
     at_lowest: dict[tuple[str, int], set[int]] = {}
     for year, person_id, unit_id, _top in (two_years.exclude(grade="").order_by()
                                            .values("year", "person_id", "subject_unit_id")
