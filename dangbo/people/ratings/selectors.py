@@ -111,9 +111,10 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
     distribution = [(g, by_code.get(g["code"], 0)) for g in rules.grades(rule)]
     by_rater: dict[tuple[int, str, str], list[str]] = {}
     kind = Case(When(person__isnull=False, then=Value("person")), default=Value("unit"), output_field=CharField())
-    for row in (qs.exclude(grade="").order_by().annotate(kind=kind)
-                .values("rater_unit_id", "level", "kind", "grade").annotate(n=Count("pk"))):
-        by_rater.setdefault((row["rater_unit_id"], row["level"], row["kind"]), []).extend([row["grade"]] * row["n"])
+    for graded_by in (qs.exclude(grade="").order_by().annotate(kind=kind)
+                      .values("rater_unit_id", "level", "kind", "grade").annotate(n=Count("pk"))):
+        by_rater.setdefault((graded_by["rater_unit_id"], graded_by["level"], graded_by["kind"]), []).extend(
+            [graded_by["grade"]] * graded_by["n"])
     # Progress per rater unit at the focus and one level below it; the raters deeper down are
     # counted with the unit they are under (a province shows its cities, not 3,700 cells).
     depth = len(focus.path) + Unit.steplen
@@ -173,9 +174,9 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
         row.by_level[r.level] = r
         r.grade_short = (rules.grade(rule, r.grade) or {}).get("short", "")  # type: ignore[attr-defined]
     for row in rows.values():
-        graded = [r for lv in LEVEL_ORDER if (r := row.by_level.get(lv)) is not None and r.grade]
-        if graded:
-            row.final = graded[-1].grade
+        given = [rating.grade for lv in LEVEL_ORDER if (rating := row.by_level.get(lv)) is not None and rating.grade]
+        if given:
+            row.final = given[-1]
             row.final_label = (rules.grade(rule, row.final) or {}).get("label", "")
     levels = [lv for lv in LEVEL_ORDER if any(lv in r.by_level for r in rows.values())]
     for row in rows.values():
