@@ -53,8 +53,11 @@ def candidate_list(*, user, filters: Filters | None = None, today: dt.date) -> C
         When(Q(stage__in=OPEN_STAGES, due_date__lt=today), then=Value(True)),
         default=Value(False), output_field=BooleanField(),
     )
+    # Late ones first: a candidate is late exactly when open with a due date before today, and
+    # a closed one has no due date, so the due date alone orders them (and its index serves
+    # the first page without sorting the whole province).
     return qs.annotate(is_late_now=late).order_by(  # type: ignore[return-value]
-        "-is_late_now", F("due_date").asc(nulls_last=True), "unit__path", "person__search_name", "id"
+        F("due_date").asc(nulls_last=True), "unit__path", "person__search_name", "id"
     )
 
 
@@ -115,7 +118,7 @@ def pipeline(*, user, unit: Unit, today: dt.date) -> Pipeline:
     child = Substr("unit__path", 1, len(unit.path) + Unit.steplen)
     ending_q = Q(stage=Stage.PROBATION, probation_end__gt=today, probation_end__lte=add_months(today, 2))
     grouped = list(
-        qs.annotate(child=child).values("child", "stage")
+        qs.order_by().annotate(child=child).values("child", "stage")
         .annotate(n=Count("id"), late=Count("id", filter=late_q), ending=Count("id", filter=ending_q))
     )
     totals = {code: StageCount(code, str(label)) for code, label in Stage.choices}

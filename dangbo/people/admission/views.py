@@ -42,6 +42,9 @@ from .forms import (
 from .models import AdmissionRules, Candidate, Stage
 
 PER_PAGE = 25
+#: The candidates of a pipeline are counted up to this many only (the page links of a
+#: province do not count it to its end).
+COUNT_CAP = 1000
 
 
 def _section(request: Request) -> None:
@@ -67,7 +70,7 @@ def admission_pipeline(request: Request) -> HttpResponse:
     unit = f.unit or selectors.default_unit(request.user)
     board = selectors.pipeline(user=request.user, unit=unit, today=today) if unit else None
     candidates = selectors.candidate_list(user=request.user, filters=f, today=today)
-    page_obj, querystring_base = paginate(request, candidates, per_page=PER_PAGE)
+    page_obj, querystring_base = paginate(request, candidates, per_page=PER_PAGE, count_cap=COUNT_CAP)
     context = {
         "form": form, "board": board, "page_obj": page_obj, "querystring_base": querystring_base,
         "today": today, "stages": Stage.choices,

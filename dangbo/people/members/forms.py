@@ -117,6 +117,16 @@ class RosterFilters(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = selectors.filter_units(user)
+        self.user = user
+
+    def list_units_near(self, chosen: Unit | None) -> None:
+        """List only the units ``selectors.filter_unit_choices`` offers (any visible one is
+        still accepted): call it after validation, with the unit chosen."""
+        field = cast(UnitChoiceField, self.fields["unit"])
+        shown = selectors.filter_unit_choices(self.user, chosen)
+        if chosen is not None and chosen not in shown:
+            shown.append(chosen)
+        field.widget.choices = [("", field.empty_label), *((u.pk, field.label_from_instance(u)) for u in shown)]
 
 
 

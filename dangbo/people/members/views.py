@@ -23,6 +23,10 @@ from dangbo.core.xlsx import XLSX
 from . import exchange, forms, letters, selectors, services
 from .policy import is_board
 
+#: The roster counts its rows up to this many only: a province is not counted to its end for
+#: the page links ("more than 1,000 members"; the filters narrow it).
+COUNT_CAP = 1000
+
 
 def _section(request: Request) -> None:
     request.nav_section = "members"
@@ -34,6 +38,7 @@ def member_list(request: Request) -> HttpResponse:
     _section(request)
     filters = forms.RosterFilters(request.GET or None, user=request.user)
     data = filters.cleaned_data if filters.is_valid() else {}
+    filters.list_units_near(data.get("unit"))
     day = data.get("day")
     rows = selectors.roster(
         user=request.user,
@@ -44,7 +49,7 @@ def member_list(request: Request) -> HttpResponse:
         q=data.get("q") or "",
         day=day,
     )
-    page_obj, querystring_base = paginate(request, rows)
+    page_obj, querystring_base = paginate(request, rows, count_cap=COUNT_CAP)
     page_obj.object_list = [
         selectors.RosterRow(membership=m, status=selectors.member_status(m.person, m.end is None))
         for m in page_obj.object_list

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models.functions import Length, Substr
 
 from dangbo.core import policy
 from dangbo.core.policy import Action
@@ -82,45 +82,86 @@ MAX_ROWS = 900
 
 
 def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | None = MAX_ROWS) -> CampaignView:
-    """Everything the campaign page shows, in a fixed number of queries whatever the size of
-    the subtree: the grades of every visible rating as plain tuples (distribution, quotas,
-    flags), the progress as one aggregate, and full rows only for the unit in focus."""
+    """Everything the campaign page shows about the unit in focus (the campaign's own unit
+    when none is chosen), in a fixed number of queries whatever the size of the subtree: the
+    final grades counted in the SQL (distribution, the "two years" flags), the grades per rater
+    grouped (quotas), the progress as one aggregate, and full rows. Narrowed to a cell, the page reads that cell's
+    ratings only, not the province's."""
     rule = campaign.rule
-    qs = policy.visible(user, Rating.objects.filter(year=campaign.year, unit__path__startswith=campaign.unit.path))
-    finals: dict[tuple[str, int], tuple[int, str]] = {}
+    focus = focus or campaign.unit
+    qs = policy.visible(user, Rating.objects.filter(year=campaign.year, unit__path__startswith=focus.path))
+    # The final grade of a subject is the grade of the highest level that has given one: per
+    # subject MAX(level × width + grade), counted and filtered in the SQL (a province's 183,000
+    # grades are not read into Python).
+    codes = [g["code"] for g in rule.grades]
+    width = len(codes) + 1
+    level_rank = Case(*[When(level=lv, then=Value(i)) for i, lv in enumerate(LEVEL_ORDER)], output_field=IntegerField())
+    grade_index = Case(*[When(grade=code, then=Value(i)) for i, code in enumerate(codes)], default=Value(len(codes)),
+                       output_field=IntegerField())
+
+    def final_is(index: int) -> list[int]:
+        return [lv * width + index for lv in range(len(LEVEL_ORDER))]
+
+    def tops(ratings):
+        return ratings.exclude(grade="").order_by().values("person_id", "subject_unit_id").annotate(
+            top=Max(level_rank * width + grade_index))
+
+    counted = tops(qs).aggregate(**{f"g{i}": Count("top", filter=Q(top__in=final_is(i))) for i in range(len(codes))})
+    by_code = {code: counted[f"g{i}"] or 0 for i, code in enumerate(codes)}
+    distribution = [(g, by_code.get(g["code"], 0)) for g in rules.grades(rule)]
     by_rater: dict[tuple[int, str, str], list[str]] = {}
-    for person_id, unit_id, level, grade, rater_id in qs.exclude(grade="").values_list(
-        "person_id", "subject_unit_id", "level", "grade", "rater_unit_id"
-    ):
-        key = ("person", person_id) if person_id else ("unit", unit_id)
-        order = LEVEL_ORDER.index(Level(level))
-        if key not in finals or order > finals[key][0]:
-            finals[key] = (order, grade)
-        by_rater.setdefault((rater_id, level, key[0]), []).append(grade)
-    counts = Counter(grade for _order, grade in finals.values())
-    distribution = [(g, counts.get(g["code"], 0)) for g in rules.grades(rule)]
-    progress: list[dict[str, Any]] = [dict(p) for p in
-        qs.values("rater_unit_id", "rater_unit__name", "rater_unit__path", "level")
-        .annotate(total=Count("pk"), rated=Count("pk", filter=~Q(grade="")))
-        .order_by("rater_unit__path", "level")
-    ]
-    names = {}
-    for p in progress:
-        p["level_label"] = Level(p["level"]).label
-        p["percent"] = round(100 * p["rated"] / p["total"]) if p["total"] else 0
-        p["left"] = p["total"] - p["rated"]
-        names[p["rater_unit_id"]] = p["rater_unit__name"]
+    kind = Case(When(person__isnull=False, then=Value("person")), default=Value("unit"), output_field=CharField())
+    for graded_by in (qs.exclude(grade="").order_by().annotate(kind=kind)
+                      .values("rater_unit_id", "level", "kind", "grade").annotate(n=Count("pk"))):
+        by_rater.setdefault((graded_by["rater_unit_id"], graded_by["level"], graded_by["kind"]), []).extend(
+            [graded_by["grade"]] * graded_by["n"])
+    # Progress per rater unit at the focus and one level below it; the raters deeper down are
+    # counted with the unit they are under (a province shows its cities, not 3,700 cells).
+    depth = len(focus.path) + Unit.steplen
+    grouped = list(
+        qs.order_by().annotate(rater=Substr("rater_unit__path", 1, depth)).values("rater", "level")
+        .annotate(total=Count("pk"), rated=Count("pk", filter=~Q(grade="")), deepest=Max(Length("rater_unit__path")))
+    )
+    broken = [(key, problems_of) for key, codes in by_rater.items()
+              if (problems_of := rules.quota_problems(rule, key[2], codes))]
+    wanted = Q(path__in={g["rater"] for g in grouped}) | Q(pk__in=[key[0] for key, _p in broken])
+    raters = list(Unit.objects.filter(wanted).only("pk", "name", "path")) if grouped else []
+    by_path = {u.path: u for u in raters}
+    names = {u.pk: u.name for u in raters}
+    progress: list[dict[str, Any]] = []
+    for g in grouped:
+        rater = by_path.get(g["rater"])
+        if rater is None:
+            continue
+        progress.append({
+            "rater_unit_id": rater.pk, "rater_unit__name": rater.name, "rater_unit__path": rater.path,
+            "level": g["level"], "total": g["total"], "rated": g["rated"], "below": g["deepest"] > len(rater.path),
+            "level_label": Level(g["level"]).label, "left": g["total"] - g["rated"],
+            "percent": round(100 * g["rated"] / g["total"]) if g["total"] else 0,
+        })
+    progress.sort(key=lambda p: (p["rater_unit__path"], p["level"]))
     pending = [p for p in progress if p["rated"] < p["total"]]
     problems: list[str] = []
-    for (rater_id, level, kind), codes in by_rater.items():
-        for _quota, message in rules.quota_problems(rule, kind, codes):
+    for (rater_id, level, _kind), found in broken:
+        for _quota, message in found:
             problems.append(f"{names.get(rater_id, '')} – {Level(level).label}: {message}")
-    previous = previous_finals(user=user, campaign=campaign)
-    lowest = min(rule.grades, key=lambda g: g["rank"])["code"]
-    twice = [key for key, (_o, grade) in finals.items() if grade == lowest and previous.get(key) == lowest]
-    focus = focus or campaign.unit
-    ordered = (qs.filter(unit__path__startswith=focus.path)
-               .select_related("person", "subject_unit", "unit", "rater_unit")
+    lowest = codes.index(min(rule.grades, key=lambda g: g["rank"])["code"])
+    # Only the subjects graded at the lowest somewhere this year can end there: grouped alone.
+    low_now = qs.filter(grade=codes[lowest]).order_by()
+    two_years = policy.visible(user, Rating.objects.filter(year__in=[campaign.year - 1, campaign.year],
+                                                           unit__path__startswith=focus.path)).filter(
+        Q(person_id__in=low_now.filter(person__isnull=False).values("person_id"))
+        | Q(subject_unit_id__in=low_now.filter(subject_unit__isnull=False).values("subject_unit_id"))
+    )
+    at_lowest: dict[tuple[str, int], set[int]] = {}
+    for year, person_id, unit_id, _top in (two_years.exclude(grade="").order_by()
+                                           .values("year", "person_id", "subject_unit_id")
+                                           .annotate(top=Max(level_rank * width + grade_index))
+                                           .filter(top__in=final_is(lowest))
+                                           .values_list("year", "person_id", "subject_unit_id", "top")):
+        at_lowest.setdefault(("person", person_id) if person_id else ("unit", unit_id), set()).add(year)
+    twice = [key for key, years in at_lowest.items() if len(years) == 2]
+    ordered = (qs.select_related("person", "subject_unit", "unit", "rater_unit")
                .order_by("unit__path", "subject_unit_id", "person__full_name", "id"))
     shown = list(ordered if limit is None else ordered[: limit + 1])
     truncated = limit is not None and len(shown) > limit
@@ -132,9 +173,10 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
             row = rows[key] = SubjectRow(subject=r.subject, kind=r.subject_kind, unit=r.unit)
         row.by_level[r.level] = r
         r.grade_short = (rules.grade(rule, r.grade) or {}).get("short", "")  # type: ignore[attr-defined]
-    for key, row in rows.items():
-        if key in finals:
-            row.final = finals[key][1]
+    for row in rows.values():
+        given = [rating.grade for lv in LEVEL_ORDER if (rating := row.by_level.get(lv)) is not None and rating.grade]
+        if given:
+            row.final = given[-1]
             row.final_label = (rules.grade(rule, row.final) or {}).get("label", "")
     levels = [lv for lv in LEVEL_ORDER if any(lv in r.by_level for r in rows.values())]
     for row in rows.values():
@@ -146,13 +188,6 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
     return CampaignView(rows=list(rows.values()), levels=levels, distribution=distribution, progress=progress,
                         pending=pending, quota_problems=problems, failed_twice=flagged, focus=focus, units=units,
                         truncated=truncated)
-
-
-def previous_finals(*, user, campaign: RatingCampaign) -> dict[tuple[str, int], str]:
-    from .services import final_grades
-
-    qs = policy.visible(user, Rating.objects.filter(year=campaign.year - 1, unit__path__startswith=campaign.unit.path))
-    return final_grades(qs)
 
 
 def campaign_unit_for_user(user, campaign: RatingCampaign, unit_id: int) -> Unit:

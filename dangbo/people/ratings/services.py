@@ -26,7 +26,7 @@ from .models import LEVEL_ORDER, Discipline, Level, Rating, RatingCampaign, Rule
 
 EDIT_FIELDS = ["general_points", "task_points", "grade", "adjusted", "note"]
 DISCIPLINE_FIELDS = ["person", "subject_unit", "unit", "date", "form", "decision", "source", "reason"]
-CHUNK = 500
+CHUNK = 1000
 
 #: The unit that rates at each level, found among the subject unit's ancestors by the level
 #: code of its kind: the cell a member belongs to, the ward (grassroots) committee, the city.
@@ -365,21 +365,25 @@ def campaign_subjects(campaign: RatingCampaign) -> tuple[dict[int, Unit], list[U
     """``({person id: their cell}, [organisations])`` of the campaign's subtree in its year."""
     start, end = year_range(campaign.year)
     root = campaign.unit
-    memberships = (
+    # Plain (person, cell) pairs and each unit of the subtree built once: a province's 60,000
+    # memberships would otherwise make 60,000 copies of 1,200 cells.
+    by_id = {u.pk: u for u in Unit.objects.filter(path__startswith=root.path).select_related("kind__level")}
+    pairs = (
         Membership.objects.filter(unit__path__startswith=root.path, start__lte=end)
         .filter(Q(end__isnull=True) | Q(end__gte=start))
-        .select_related("unit__kind__level")
         .order_by("person_id", "start")
+        .values_list("person_id", "unit_id")
     )
-    people = {m.person_id: m.unit for m in memberships}
-    units = list(
+    people = {person_id: by_id[unit_id] for person_id, unit_id in pairs}
+    units = [
+        by_id[pk] for pk in
         Unit.objects.filter(path__startswith=root.path, kind__is_party=True)
         .exclude(kind__level__code__in=NOT_RATED_LEVELS)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
-        .select_related("kind__level")
         .order_by("path")
-    )
+        .values_list("pk", flat=True)
+    ]
     return people, units
 
 
@@ -427,9 +431,13 @@ def _prefill_chunk(campaign: RatingCampaign, subject: str, homes: Mapping[int, U
     rule, year = campaign.rule, campaign.year
     figures = _figures(subject, list(homes), year)
     key = "person_id" if subject == "person" else "subject_unit_id"
+    # The rows already there as plain values (no model, no rule's JSON per row): most of a
+    # refresh finds the figures unchanged and only moves the time they were counted.
     existing = {
-        (getattr(r, key), r.level): r
-        for r in Rating.objects.filter(year=year, **{f"{key}__in": list(homes)}).select_related("rule")
+        (subject_id, level): (pk, prefilled, rated_at, general, task, points)
+        for pk, subject_id, level, prefilled, rated_at, general, task, points in Rating.objects.filter(
+            year=year, **{f"{key}__in": list(homes)}
+        ).order_by().values_list("pk", key, "level", "prefilled", "rated_at", "general_points", "task_points", "points")
     }
     now = timezone.now()
     new, changed, same = [], [], []
@@ -438,15 +446,18 @@ def _prefill_chunk(campaign: RatingCampaign, subject: str, homes: Mapping[int, U
             rater = rater_unit(subject, home, level, by_path)
             if rater is None:
                 continue
-            row = existing.get((pk, level))
+            found = existing.get((pk, level))
             counted = figures.get(pk, {})
-            if row is not None and row.prefilled == counted:
-                same.append(row.pk)  # the evidence has not moved: only the time it was counted
+            if found is not None and found[1] == counted:
+                same.append(found[0])  # the evidence has not moved: only the time it was counted
                 continue
-            if row is None:
+            if found is None:
                 row = Rating(rule=rule, year=year, level=level, unit=home, rater_unit=rater, **{key: pk})
                 new.append(row)
             else:
+                row_pk, _prefilled, rated_at, general, task, points = found
+                row = Rating(pk=row_pk, rule=rule, year=year, level=level, rated_at=rated_at, general_points=general,
+                             task_points=task, points=points)
                 changed.append(row)
             row.prefilled = counted
             row.prefilled_at = now

@@ -236,3 +236,51 @@ def test_put_a_cadre_without_a_cell_on_a_roll(cast, login):
     member = Person.objects.get(user=cast.member)
     assert login(cast.outsider).post(reverse("people:member_admit"), {**data, "person": member.pk, "cell": cast.cell_dl.pk}).status_code == 200
     assert member.memberships.count() == 1
+
+
+def test_a_long_roster_is_counted_up_to_the_cap_only(cast, login, monkeypatch, settings, django_assert_num_queries):
+    """A province's roster is not counted to its end for the page links: past the cap, the page
+    says "more than" and the filters narrow it, in the same number of queries."""
+    from dangbo.people.members import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    settings.PAGE_SIZE = 1  # the paginator counts at least to the page after the one asked
+    client = login(cast.clerk)
+    url = reverse("people:member_list")
+    _many(cast, 2)
+    page = client.get(url).content.decode()
+    assert "Hơn" not in page
+    _many(cast, 6, start=10)
+    with django_assert_num_queries(len(_queries(client, url))):
+        response = client.get(url)
+    assert response.context["page_obj"].paginator.capped
+    assert "Hơn 3 đảng viên" in response.content.decode()
+
+
+def _queries(client, url: str) -> list:
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return captured.captured_queries
+
+
+def test_the_unit_filter_lists_two_levels_and_the_units_around_the_chosen_one(cast, login):
+    """A province's roster filter does not list its 1,200 cells at once: the user's top units
+    and two levels below, then the units below (and beside) the one chosen; any visible unit is
+    accepted."""
+    from dangbo.orgs import services as orgs
+    from dangbo.orgs.models import UnitKind
+
+    kind = {k.code: k for k in UnitKind.objects.all()}
+    grassroots = orgs.unit_create(actor=None, parent=cast.ward1, kind=kind["dang-bo-co-so"],
+                                  name="Đảng bộ Trường Trung học", code="t-p1-th")
+    deep = orgs.unit_create(actor=None, parent=grassroots, kind=kind["chi-bo"], name="Chi bộ Giáo viên Sâu",
+                            code="t-p1-th-gv")
+    client = login(cast.clerk)
+    url = reverse("people:member_list")
+    page = client.get(url).content.decode()
+    assert "Đảng bộ Trường Trung học" in page and "Chi bộ Giáo viên Sâu" not in page
+    page = client.get(url, {"unit": grassroots.pk}).content.decode()
+    assert "Chi bộ Giáo viên Sâu" in page
+    response = client.get(url, {"unit": deep.pk})
+    assert response.context["filters"].is_valid() and "Chi bộ Giáo viên Sâu" in response.content.decode()
+    assert "Chi bộ Giáo viên Sâu" not in login(cast.outsider).get(url).content.decode()

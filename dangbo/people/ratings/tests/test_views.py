@@ -8,6 +8,8 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dangbo.core import versions
@@ -157,3 +159,79 @@ def test_the_prefill_button_runs_the_job(cast, member, login, settings, django_c
     campaign.refresh_from_db()
     assert (campaign.state, campaign.done, campaign.total) == ("done", campaign.total, campaign.total)
     assert Rating.objects.get(person=member, level="cell").prefilled["tasks_done"]["value"] == 1
+
+
+def test_a_cell_narrowed_page_counts_that_cell_only_in_fixed_queries(cast, login, settings,
+                                                                     django_capture_on_commit_callbacks,
+                                                                     django_assert_num_queries):
+    """Narrowed to one cell, the campaign page reads that cell's ratings: its distribution,
+    progress and flags are the cell's, and its queries do not grow with the rest of the city."""
+    def add(unit, n: int, start: int) -> None:
+        for i in range(start, start + n):
+            p = Person.objects.create(full_name=f"Đảng viên {i}", gender="m")
+            orgs.membership_create(actor=None, person=p, unit=unit, start=dt.date(2020, 1, 1))
+
+    settings.TASKS = IMMEDIATE
+    add(cast.cell_dl, 2, 100)
+    campaign = services.campaign_open(actor=None, unit=cast.city, year=2025)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.campaign_prefill_start(actor=None, campaign=campaign)
+    for r in Rating.objects.filter(level="cell", unit=cast.cell_dl):
+        services.rating_save(actor=None, rating=r, general_points=Decimal("25"), task_points=Decimal("50"), grade="tot")
+    c = login(cast.clerk)
+    url = reverse("people:rating_campaign", args=[campaign.pk])
+    whole = c.get(url).context["view"]
+    assert dict((g["code"], n) for g, n in whole.distribution)["tot"] == 2
+    # The city's page counts the cells' ratings with their ward ("and the units below").
+    raters = {(p["rater_unit_id"], p["below"]) for p in whole.progress}
+    assert (cast.ward_dl.pk, True) in raters and cast.cell_dl.pk not in {pk for pk, _b in raters}
+    c.get(url, {"unit": cast.cell1.pk})
+    with CaptureQueriesContext(connection) as small:
+        view = c.get(url, {"unit": cast.cell1.pk}).context["view"]
+    assert dict((g["code"], n) for g, n in view.distribution)["tot"] == 0
+    assert {p["rater_unit_id"] for p in view.progress} <= {cast.cell1.pk, cast.ward1.pk, cast.city.pk}
+    assert all(row.unit == cast.cell1 for row in view.rows)
+    add(cast.cell_dl, 6, 200)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.campaign_prefill_start(actor=None, campaign=campaign)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert c.get(url, {"unit": cast.cell1.pk}).status_code == 200
+
+
+def test_the_campaign_counts_final_grades_quotas_and_two_years_at_the_lowest(cast, settings,
+                                                                              django_capture_on_commit_callbacks):
+    """The final grade is the highest level's; the quota is counted per rater and level; the
+    flag is for a final grade at the lowest two years running (counted in the SQL)."""
+    from dangbo.people.ratings import selectors
+
+    settings.TASKS = IMMEDIATE
+    people = []
+    for name in ("Hai Năm Liền", "Chi Bộ Nâng", "Xuất Sắc Một"):
+        p = Person.objects.create(full_name=name, gender="m")
+        orgs.membership_create(actor=None, person=p, unit=cast.cell1, start=dt.date(2020, 1, 1))
+        people.append(p)
+    a, b, c = people
+    campaigns = {}
+    for year in (2024, 2025):
+        campaigns[year] = services.campaign_open(actor=None, unit=cast.ward1, year=year)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.campaign_prefill_start(actor=None, campaign=campaigns[year])
+
+    def grade(person, year, level, code):
+        assert Rating.objects.filter(person=person, year=year, level=level).update(grade=code) == 1
+
+    grade(a, 2024, "cell", "khong_hoan_thanh")
+    grade(a, 2025, "self", "tot")
+    grade(a, 2025, "cell", "khong_hoan_thanh")
+    grade(b, 2024, "cell", "khong_hoan_thanh")
+    grade(b, 2025, "self", "khong_hoan_thanh")
+    grade(b, 2025, "cell", "hoan_thanh")
+    grade(c, 2025, "cell", "xuat_sac")
+    view = selectors.campaign_view(user=cast.ward_secretary, campaign=campaigns[2025])
+    assert {g["code"]: n for g, n in view.distribution} == {
+        "xuat_sac": 1, "tot": 0, "hoan_thanh": 1, "khong_hoan_thanh": 1}
+    assert view.failed_twice == ["Hai Năm Liền"]
+    assert len(view.quota_problems) == 1 and "Chi bộ Khu phố 1" in view.quota_problems[0]
+    finals = {row.subject.full_name: row.final for row in view.rows if row.kind == "person"}
+    assert finals["Hai Năm Liền"] == "khong_hoan_thanh" and finals["Chi Bộ Nâng"] == "hoan_thanh"
+    assert finals["Xuất Sắc Một"] == "xuat_sac"
