@@ -37,7 +37,8 @@ def main() -> None:
             page.wait_for_url(BASE + "/")
             shoot(page, "/", f"{label}home")
             shoot(page, "/to-chuc/", f"{label}tree")
-            page.click("text=Đảng bộ thành phố Đông Hà")
+            page.get_by_role("link", name="Đảng bộ thành phố Đông Hà", exact=True).first.click()
+            page.wait_for_url("**/to-chuc/don-vi/*/")  # the unit's page, not the tree it was clicked on
             page.wait_for_load_state()
             page.screenshot(path=str(OUT / f"{label}unit.png"), full_page=bool(label))
             shoot(page, "/to-chuc/nguoi/?q=nguyen", f"{label}people")

@@ -108,6 +108,9 @@ ACTION_LABELS: dict[str, Any] = {}
 FIELD_LABELS: dict[str | tuple[str, str], Any] = {}
 #: Keys whose numbers (when they are not a field of the model) are percentages.
 PERCENT_KEYS: set[str] = set()
+#: Labels of the stored codes of keys that are not fields of the model, by ``(action, key)``
+#: (a relation's kind ``implements`` → "Triển khai thực hiện").
+VALUE_LABELS: dict[tuple[str, str], Mapping[str, Any]] = {}
 
 
 def register_labels(
@@ -115,13 +118,16 @@ def register_labels(
     actions: Mapping[str, Any] | None = None,
     fields: Mapping[str | tuple[str, str], Any] | None = None,
     percent_keys: Iterable[str] = (),
+    values: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
 ) -> None:
     """How an app's entries read in a history (call it from ``AppConfig.ready``): a label for
     each of its action codes (``"task.assign": _("Task assigned")``), for the keys of its
     ``before``/``after`` that are not fields of the model (``"percent"``, or
     ``("unit.move", "parent")`` for one action only), and the keys holding a percentage. A
-    field of the model needs nothing: its ``verbose_name`` is its label."""
+    field of the model needs nothing: its ``verbose_name`` is its label. ``values`` names the
+    codes stored under such a key (``{("document.relate", "kind"): {"implements": _(…)}}``)."""
     ACTION_LABELS.update(actions or {})
+    VALUE_LABELS.update(values or {})
     FIELD_LABELS.update(fields or {})
     PERCENT_KEYS.update(percent_keys)
 
@@ -275,13 +281,14 @@ def _changes(
     result = []
     for key in keys:
         model_field = _model_field(model, key)
-        new = _display(after.get(key), key=key, model_field=model_field, values=values)
+        key_values = {**values, **VALUE_LABELS.get((entry.action, key), {})}
+        new = _display(after.get(key), key=key, model_field=model_field, values=key_values)
         if before is None:
             # Values given at creation: leave out the empty ones (no file, not combined…).
             if after.get(key) or (key in PERCENT_KEYS and model_field is None and new):
                 result.append(HistoryChange(_field_label(model, entry.action, key, labels), None, new))
             continue
-        old = _display(before.get(key), key=key, model_field=model_field, values=values)
+        old = _display(before.get(key), key=key, model_field=model_field, values=key_values)
         if old != new and not (entry.reason and new == entry.reason.strip()):  # the reason shows once
             result.append(HistoryChange(_field_label(model, entry.action, key, labels), old, new))
     return result

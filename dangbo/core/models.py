@@ -324,7 +324,7 @@ class DeadlineRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} ({self.effective_from.isoformat()})"
+        return f"{self.name} ({self.effective_from:%d/%m/%Y})"
 
     def clean(self) -> None:
         if self.effective_to and self.effective_from and self.effective_to < self.effective_from:

@@ -51,7 +51,7 @@ class RuleVersionForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["code"].choices = [(code, f"{code} — {name}") for code, name in rules.rule_codes()]  # type: ignore[attr-defined]
+        self.fields["code"].choices = [(code, name) for code, name in rules.rule_codes()]  # type: ignore[attr-defined]
 
 
 class RuleEndForm(forms.Form):

@@ -29,7 +29,17 @@ class DocumentsConfig(AppConfig):
 
         panels.register("documents/_unit_panel.html")
         register_home_panel(30, "documents/_home_panel.html", home.panel_context)
-        audit.register_labels(actions=AUDIT_ACTIONS)
+        from .models import DocumentRelation
+
+        kinds = dict(DocumentRelation.Kind.choices)
+        audit.register_labels(
+            actions=AUDIT_ACTIONS,
+            fields={
+                ("document.relate", "kind"): _("Relation"), ("document.unrelate", "kind"): _("Relation"),
+                ("document.relate", "target"): _("Document"), ("document.unrelate", "target"): _("Document"),
+            },
+            values={(action, "kind"): kinds for action in ("document.relate", "document.unrelate")},
+        )
         nav.register_link(
             nav.MAIN, section="documents", url_name="documents:document_list", label=_("Documents"), order=20
         )

@@ -49,9 +49,12 @@ from dangbo.documents.abbreviations import (
 #: Raised whenever the parser changes. A corpus row says the revision that was current when it
 #: was added ("parser_revision"): rows of the current revision are sentences the parser has
 #: not been fitted to, and their figure is reported apart (tests/test_citations.py).
-PARSER_REVISION = 2
+PARSER_REVISION = 3
 
-__all__ = ["PARSER_REVISION", "Citation", "find_citations", "issuer_name_for", "normalize_number", "type_name_for"]
+__all__ = [
+    "PARSER_REVISION", "Citation", "Conference", "conference_of", "find_citations", "issuer_name_for",
+    "normalize_number", "type_name_for",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +259,7 @@ _NUMBERLESS = (
     rf"(?P<nl_type>{_NL_TYPE})\s+(?:"
     rf"(?P<nl_tw>(?:(?i:hội\s+nghị)\s+)?(?:(?i:trung\s+ương)|TW|TƯ|T\.Ư|T\.W)\s*{_PLENUM_NO}"
     rf"|(?i:hội\s+nghị\s+lần\s+thứ)\s+(?:{_ORDINAL}|{_ROMAN})\s+(?:(?i:của)\s+)?"
-    rf"(?i:ban\s+chấp\s+hành\s+trung\s+ương)(?:\s+(?i:đảng)(?!\w))?)"
+    rf"(?i:ban\s+chấp\s+hành)\s+(?:(?i:trung\s+ương)|T\.Ư|TƯ|T\.W|TW)(?:\s+(?i:đảng)(?!\w))?)"
     rf"|(?P<nl_dh>(?i:đại\s+hội)\s+(?:(?i:đại\s+biểu)\s+)?(?:(?i:đảng)\s+)?(?:(?i:toàn\s+quốc)\s+)?"
     rf"(?:(?i:lần\s+thứ)\s+)?(?:{_ROMAN}|(?<=thứ )\d{{1,2}}(?!\d)|(?<=thứ ){_ORDINAL_WORD})"
     rf"(?:\s+(?i:của\s+đảng)(?!\w)|\s+{_DANG_BO})?"
@@ -600,6 +603,115 @@ def find_citations(text: str) -> list[Citation]:
             )
         )
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The conference a citation without a number names
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Conference:
+    """Which meeting issued a document named without a number.
+
+    ``level``: ``"TW"`` for the Central Committee and the national congress, else the level
+    word of the party committee ("tỉnh", "thành phố", "phường"…) or ``None`` when not said;
+    ``congress``: a congress (đại hội) rather than a plenum (hội nghị); ``plenum``: the
+    plenum's number (Trung ương 4 → 4); ``ordinal``: the congress's or the committee term's
+    Roman number (khóa XII, Đại hội XVI → "XII", "XVI"); ``years``: "2020-2025" when said."""
+
+    level: str | None
+    congress: bool
+    plenum: int | None
+    ordinal: str | None
+    years: str | None
+
+
+_WORD_NUMBERS = {
+    "nhất": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
+    "mười": 10, "mười một": 11, "mười hai": 12, "mười ba": 13, "mười bốn": 14, "mười lăm": 15,
+    "mười năm": 15, "mười sáu": 16, "mười bảy": 17, "mười tám": 18, "mười chín": 19,
+}
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_LEVELS = ["thành phố", "thị trấn", "thị xã", "tỉnh", "huyện", "quận", "phường", "xã"]
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
+                           (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def _ordinal_number(token: str) -> int | None:
+    token = re.sub(r"\s+", " ", token.strip())
+    if token.isdigit():
+        return int(token)
+    if token.lower() in _WORD_NUMBERS:
+        return _WORD_NUMBERS[token.lower()]
+    if re.fullmatch(r"[IVXLC]+", token):
+        total = 0
+        for i, ch in enumerate(token):
+            value = _ROMAN_VALUES[ch]
+            total += -value if i + 1 < len(token) and _ROMAN_VALUES[token[i + 1]] > value else value
+        return total
+    return None
+
+
+_NUMBER_TOKEN = rf"(?:{_ROMAN}|\d{{1,2}}(?!\d)|{_ORDINAL_WORD})"
+_CONF_PLENUM = re.compile(
+    rf"(?i:hội\s+nghị\s+lần\s+thứ)\s+(?P<a>{_NUMBER_TOKEN})"
+    rf"|(?:(?i:trung\s+ương)|TW|TƯ|T\.Ư|T\.W)\s*(?:(?i:lần\s+thứ)\s+)?(?P<b>{_NUMBER_TOKEN})"
+)
+_CONF_CONGRESS = re.compile(r"(?i:đại\s+hội)(?!\w)")
+_CONF_ORDINAL = re.compile(
+    rf"(?:(?i:khóa|lần\s+thứ)\s+(?P<a>{_NUMBER_TOKEN})|(?i:đại\s+hội)\s+(?P<b>{_ROMAN}))"
+)
+_CONF_YEARS = re.compile(r"(?i:nhiệm\s+kỳ)\s+(\d{4})\s*-\s*(\d{4})(?!\d)")
+_CONF_LEVEL = re.compile(
+    r"(?i:đảng\s+bộ)\s+(" + "|".join(r"\s+".join(w.split()) for w in _LEVELS) + r")(?!\w)", re.IGNORECASE
+)
+_CONF_CENTRAL = re.compile(
+    r"(?i:trung\s+ương|toàn\s+quốc|của\s+đảng(?!\s+bộ))|(?<!\w)(?:TW|TƯ|T\.Ư|T\.W)(?!\w)"
+)
+
+
+def conference_of(raw: str) -> Conference | None:
+    """The meeting that ``raw`` (a citation without a number, or a registered document's
+    "Nghị quyết " + title) names, or ``None`` when it names none.
+
+    "Nghị quyết Trung ương 4 khóa XII" → (TW, plenum 4, XII); "Nghị quyết Đại hội XVI Đảng bộ
+    thành phố" → (thành phố, congress, XVI); "Nghị quyết Đại hội đại biểu Đảng bộ tỉnh lần thứ
+    XVII" → (tỉnh, congress, XVII)."""
+    text = _Normalized(raw).text
+    congress = _CONF_CONGRESS.search(text) is not None
+    plenum_match = None if congress else _CONF_PLENUM.search(text)
+    plenum = None
+    if plenum_match is not None:
+        plenum = _ordinal_number(plenum_match.group("a") or plenum_match.group("b"))
+    level_match = _CONF_LEVEL.search(text)
+    if level_match is not None:
+        level: str | None = re.sub(r"\s+", " ", level_match.group(1)).lower()
+    elif _CONF_CENTRAL.search(text):
+        level = "TW"
+    else:
+        level = None
+    ordinal = None
+    after = plenum_match.end() if plenum_match is not None else 0
+    for m in _CONF_ORDINAL.finditer(text, after):
+        number = _ordinal_number(m.group("a") or m.group("b"))
+        if number:
+            # "Trung ương 4 (khóa XI, XII)" names a plenum of two terms: no one document.
+            several = re.match(rf"\s*,\s*{_NUMBER_TOKEN}", text[m.end():])
+            ordinal = None if several else _roman(number)
+            break
+    years_match = _CONF_YEARS.search(text)
+    years = f"{years_match.group(1)}-{years_match.group(2)}" if years_match else None
+    if not congress and plenum is None:
+        return None
+    return Conference(level, congress, plenum, ordinal, years)
 
 
 def main() -> int:

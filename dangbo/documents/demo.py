@@ -30,17 +30,20 @@ SEED = 20200702
 # key, type, number, issuer (catalogue name or None: the city), date, title, fields, implements
 CENTRAL = [
     ("nq4", "NQ", "04", "Ban Chấp hành Trung ương", D(2016, 10, 30),
-     "Về tăng cường xây dựng, chỉnh đốn Đảng; ngăn chặn, đẩy lùi sự suy thoái về tư tưởng chính "
+     "Hội nghị lần thứ tư Ban Chấp hành Trung ương Đảng khóa XII về tăng cường xây dựng, chỉnh đốn "
+     "Đảng; ngăn chặn, đẩy lùi sự suy thoái về tư tưởng chính "
      "trị, đạo đức, lối sống, những biểu hiện “tự diễn biến”, “tự chuyển hóa” trong nội bộ",
      ["xay-dung-dang"], None),
     ("ct05", "CT", "05", "Bộ Chính trị", D(2016, 5, 15),
      "Về đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
      ["xay-dung-dang"], None),
     ("nq18", "NQ", "18", "Ban Chấp hành Trung ương", D(2017, 10, 25),
-     "Một số vấn đề về tiếp tục đổi mới, sắp xếp tổ chức bộ máy của hệ thống chính trị tinh "
+     "Hội nghị lần thứ sáu Ban Chấp hành Trung ương Đảng khóa XII một số vấn đề về tiếp tục đổi "
+     "mới, sắp xếp tổ chức bộ máy của hệ thống chính trị tinh "
      "gọn, hoạt động hiệu lực, hiệu quả", ["xay-dung-dang", "to-chuc-can-bo"], None),
     ("nq19", "NQ", "19", "Ban Chấp hành Trung ương", D(2017, 10, 25),
-     "Về tiếp tục đổi mới hệ thống tổ chức và quản lý, nâng cao chất lượng và hiệu quả hoạt "
+     "Hội nghị lần thứ sáu Ban Chấp hành Trung ương Đảng khóa XII về tiếp tục đổi mới hệ thống "
+     "tổ chức và quản lý, nâng cao chất lượng và hiệu quả hoạt "
      "động của các đơn vị sự nghiệp công lập", ["to-chuc-can-bo"], None),
     ("qd202", "QĐi", "202", "Ban Bí thư", D(2019, 8, 2),
      "Về chức năng, nhiệm vụ, quyền hạn, tổ chức bộ máy của cấp ủy, cơ quan tham mưu cấp ủy",

@@ -32,6 +32,7 @@ from dangbo.core.text import normalize
 from dangbo.orgs.models import Membership, Person, Term, Unit
 
 from . import citing, selectors
+from .citations import conference_of
 from .files import check_upload
 from .models import (
     PARTY_NUMBER,
@@ -139,11 +140,17 @@ def _refresh_citations(document: Document) -> None:
 
 
 def _link_waiting_citations(document: Document) -> int:
-    """Citations elsewhere that name this (new) document and were not resolved yet."""
+    """Citations elsewhere that name this (new) document and were not resolved yet: by its
+    number, or without a number by the conference its title names ("Trung ương 4 khóa XII")."""
     waiting = DocumentCitation.objects.filter(
         target__isnull=True, number=document.number, type_abbr=document.type_abbr
     ).exclude(document=document)
     waiting = waiting.filter(issuer_abbr__in=[document.issuer_abbr, ""])
+    conference = conference_of(f"{document.type.name} {document.title}")
+    if conference is not None and conference.ordinal:
+        waiting = waiting | DocumentCitation.objects.filter(
+            target__isnull=True, number="", type_abbr=document.type_abbr, raw__icontains=conference.ordinal,
+        ).exclude(document=document)
     linked = 0
     for citation in waiting.select_related("document__unit"):
         if citation.date and citation.date.year != document.year:

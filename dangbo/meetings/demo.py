@@ -10,7 +10,8 @@
   leader's score when a leader came, the ward's score now and then;
 * leader assignments (city standing committee members → wards, ward committee members →
   cells), the 687-KH/TU working groups, and every attended meeting or visit;
-* the current month's regular meeting, scheduled but not yet held.
+* the current month's regular meeting: held when its day is past (so after the first week
+  most cells have met), scheduled otherwise; nothing is held after ``today``.
 
 Everything is bulk-inserted with a fixed seed; running it again changes nothing. The demo
 account ``bithu.phuong1`` is also an assigned leader of three cells of Phường 1.
@@ -225,12 +226,33 @@ class _Loader:
 
     # -- meetings -----------------------------------------------------------------------
 
+    def held_regular(self, cell: Unit, day: dt.date, residential: bool, place: str, rng: random.Random) -> Meeting:
+        """A cell's regular meeting of ``day``'s month, held on ``day`` with its minutes."""
+        month = day.replace(day=1)
+        topic = TOPICS[(month.month + cell.pk) % len(TOPICS)]
+        duration = rng.choice([90, 95, 100, 105, 120, 120]) if rng.random() > 0.1 else rng.choice([60, 70, 75, 85])
+        return Meeting(
+            unit=cell, kind=MeetingKind.REGULAR, date=day, month=month,
+            title=f"Sinh hoạt thường kỳ tháng {month.month:02d}/{month.year}",
+            start_time=dt.time(19, 30) if residential else dt.time(14, 0), place=place,
+            duration_minutes=duration, status=Meeting.Status.HELD,
+            agenda=f"1. Kiểm điểm kết quả thực hiện nghị quyết tháng trước.\n2. {topic}.\n"
+                   f"3. Phương hướng, nhiệm vụ tháng tới.\n4. Thu đảng phí.",
+            minutes=f"Đồng chí Bí thư chi bộ đánh giá kết quả tháng trước. Các đảng viên thảo luận về: {topic.lower()}. "
+                    f"Chi bộ thống nhất nghị quyết tháng.",
+            conclusions=f"Chi bộ thống nhất triển khai: {topic.lower()}; phân công đảng viên thực hiện.",
+            chair_id=self.secretaries.get(cell.pk), secretary_id=self.secretaries.get(cell.pk),
+            criteria_set=self.criteria_set_on(day),
+            closed_at=dt.datetime.combine(day, dt.time(22, 0), tzinfo=dt.UTC),
+        )
+
     def run(self) -> dict[str, int]:
         rng = self.rng
         followers, assignments = self.leaders()
         self.followers = followers
         meetings: list[Meeting] = []
         plans: list[tuple[Meeting, dict]] = []
+        current: list[tuple[Meeting, dict]] = []  # this month's meetings already held
         for cell in self.cells:
             residential = "-kp" in cell.code
             quality = rng.gauss(93 if not residential else 90, 5)
@@ -244,25 +266,10 @@ class _Loader:
                 day = first_monday(month.year, month.month) if residential else month.replace(day=rng.randint(3, 10))
                 if residential and day.month != month.month:
                     day = month.replace(day=5)
-                topic = TOPICS[(month.month + cell.pk) % len(TOPICS)]
                 target = quality + rng.gauss(0, 4)
                 if decline_from is not None and index >= decline_from:
                     target -= 6 * (index - decline_from + 1)
-                duration = rng.choice([90, 95, 100, 105, 120, 120]) if rng.random() > 0.1 else rng.choice([60, 70, 75, 85])
-                meeting = Meeting(
-                    unit=cell, kind=MeetingKind.REGULAR, date=day, month=month,
-                    title=f"Sinh hoạt thường kỳ tháng {month.month:02d}/{month.year}",
-                    start_time=dt.time(19, 30) if residential else dt.time(14, 0), place=place,
-                    duration_minutes=duration, status=Meeting.Status.HELD,
-                    agenda=f"1. Kiểm điểm kết quả thực hiện nghị quyết tháng trước.\n2. {topic}.\n"
-                           f"3. Phương hướng, nhiệm vụ tháng tới.\n4. Thu đảng phí.",
-                    minutes=f"Đồng chí Bí thư chi bộ đánh giá kết quả tháng trước. Các đảng viên thảo luận về: {topic.lower()}. "
-                            f"Chi bộ thống nhất nghị quyết tháng.",
-                    conclusions=f"Chi bộ thống nhất triển khai: {topic.lower()}; phân công đảng viên thực hiện.",
-                    chair_id=self.secretaries.get(cell.pk), secretary_id=self.secretaries.get(cell.pk),
-                    criteria_set=self.criteria_set_on(day),
-                    closed_at=dt.datetime.combine(day, dt.time(22, 0), tzinfo=dt.UTC),
-                )
+                meeting = self.held_regular(cell, day, residential, place, rng)
                 meetings.append(meeting)
                 plans.append((meeting, {"target": target, "attend": attend, "followers": followers.get(cell.pk, []),
                                         "residential": residential}))
@@ -287,15 +294,25 @@ class _Loader:
                         title="Sinh hoạt dưới cờ", start_time=dt.time(7, 0), place=place, duration_minutes=30,
                         status=Meeting.Status.HELD,
                     ))
-            # This month: scheduled, not yet held.
-            upcoming = first_monday(self.today.year, self.today.month)
+            # This month: held if its day is past (most cells meet in the first ten days, so
+            # after the first week most have met), scheduled otherwise; never held after today.
+            now = random.Random(f"{SEED}-{cell.pk}")  # noqa: S311 - its own draws: the months above stay as they were
+            this_month = month_start(self.today)
+            day = first_monday(this_month.year, this_month.month) if residential else this_month.replace(day=now.randint(3, 10))
+            if day < self.today and now.random() < 0.9:
+                meeting = self.held_regular(cell, day, residential, place, now)
+                meetings.append(meeting)
+                current.append((meeting, {"target": quality + now.gauss(0, 4), "attend": attend,
+                                          "followers": followers.get(cell.pk, []), "residential": residential}))
+                continue
             meetings.append(Meeting(
-                unit=cell, kind=MeetingKind.REGULAR, date=upcoming, month=upcoming.replace(day=1),
-                title=f"Sinh hoạt thường kỳ tháng {upcoming.month:02d}/{upcoming.year}", place=place,
+                unit=cell, kind=MeetingKind.REGULAR, date=day, month=this_month,
+                title=f"Sinh hoạt thường kỳ tháng {day.month:02d}/{day.year}", place=place,
                 start_time=dt.time(19, 30) if residential else dt.time(14, 0),
                 agenda="1. Kiểm điểm nghị quyết tháng trước.\n2. Nhiệm vụ tháng tới.",
-                criteria_set=self.criteria_set_on(upcoming),
+                criteria_set=self.criteria_set_on(day),
             ))
+        plans += current
         Meeting.objects.bulk_create(meetings, batch_size=BATCH)
         attendance, guests, visits, scores, items, decisions = self.details(plans, meetings)
         past, past_visits, past_scores = self.history()

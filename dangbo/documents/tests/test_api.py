@@ -111,3 +111,12 @@ def test_parse_needs_text_and_login(api, cast, client):
     assert_error(api(cast.member, "post", "/citations/parse", {}), 422)
     assert_error(api(cast.member, "post", "/citations/parse", {"text": "x" * 200_001}), 422)
     assert client.post("/api/v1/citations/parse", {"text": "05-CT/TW"}, content_type="application/json").status_code == 401
+
+
+def test_parse_resolves_numberless_citations_among_what_the_caller_sees(api, cast):
+    from .test_citing import _numberless_world
+
+    tw12, *_rest = _numberless_world(cast)
+    text = "Nghị quyết Trung ương 4 khóa XII và Nghị quyết Trung ương 5 khóa XII"
+    body = api(cast.member, "post", "/citations/parse", {"text": text}).json()
+    assert [c["document_id"] for c in body["citations"]] == [tw12.pk, None]

@@ -24,9 +24,9 @@ def dongha_units():
     city = org_services.unit_create(
         actor=None, parent=None, kind=kinds["dang-bo-huyen"], name=dongha.CITY[1], code=dongha.CITY[0]
     )
-    (code1, start1), (code2, start2) = dongha.CITY_TERMS
-    org_services.term_create(actor=None, unit=city, code=code1, start=start1, end=start2 - dt.timedelta(days=1))
-    org_services.term_create(actor=None, unit=city, code=code2, start=start2, end=None)
+    for (code, start), following in zip(dongha.CITY_TERMS, [*dongha.CITY_TERMS[1:], None], strict=True):
+        end = following[1] - dt.timedelta(days=1) if following else None
+        org_services.term_create(actor=None, unit=city, code=code, start=start, end=end)
     for code, name, _short in dongha.WARDS:
         org_services.unit_create(
             actor=None, parent=city, kind=kinds["dang-bo-xa"], name=name, code=f"{dongha.CITY[0]}-{code}"
@@ -55,6 +55,9 @@ def test_demo_loads_once_and_links_the_chain(dongha_units):
     assert Document.objects.get(symbol="18-KH/TU").term_code == "2015-2020"
     # the ward plans cite the city plan and the citation resolves to it
     assert DocumentCitation.objects.filter(number="18", type_abbr="KH", target__symbol="18-KH/TU").count() == len(dongha.WARDS)  # once, though in title and summary
+    # a citation without a number finds the plenum's resolution by its conference and term
+    cited = DocumentCitation.objects.get(document__symbol="24-KH/TU", raw="Nghị quyết Trung ương 4 khóa XII")
+    assert cited.target == Document.objects.get(symbol="04-NQ/TW")
 
 
 def test_demo_waits_for_the_city(db):

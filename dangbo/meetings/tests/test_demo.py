@@ -39,7 +39,8 @@ def loaded(django_db_setup, django_db_blocker):
 def test_every_cell_has_24_months(loaded):
     cells = Unit.objects.filter(path__startswith=Unit.objects.get(code="dongha").path, kind__holds_members=True)
     held = dict(
-        Meeting.objects.filter(kind="regular", status="held").values_list("unit_id").annotate(n=Count("pk"))
+        Meeting.objects.filter(kind="regular", status="held", month__lt=TODAY.replace(day=1))
+        .values_list("unit_id").annotate(n=Count("pk"))
     )
     assert all(22 <= held.get(c.pk, 0) <= 24 for c in cells)
     assert 90_000 <= Attendance.objects.count() <= 160_000
@@ -81,3 +82,15 @@ def test_the_687_working_groups_start_with_their_plan_in_2018(loaded):
     groups = WorkingGroup.objects.filter(decision="687-KH/TU")
     assert groups.exists()
     assert set(groups.values_list("start", flat=True)) == {dt.date(2018, 6, 15)}
+
+
+def test_this_months_meetings_are_mostly_held_past_the_first_week_and_never_after_today(loaded):
+    """Issue 11 item 16: on 20/03 most cells have met this month; nothing is held after today."""
+    this_month = Meeting.objects.filter(kind="regular", month=dt.date(2025, 3, 1))
+    held = this_month.filter(status="held")
+    assert held.count() >= 0.8 * this_month.count() > 0
+    assert not held.filter(date__gte=TODAY).exists()
+    assert not Meeting.objects.filter(status="held", date__gte=TODAY).exists()
+    assert held.filter(present_count__gt=0).count() == held.count()  # held ones have their roll-call
+    assert not this_month.exclude(status="held").filter(date__lt=dt.date(2025, 3, 1)).exists()
+

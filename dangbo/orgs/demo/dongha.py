@@ -1,7 +1,7 @@
 """The shape of the Đông Hà (Quảng Trị) demo: units, congress dates, titles.
 
 Đông Hà as the seed article describes it: a city committee (district level) of Quảng Trị
-province with its advisory boards and 9 ward committees, 2015–2025. Congress dates are
+province with its advisory boards and 9 ward committees, 2015–2030. Congress dates are
 plausible approximations (wards in spring, the city in summer, before the province in
 October), not historical record; the people are generated, except Hồ Sỹ Trung, the
 article's author, with the two positions the article gives him.
@@ -183,8 +183,14 @@ PROBATION_SHARE = 0.025
 # The demo describes the city up to mid-2025, before the district level was dissolved.
 LAST_DAY = D(2025, 6, 30)
 
-# Congresses (đại hội): the city's 12th and 13th; the 2020–2025 term is left open.
-CITY_TERMS = [("2015-2020", D(2015, 7, 28)), ("2020-2025", D(2020, 7, 16))]
+# Congresses (đại hội): the city's 12th, 13th and 14th; the 2025–2030 term is open.
+# The real district level ended on 01/07/2025 (research/domain-vn.md A1); the demo keeps the
+# city past that day, so its 2025 congress, like the two before it, is the demo's own date.
+CITY_TERMS = [("2015-2020", D(2015, 7, 28)), ("2020-2025", D(2020, 7, 16)), ("2025-2030", D(2025, 6, 20))]
+# The one founding date the sources give: Nghị quyết 33/NQ-CP of 11/08/2009 founded the city
+# of Đông Hà on the whole of the former town (dantri.com.vn, 12/08/2009; research A2). The
+# other units' founding dates are not known, so the demo leaves them empty.
+CITY_FOUNDED = (D(2009, 8, 11), "33/NQ-CP")
 # Ward congresses fall on a random day in these windows (before the city's).
 WARD_TERM_WINDOWS = [
     ("2015-2020", D(2015, 4, 15), D(2015, 6, 10)),

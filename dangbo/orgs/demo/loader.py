@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from dangbo.core.audit import audit_record
 from dangbo.core.text import fold, normalize
 from dangbo.orgs import services
-from dangbo.orgs.models import Membership, Person, Position, Term, Unit, UnitKind
+from dangbo.orgs.models import Membership, Person, Position, Term, Unit, UnitChange, UnitKind
 
 from . import dongha
 from .plan import Plan, build_plan
@@ -70,11 +70,13 @@ def _write(plan: Plan) -> None:
         )
 
     units: dict[str, Unit] = {}
+    created: list[Unit] = []
     for spec in plan.units:
         existing = Unit.objects.filter(code=spec.code).first()
         if existing is not None and spec.parent is None:
             units[spec.code] = existing  # the province may already be there
             continue
+        founded, decision = dongha.CITY_FOUNDED if spec.code == dongha.CITY[0] else (None, "")
         units[spec.code] = services.unit_create(
             actor=None,
             parent=units[spec.parent] if spec.parent else None,
@@ -82,7 +84,15 @@ def _write(plan: Plan) -> None:
             name=spec.name,
             code=spec.code,
             short_name=spec.short_name,
+            valid_from=founded,
+            decision=decision,
         )
+        created.append(units[spec.code])
+    # A unit whose founding date is not known was not founded on the day the demo was loaded:
+    # its "created" record (dated today by the service) goes.
+    UnitChange.objects.filter(
+        kind=UnitChange.Kind.CREATE, to_units__in=[u for u in created if u.valid_from is None]
+    ).delete()
 
     terms: dict[tuple[str, str], Term] = {}
     for term in plan.terms:

@@ -310,9 +310,8 @@ class _Builder:
 
     def build_terms(self) -> None:
         city = d.CITY[0]
-        (code1, start1), (code2, start2) = d.CITY_TERMS
-        self.term(city, code1, start1, start2 - dt.timedelta(days=1))
-        self.term(city, code2, start2, None)
+        for (code, start), following in zip(d.CITY_TERMS, [*d.CITY_TERMS[1:], None], strict=True):
+            self.term(city, code, start, following[1] - dt.timedelta(days=1) if following else None)
         for ward in self.ward_cells:
             (c1, lo1, hi1), (c2, lo2, hi2) = d.WARD_TERM_WINDOWS
             first = self.date_between(lo1, hi1)
@@ -497,7 +496,7 @@ class _Builder:
             used: set[int] = set()
             holders: dict[str, int] = {}
             for key, title, body, role, order, place in d.CITY_TT:
-                if end is not None and key == "pbt-tt":
+                if term_code == d.CITY_TERMS[0][0] and key == "pbt-tt":
                     person = self.special["hst"]  # the seed article's author, 2015–2020
                 elif key == "bithu":
                     person = self.pick(
@@ -536,7 +535,8 @@ class _Builder:
             ordinary = d.CITY_BCH_SIZE - len(d.CITY_TT) - len(d.CITY_BTV)
             bch = [
                 p
-                for p in ward_secretaries[term_code].values()
+                # A city congress after the wards' last one elects their current secretaries.
+                for p in ward_secretaries.get(term_code, ward_secretaries[d.WARD_TERM_WINDOWS[-1][0]]).values()
                 if p not in self.reserved and p not in used
             ]
             for person in previous_bch:

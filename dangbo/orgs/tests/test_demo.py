@@ -142,13 +142,37 @@ def test_members(demo):
 
 def test_terms_and_old_positions_end_with_their_term(demo):
     for code in ["dongha", *[f"dongha-{w}" for w in ("phuong1", "phuong5", "dongle")]]:
-        old, new = Term.objects.filter(unit__code=code).order_by("start")
+        old, new = list(Term.objects.filter(unit__code=code).order_by("start"))[:2]
         assert (old.code, new.code) == ("2015-2020", "2020-2025")
         assert old.name == "Nhiệm kỳ 2015–2020"
         assert old.start.year == 2015 and old.end.year == 2020
         assert old.end < new.start
         assert not old.positions.exclude(end=old.end).exists()
         assert old.positions.exists() and new.positions.exists()
+
+
+def test_the_city_has_its_2025_2030_term_and_committee(demo):
+    """Issue 11 item 16: the congress of 2025 opened the 2025–2030 term, which is current."""
+    terms = list(Term.objects.filter(unit__code="dongha").order_by("start"))
+    assert [t.code for t in terms] == ["2015-2020", "2020-2025", "2025-2030"]
+    previous, current = terms[1], terms[2]
+    assert current.name == "Nhiệm kỳ 2025–2030" and current.start.year == 2025 and current.end is None
+    assert previous.end == current.start - dt.timedelta(days=1)
+    assert not previous.positions.exclude(end=previous.end).exists()
+    holders = Position.objects.current().filter(unit__code="dongha", term=current)
+    assert holders.filter(title="Bí thư Thành ủy").count() == 1
+    assert holders.filter(body=Position.Body.BCH).count() >= 15
+    # Hồ Sỹ Trung held his posts in 2015–2020 only (the seed article).
+    assert not Position.objects.filter(person__full_name="Hồ Sỹ Trung", term__code__in=["2020-2025", "2025-2030"]).exists()
+
+
+def test_units_are_not_founded_on_the_day_the_demo_was_loaded(demo):
+    """Issue 11 item 16: a founding date is real (with its decision) or left empty."""
+    city = unit("dongha")
+    assert city.valid_from == dt.date(2009, 8, 11)  # Nghị quyết 33/NQ-CP: thành lập thành phố Đông Hà
+    founded = UnitChange.objects.filter(kind=UnitChange.Kind.CREATE, to_units__path__startswith=city.path)
+    assert list(founded.values_list("date", "decision")) == [(dt.date(2009, 8, 11), "33/NQ-CP")]
+    assert not Unit.objects.filter(path__startswith=city.path).exclude(pk=city.pk).exclude(valid_from=None).exists()
 
 
 def test_ho_sy_trung_holds_two_positions_in_2015_2020(demo):

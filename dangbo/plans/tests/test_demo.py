@@ -30,9 +30,9 @@ def dongha_units():
     city = org_services.unit_create(
         actor=None, parent=province, kind=kinds["dang-bo-huyen"], name=dongha.CITY[1], code=dongha.CITY[0]
     )
-    (code1, start1), (code2, start2) = dongha.CITY_TERMS
-    org_services.term_create(actor=None, unit=city, code=code1, start=start1, end=start2 - dt.timedelta(days=1))
-    org_services.term_create(actor=None, unit=city, code=code2, start=start2, end=None)
+    for (code, start), following in zip(dongha.CITY_TERMS, [*dongha.CITY_TERMS[1:], None], strict=True):
+        end = following[1] - dt.timedelta(days=1) if following else None
+        org_services.term_create(actor=None, unit=city, code=code, start=start, end=end)
     wards = [
         org_services.unit_create(actor=None, parent=city, kind=kinds["dang-bo-xa"], name=name, code=f"{dongha.CITY[0]}-{code}")
         for code, name, _short in dongha.WARDS
