@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from dangbo.meetings.exports import place_name
 from dangbo.orgs.models import Position, Unit
 
-from .models import Review
+from .models import PeriodicReport, Review
 
 FONT = "Times New Roman"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -41,42 +41,61 @@ class Paper:
     recipients: list[str] = field(default_factory=list)
 
 
-def paper(review: Review, *, today: dt.date) -> Paper:
-    unit = review.unit
+def _paper(unit: Unit, content: dict, *, today: dt.date, subtitle: str, signer_role: str = "T/M BAN CHẤP HÀNH",
+           recipients: list[str] | None = None) -> Paper:
+    """The party's layout around ``content`` (a term review's or a periodic report's sections)."""
     parent = Unit.objects.filter(path=unit.parent_path).first() if unit.depth > 1 else None
     head = (
         Position.objects.current(today).filter(unit=unit, role__gte=30).select_related("person")
         .order_by("sort_order", "start").first()
     )
-    content = review.content
-    sections = [(s["title"], [x["text"] for x in s["sentences"]]) for s in content.get("sections", [])]
-    table = []
-    for section in content.get("sections", []):
-        if section["key"] != "resolution":
-            continue
-        for n, sentence in enumerate(s for s in section["sentences"] if "target" in s["figures"] or "result" in s["figures"]):
-            f = sentence["figures"]
-            table.append([str(n + 1), f.get("name", {}).get("text", ""), f.get("target", {}).get("text", ""),
-                          f.get("actual", {}).get("text", ""), f.get("result", {}).get("text", "")])
-    quality = []
-    for section in content.get("sections", []):
-        for sentence in section["sentences"] if section["key"] == "meetings" else []:
-            f = sentence["figures"]
-            if "scored" in f and "good" in f:
-                quality.append((sentence["key"].split(".")[-1], f["scored"]["text"], f["good"]["text"],
-                                float(f["good"]["value"])))
     return Paper(
-        quality=quality,
         above=parent.name.upper() if parent else "",
         issuer=(unit.name.replace("Đảng bộ", "Ban Chấp hành Đảng bộ", 1)).upper(),
         place_date=f"{place_name(unit)}, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}",
         symbol="Số …-BC/…",
         title="BÁO CÁO",
-        subtitle=f"Tổng kết nhiệm kỳ {review.term.code.replace('-', ' - ')}",
-        sections=sections, table=table,
+        subtitle=subtitle,
+        sections=[(s["title"], [x["text"] for x in s["sentences"]]) for s in content.get("sections", [])],
+        signer_role=signer_role,
         signer=head.person.full_name if head else "",
-        recipients=["Cấp ủy cấp trên", "Các đồng chí Ủy viên BCH", "Các tổ chức đảng trực thuộc", "Lưu Văn phòng"],
+        recipients=recipients or ["Cấp ủy cấp trên", "Các đồng chí Ủy viên BCH", "Các tổ chức đảng trực thuộc",
+                                  "Lưu Văn phòng"],
     )
+
+
+def paper(review: Review, *, today: dt.date) -> Paper:
+    content = review.content
+    doc = _paper(review.unit, content, today=today, subtitle=f"Tổng kết nhiệm kỳ {review.term.code.replace('-', ' - ')}")
+    for section in content.get("sections", []):
+        if section["key"] != "resolution":
+            continue
+        for n, sentence in enumerate(s for s in section["sentences"] if "target" in s["figures"] or "result" in s["figures"]):
+            f = sentence["figures"]
+            doc.table.append([str(n + 1), f.get("name", {}).get("text", ""), f.get("target", {}).get("text", ""),
+                              f.get("actual", {}).get("text", ""), f.get("result", {}).get("text", "")])
+    for section in content.get("sections", []):
+        for sentence in section["sentences"] if section["key"] == "meetings" else []:
+            f = sentence["figures"]
+            if "scored" in f and "good" in f:
+                doc.quality.append((sentence["key"].split(".")[-1], f["scored"]["text"], f["good"]["text"],
+                                    float(f["good"]["value"])))
+    return doc
+
+
+def periodic_paper(report: PeriodicReport, *, today: dt.date) -> Paper:
+    """A periodic report in the same layout: a cell signs "T/M CHI BỘ", a committee "T/M BAN
+    CHẤP HÀNH"; the unit's assessment closes the body."""
+    from . import periodic
+
+    cell = report.unit.kind.holds_members
+    doc = _paper(report.unit, report.content, today=today,
+                 subtitle=f"Kết quả công tác {periodic.title(report.period, report.start)}",
+                 signer_role="T/M CHI BỘ" if cell else "T/M BAN CHẤP HÀNH",
+                 recipients=["Cấp ủy cấp trên", "Lưu"] if cell else None)
+    if report.note:
+        doc.sections.append(("Đánh giá chung", [line for line in report.note.splitlines() if line.strip()]))
+    return doc
 
 
 def to_docx(doc: Paper) -> bytes:

@@ -23,7 +23,7 @@ def get_review_for_user(user, pk, action: Action | str = Action.VIEW) -> Review:
 
 
 def get_periodic_for_user(user, pk, action: Action | str = Action.VIEW) -> PeriodicReport:
-    return policy.get_for_user(user, PeriodicReport.objects.select_related("unit", "submitted_by"), pk, action)
+    return policy.get_for_user(user, PeriodicReport.objects.select_related("unit__kind", "submitted_by"), pk, action)
 
 
 def get_unit_for_user(user, pk, action: Action | str = Action.VIEW) -> Unit:
@@ -43,8 +43,9 @@ def unit_reviews(*, user, unit: Unit) -> dict[int, Review]:
     return {r.term_id: r for r in policy.visible(user, Review).filter(unit=unit)}
 
 
-def review_versions(*, review: Review):
-    return review.versions.select_related("saved_by").order_by("-number")[:50]
+def versions(obj: Review | PeriodicReport):
+    """The last 50 versions of a term review or a periodic report, newest first."""
+    return obj.versions.select_related("saved_by").order_by("-number")[:50]
 
 
 def periodic_list(*, user, unit: Unit | None = None, period: str = "", state: str = "") -> QuerySet[PeriodicReport]:
