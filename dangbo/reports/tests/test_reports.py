@@ -396,3 +396,22 @@ def test_a_periodic_report_exports_in_the_partys_layout(cast, admitted, login):
     cell_docx = Docx(io.BytesIO(login(cast.cell_secretary).get(
         reverse("reports:periodic_export", args=[cell_report.pk, "docx"])).content))
     assert "T/M CHI BỘ" in cell_docx.tables[-1].rows[0].cells[1].text
+
+
+def test_the_meeting_quality_chart_draws_a_bar_a_year_as_long_as_its_share():
+    from PIL import Image
+
+    from dangbo.reports import exports
+
+    png = exports.quality_chart([("2021", "10 phiên", "40 %", 40.0), ("2022", "12 phiên", "90 %", 90.0)])
+    image = Image.open(io.BytesIO(png)).convert("L")
+    width, height = image.size
+
+    def bar(row: int) -> int:
+        """The length of the dark run of row ``row``'s bar, along its middle line."""
+        y = round(height * (10 + row * 34 + 6 + 11) / (10 + 2 * 34 + 26))
+        return sum(1 for x in range(width) if image.getpixel((x, y)) < 80)
+
+    first, second = bar(0), bar(1)
+    assert first > 0 and second > 0
+    assert abs(second / first - 90 / 40) < 0.15, (first, second)
