@@ -415,3 +415,26 @@ def test_the_meeting_quality_chart_draws_a_bar_a_year_as_long_as_its_share():
     first, second = bar(0), bar(1)
     assert first > 0 and second > 0
     assert abs(second / first - 90 / 40) < 0.15, (first, second)
+
+
+def test_the_review_reads_the_units_own_indicator_figures_in_a_fixed_number_of_queries(cast, term, indicator):
+    """The targets and actuals of the units below are not read (a province holds ~1,200 units'
+    figures for every indicator): the draft's queries do not grow with them, and a cell's
+    figures do not leak into the ward's sentence."""
+    from dangbo.reports import review
+
+    ctx = review.Ctx(unit=cast.ward1, term=term, today=D(2025, 7, 1))
+    review.compose(ctx)
+    with CaptureQueriesContext(connection) as before:
+        review.compose(ctx)
+    for n, unit in enumerate([cast.cell1]):
+        plans.target_set(actor=None, indicator=indicator, unit=unit, year=None, value=10 + n)
+        plans.actual_record(actor=None, indicator=indicator, unit=unit, year=2021, value=99)
+    with CaptureQueriesContext(connection) as after:
+        content = review.compose(ctx)
+    assert len(after.captured_queries) == len(before.captured_queries)
+    reads = [q["sql"] for q in after.captured_queries if 'FROM "plans_indicatoractual"' in q["sql"]
+             or 'FROM "plans_indicatortarget"' in q["sql"]]
+    assert reads and all(f'"unit_id" = {cast.ward1.pk}' in sql for sql in reads), reads
+    sentence = next(s for sec in content["sections"] for s in sec["sentences"] if s["key"] == "indicators.chi-bo-tot")
+    assert (sentence["figures"]["actual"]["text"], sentence["figures"]["target"]["text"]) == ("70 %", "80 %")
