@@ -38,3 +38,34 @@ def test_draft_and_reword_the_term_review(page: Page, cast, logged_in, axe_check
     expect(main).to_contain_text("Phiên bản 3")
     axe_check(page)
     no_horizontal_scroll(page)
+
+
+def test_reword_a_periodic_report_and_refresh_its_figures(page: Page, cast, logged_in, axe_check,
+                                                          no_horizontal_scroll) -> None:
+    from dangbo.people.admission import services as admission
+    from dangbo.people.admission.models import Candidate
+    from dangbo.reports import services
+
+    def admit(name: str, day: dt.date) -> None:
+        candidate = admission.candidate_create(actor=None, unit=cast.cell1, full_name=name, gender="f",
+                                               birth_date=dt.date(1998, 1, 1), added_on=dt.date(2025, 9, 1))
+        Candidate.objects.filter(pk=candidate.pk).update(decision_on=day)
+
+    admit("Quần chúng A", dt.date(2026, 3, 2))
+    report = services.periodic_draft(actor=None, unit=cast.ward1, period="month", start=dt.date(2026, 3, 1))
+    page = logged_in(page, cast.ward_secretary)
+    page.goto(report.get_absolute_url())
+    main = page.get_by_role("main")
+    sentence = page.locator("#s-periodicadmitted")
+    expect(sentence).to_contain_text("Kết nạp 1 đảng viên.")
+    sentence.get_by_role("link", name="Sửa câu chữ").click()
+    page.get_by_label("Câu chữ").fill("Trong tháng, Đảng bộ kết nạp được {admitted}.")
+    page.get_by_role("button", name="Lưu câu chữ").click()
+    expect(main).to_contain_text("Trong tháng, Đảng bộ kết nạp được 1 đảng viên.")
+    axe_check(page)
+    admit("Quần chúng B", dt.date(2026, 3, 20))
+    page.get_by_role("button", name="Làm mới số liệu").click()
+    expect(main).to_contain_text("Trong tháng, Đảng bộ kết nạp được 2 đảng viên.")
+    expect(main).to_contain_text("Phiên bản 3")
+    expect(main.get_by_role("link", name="Tải DOCX")).to_be_visible()
+    no_horizontal_scroll(page)

@@ -20,7 +20,7 @@ from dangbo.core.api import ERRORS, caller
 from dangbo.core.policy import Action
 from dangbo.orgs.models import Term, Unit
 
-from . import review, selectors
+from . import periodic, review, selectors
 from .models import PeriodicReport, Review
 
 router = Router(tags=["reports"])
@@ -155,7 +155,7 @@ def periodic_list(request: HttpRequest, filters: Query[PeriodicFilters]):
     items = [
         {"id": r.pk, "unit_id": r.unit_id, "unit_name": r.unit.name, "period": r.period, "start": r.start, "end": r.end,
          "due": r.due, "state": r.state, "late": r.late(today), "submitted_on": r.submitted_on, "note": r.note,
-         "lines": r.content.get("lines", [])}
+         "lines": periodic.lines(r.content)}
         for r in qs[filters.offset: filters.offset + filters.limit]
     ]
     return {"items": items, "count": qs.count()}

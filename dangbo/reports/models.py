@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,7 +51,10 @@ class ReviewVersion(models.Model):
         EDITED = "edited", _("Wording edited")
         REFRESHED = "refreshed", _("Figures refreshed")
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="versions")
+    #: The draft saved: a term review or a periodic report (one of the two).
+    review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.CASCADE, related_name="versions")
+    periodic = models.ForeignKey("PeriodicReport", null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     change = models.CharField(_("change"), max_length=10, choices=Change.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -64,7 +68,13 @@ class ReviewVersion(models.Model):
         verbose_name = _("review version")
         verbose_name_plural = _("review versions")
         ordering = ["review_id", "-number"]
-        constraints = [models.UniqueConstraint(fields=["review", "number"], name="review_version_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "number"], name="review_version_once"),
+            models.UniqueConstraint(fields=["periodic", "number"], name="periodic_version_once"),
+            models.CheckConstraint(
+                condition=Q(review__isnull=False, periodic__isnull=True) | Q(review__isnull=True, periodic__isnull=False),
+                name="review_version_one_draft"),
+        ]
 
     def __str__(self) -> str:
         return f"v{self.number} {self.get_change_display()}"
@@ -72,7 +82,8 @@ class ReviewVersion(models.Model):
 
 class PeriodicReport(models.Model):
     """A unit's report for a month, a quarter, six or nine months or a year: drafted from the
-    data, submitted by the unit, read by the unit above."""
+    data, submitted by the unit, read by the unit above. Its content has the term review's
+    shape (sentences with linked figures); every save while a draft is a ``ReviewVersion``."""
 
     class Period(models.TextChoices):
         MONTH = "month", _("Monthly")
@@ -92,6 +103,8 @@ class PeriodicReport(models.Model):
     due = models.DateField(_("due by"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     content = models.JSONField(default=dict, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    refreshed_at = models.DateTimeField(_("figures refreshed at"), default=timezone.now, editable=False)
     note = models.TextField(_("the unit's assessment"), blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -123,18 +123,32 @@ def _d(day: dt.date) -> str:
 # --- I. The congress resolution ------------------------------------------------------------
 
 
+def _indicators(ctx: Ctx) -> list[tuple[Any, Decimal | None, list[tuple[int, Decimal]]]]:
+    """The unit's indicators of the term, each with the unit's own term target and yearly
+    actuals (three queries: the targets and actuals of the units below are not read)."""
+    from django.db.models import Prefetch
+
+    from dangbo.plans.models import Indicator, IndicatorActual, IndicatorTarget
+
+    rows = Indicator.objects.filter(unit=ctx.unit, term=ctx.term).prefetch_related(
+        Prefetch("targets", queryset=IndicatorTarget.objects.filter(unit=ctx.unit, year__isnull=True), to_attr="own_targets"),
+        Prefetch("actuals", queryset=IndicatorActual.objects.filter(unit=ctx.unit, quarter__isnull=True),
+                 to_attr="own_actuals"),
+    ).order_by("pk")
+    return [(ind, ind.own_targets[0].value if ind.own_targets else None,
+             sorted((a.year, a.value) for a in ind.own_actuals)) for ind in rows]
+
+
 def indicators(ctx: Ctx) -> list[Sentence]:
     from dangbo.plans.commitments import indicator_result
     from dangbo.plans.models import Indicator
 
-    rows = list(Indicator.objects.filter(unit=ctx.unit, term=ctx.term).prefetch_related("targets", "actuals"))
+    rows = _indicators(ctx)
     if not rows:
         return [Sentence("indicators.none", "Nhiệm kỳ {term} chưa có chỉ tiêu nào được đăng ký trên hệ thống.",
                          {"term": Figure(ctx.term.code, ctx.term_text, _url("plans:indicator_list"), "Chỉ tiêu")})]
     out = []
-    for ind in rows:
-        target = next((t.value for t in ind.targets.all() if t.unit_id == ctx.unit.pk and t.year is None), None)
-        years = sorted((a.year, a.value) for a in ind.actuals.all() if a.unit_id == ctx.unit.pk and a.quarter is None)
+    for ind, target, years in rows:
         if ind.direction == Indicator.Direction.MILESTONE:
             actual = years[-1][1] if years else None
         else:
@@ -533,9 +547,7 @@ def limitations(ctx: Ctx) -> list[Sentence]:
     from dangbo.plans.models import Commitment, Indicator
 
     out = []
-    for ind in Indicator.objects.filter(unit=ctx.unit, term=ctx.term).prefetch_related("targets", "actuals"):
-        target = next((t.value for t in ind.targets.all() if t.unit_id == ctx.unit.pk and t.year is None), None)
-        years = sorted((a.year, a.value) for a in ind.actuals.all() if a.unit_id == ctx.unit.pk and a.quarter is None)
+    for ind, target, years in _indicators(ctx):
         if not years or target is None:
             continue
         actual = years[-1][1] if ind.direction == Indicator.Direction.MILESTONE else \

@@ -25,12 +25,61 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _version(obj: Review, *, actor, change: str, note: str = "") -> ReviewVersion:
-    version = ReviewVersion(review=obj, number=obj.version, change=change, note=note, content=obj.content,
+def _version(obj: Review | PeriodicReport, *, actor, change: str, note: str = "") -> ReviewVersion:
+    """Save ``obj``'s content as its version ``obj.version`` (a term review or a periodic report)."""
+    version = ReviewVersion(number=obj.version, change=change, note=note, content=obj.content,
                             saved_by=actor if actor is not None and actor.is_authenticated else None)
+    if isinstance(obj, Review):
+        version.review = obj
+    else:
+        version.periodic = obj
     version.full_clean()
     version.save()
     return version
+
+
+def _reword(obj: Review | PeriodicReport, *, actor, key: str, template: str, expected_version: int | None,
+            action: str) -> bool:
+    """Change the wording of sentence ``key`` of ``obj``'s content (locked by the caller).
+    Figures are written as ``{name}``; each must be one the sentence has, so the figures stay
+    linked. Saves a new version; False when the wording is the same."""
+    if expected_version is not None and expected_version != obj.version:
+        raise ValidationError({"template": _("Someone saved this report after you opened it; reload and edit again.")})
+    template = " ".join(template.split())
+    if not template:
+        raise ValidationError({"template": _("Write the sentence.")})
+    found = None
+    for _section, sentence in review.sentences(obj.content):
+        if sentence["key"] == key:
+            found = sentence
+    if found is None:
+        raise ValidationError({"key": _("This sentence is not in the report.")})
+    unknown = review.placeholders(template) - set(found["figures"])
+    if unknown:
+        raise ValidationError({"template": _("Unknown figures: %(names)s. Use only %(known)s.") % {
+            "names": ", ".join("{" + n + "}" for n in sorted(unknown)),
+            "known": ", ".join("{" + n + "}" for n in found["figures"]) or _("no figure")}})
+    if template == found["template"]:
+        return False
+    before = found["template"]
+    found["template"], found["edited"] = template, True
+    found["text"] = review.render(template, {k: f["text"] for k, f in found["figures"].items()})
+    obj.version += 1
+    obj.save(update_fields=["content", "version"])
+    _version(obj, actor=actor, change=ReviewVersion.Change.EDITED, note=key)
+    audit_record(actor=actor, action=action, obj=obj, before={"sentence": before}, after={"sentence": template})
+    return True
+
+
+def _refreshed(obj: Review | PeriodicReport, fresh: dict[str, Any]) -> bool:
+    """Put the fresh figures under ``obj``'s wording (``review.merge``); True when they changed."""
+    merged = review.merge(obj.content, fresh)
+    if json.dumps(merged, sort_keys=True) == json.dumps(obj.content, sort_keys=True):
+        return False
+    obj.content = merged
+    obj.version += 1
+    obj.refreshed_at = timezone.now()
+    return True
 
 
 @transaction.atomic
@@ -61,31 +110,7 @@ def review_sentence_edit(*, actor, review_obj: Review, key: str, template: str, 
     the sentence has, so the figures stay linked."""
     obj = Review.objects.select_for_update().get(pk=review_obj.pk)
     policy.require(actor, obj, Action.CHANGE)
-    if expected_version is not None and expected_version != obj.version:
-        raise ValidationError({"template": _("Someone saved this report after you opened it; reload and edit again.")})
-    template = " ".join(template.split())
-    if not template:
-        raise ValidationError({"template": _("Write the sentence.")})
-    found = None
-    for _section, sentence in review.sentences(obj.content):
-        if sentence["key"] == key:
-            found = sentence
-    if found is None:
-        raise ValidationError({"key": _("This sentence is not in the report.")})
-    unknown = review.placeholders(template) - set(found["figures"])
-    if unknown:
-        raise ValidationError({"template": _("Unknown figures: %(names)s. Use only %(known)s.") % {
-            "names": ", ".join("{" + n + "}" for n in sorted(unknown)),
-            "known": ", ".join("{" + n + "}" for n in found["figures"]) or _("no figure")}})
-    if template == found["template"]:
-        return obj
-    before = found["template"]
-    found["template"], found["edited"] = template, True
-    found["text"] = review.render(template, {k: f["text"] for k, f in found["figures"].items()})
-    obj.version += 1
-    obj.save(update_fields=["content", "version"])
-    _version(obj, actor=actor, change=ReviewVersion.Change.EDITED, note=key)
-    audit_record(actor=actor, action="review.edit", obj=obj, before={"sentence": before}, after={"sentence": template})
+    _reword(obj, actor=actor, key=key, template=template, expected_version=expected_version, action="review.edit")
     return obj
 
 
@@ -94,12 +119,8 @@ def review_refresh(*, actor, review_obj: Review, today: dt.date | None = None) -
     """"Làm mới số liệu": recompute every figure from the data, keeping the edited wording."""
     obj = Review.objects.select_for_update().select_related("unit", "term").get(pk=review_obj.pk)
     policy.require(actor, obj, Action.CHANGE)
-    fresh = review.merge(obj.content, review.compose(review.Ctx(unit=obj.unit, term=obj.term, today=today or _today())))
-    if json.dumps(fresh, sort_keys=True) == json.dumps(obj.content, sort_keys=True):
+    if not _refreshed(obj, review.compose(review.Ctx(unit=obj.unit, term=obj.term, today=today or _today()))):
         return obj
-    obj.content = fresh
-    obj.version += 1
-    obj.refreshed_at = timezone.now()
     obj.save(update_fields=["content", "version", "refreshed_at"])
     _version(obj, actor=actor, change=ReviewVersion.Change.REFRESHED)
     audit_record(actor=actor, action="review.refresh", obj=obj, after={"version": obj.version})
@@ -121,11 +142,35 @@ def periodic_draft(*, actor, unit: Unit, period: str, start: dt.date, today: dt.
         raise ValidationError({"period": _("This report has been submitted; it can no longer be redrafted.")})
     content = periodic.compose(unit=unit, start=first, end=last, today=today or _today())
     if obj is None:
-        obj = PeriodicReport(unit=unit, period=period, start=first, end=last, due=periodic.due(last))
-    obj.content = content
-    obj.full_clean()
-    obj.save()
-    audit_record(actor=actor, action="periodic.draft", obj=obj, after={"period": period, "start": first.isoformat()})
+        obj = PeriodicReport(unit=unit, period=period, start=first, end=last, due=periodic.due(last), content=content)
+        obj.full_clean()
+        obj.save()
+        _version(obj, actor=actor, change=ReviewVersion.Change.DRAFTED)
+    elif _refreshed(obj, content):  # drafted again: the fresh figures under the edited wording
+        obj.full_clean()
+        obj.save(update_fields=["content", "version", "refreshed_at"])
+        _version(obj, actor=actor, change=ReviewVersion.Change.REFRESHED)
+    else:
+        return obj
+    audit_record(actor=actor, action="periodic.draft", obj=obj, after={"period": period, "start": first.isoformat(),
+                                                                         "version": obj.version})
+    return obj
+
+
+def periodic_refresh(*, actor, report: PeriodicReport, today: dt.date | None = None) -> PeriodicReport:
+    """"Làm mới số liệu" of a periodic report: draft it again, keeping the edited wording."""
+    return periodic_draft(actor=actor, unit=report.unit, period=report.period, start=report.start, today=today)
+
+
+@transaction.atomic
+def periodic_sentence_edit(*, actor, report: PeriodicReport, key: str, template: str,
+                           expected_version: int | None = None) -> PeriodicReport:
+    """Change the wording of one sentence of a draft report (``_reword``: the figures stay linked)."""
+    obj = PeriodicReport.objects.select_for_update().get(pk=report.pk)
+    policy.require(actor, obj, Action.CHANGE)
+    if obj.state == PeriodicReport.State.SUBMITTED:
+        raise ValidationError({"template": _("This report has been submitted; its wording can no longer be changed.")})
+    _reword(obj, actor=actor, key=key, template=template, expected_version=expected_version, action="periodic.edit")
     return obj
 
 

@@ -15,4 +15,7 @@ urlpatterns = [
     path("dinh-ky/", views.periodic_list, name="periodic_list"),
     path("dinh-ky/<int:pk>/", views.periodic_detail, name="periodic_detail"),
     path("dinh-ky/<int:pk>/nop/", views.periodic_submit, name="periodic_submit"),
+    path("dinh-ky/<int:pk>/sua/", views.periodic_edit, name="periodic_edit"),
+    path("dinh-ky/<int:pk>/lam-moi/", views.periodic_refresh, name="periodic_refresh"),
+    path("dinh-ky/<int:pk>/xuat.<str:fmt>", views.periodic_export, name="periodic_export"),
 ]

@@ -96,21 +96,25 @@ def review_create(request: Request, pk: int) -> HttpResponse:
     return redirect(review)
 
 
+def _editing(obj, key: str, form: SentenceForm | None = None) -> str:
+    """Put the rewording form on sentence ``key`` of ``obj``'s content (a term review or a
+    periodic report): ``form`` as posted, or a new one with the sentence's wording."""
+    for section in obj.content.get("sections", []):
+        for sentence in section["sentences"]:
+            if key and sentence["key"] == key:
+                sentence["form"] = form or SentenceForm(initial={
+                    "key": key, "template": sentence["template"], "expected_version": obj.version})
+                sentence["names"] = sorted(placeholders(sentence["template"]) | set(sentence["figures"]))
+    return key
+
+
 @login_required
 def review_detail(request: Request, pk: int) -> HttpResponse:
     _section(request)
     review = selectors.get_review_for_user(request.user, pk)
     can_edit = policy.may(request.user, Action.CHANGE, review)
-    editing = request.GET.get("sua", "") if can_edit else ""
-    form = None
-    for section in review.content.get("sections", []):
-        for sentence in section["sentences"]:
-            if sentence["key"] == editing:
-                form = SentenceForm(initial={"key": editing, "template": sentence["template"],
-                                             "expected_version": review.version})
-                sentence["form"] = form
-                sentence["names"] = sorted(placeholders(sentence["template"]) | set(sentence["figures"]))
-    context = {"review": review, "can_edit": can_edit, "versions": selectors.review_versions(review=review),
+    editing = _editing(review, request.GET.get("sua", "") if can_edit else "")
+    context = {"review": review, "can_edit": can_edit, "versions": selectors.versions(review),
                "editing": editing}
     return render(request, "reports/review_detail.html", context)
 
@@ -127,13 +131,8 @@ def review_edit(request: Request, pk: int) -> HttpResponse:
         messages.success(request, _("The sentence is saved as a new version."))
         return redirect(review)
     _section(request)
-    for section in review.content.get("sections", []):
-        for sentence in section["sentences"]:
-            if sentence["key"] == form.data.get("key"):
-                sentence["form"] = form
-                sentence["names"] = sorted(sentence["figures"])
-    context = {"review": review, "can_edit": True, "versions": selectors.review_versions(review=review),
-               "editing": form.data.get("key", "")}
+    editing = _editing(review, form.data.get("key", ""), form)
+    context = {"review": review, "can_edit": True, "versions": selectors.versions(review), "editing": editing}
     return render(request, "reports/review_detail.html", context, status=400)
 
 
@@ -159,8 +158,12 @@ def review_export(request: Request, pk: int, fmt: str) -> HttpResponse:
 def export_response(review, fmt: str) -> HttpResponse:
     if fmt not in ("docx", "pdf"):
         raise Http404
-    paper = exports.paper(review, today=_today())
-    name = f"bao-cao-tong-ket-{review.unit.code}-{review.term.code}.{fmt}"
+    return _paper_response(exports.paper(review, today=_today()), f"bao-cao-tong-ket-{review.unit.code}-{review.term.code}",
+                           fmt)
+
+
+def _paper_response(paper: exports.Paper, stem: str, fmt: str) -> HttpResponse:
+    name = f"{stem}.{fmt}"
     if fmt == "docx":
         response = HttpResponse(exports.to_docx(paper), content_type=exports.DOCX)
     else:
@@ -199,9 +202,59 @@ def periodic_list(request: Request) -> HttpResponse:
 def periodic_detail(request: Request, pk: int) -> HttpResponse:
     _section(request)
     report = selectors.get_periodic_for_user(request.user, pk)
-    can_submit = report.state == PeriodicReport.State.DRAFT and policy.may(request.user, Action.CHANGE, report)
-    context = {"report": report, "form": PeriodicSubmitForm() if can_submit else None, "today": _today()}
-    return render(request, "reports/periodic_detail.html", context)
+    can_edit = report.state == PeriodicReport.State.DRAFT and policy.may(request.user, Action.CHANGE, report)
+    editing = _editing(report, request.GET.get("sua", "") if can_edit else "")
+    return render(request, "reports/periodic_detail.html", _periodic_context(report, can_edit, editing,
+                                                                             PeriodicSubmitForm() if can_edit else None))
+
+
+def _periodic_context(report: PeriodicReport, can_edit: bool, editing: str, form) -> dict:
+    return {"report": report, "form": form, "today": _today(), "can_edit": can_edit, "editing": editing,
+            "versions": selectors.versions(report)}
+
+
+@login_required
+@require_POST
+def periodic_edit(request: Request, pk: int) -> HttpResponse:
+    report = selectors.get_periodic_for_user(request.user, pk, Action.CHANGE)
+    form = SentenceForm(request.POST)
+    result = submit(request, form, lambda data: services.periodic_sentence_edit(
+        actor=request.user, report=report, key=data["key"], template=data["template"],
+        expected_version=data["expected_version"]))
+    if result is not None:
+        messages.success(request, _("The sentence is saved as a new version."))
+        return redirect(report)
+    _section(request)
+    editing = _editing(report, form.data.get("key", ""), form)
+    can_edit = report.state == PeriodicReport.State.DRAFT
+    return render(request, "reports/periodic_detail.html",
+                  _periodic_context(report, can_edit, editing, PeriodicSubmitForm() if can_edit else None), status=400)
+
+
+@login_required
+@require_POST
+def periodic_refresh(request: Request, pk: int) -> HttpResponse:
+    report = selectors.get_periodic_for_user(request.user, pk, Action.CHANGE)
+    before = report.version
+    try:
+        report = services.periodic_refresh(actor=request.user, report=report)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(report)
+    if report.version == before:
+        messages.info(request, _("The figures have not changed since the last refresh."))
+    else:
+        messages.success(request, _("The figures are refreshed; the edited wording is kept."))
+    return redirect(report)
+
+
+@login_required
+def periodic_export(request: Request, pk: int, fmt: str) -> HttpResponse:
+    report = selectors.get_periodic_for_user(request.user, pk)
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    return _paper_response(exports.periodic_paper(report, today=_today()),
+                           f"bao-cao-{report.period}-{report.unit.code}-{report.start:%Y-%m}", fmt)
 
 
 @login_required
@@ -216,5 +269,4 @@ def periodic_submit(request: Request, pk: int) -> HttpResponse:
     _section(request)
     if not form.errors:
         add_service_errors(form, ValidationError(_("Check the form.")))
-    return render(request, "reports/periodic_detail.html", {"report": report, "form": form, "today": _today()},
-                  status=400)
+    return render(request, "reports/periodic_detail.html", _periodic_context(report, True, "", form), status=400)

@@ -504,6 +504,9 @@ ROUTES: dict[str, Route] = {
     "reports:periodic_list": OPEN,
     "reports:periodic_detail": on("periodic"),
     "reports:periodic_submit": on("periodic", Action.CHANGE, "POST"),
+    "reports:periodic_edit": on("periodic", Action.CHANGE, "POST"),
+    "reports:periodic_refresh": on("periodic", Action.CHANGE, "POST"),
+    "reports:periodic_export": on("periodic", fmt=lambda w: "docx"),
     "password_change": OPEN,
     "password_change_done": OPEN,
 }

@@ -57,7 +57,7 @@ def indicator(cast, term):
     return ind
 
 
-def _sentence(review: Review, key: str) -> dict:
+def _sentence(review: Review | PeriodicReport, key: str) -> dict:
     return next(s for section in review.content["sections"] for s in section["sentences"] if s["key"] == key)
 
 
@@ -212,10 +212,10 @@ def test_periodic_reports_roll_up_remind_and_flag(cast, login):
                                    today=D(2026, 4, 1))
     assert (cell.start, cell.end, cell.due) == (D(2026, 3, 1), D(2026, 3, 31), D(2026, 4, 5))
     ward = services.periodic_draft(actor=cast.ward_secretary, unit=cast.ward1, period="month", start=D(2026, 3, 1))
-    assert ward.content["lines"][-1]["text"] == "Báo cáo của đơn vị trực thuộc đã nộp: 0/1."
+    assert _sentence(ward, "periodic.below")["text"] == "Đơn vị trực thuộc đã nộp báo cáo: 0/1."
     services.periodic_submit(actor=cast.cell_secretary, report=cell, note="Hoàn thành", today=D(2026, 4, 3))
     ward = services.periodic_draft(actor=cast.ward_secretary, unit=cast.ward1, period="month", start=D(2026, 3, 1))
-    assert ward.content["lines"][-1]["text"] == "Báo cáo của đơn vị trực thuộc đã nộp: 1/1."
+    assert _sentence(ward, "periodic.below")["text"] == "Đơn vị trực thuộc đã nộp báo cáo: 1/1."
     with pytest.raises(ValidationError):
         services.periodic_draft(actor=cast.cell_secretary, unit=cast.cell1, period="month", start=D(2026, 3, 1))
     assert scan.scan_periodic(D(2026, 4, 3)) >= 1  # due 05/04: reminded
@@ -294,3 +294,158 @@ def test_the_review_counts_admissions_against_targets_and_ratings_by_grade(cast,
     rated = _sentence(review, "ratings.member.2023")
     assert rated["text"] == ("Năm 2023, đánh giá, xếp loại 3 đảng viên: 1 (33,3 %) hoàn thành xuất sắc nhiệm vụ; "
                              "2 (66,7 %) hoàn thành tốt nhiệm vụ.")
+
+
+@pytest.fixture
+def admitted(cast):
+    """Two people admitted by cell 1 in March 2026, one in April; the ward's target for 2026 is 6."""
+    from dangbo.people.admission import services as admission
+    from dangbo.people.admission.models import Candidate
+
+    admission.target_set(actor=None, unit=cast.ward1, year=2026, total=6)
+    for i, day in enumerate([D(2026, 3, 2), D(2026, 3, 20), D(2026, 4, 1)]):
+        candidate = admission.candidate_create(actor=None, unit=cast.cell1, full_name=f"Quần chúng {i}", gender="f",
+                                               birth_date=D(1998, 1, 1), added_on=D(2025, 9, 1))
+        Candidate.objects.filter(pk=candidate.pk).update(decision_on=day)
+
+
+def test_a_periodic_report_counts_the_members_admitted_in_its_period(cast, admitted):
+    march = services.periodic_draft(actor=cast.ward_secretary, unit=cast.ward1, period="month", start=D(2026, 3, 5),
+                                    today=D(2026, 4, 2))
+    sentence = _sentence(march, "periodic.admitted")
+    assert sentence["text"] == "Kết nạp 2 đảng viên (chỉ tiêu năm 2026: 6)."
+    assert sentence["figures"]["admitted"]["url"] == reverse("people:admission_pipeline") + f"?unit={cast.ward1.pk}"
+    quarter = services.periodic_draft(actor=cast.cell_secretary, unit=cast.cell1, period="quarter", start=D(2026, 1, 1))
+    assert _sentence(quarter, "periodic.admitted")["text"] == "Kết nạp 2 đảng viên."  # the cell has no target of its own
+    sibling = services.periodic_draft(actor=None, unit=cast.ward_dl, period="month", start=D(2026, 3, 1))
+    assert _sentence(sibling, "periodic.admitted")["figures"]["admitted"]["value"] == 0  # not the sibling ward's
+
+
+def test_a_periodic_reports_wording_is_edited_and_its_figures_refreshed(cast, admitted):
+    from dangbo.people.admission.models import Candidate
+
+    report = services.periodic_draft(actor=cast.ward_secretary, unit=cast.ward1, period="month", start=D(2026, 3, 1))
+    assert report.version == 1
+    services.periodic_sentence_edit(actor=cast.ward_secretary, report=report, key="periodic.admitted",
+                                    template="Trong tháng, chi bộ kết nạp được {admitted}.", expected_version=1)
+    report.refresh_from_db()
+    assert _sentence(report, "periodic.admitted")["text"] == "Trong tháng, chi bộ kết nạp được 2 đảng viên."
+    with pytest.raises(ValidationError) as bad:
+        services.periodic_sentence_edit(actor=cast.ward_secretary, report=report, key="periodic.admitted",
+                                        template="Kết nạp {invented}.")
+    assert "{invented}" in str(bad.value)
+    with pytest.raises(ValidationError):  # someone saved version 2 meanwhile
+        services.periodic_sentence_edit(actor=cast.ward_secretary, report=report, key="periodic.admitted",
+                                        template="Kết nạp {admitted}.", expected_version=1)
+    Candidate.objects.filter(decision_on=D(2026, 4, 1)).update(decision_on=D(2026, 3, 31))
+    report = services.periodic_refresh(actor=cast.ward_secretary, report=report, today=D(2026, 4, 2))
+    assert _sentence(report, "periodic.admitted")["text"] == "Trong tháng, chi bộ kết nạp được 3 đảng viên."
+    assert report.version == 3
+    assert list(report.versions.values_list("change", flat=True)) == ["refreshed", "edited", "drafted"]
+    services.periodic_submit(actor=cast.ward_secretary, report=report)
+    with pytest.raises(ValidationError):  # a submitted report keeps its wording
+        services.periodic_sentence_edit(actor=cast.ward_secretary, report=report, key="periodic.admitted",
+                                        template="Kết nạp {admitted}.")
+    for user in (cast.outsider, cast.member):
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        with pytest.raises((PermissionDenied, Http404)):
+            services.periodic_sentence_edit(actor=user, report=report, key="periodic.admitted", template="{admitted}")
+
+
+def test_the_periodic_report_pages_edit_refresh_and_the_outsider(cast, admitted, login):
+    report = services.periodic_draft(actor=cast.ward_secretary, unit=cast.ward1, period="month", start=D(2026, 3, 1))
+    mine = login(cast.ward_secretary)
+    page = mine.get(reverse("reports:periodic_detail", args=[report.pk]) + "?sua=periodic.admitted")
+    text = page.content.decode()
+    assert page.status_code == 200 and "Kết nạp 2 đảng viên" in text and 'name="template"' in text
+    assert reverse("reports:periodic_edit", args=[report.pk]) in text
+    bad = mine.post(reverse("reports:periodic_edit", args=[report.pk]),
+                    {"key": "periodic.admitted", "template": "Kết nạp {nope}.", "expected_version": 1})
+    assert bad.status_code == 400 and "{nope}" in bad.content.decode()
+    good = mine.post(reverse("reports:periodic_edit", args=[report.pk]),
+                     {"key": "periodic.admitted", "template": "Đã kết nạp {admitted}.", "expected_version": 1})
+    assert good.status_code == 302
+    assert mine.post(reverse("reports:periodic_refresh", args=[report.pk])).status_code == 302
+    assert "Đã kết nạp 2 đảng viên." in mine.get(reverse("reports:periodic_detail", args=[report.pk])).content.decode()
+    outsider = login(cast.outsider)
+    for name in ("periodic_edit", "periodic_refresh"):
+        assert outsider.post(reverse(f"reports:{name}", args=[report.pk]),
+                             {"key": "periodic.admitted", "template": "x"}).status_code == 404
+    assert outsider.get(reverse("reports:periodic_export", args=[report.pk, "docx"])).status_code == 404
+    member = login(cast.member)
+    assert member.post(reverse("reports:periodic_refresh", args=[report.pk])).status_code == 404
+    assert PeriodicReport.objects.get(pk=report.pk).version == 2
+    assert mine.get(reverse("reports:periodic_export", args=[report.pk, "odt"])).status_code == 404
+
+
+def test_a_periodic_report_exports_in_the_partys_layout(cast, admitted, login):
+    from docx import Document as Docx
+    from pypdf import PdfReader
+
+    report = services.periodic_draft(actor=cast.ward_secretary, unit=cast.ward1, period="quarter", start=D(2026, 1, 1))
+    services.periodic_sentence_edit(actor=cast.ward_secretary, report=report, key="periodic.admitted",
+                                    template="Quý I kết nạp {admitted}.")
+    client = login(cast.ward_secretary)
+    docx = client.get(reverse("reports:periodic_export", args=[report.pk, "docx"]))
+    assert docx.status_code == 200 and docx["Content-Type"].endswith("wordprocessingml.document")
+    d = Docx(io.BytesIO(docx.content))
+    right = d.tables[0].rows[0].cells[1].paragraphs[1].runs[0]
+    assert right.text == "ĐẢNG CỘNG SẢN VIỆT NAM" and right.underline and right.bold
+    assert "BAN CHẤP HÀNH ĐẢNG BỘ PHƯỜNG 1" in d.tables[0].rows[0].cells[0].text
+    body = "\n".join(p.text for p in d.paragraphs)
+    assert "Kết quả công tác quý I năm 2026" in body and "Quý I kết nạp 2 đảng viên." in body
+    assert "4. Phát triển đảng viên" in body
+    assert "T/M BAN CHẤP HÀNH" in d.tables[-1].rows[0].cells[1].text
+    pdf = client.get(reverse("reports:periodic_export", args=[report.pk, "pdf"]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "Quý I kết nạp 2 đảng viên." in text
+    _look_at_the_first_page(pdf.content)
+    cell_report = services.periodic_draft(actor=cast.cell_secretary, unit=cast.cell1, period="month", start=D(2026, 3, 1))
+    cell_docx = Docx(io.BytesIO(login(cast.cell_secretary).get(
+        reverse("reports:periodic_export", args=[cell_report.pk, "docx"])).content))
+    assert "T/M CHI BỘ" in cell_docx.tables[-1].rows[0].cells[1].text
+
+
+def test_the_meeting_quality_chart_draws_a_bar_a_year_as_long_as_its_share():
+    from PIL import Image
+
+    from dangbo.reports import exports
+
+    png = exports.quality_chart([("2021", "10 phiên", "40 %", 40.0), ("2022", "12 phiên", "90 %", 90.0)])
+    image = Image.open(io.BytesIO(png)).convert("L")
+    width, height = image.size
+
+    def bar(row: int) -> int:
+        """The length of the dark run of row ``row``'s bar, along its middle line."""
+        y = round(height * (10 + row * 34 + 6 + 11) / (10 + 2 * 34 + 26))
+        return sum(1 for x in range(width) if image.getpixel((x, y)) < 80)
+
+    first, second = bar(0), bar(1)
+    assert first > 0 and second > 0
+    assert abs(second / first - 90 / 40) < 0.15, (first, second)
+
+
+def test_the_review_reads_the_units_own_indicator_figures_in_a_fixed_number_of_queries(cast, term, indicator):
+    """The targets and actuals of the units below are not read (a province holds ~1,200 units'
+    figures for every indicator): the draft's queries do not grow with them, and a cell's
+    figures do not leak into the ward's sentence."""
+    from dangbo.reports import review
+
+    ctx = review.Ctx(unit=cast.ward1, term=term, today=D(2025, 7, 1))
+    review.compose(ctx)
+    with CaptureQueriesContext(connection) as before:
+        review.compose(ctx)
+    for n, unit in enumerate([cast.cell1]):
+        plans.target_set(actor=None, indicator=indicator, unit=unit, year=None, value=10 + n)
+        plans.actual_record(actor=None, indicator=indicator, unit=unit, year=2021, value=99)
+    with CaptureQueriesContext(connection) as after:
+        content = review.compose(ctx)
+    assert len(after.captured_queries) == len(before.captured_queries)
+    reads = [q["sql"] for q in after.captured_queries if 'FROM "plans_indicatoractual"' in q["sql"]
+             or 'FROM "plans_indicatortarget"' in q["sql"]]
+    assert reads and all(f'"unit_id" = {cast.ward1.pk}' in sql for sql in reads), reads
+    sentence = next(s for sec in content["sections"] for s in sec["sentences"] if s["key"] == "indicators.chi-bo-tot")
+    assert (sentence["figures"]["actual"]["text"], sentence["figures"]["target"]["text"]) == ("70 %", "80 %")

@@ -126,6 +126,12 @@ def test_the_exported_review_carries_the_tables_and_the_chart(draft):
     d = Docx(io.BytesIO(exports.to_docx(paper)))
     headers = [[c.text.strip() for c in t.rows[0].cells] for t in d.tables]
     assert exports.QUALITY_HEADERS in headers and exports.TABLE_HEADERS in headers
+    charts = [s for s in d.inline_shapes]  # the meeting quality chart, a PNG under its table
+    assert len(charts) == 1 and round(charts[0].width.mm) == 150
+    blob = d.part.related_parts[charts[0]._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
+    assert blob.startswith(b"\x89PNG")
+    assert exports.CHART_CAPTION in [p.text for p in d.paragraphs]
     pdf = PdfReader(io.BytesIO(exports.to_pdf(paper)))
+    assert [img.name for page in pdf.pages for img in page.images], "the chart is an image in the PDF"
     text = unicodedata.normalize("NFC", " ".join(" ".join(page.extract_text().split()) for page in pdf.pages))
     assert "loại Tốt" in text and "132 kế hoạch" in text and "T/M BAN CHẤP HÀNH" in text, text[:3000]
