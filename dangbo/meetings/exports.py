@@ -73,7 +73,7 @@ def _header(meeting: Meeting) -> tuple[str, str, str]:
     unit = meeting.unit
     parent = Unit.objects.filter(path=unit.parent_path).first() if unit.depth > 1 else None
     day = meeting.date
-    place_date = f"{place_name(unit)}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    place_date = party_docx.day_line(day, place_name(unit))
     return (parent.name.upper() if parent else ""), unit.name.upper(), place_date
 
 

@@ -126,7 +126,7 @@ def commitment_paper(commitment: Commitment, items: Sequence[CommitmentItem]) ->
                       + (f"Xếp loại: {commitment.grade.label}." if commitment.grade else "")))
     return Paper(
         above=upper.name.upper(), issuer=lower.name.upper(),
-        place_date=f"{_place(lower)}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}",
+        place_date=party_docx.day_line(day, _place(lower)),
         title="BẢN CAM KẾT", subtitle=f"thực hiện trách nhiệm năm {commitment.year}",
         blocks=blocks, after=after,
         table=(["STT", "Nội dung cam kết", "Mục tiêu", "Trọng số (%)", "Minh chứng", "Đánh giá"], rows),
@@ -171,7 +171,7 @@ def evaluation_paper(commitment: Commitment, items: Sequence[CommitmentItem], *,
         above=(Unit.objects.filter(path=upper.parent_path).values_list("name", flat=True).first() or "").upper()
         if upper.depth > 1 else "",
         issuer=upper.name.upper(),
-        place_date=f"{_place(upper)}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}",
+        place_date=party_docx.day_line(day, _place(upper)),
         title="BÁO CÁO KẾT QUẢ ĐÁNH GIÁ", subtitle=f"thực hiện cam kết trách nhiệm năm {commitment.year}",
         blocks=blocks, after=after,
         table=(["STT", "Nội dung cam kết", "Trọng số (%)", "Quý I", "Quý II", "Quý III", "Quý IV", "Đánh giá"],
@@ -194,7 +194,7 @@ def stocktake_docx(theme: Theme, month: dt.date, agenda: Sequence[AgendaItem], *
                      a.progress.state_label, confidence, late, behind, str(len(a.reports))])
     return _build(
         above=parent.name.upper() if parent else "", issuer=unit.name.upper(),
-        place_date=f"{_place(unit)}, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}",
+        place_date=party_docx.day_line(today, _place(unit)),
         title="CHƯƠNG TRÌNH RÀ SOÁT", subtitle=f"thực hiện chủ đề năm {theme.year} – tháng {month:%m/%Y}",
         blocks=[("Chủ đề", theme.text)],
         table=(["STT", "Nhiệm vụ trọng tâm, khâu đột phá", "Tiến độ", "Tình trạng", "Khả thi",
@@ -221,7 +221,7 @@ def stocktake_record_docx(
     total = sum(len(d.tasks) for ds in decisions.values() for d in ds)
     return _build(
         above=parent.name.upper() if parent else "", issuer=unit.name.upper(),
-        place_date=f"{_place(unit)}, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}",
+        place_date=party_docx.day_line(today, _place(unit)),
         title="BIÊN BẢN", subtitle=f"rà soát thực hiện chủ đề năm {theme.year} – tháng {month:%m/%Y}",
         blocks=[("Chủ đề", theme.text), ("Nội dung", "Ban Thường vụ rà soát tiến độ từng nhiệm vụ trọng tâm, "
                                                       "khâu đột phá và kết luận như sau.")],

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 
+from dangbo.core import party_docx
 from dangbo.meetings.exports import place_name
 from dangbo.orgs.models import Position, Unit
 
 from .models import PeriodicReport, Review
 
-FONT = "Times New Roman"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TABLE_HEADERS = ["STT", "Chỉ tiêu", "Mục tiêu", "Thực hiện", "Kết quả"]
 QUALITY_HEADERS = ["Năm", "Phiên được chấm điểm", "Đạt loại Tốt"]
@@ -52,7 +52,7 @@ def _paper(unit: Unit, content: dict, *, today: dt.date, subtitle: str, signer_r
     return Paper(
         above=parent.name.upper() if parent else "",
         issuer=(unit.name.replace("Đảng bộ", "Ban Chấp hành Đảng bộ", 1)).upper(),
-        place_date=f"{place_name(unit)}, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}",
+        place_date=party_docx.day_line(today, place_name(unit)),
         symbol="Số …-BC/…",
         title="BÁO CÁO",
         subtitle=subtitle,
@@ -128,42 +128,12 @@ def quality_chart(quality: list[tuple[str, str, str, float]]) -> bytes:
 
 
 def to_docx(doc: Paper) -> bytes:
-    from docx import Document as Docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
-    d = Docx()
-    section = d.sections[0]
-    section.page_height, section.page_width = Mm(297), Mm(210)
-    section.top_margin = section.bottom_margin = Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    style = d.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = Pt(14)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
     center, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
-
-    def para(container, text="", bold=False, italic=False, align=None, size=None, underline=False):
-        paragraph = container.add_paragraph()
-        run = paragraph.add_run(text)
-        run.bold, run.italic, run.underline = bold, italic, underline
-        run.font.name = FONT
-        if size:
-            run.font.size = Pt(size)
-        if align is not None:
-            paragraph.alignment = align
-        paragraph.paragraph_format.space_after = Pt(3)
-        return paragraph
-
-    left, right = d.add_table(rows=1, cols=2).rows[0].cells
-    left.paragraphs[0].text = right.paragraphs[0].text = ""
-    para(left, doc.above, align=center, size=13)
-    para(left, doc.issuer, bold=True, align=center, size=13)
-    para(left, "*", align=center, size=13)
-    para(left, doc.symbol, align=center, size=13)
-    para(right, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, align=center, size=14)
-    para(right, doc.place_date, italic=True, align=center, size=14)
+    d, para = party_docx.new_document(space_after=3)
+    party_docx.header(d, para, above=doc.above, issuer=doc.issuer, place_date=doc.place_date, number=doc.symbol)
     para(d, "")
     para(d, doc.title, bold=True, align=center, size=15)
     para(d, doc.subtitle, bold=True, align=center)
@@ -209,9 +179,7 @@ def to_docx(doc: Paper) -> bytes:
     for _i in range(3):
         para(foot[1], "")
     para(foot[1], doc.signer, bold=True, align=center)
-    out = io.BytesIO()
-    d.save(out)
-    return out.getvalue()
+    return party_docx.to_bytes(d)
 
 
 def to_pdf(doc: Paper) -> bytes:
