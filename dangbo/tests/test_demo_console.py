@@ -66,3 +66,22 @@ def test_the_demo_counts_read_as_words_without_their_own_timing():
         line = count_line({"meetings": 120, "attendance": 3400, "seconds": 51.1})
     assert "seconds" not in line and "51" not in line
     assert line.startswith("120 ") and "meetings" not in line
+
+
+def test_every_count_the_demos_report_reads_in_vietnamese():
+    """The people, plans and citizens demos report these keys: none may reach the console as a
+    raw key, and thousands are grouped the Vietnamese way."""
+    keys = [
+        "transfers", "transfers out", "transfers in", "leavings", "personal data", "probationary followed",
+        "probationary flagged", "probationary recognised", "targets", "cadre records", "cadre plans",
+        "planned candidates", "not meeting a criterion", "rotations and appointments", "streamlining rows",
+        "ratings", "ratings_rated", "ratings_adjusted", "disciplines", "plan_documents", "merged",
+        *(f"candidates {stage}" for stage in
+          ("awareness", "file", "decision", "ceremony", "probation", "recognition", "official", "stopped")),
+    ]
+    with translation.override("vi"):
+        line = count_line({"attendance": 129067} | dict.fromkeys(keys, 2))
+    assert line.startswith("129.067 lượt điểm danh")
+    for key in keys:
+        assert f"2 {key}," not in f"{line},", key
+    assert "_" not in line

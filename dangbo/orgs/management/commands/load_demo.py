@@ -23,9 +23,31 @@ COUNT_LABELS = {
     "decisions": gettext_lazy("decisions"), "assignments": gettext_lazy("leader assignments"),
     "cases": gettext_lazy("citizen cases"), "answered": gettext_lazy("answered"),
     "late": gettext_lazy("answered late"), "open": gettext_lazy("open"), "tasks": gettext_lazy("tasks"),
-    "themes": gettext_lazy("annual themes"), "items": gettext_lazy("theme items"),
-    "commitments": gettext_lazy("commitments"), "indicators": gettext_lazy("indicators"),
+    "themes": gettext_lazy("annual themes"), "items": gettext_lazy("focus tasks and breakthroughs"),
+    "commitments": gettext_lazy("commitments"), "indicators": gettext_lazy("indicators set"),
     "reception_days": gettext_lazy("reception days"), "dialogues": gettext_lazy("dialogues"),
+    "plan_documents": gettext_lazy("plan documents"), "merged": gettext_lazy("merged duplicates"),
+    "transfers": gettext_lazy("transfers within the city"), "transfers out": gettext_lazy("transfers out"),
+    "transfers in": gettext_lazy("transfers in"), "leavings": gettext_lazy("members who left"),
+    "personal data": gettext_lazy("records with personal data"),
+    "probationary followed": gettext_lazy("probationary members followed"),
+    "probationary flagged": gettext_lazy("probationary members flagged"),
+    "probationary recognised": gettext_lazy("probationary members recognised"),
+    "candidates awareness": gettext_lazy("candidates at the awareness class"),
+    "candidates file": gettext_lazy("candidates at the file"),
+    "candidates decision": gettext_lazy("candidates awaiting the decision"),
+    "candidates ceremony": gettext_lazy("candidates awaiting the ceremony"),
+    "candidates probation": gettext_lazy("candidates on probation"),
+    "candidates recognition": gettext_lazy("candidates awaiting recognition"),
+    "candidates official": gettext_lazy("candidates now official"),
+    "candidates stopped": gettext_lazy("candidates stopped"),
+    "targets": gettext_lazy("admission targets"), "cadre records": gettext_lazy("cadre records"),
+    "cadre plans": gettext_lazy("cadre plans"), "planned candidates": gettext_lazy("planned candidates"),
+    "not meeting a criterion": gettext_lazy("not meeting a criterion"),
+    "rotations and appointments": gettext_lazy("rotations and appointments"),
+    "streamlining rows": gettext_lazy("streamlining figures"), "ratings": gettext_lazy("ratings"),
+    "ratings_rated": gettext_lazy("ratings pre-filled"), "ratings_adjusted": gettext_lazy("figures adjusted"),
+    "disciplines": gettext_lazy("disciplines"),
 }
 
 
@@ -34,7 +56,9 @@ def count_line(result: object) -> str:
     timing left out: the command gives the whole time once)."""
     if isinstance(result, dict):
         return ", ".join(
-            f"{value} {COUNT_LABELS.get(key, key)}" for key, value in result.items() if key != "seconds"
+            f"{number_format(value, force_grouping=True) if isinstance(value, int) else value} "
+            f"{COUNT_LABELS.get(key, key)}"
+            for key, value in result.items() if key != "seconds"
         )
     return str(result) if result else ""
 
