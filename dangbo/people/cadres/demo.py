@@ -23,6 +23,8 @@ from .models import CadreProfile, EducationLevel, Move, Plan, Training
 D = dt.date
 SEED = 20252030
 TERM = ("2025-2030", 2025, 2030)
+#: The day the planning's pool is read: the posts held when the 2025–2030 planning was decided.
+PLANNING_DAY = D(2024, 3, 1)
 
 CITY_POSTS = ["Bí thư Thành ủy", "Phó Bí thư Thường trực Thành ủy", "Chủ tịch UBND thành phố"]
 WARD_POSTS = ["Bí thư Đảng ủy phường", "Phó Bí thư Thường trực Đảng ủy phường", "Chủ tịch UBND phường"]
@@ -70,9 +72,13 @@ def load(*, today: dt.date) -> dict[str, int]:
     day = min(today, dongha.LAST_DAY)
     with transaction.atomic():
         holders: dict[int, list[Person]] = {}
+        pools: dict[int, list[Person]] = {}
         for unit in [city, *wards]:
             holders[unit.pk] = _holders(unit, day)
-            for person in holders[unit.pk]:
+            # The planning for 2025–2030 is decided in 2024, from the posts held then: not from
+            # the committee the 2025 congress elects.
+            pools[unit.pk] = _holders(unit, PLANNING_DAY)
+            for person in dict.fromkeys([*holders[unit.pk], *pools[unit.pk]]):
                 if CadreProfile.objects.filter(person=person).exists():
                     continue
                 _record(rng, unit, person)
@@ -81,10 +87,10 @@ def load(*, today: dt.date) -> dict[str, int]:
             suffix = "QĐ/TU" if unit == city else "QĐ/ĐU"
             plan = services.plan_create(
                 actor=None, unit=unit, term_code=TERM[0], start_year=TERM[1], end_year=TERM[2],
-                decision=f"{rng.randint(100, 999)}-{suffix}", decided_on=D(2024, rng.randint(3, 9), rng.randint(1, 28)),
+                decision=f"{rng.randint(100, 999)}-{suffix}", decided_on=D(2024, rng.randint(3, 9), rng.randint(1, 28)),  # after PLANNING_DAY
             )
             counts["cadre plans"] += 1
-            pool = holders[unit.pk]
+            pool = pools[unit.pk]
             # The young come first in a share of the slots ("chú trọng cán bộ trẻ"): one of the
             # youngest third, then others at random.
             youngest = sorted(pool, key=lambda p: -(p.birth_year or 0))[: max(1, len(pool) // 3)]

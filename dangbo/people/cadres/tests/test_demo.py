@@ -42,9 +42,17 @@ def dongha_tree():
 
 
 def test_the_demo_plans_the_city_and_nine_wards_and_loads_once(dongha_tree):
+    # Elected at the 2025 congress: after the 2025–2030 planning was decided, so not in its pool.
+    newcomers = []
+    for k in range(6):
+        person = orgs.person_create(actor=None, full_name=f"Ủy viên mới {k}", gender="m", birth_date=dt.date(1990, 1, 1))
+        orgs.position_create(actor=None, person=person, unit=dongha_tree[0], title="Ủy viên", start=dt.date(2025, 6, 20))
+        newcomers.append(person)
     counts = demo.load(today=dt.date(2026, 12, 7))
+    assert not PlanCandidate.objects.filter(person__in=newcomers).exists()
+    assert PlanCandidate.objects.filter(plan__unit=dongha_tree[0]).exists()
     assert Plan.objects.filter(term_code="2025-2030").count() == 10
-    assert counts["cadre plans"] == 10 and counts["cadre records"] == CadreProfile.objects.count() == 60
+    assert counts["cadre plans"] == 10 and counts["cadre records"] == CadreProfile.objects.count() == 66
     assert PlanCandidate.objects.count() == counts["planned candidates"] >= 60
     assert PlanCandidate.objects.filter(all_met=False).exists() and PlanCandidate.objects.filter(all_met=True).exists()
     assert PlanCandidate.objects.filter(young=True).exists()
