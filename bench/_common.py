@@ -120,14 +120,22 @@ def unit_step(i: int) -> str:
     return out
 
 
-def create_province(prefix: str) -> tuple[list[tuple[int, int]], dict[int, list[int]]]:
-    """Writes a province-shaped tree: 1 province → 10 districts → 90 wards → 900 cells, codes
-    ``<prefix>-province``, ``<prefix>-district-D``, ``<prefix>-ward-D-W``,
-    ``<prefix>-cell-D-W-C``, placed after the roots already there. Returns its units'
-    (pk, depth) and their pks by depth."""
+#: The two shapes the benches use: 10 districts × 9 wards × 10 cells (900 cells), and the
+#: post-2025 shape of 10 cities × 10 wards × 12 cells (1,200 cells).
+DISTRICTS = ((10, 9, 10), ("huyện", "district"))
+CITIES = ((10, 10, 12), ("thành phố", "city"))
+
+
+def create_province(
+    prefix: str, shape: tuple[tuple[int, int, int], tuple[str, str]] = DISTRICTS,
+) -> tuple[list[tuple[int, int]], dict[int, list[int]]]:
+    """Writes a province-shaped tree, placed after the roots already there: 1 province → N
+    districts (or cities) → wards → cells (``shape``), codes ``<prefix>-province``,
+    ``<prefix>-district-D`` (``-city-D``), ``<prefix>-ward-D-W``, ``<prefix>-cell-D-W-C``.
+    Returns its units' (pk, depth) and their pks by depth."""
     from dangbo.orgs.models import Unit
 
-    Unit.objects.bulk_create(_province_units(prefix), batch_size=500)
+    Unit.objects.bulk_create(_province_units(prefix, shape), batch_size=500)
     rows = list(Unit.objects.filter(code__startswith=f"{prefix}-").values_list("pk", "depth"))
     by_depth: dict[int, list[int]] = {}
     for pk, depth in rows:
@@ -135,11 +143,12 @@ def create_province(prefix: str) -> tuple[list[tuple[int, int]], dict[int, list[
     return rows, by_depth
 
 
-def _province_units(prefix: str) -> list[Any]:
+def _province_units(prefix: str, shape: tuple[tuple[int, int, int], tuple[str, str]]) -> list[Any]:
     """``create_province``'s units, unsaved, parents first."""
     from dangbo.core.text import fold
     from dangbo.orgs.models import Unit, UnitKind
 
+    (uppers, wards, cells), (word, code) = shape
     kinds = {k.code: k for k in UnitKind.objects.all()}
     root_step = Unit.objects.filter(depth=1).count() + 1
     units: list[Unit] = []
@@ -148,15 +157,15 @@ def _province_units(prefix: str) -> list[Any]:
         units.append(Unit(path=path, depth=len(path) // Unit.steplen, numchild=numchild, name=name,
                           search_name=fold(name), kind=kinds[kind], code=code, valid_from=dt.date(2010, 1, 1)))
 
-    unit(unit_step(root_step), "Đảng bộ tỉnh Bench", "dang-bo-tinh", f"{prefix}-province", 10)
-    for d in range(1, 11):
+    unit(unit_step(root_step), "Đảng bộ tỉnh Bench", "dang-bo-tinh", f"{prefix}-province", uppers)
+    for d in range(1, uppers + 1):
         dpath = unit_step(root_step) + unit_step(d)
-        unit(dpath, f"Đảng bộ huyện {d}", "dang-bo-huyen", f"{prefix}-district-{d}", 9)
-        for w in range(1, 10):
+        unit(dpath, f"Đảng bộ {word} {d}", "dang-bo-huyen", f"{prefix}-{code}-{d}", wards)
+        for w in range(1, wards + 1):
             wpath = dpath + unit_step(w)
-            unit(wpath, f"Đảng bộ phường {w} huyện {d}", "dang-bo-xa", f"{prefix}-ward-{d}-{w}", 10)
-            for c in range(1, 11):
-                unit(wpath + unit_step(c), f"Chi bộ khu phố {c} phường {w} huyện {d}", "chi-bo",
+            unit(wpath, f"Đảng bộ phường {w} {word} {d}", "dang-bo-xa", f"{prefix}-ward-{d}-{w}", cells)
+            for c in range(1, cells + 1):
+                unit(wpath + unit_step(c), f"Chi bộ khu phố {c} phường {w} {word} {d}", "chi-bo",
                      f"{prefix}-cell-{d}-{w}-{c}", 0)
     return units
 

@@ -35,7 +35,6 @@ import _common as bench
 
 SEED = 20261207
 BENCH_DB = "dangbo_bench_cases"
-CITIES, WARDS, CELLS = 10, 10, 12
 TODAY = dt.date(2026, 11, 25)
 FIRST = dt.date(2022, 1, 1)
 BATCH = 5000
@@ -63,31 +62,6 @@ def main() -> None:
                        ("max ms", ">8"), ("queries", ">8")], rows)
 
 
-def _province(prefix: str):
-    from dangbo.core.text import fold
-    from dangbo.orgs.models import Unit, UnitKind
-
-    kinds = {k.code: k for k in UnitKind.objects.all()}
-    root_step = Unit.objects.filter(depth=1).count() + 1
-    units: list[Unit] = []
-
-    def unit(path, name, kind, code, numchild):
-        units.append(Unit(path=path, depth=len(path) // Unit.steplen, numchild=numchild, name=name,
-                          search_name=fold(name), kind=kinds[kind], code=code, valid_from=dt.date(2015, 1, 1)))
-
-    unit(bench.unit_step(root_step), "Đảng bộ tỉnh Bench", "dang-bo-tinh", f"{prefix}-province", CITIES)
-    for c in range(1, CITIES + 1):
-        cpath = bench.unit_step(root_step) + bench.unit_step(c)
-        unit(cpath, f"Đảng bộ thành phố {c}", "dang-bo-huyen", f"{prefix}-city-{c}", WARDS)
-        for w in range(1, WARDS + 1):
-            wpath = cpath + bench.unit_step(w)
-            unit(wpath, f"Đảng bộ phường {w} thành phố {c}", "dang-bo-xa", f"{prefix}-ward-{c}-{w}", CELLS)
-            for k in range(1, CELLS + 1):
-                unit(wpath + bench.unit_step(k), f"Chi bộ khu phố {k} phường {w} thành phố {c}", "chi-bo",
-                     f"{prefix}-cell-{c}-{w}-{k}", 0)
-    Unit.objects.bulk_create(units, batch_size=BATCH)
-
-
 def build(*, n: int, fresh: bool):
     """The province and its cases (kept between runs); returns the province and some codes."""
     from django.db import transaction
@@ -111,7 +85,7 @@ def build(*, n: int, fresh: bool):
             Petitioner.objects.filter(case__unit__path__startswith=existing.path).delete()
             Case.objects.filter(unit__path__startswith=existing.path).delete()
             Unit.objects.filter(code__startswith="cbench-").delete()
-        _province("cbench")
+        bench.create_province("cbench", bench.CITIES)
         units = list(Unit.objects.filter(code__startswith="cbench-").values_list("pk", "code"))
         by_level = {
             level: [pk for pk, code in units if code.startswith(f"cbench-{level}")]

@@ -51,7 +51,6 @@ import _common as bench
 SEED = 20261207
 BENCH_DB = "dangbo_bench_people"
 PREFIX = "mbench"
-CITIES, WARDS, CELLS = 10, 10, 12
 MEMBERS_PER_CELL = 50
 FORMER_PER_CELL = 0.5  # 600 former members in all
 CANDIDATES_PER_CELL = 5
@@ -85,32 +84,6 @@ def main() -> None:
 
 
 # --- The data ----------------------------------------------------------------------------------
-
-
-def _province():
-    from dangbo.core.text import fold
-    from dangbo.orgs.models import Unit, UnitKind
-
-    kinds = {k.code: k for k in UnitKind.objects.all()}
-    root_step = Unit.objects.filter(depth=1).count() + 1
-    units: list[Unit] = []
-
-    def unit(path, name, kind, code, numchild):
-        units.append(Unit(path=path, depth=len(path) // Unit.steplen, numchild=numchild, name=name,
-                          search_name=fold(name), kind=kinds[kind], code=code, valid_from=dt.date(2015, 1, 1)))
-
-    unit(bench.unit_step(root_step), "Đảng bộ tỉnh Bench", "dang-bo-tinh", f"{PREFIX}-province", CITIES)
-    for c in range(1, CITIES + 1):
-        cpath = bench.unit_step(root_step) + bench.unit_step(c)
-        unit(cpath, f"Đảng bộ thành phố {c}", "dang-bo-huyen", f"{PREFIX}-city-{c}", WARDS)
-        for w in range(1, WARDS + 1):
-            wpath = cpath + bench.unit_step(w)
-            unit(wpath, f"Đảng bộ phường {w} thành phố {c}", "dang-bo-xa", f"{PREFIX}-ward-{c}-{w}", CELLS)
-            for k in range(1, CELLS + 1):
-                unit(wpath + bench.unit_step(k), f"Chi bộ khu phố {k} phường {w} thành phố {c}", "chi-bo",
-                     f"{PREFIX}-cell-{c}-{w}-{k}", 0)
-    Unit.objects.bulk_create(units, batch_size=BATCH)
-    return list(Unit.objects.filter(code__startswith=f"{PREFIX}-").select_related("kind__level").order_by("path"))
 
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
@@ -162,7 +135,8 @@ def build(*, fresh: bool):
     with transaction.atomic():
         if existing is not None:
             _clear(existing)
-        units = _province()
+        bench.create_province(PREFIX, bench.CITIES)
+        units = list(Unit.objects.filter(code__startswith=f"{PREFIX}-").select_related("kind__level").order_by("path"))
         cells = [u for u in units if u.kind.code == "chi-bo"]
         # Members: 50 a cell on the roll, and a few former members.
         people, homes, n = [], [], 0
