@@ -2,10 +2,13 @@
 
 ``scan_deadlines`` notifies the people in charge of each such task (its responsible person
 and the managers of the unit in charge) and, once a task is ``DANGBO_ESCALATE_AFTER_DAYS``
-overdue, the head of the assigning unit. It asks the database a fixed number of questions
-per batch of 2,000 tasks: the notifications of a batch are written by
+overdue, the head of the assigning unit. Only the tasks with someone to tell
+(``people.someone_to_tell``) are fetched, in batches of 2,000, with a fixed number of
+questions per batch: the notifications of a batch are written by
 ``notifications.notify_many`` (one look-up of the keys already sent, one bulk insert), not
-one by one. Running it twice on the same day sends nothing twice: every
+one by one. The other tasks of the day (at national scale most of them: few units have a
+manager with an account) are marked handled in SQL, ``UPDATE … WHERE`` over ranges of ids,
+without fetching a row. Running it twice on the same day sends nothing twice: every
 notification carries a key (``task.overdue:<task>:<day>``, ``task.escalated:<task>:<deadline>``)
 the notifications service refuses to repeat, and the tasks handled today are marked
 (``reminded_on``) so a second run does not even look at them.
@@ -35,7 +38,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -112,13 +115,14 @@ def _scan(today: dt.date) -> dict[str, int]:
         Task.objects.filter(status__in=Task.ACTIVE)
         .filter(Q(deadline__lte=soon_end) | Q(behind_from__lte=today))
         .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today))
-        .order_by("pk")
     )
+    # Only the tasks someone can be told about are fetched; the rest are marked in SQL.
+    to_tell = Task.objects.filter(pk__in=people.someone_to_tell(pending, escalate_before)).order_by("pk")
     managers: dict[int, list[int]] = {}
     heads: dict[int, int | None] = {}
     last_pk = 0
     while True:
-        rows = list(pending.filter(pk__gt=last_pk).values(*FIELDS)[:BATCH])
+        rows = list(to_tell.filter(pk__gt=last_pk).values(*FIELDS)[:BATCH])
         if not rows:
             break
         last_pk = rows[-1]["pk"]
@@ -127,7 +131,25 @@ def _scan(today: dt.date) -> dict[str, int]:
             Task.objects.filter(pk__in=[r["pk"] for r in rows]).update(reminded_on=today)
         summary["notified"] += sent
         summary["escalated"] += escalated
+    _mark(pending, today)
     return summary
+
+
+#: Tasks marked by one ``UPDATE`` of ``_mark``: a range of this many ids.
+MARK_SPAN = 50_000
+
+
+def _mark(pending, today: dt.date) -> int:
+    """Mark the rest of the day's tasks (nobody to tell) handled: ``UPDATE … WHERE`` over
+    ranges of ids, each its own short transaction, so no task row is fetched and no lock is
+    held long. Returns how many were marked."""
+    span = pending.aggregate(low=Min("pk"), high=Max("pk"))
+    if span["low"] is None:
+        return 0
+    marked = 0
+    for start in range(span["low"], span["high"] + 1, MARK_SPAN):
+        marked += pending.filter(pk__gte=start, pk__lt=start + MARK_SPAN).update(reminded_on=today)
+    return marked
 
 
 def _batch(
