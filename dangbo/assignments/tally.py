@@ -230,7 +230,8 @@ def branches(unit: Unit, today: dt.date) -> dict[str, dict]:
         .order_by()
     )
     out: dict[str, dict] = {}
-    for row in rows:
+    for typed in rows:
+        row: dict = dict(typed)
         branch = out[row["key"]] = _branch(row["key"])
         _add(branch, {
             **{name: row[name] for name in COUNT_KEYS},
