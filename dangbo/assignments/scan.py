@@ -3,8 +3,8 @@
 ``scan_deadlines`` notifies the people in charge of each such task (its responsible person
 and the managers of the unit in charge) and, once a task is ``DANGBO_ESCALATE_AFTER_DAYS``
 overdue, the head of the assigning unit. Only the tasks with someone to tell
-(``people.someone_to_tell``) are fetched, in batches of 2,000, with a fixed number of
-questions per batch: the notifications of a batch are written by
+(``people.someone_to_tell``: their ids in one query) are fetched, in batches of 2,000, with a
+fixed number of questions per batch: the notifications of a batch are written by
 ``notifications.notify_many`` (one look-up of the keys already sent, one bulk insert), not
 one by one. The other tasks of the day (at national scale most of them: few units have a
 manager with an account) are marked handled in SQL, ``UPDATE … WHERE`` over ranges of ids,
@@ -117,15 +117,14 @@ def _scan(today: dt.date) -> dict[str, int]:
         .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today))
     )
     # Only the tasks someone can be told about are fetched; the rest are marked in SQL.
-    to_tell = Task.objects.filter(pk__in=people.someone_to_tell(pending, escalate_before)).order_by("pk")
+    # Their ids in one query (as many as the day's notices), then their rows batch by batch.
+    to_tell = sorted(row["pk"] for row in people.someone_to_tell(pending, escalate_before))
     managers: dict[int, list[int]] = {}
     heads: dict[int, int | None] = {}
-    last_pk = 0
-    while True:
-        rows = list(to_tell.filter(pk__gt=last_pk).values(*FIELDS)[:BATCH])
+    for start in range(0, len(to_tell), BATCH):
+        rows = list(pending.filter(pk__in=to_tell[start : start + BATCH]).order_by("pk").values(*FIELDS))
         if not rows:
-            break
-        last_pk = rows[-1]["pk"]
+            continue
         with transaction.atomic():
             sent, escalated = _batch(rows, today, soon_end, escalate_before, managers, heads)
             Task.objects.filter(pk__in=[r["pk"] for r in rows]).update(reminded_on=today)
