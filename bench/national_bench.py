@@ -348,7 +348,7 @@ def build(scale: float) -> dict[str, float]:
     from django.db import connection
 
     from dangbo.core import search
-    from dangbo.orgs.models import Person, Role, Unit
+    from dangbo.orgs.models import Person, Role, Unit, unit_label
 
     phases: dict[str, float] = {}
     began = time.monotonic()
@@ -377,9 +377,14 @@ def build(scale: float) -> dict[str, float]:
         cur.execute("SET maintenance_work_mem = '512MB'")
         again = drop_indexes(cur)
         phase("drop indexes")
-        with Copy(cur, "orgs_unit", "id, path, depth, numchild, name, short_name, code, valid_from, search_name, kind_id") as c:
+        # The label names the parent below the provinces, as Unit.save does (orgs.models.unit_label).
+        named = {path: name for _uid, path, _depth, _numchild, name, _code, _kind in shape.units}
+        with Copy(cur, "orgs_unit",
+                  "id, path, depth, numchild, name, short_name, label, code, valid_from, search_name, kind_id") as c:
             for uid, path, depth, numchild, name, code, kind in shape.units:
-                c.row(str(uid), path, str(depth), str(numchild), name, "", code, "2025-07-01", fold(name), str(kinds[kind]))
+                label = unit_label(name, named[path[: -Unit.steplen]] if depth > 2 else "")
+                c.row(str(uid), path, str(depth), str(numchild), name, "", label, code, "2025-07-01", fold(name),
+                      str(kinds[kind]))
         phase("units")
         # The three users and their people (ORM: a handful of rows).
         pairs = [("nat-commune", shape.communes[0][0], Role.MANAGE), ("nat-province", shape.provinces[0], Role.MANAGE),
@@ -393,7 +398,7 @@ def build(scale: float) -> dict[str, float]:
         shape.first_person = []
         pid = 1
         with Copy(cur, "orgs_person", "id, full_name, search_name, gender, birth_date, birth_year, ethnicity, hometown, "
-                  "party_card_number, joined_on, official_on, status") as c:
+                  "party_card_number, joined_on, official_on, status, phone, address") as c:
             for _cell, _commune, members in shape.cells:
                 shape.first_person.append(pid)
                 for _ in range(members):
@@ -405,7 +410,7 @@ def build(scale: float) -> dict[str, float]:
                     c.row(str(pid), full, folded, gender, born.isoformat(), str(born.year), "Kinh", "",
                           f"N{pid:09d}", joined.isoformat(),
                           official.isoformat() if official < TODAY else "\\N",
-                          "official" if official < TODAY else "probation")
+                          "official" if official < TODAY else "probation", "", "")
                     pid += 1
         phase(f"people ({pid - 1})")
         with Copy(cur, "orgs_membership", "id, start, person_id, unit_id") as c:
@@ -481,7 +486,7 @@ def build(scale: float) -> dict[str, float]:
         entries = []
         with Copy(cur, "documents_document",
                   "id, number, type_abbr, issuer_abbr, symbol, issuer_key, date, year, title, summary, full_text, "
-                  "signer, term_code, status, shared_down, created_at, updated_at, unit_id, type_id") as c:
+                  "signer, term_code, numbering, status, shared_down, created_at, updated_at, unit_id, type_id") as c:
             for i, (unit, shared) in enumerate(docs, start=1):
                 abbr, type_id, type_name = drng.choice(doc_types)
                 _field_code, field_name = drng.choice(fields)
@@ -493,7 +498,7 @@ def build(scale: float) -> dict[str, float]:
                 issuer = f"U{unit}"
                 symbol = f"{number}-{abbr}/{issuer}"
                 c.row(str(i), number, abbr, issuer, symbol, f"u{unit}", day.isoformat(), str(day.year), title, "", body,
-                      "", "", "in_force", "t" if shared else "f", now, now, str(unit), str(type_id))
+                      "", "", f"y:{day.year}", "in_force", "t" if shared else "f", now, now, str(unit), str(type_id))
                 entries.append((i, unit, title, symbol, body, day, shared, abbr, picked))
         phase(f"documents ({c.rows})")
         with Copy(cur, "core_searchentry", "id, kind, object_id, unit_id, title, number, body, date, url, facets, "

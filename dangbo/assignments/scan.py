@@ -2,10 +2,13 @@
 
 ``scan_deadlines`` notifies the people in charge of each such task (its responsible person
 and the managers of the unit in charge) and, once a task is ``DANGBO_ESCALATE_AFTER_DAYS``
-overdue, the head of the assigning unit. It asks the database a fixed number of questions
-per batch of 2,000 tasks: the notifications of a batch are written by
+overdue, the head of the assigning unit. Only the tasks with someone to tell
+(``people.someone_to_tell``: their ids in one query) are fetched, in batches of 2,000, with a
+fixed number of questions per batch: the notifications of a batch are written by
 ``notifications.notify_many`` (one look-up of the keys already sent, one bulk insert), not
-one by one. Running it twice on the same day sends nothing twice: every
+one by one. The other tasks of the day (at national scale most of them: few units have a
+manager with an account) are marked handled in SQL, ``UPDATE … WHERE`` over ranges of ids,
+without fetching a row. Running it twice on the same day sends nothing twice: every
 notification carries a key (``task.overdue:<task>:<day>``, ``task.escalated:<task>:<deadline>``)
 the notifications service refuses to repeat, and the tasks handled today are marked
 (``reminded_on``) so a second run does not even look at them.
@@ -35,7 +38,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -112,22 +115,40 @@ def _scan(today: dt.date) -> dict[str, int]:
         Task.objects.filter(status__in=Task.ACTIVE)
         .filter(Q(deadline__lte=soon_end) | Q(behind_from__lte=today))
         .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today))
-        .order_by("pk")
     )
+    # Only the tasks someone can be told about are fetched; the rest are marked in SQL.
+    # Their ids in one query (as many as the day's notices), then their rows batch by batch.
+    to_tell = sorted(row["pk"] for row in people.someone_to_tell(pending, escalate_before))
     managers: dict[int, list[int]] = {}
     heads: dict[int, int | None] = {}
-    last_pk = 0
-    while True:
-        rows = list(pending.filter(pk__gt=last_pk).values(*FIELDS)[:BATCH])
+    for start in range(0, len(to_tell), BATCH):
+        rows = list(pending.filter(pk__in=to_tell[start : start + BATCH]).order_by("pk").values(*FIELDS))
         if not rows:
-            break
-        last_pk = rows[-1]["pk"]
+            continue
         with transaction.atomic():
             sent, escalated = _batch(rows, today, soon_end, escalate_before, managers, heads)
             Task.objects.filter(pk__in=[r["pk"] for r in rows]).update(reminded_on=today)
         summary["notified"] += sent
         summary["escalated"] += escalated
+    _mark(pending, today)
     return summary
+
+
+#: Tasks marked by one ``UPDATE`` of ``_mark``: a range of this many ids.
+MARK_SPAN = 50_000
+
+
+def _mark(pending, today: dt.date) -> int:
+    """Mark the rest of the day's tasks (nobody to tell) handled: ``UPDATE … WHERE`` over
+    ranges of ids, each its own short transaction, so no task row is fetched and no lock is
+    held long. Returns how many were marked."""
+    span = pending.aggregate(low=Min("pk"), high=Max("pk"))
+    if span["low"] is None:
+        return 0
+    marked = 0
+    for start in range(span["low"], span["high"] + 1, MARK_SPAN):
+        marked += pending.filter(pk__gte=start, pk__lt=start + MARK_SPAN).update(reminded_on=today)
+    return marked
 
 
 def _batch(

@@ -293,28 +293,10 @@ def _under(path: str) -> Q:
     return tally.prefix_q("unit_path", path)
 
 
-def _fold(per_unit: dict[str, dict], unit: Unit) -> dict[str, dict]:
-    """Add the per-unit counts up by the unit directly below ``unit`` they fall under (the
-    unit's own tasks under its own path)."""
-    length = len(unit.path) + Unit.steplen
-    branches: dict[str, dict] = {}
-    for path, counts in per_unit.items():
-        if not counts:
-            continue
-        key = path[:length]
-        branch = branches.get(key)
-        if branch is None:
-            branch = branches[key] = dict.fromkeys(COUNT_KEYS, 0)
-            branch["branch"] = key
-        for name in COUNT_KEYS:
-            branch[name] += counts.get(name, 0)
-    return branches
-
-
 def _branch_counts(unit: Unit, today: dt.date) -> dict[str, dict]:
-    """Counts of the tasks below ``unit``, grouped by the child unit they fall under, read
-    from the per-unit tallies (``tally.py``): one row per unit, not per task."""
-    return _fold(tally.read(unit, today), unit)
+    """Counts of the tasks below ``unit``, grouped by the child unit they fall under, added
+    up in SQL from the per-unit tallies (``tally.branches``): a row per child, not per unit."""
+    return tally.branches(unit, today)
 
 
 def _summed(rows: list[dict]) -> dict:
@@ -348,13 +330,12 @@ def _chart(per_unit: dict[str, dict], today: dt.date) -> dict:
 
 def monthly_chart(*, unit: Unit, today: dt.date) -> dict:
     """The last 12 months: tasks done and tasks falling due, per month, from the tallies."""
-    return _chart(tally.read(unit, today), today)
+    return _chart(tally.branches(unit, today), today)
 
 
 def unit_dashboard(*, unit: Unit, today: dt.date) -> dict:
     scoped = Task.objects.filter(_under(unit.path))
-    per_unit = tally.read(unit, today)
-    branches = _fold(per_unit, unit)
+    branches = tally.branches(unit, today)  # a row per unit below, added up in SQL
     long_running = (
         scoped.long_running(today).select_related(*LIST_RELATED).defer(*LIST_DEFERRED).order_by("start", "id")[:10]
     )
@@ -368,7 +349,7 @@ def unit_dashboard(*, unit: Unit, today: dt.date) -> dict:
             "completion": [r["completion_rate"] or 0 for r in rows if r["total"]],
             "on_time": [r["on_time_rate"] or 0 for r in rows if r["total"]],
         },
-        "chart": _chart(per_unit, today),
+        "chart": _chart(branches, today),
         "long_running": list(long_running),
         "overdue": list(overdue),
         "escalate_after": escalate_after_days(),

@@ -6,9 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.forms import DayInput, VersionedForm
+from dangbo.orgs.forms import UnitPickField
 from dangbo.orgs.models import Person, Unit
 
 from .models import (
@@ -53,7 +55,11 @@ class MonthField(forms.CharField):
 
 
 class MeetingFilterForm(forms.Form):
-    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    # A typed picker, not a select: the central clerk sees ~315,000 units at national scale.
+    unit = UnitPickField(
+        label=_("Unit"), queryset=Unit.objects.none(), required=False,
+        lookup_url=reverse_lazy("meetings:unit_lookup"),
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *MeetingKind.choices], required=False)
     month = MonthField(label=_("Month"), required=False)
     held = forms.ChoiceField(

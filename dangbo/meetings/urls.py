@@ -5,6 +5,7 @@ from . import views
 app_name = "meetings"
 urlpatterns = [
     path("", views.meeting_list, name="meeting_list"),
+    path("don-vi/tim/", views.unit_lookup, name="unit_lookup"),
     path("them/", views.meeting_create, name="meeting_create"),
     path("lich-nam/", views.schedule_year, name="schedule_year"),
     path("<int:pk>/", views.meeting_detail, name="meeting_detail"),

@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangbo.core import dates, policy, uploads, versions
@@ -23,6 +24,7 @@ from dangbo.core.pagination import paginate
 from dangbo.core.policy import Action
 from dangbo.core.versions import StaleEdit
 from dangbo.orgs.selectors import get_unit_for_user, unit_ancestors, visible_roots
+from dangbo.orgs.views import unit_lookup_response
 
 from . import exports, panels, selectors, services
 from .forms import (
@@ -78,6 +80,15 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     }
     template = "meetings/_meeting_rows.html" if getattr(request, "htmx", False) else "meetings/meeting_list.html"
     return render(request, template, context)
+
+
+@login_required
+@require_GET
+@never_cache
+def unit_lookup(request: HttpRequest) -> JsonResponse:
+    """The units of the meeting list's unit filter whose name matches ``q`` (those whose
+    meetings the user sees): the suggestions of its unit picker."""
+    return unit_lookup_response(request, selectors.visible_units(user=request.user))
 
 
 @login_required

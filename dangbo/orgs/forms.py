@@ -162,6 +162,76 @@ class PersonChoiceField(forms.ModelChoiceField):
         return super().has_changed(initial, data)
 
 
+class UnitPicker(PersonPicker):
+    """A text box that finds units by name, for forms that pick one unit among thousands
+    (the country has ~315,000): the page lists none of them, whatever their number.
+
+    The same script and fallback as :class:`PersonPicker` (its ``lookup_url`` answers with
+    units: ``unit_lookup_response``). On a filter form, a pick sends a ``change`` event from
+    the hidden input (what the form reloads on), while the typing in the box does not.
+    """
+
+    template_name = "orgs/widgets/unit_picker.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, *, lookup_url: str | Promise) -> None:
+        super().__init__(attrs)
+        self.lookup_url = lookup_url  # lazy: reversed when the page is drawn
+
+    def get_context(self, name, value, attrs):
+        context = forms.Widget.get_context(self, name, value, attrs)
+        if not isinstance(value, PickedPerson):  # an unbound form: the initial unit's id
+            value = PickedPerson(pk="" if value in (None, "") else str(value))
+        units = getattr(self.choices, "queryset", None)
+        if units is None:
+            units = Unit.objects.none()
+        selected, matches, more = None, [], False
+        if value.wants_search:
+            matches, more = selectors.unit_matches(units, q=value.query)
+            text = value.query
+        elif value.chosen:
+            selected = selectors.unit_match(units, pk=value.chosen)
+            text = selected.name if selected else value.query
+        else:
+            text = value.query
+        widget = context["widget"]
+        widget["attrs"].setdefault("maxlength", selectors.UNIT_LOOKUP_MAX_LENGTH)
+        widget.update(
+            lookup_url=str(self.lookup_url),
+            min_chars=self.min_chars,
+            text=text,
+            query=value.query,
+            selected=selected and {"pk": selected.pk, "name": selected.name, "detail": selected.detail},
+            matches=[{"pk": m.pk, "name": m.name, "detail": m.detail} for m in matches],
+            more=more,
+            limit=selectors.UNIT_LOOKUP_LIMIT,
+        )
+        return context
+
+
+class UnitPickField(PersonChoiceField):
+    """One unit of ``queryset``, chosen with a :class:`UnitPicker` (the query string keeps
+    ``?<name>=<id>``); an id outside the queryset is refused with a field error."""
+
+    default_error_messages = {
+        "invalid_choice": _("This unit is not among the units you may choose. Search by name and pick from the list."),
+        "search": _("Choose the unit among those found."),
+        "not_found": _("No unit you may choose matches “%(q)s”. Type part of the name, with or without accents."),
+    }
+
+    def __init__(self, queryset, *, lookup_url: str | Promise, **kwargs) -> None:
+        kwargs.setdefault("widget", UnitPicker(lookup_url=lookup_url))
+        super().__init__(queryset, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, PickedPerson):
+            if value.wants_search:
+                if selectors.units_matching(self.queryset, q=value.query).exists():
+                    raise ValidationError(self.error_messages["search"], code="search")
+                raise ValidationError(self.error_messages["not_found"], code="not_found", params={"q": value.query})
+            value = value.chosen
+        return forms.ModelChoiceField.to_python(self, value)
+
+
 class DecisionMixin(forms.Form):
     date = forms.DateField(label=_("Effective date"), widget=DateInput())
     decision = forms.CharField(

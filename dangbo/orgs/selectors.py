@@ -38,6 +38,66 @@ def unit_list(
     return units
 
 
+#: How many units a unit lookup returns at most (the unit picker shows them all).
+UNIT_LOOKUP_LIMIT = 15
+#: Longest search text taken into account (longer text is cut).
+UNIT_LOOKUP_MAX_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class UnitMatch:
+    """A unit found by name: its name with its parent's (``Unit.label``) and its kind."""
+
+    pk: int
+    name: str
+    detail: str
+
+
+def units_matching(units: QuerySet[Unit], *, q: str) -> QuerySet[Unit]:
+    """``units`` whose name holds every word of ``q`` (accents and case ignored), or whose
+    code is ``q``. Empty when ``q`` has no word."""
+    text = q.replace("\x00", "")[:UNIT_LOOKUP_MAX_LENGTH]
+    words = fold(text).split()
+    if not words:
+        return units.none()
+    named = Q()
+    for word in words:
+        named &= Q(search_name__contains=word)
+    return units.filter(named | Q(code__iexact=text.strip()))
+
+
+def unit_matches(units: QuerySet[Unit], *, q: str, limit: int = UNIT_LOOKUP_LIMIT) -> tuple[list[UnitMatch], bool]:
+    """The first ``limit`` of ``units`` matching ``q``, and whether there are more: the whole
+    name first, then names starting with the text, then the rest; higher units first, then
+    by name. One query whatever the number of units."""
+    needle = fold(q.replace("\x00", "")[:UNIT_LOOKUP_MAX_LENGTH])
+    rank = Case(
+        When(search_name=needle, then=Value(0)),
+        When(search_name__startswith=needle, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    rows = list(
+        units_matching(units, q=q)
+        .annotate(rank=rank)
+        .order_by("rank", "depth", "search_name", "id")
+        .values_list("pk", "name", "label", "kind__name")[: limit + 1]
+    )
+    found = [UnitMatch(pk, label or name, kind or "") for pk, name, label, kind in rows[:limit]]
+    return found, len(rows) > limit
+
+
+def unit_match(units: QuerySet[Unit], *, pk) -> UnitMatch | None:
+    """One of ``units`` described as a match, or ``None`` when ``pk`` is not among them."""
+    try:
+        row = units.filter(pk=int(pk)).values_list("pk", "name", "label", "kind__name").first()
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if row is None:
+        return None
+    return UnitMatch(row[0], row[2] or row[1], row[3] or "")
+
+
 def visible_roots(*, user) -> list[Unit]:
     """The top-most units the user can see: where their tree starts."""
     units = list(

@@ -28,6 +28,7 @@ from .forms import (
     UnitEditForm,
     UnitMergeForm,
     UnitMoveForm,
+    UnitPicker,
     UnitSplitForm,
     match_detail,
 )
@@ -359,4 +360,27 @@ def person_lookup(request: HttpRequest) -> JsonResponse:
         {"id": m.pk, "name": m.name, "birth_year": m.birth_year, "unit": m.unit, "detail": match_detail(m)}
         for m in matches
     ]
+    return JsonResponse({"items": items, "more": more, "message": message})
+
+
+def unit_lookup_response(request: HttpRequest, units) -> JsonResponse:
+    """The answer of a unit picker's ``lookup_url``: ``units`` (already scoped to the user by
+    the calling view) whose name matches ``q``.
+
+    ``{"items": [{"id", "name", "detail"}], "more": bool, "message": str}``, at most
+    ``selectors.UNIT_LOOKUP_LIMIT`` items; one query whatever the number of units.
+    """
+    q = request.GET.get("q", "").replace("\x00", "").strip()[: selectors.UNIT_LOOKUP_MAX_LENGTH]
+    if len(q) < UnitPicker.min_chars:
+        return JsonResponse({"items": [], "more": False, "message": ""})
+    matches, more = selectors.unit_matches(units, q=q)
+    if not matches:
+        message = _("No unit you may choose matches “%(q)s”.") % {"q": q}
+    elif more:
+        message = _("The first %(n)s units found are shown: type more of the name to find fewer.") % {
+            "n": len(matches)
+        }
+    else:
+        message = ngettext("%(n)s unit found.", "%(n)s units found.", len(matches)) % {"n": len(matches)}
+    items = [{"id": m.pk, "name": m.name, "detail": m.detail} for m in matches]
     return JsonResponse({"items": items, "more": more, "message": message})

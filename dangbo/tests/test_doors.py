@@ -344,6 +344,7 @@ ROUTES: dict[str, Route] = {
     "assignments:inspection_edit": on("inspection", Action.CHANGE),
     # meetings
     "meetings:meeting_list": OPEN,
+    "meetings:unit_lookup": OPEN,
     "meetings:meeting_create": OPEN,
     "meetings:schedule_year": OPEN,
     "meetings:meeting_detail": on("meeting"),

@@ -76,3 +76,43 @@ def test_daily_job_is_registered():
     assert scan_deadlines_task.call(today="2026-11-25") == {
         "due_soon": 0, "overdue": 0, "behind": 0, "escalated": 0, "notified": 0,
     }
+
+
+def _quiet_cell(cast, code="moi"):
+    """A cell with nobody holding a grant on it: its tasks have nobody to tell unless they name
+    a responsible person with an account, or are late enough to go to the assigning unit's head."""
+    from dangbo.orgs import services as org_services
+    from dangbo.orgs.models import UnitKind
+
+    return org_services.unit_create(actor=None, parent=cast.ward1, kind=UnitKind.objects.get(code="chi-bo"),
+                                    name=f"Chi bộ {code}", code=code)
+
+
+@pytest.mark.parametrize("quiet", [3, 12])
+def test_tasks_nobody_is_told_about_are_marked_in_sql_not_fetched(
+    cast, make_task, monkeypatch, django_assert_num_queries, quiet
+):
+    """The scan's queries do not grow with the tasks nobody is told about (batches of 2 here):
+    they are marked by an UPDATE, not read; those with someone to tell still are."""
+    from dangbo.assignments import scan
+    from dangbo.assignments.models import Task
+
+    monkeypatch.setattr(scan, "BATCH", 2)
+    cell = _quiet_cell(cast)
+    member = Person.objects.get(user=cast.member)
+    silent = [make_task(unit=cell, assigning_unit=cast.ward1, start=D(2026, 9, 1), deadline=D(2026, 11, 20))
+              for _ in range(quiet)]
+    told = make_task(unit=cell, assigning_unit=cast.ward1, start=D(2026, 9, 1), deadline=D(2026, 11, 21),
+                     responsible=member)
+    escalated = make_task(unit=cell, assigning_unit=cast.ward1, start=D(2026, 1, 1), deadline=D(2026, 9, 1))
+    Notification.objects.all().delete()
+    # 2 rows to fetch (one batch of 2, then an empty one), whatever the number of silent tasks.
+    with django_assert_num_queries(18):
+        summary = scan._scan(TODAY)
+    assert summary["overdue"] == quiet + 2 and summary["escalated"] == 1
+    assert not Notification.objects.filter(object_id__in=[t.pk for t in silent]).exists()
+    assert Notification.objects.filter(user=cast.member, verb="task.overdue", object_id=told.pk).count() == 1
+    assert Notification.objects.filter(user=cast.ward_secretary, verb="task.escalated",
+                                       object_id=escalated.pk).count() == 1
+    assert set(Task.objects.filter(unit=cell).values_list("reminded_on", flat=True)) == {TODAY}
+    assert scan._scan(TODAY)["notified"] == 0  # marked: a second run today does nothing

@@ -120,4 +120,33 @@ def test_a_fresh_dashboard_reads_no_task_counts(cast, login, make_task):
     client.get(url)
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
-    assert not [q for q in captured.captured_queries if "GROUP BY" in q["sql"].upper()]
+    grouped = [q["sql"] for q in captured.captured_queries if "GROUP BY" in q["sql"].upper()]
+    assert not [sql for sql in grouped if "assignments_task" in sql]
+    # The tallies are added up in SQL, by the unit below the city: one grouped query.
+    assert len(grouped) == 1 and "assignments_unittally" in grouped[0]
+
+
+def test_the_dashboard_adds_up_in_sql_whatever_the_number_of_units(cast, login, make_task, django_assert_num_queries):
+    """The central dashboard's sums are one grouped query over the tallies: as many queries
+    with 40 more units below, and the same sums as adding the rows up one by one."""
+    from dangbo.orgs.models import UnitKind
+
+    make_task(unit=cast.cell1, start=D(2026, 1, 1), deadline=D(2026, 11, 1))
+    client = login(cast.clerk)
+    url = reverse("assignments:unit_dashboard", args=[cast.city.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    kind = UnitKind.objects.get(code="chi-bo")
+    for i in range(40):
+        cell = org_services.unit_create(actor=None, parent=cast.ward_dl if i % 2 else cast.ward1, kind=kind,
+                                        name=f"Chi bộ Số {i}", code=f"so-{i}")
+        make_task(unit=cell, start=D(2026, 1, 1), deadline=D(2026, 11, 1) if i % 3 else D(2026, 12, 20))
+    tally.warm(TODAY)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+    summed = tally.branches(cast.city, TODAY)
+    by_python = tally.fold(tally.read(cast.city, TODAY), cast.city)
+    assert summed == by_python
+    assert summed[cast.ward1.path]["total"] == 21 and summed[cast.ward1.path]["overdue"] == 14
+    assert sum(summed[cast.ward1.path]["due_months"]) == 14

@@ -131,6 +131,61 @@ def test_list_shows_only_visible_meetings(cast, held, login):
     assert "Chi bộ Khu phố 1" in body and "Đông Lương" not in body.split("<tbody>")[-1]
 
 
+def test_unit_filter_lists_no_unit_whatever_their_number(cast, held, login, django_assert_num_queries):
+    """The filter is a typed picker: the page names the chosen unit only, and its queries
+    do not grow with the units the user sees."""
+    kind = UnitKind.objects.get(code="chi-bo")
+    client = login(cast.clerk)
+    url = reverse("meetings:meeting_list") + f"?unit={cast.ward1.pk}"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        body = client.get(url).content.decode()
+    for i in range(30):
+        org_services.unit_create(actor=None, parent=cast.ward_dl, kind=kind, name=f"Chi bộ Mới {i}", code=f"moi-{i}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        body = client.get(url).content.decode()
+    assert "Chi bộ Mới" not in body and f'<option value="{cast.cell1.pk}"' not in body
+    assert 'data-unit-picker' in body and reverse("meetings:unit_lookup") in body
+    assert f'name="unit" value="{cast.ward1.pk}"' in body and cast.ward1.name in body
+    rows = body.split("<tbody>")[-1]
+    assert "Chi bộ Khu phố 1" in rows
+
+
+def test_unit_filter_keeps_its_url_parameter_and_refuses_units_out_of_sight(cast, held, login):
+    services.meeting_create(actor=None, unit=cast.cell_dl, kind=MeetingKind.REGULAR, date=dt.date(2025, 3, 4))
+    # ?unit=<id> of a unit the outsider does not see: a field error, not somebody else's meetings.
+    body = login(cast.outsider).get(reverse("meetings:meeting_list") + f"?unit={cast.ward1.pk}").content.decode()
+    assert "not among the units you may choose" in body or "không nằm trong" in body
+    assert "Chi bộ Khu phố 1<" not in body
+    # Without scripts: the typed text comes back with the units found, to choose one.
+    body = login(cast.clerk).get(reverse("meetings:meeting_list") + "?unit=&unit_q=khu+pho+1").content.decode()
+    assert f'type="radio" name="unit" value="{cast.cell1.pk}"' in body
+
+
+def test_unit_lookup_finds_units_the_user_sees_by_name(cast, login):
+    url = reverse("meetings:unit_lookup")
+    data = login(cast.clerk).get(url, {"q": "khu pho 1"}).json()
+    assert [i["id"] for i in data["items"]] == [cast.cell1.pk] and data["more"] is False
+    assert cast.ward1.name in data["items"][0]["name"]  # the label names the parent
+    assert login(cast.outsider).get(url, {"q": "khu pho 1"}).json()["items"] == []
+    assert login(cast.clerk).get(url, {"q": "k"}).json() == {"items": [], "more": False, "message": ""}
+    assert login(cast.clerk).get(url, {"q": "\x00pho"}).status_code == 200
+
+
+def test_unit_lookup_runs_one_query_and_stops_at_the_limit(cast, login, django_assert_num_queries):
+    kind = UnitKind.objects.get(code="chi-bo")
+    for i in range(20):
+        org_services.unit_create(actor=None, parent=cast.ward1, kind=kind, name=f"Chi bộ Tổ {i}", code=f"to-{i}")
+    client = login(cast.clerk)
+    url = reverse("meetings:unit_lookup")
+    client.get(url, {"q": "to"})
+    with CaptureQueriesContext(connection) as short:
+        client.get(url, {"q": "t"})  # too short to look up: the request's own queries
+    with django_assert_num_queries(len(short.captured_queries) + 1):
+        data = client.get(url, {"q": "chi bo to"}).json()
+    assert len(data["items"]) == 15 and data["more"] is True
+
+
 def _add_cells_with_meetings(ward, n, start=0):
     kind = UnitKind.objects.get(code="chi-bo")
     for i in range(start, start + n):

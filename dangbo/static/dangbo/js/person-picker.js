@@ -4,6 +4,10 @@
 // (or, when it is closed, empties the box). Picking puts the person's id in the hidden
 // input that the form sends. Without this script the form still works: the typed text is
 // sent with the form and the page comes back with the people found as radio buttons.
+// The unit picker (orgs.forms.UnitPicker) is the same box over units. With
+// data-picker-change (a filter form that reloads on "change"), the typing in the box sends
+// no change event; picking or emptying the box sends one from the hidden input instead,
+// and only the chosen id is sent.
 (() => {
   const DELAY_MS = 200;
 
@@ -17,6 +21,7 @@
     const status = root.querySelector("[data-picker-status]");
     const chosen = root.querySelector("[data-picker-chosen]");
     const minChars = Number(root.dataset.minChars || 2);
+    const sendsChange = "pickerChange" in root.dataset;
     let items = [];
     let active = -1;
     let timer = null;
@@ -136,17 +141,33 @@
       status.textContent = "";
       showChosen(item);
       input.focus();
+      if (sendsChange) value.dispatchEvent(new Event("change", { bubbles: true }));
     }
 
     function clear() {
+      const had = value.value;
       input.value = "";
       value.value = "";
+      shown.value = "";
       show([], "");
       showChosen(null);
+      if (sendsChange && had) value.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
+    // The box's own change events stay inside: the hidden input speaks for the picker, and
+    // it alone goes into the address (?unit=<id>, as without the picker).
+    if (sendsChange) {
+      input.addEventListener("change", (event) => event.stopPropagation());
+      input.removeAttribute("name");
+      shown.removeAttribute("name");
     }
 
     input.addEventListener("input", () => {
+      const had = value.value;
       value.value = ""; // the text no longer names the person picked before
+      if (sendsChange && had && !input.value.trim()) {
+        value.dispatchEvent(new Event("change", { bubbles: true })); // emptied: no unit chosen
+      }
       showChosen(null);
       clearTimeout(timer);
       timer = setTimeout(search, DELAY_MS);
