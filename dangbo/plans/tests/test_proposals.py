@@ -133,3 +133,34 @@ def test_command_prints_one_json_object_per_line():
     assert lines[0]["deadline"] == "2026-04-30"
     assert lines[1] == {"units": ["Ban Tổ chức Thành ủy"], "coordinating": [], "deadline": None,
                         "title": "Hướng dẫn"}
+
+
+def test_news_prose_leading_phrase_lowercase_units_and_unknown_verbs():
+    """News prose: a short phrase before the subject, a colon or an aside after "yêu cầu"/"đề nghị",
+    lowercase units, "là …" and "phải" between the subject and its verb."""
+    units = lambda text: [p.units for p in proposals.read(text, year=2020)]  # noqa: E731
+    assert units("Trong đó, Ban Tổ chức Tỉnh ủy chủ động tham mưu nhân sự.") == [["Ban Tổ chức Tỉnh ủy"]]
+    assert units("Theo đó, Trường Chính trị tỉnh phải bảo đảm tiến độ.") == [["Trường Chính trị tỉnh"]]
+    assert units("Kết luận cuộc họp, đồng chí Bí thư yêu cầu: Văn phòng Tỉnh ủy chủ động chuẩn bị.") == [
+        ["Văn phòng Tỉnh ủy"]]
+    assert units("Đồng thời đề nghị, sau hội nghị này, các đảng ủy trực thuộc tiếp tục quán triệt.") == [
+        ["các đảng ủy trực thuộc"]]
+    assert units("Ban Thường vụ giao Ban Tổ chức Tỉnh ủy là cơ quan thường trực giúp cấp ủy tổ chức thực hiện.") == [
+        ["Ban Tổ chức Tỉnh ủy"]]
+    # A phrase before a comma that names no organisation proposes nothing.
+    assert units("Mục đích, yêu cầu: Quán triệt sâu sắc nội dung Nghị quyết đến cán bộ, đảng viên.") == []
+
+
+def test_party_bodies_listed_with_commas_are_separate_units():
+    assert proposals.split_units("các ban Đảng, đảng đoàn, ban cán sự Đảng") == ["các ban Đảng", "đảng đoàn",
+                                                                                 "ban cán sự Đảng"]
+    assert proposals.split_units("Các sở, ban, ngành, đoàn thể thuộc tỉnh") == ["Các sở, ban, ngành, đoàn thể thuộc tỉnh"]
+    assert proposals.split_units("các huyện, thành ủy, đảng ủy trực thuộc") == ["các huyện, thành ủy, đảng ủy trực thuộc"]
+
+
+def test_a_period_is_due_at_its_end_but_an_event_date_is_not_a_deadline():
+    read = lambda text: proposals.read(text, year=2018)[0].deadline  # noqa: E731
+    assert read("Phòng Văn hóa - Thông tin tổ chức treo cờ từ ngày 7/6 - 13/6/2018.") == dt.date(2018, 6, 13)
+    assert read("UBND các huyện chỉ đạo treo cờ từ ngày 20.1 đến ngày 28.1.") == dt.date(2018, 1, 28)
+    assert read("UBND các huyện thực hiện việc treo cờ trong thời gian diễn ra Đại hội, "
+                "được tổ chức từ ngày 12 đến 14-10-2020.") is None
