@@ -10,8 +10,10 @@ names to the tree is the caller's business.
 
 The reader is deliberately plain: sentences and their clauses, a subject that names an
 organisation, a verb that gives it work, and a deadline only where a cue word ("trước ngày",
-"hoàn thành", "thời gian", "trong quý") says it is one. Recurring dates ("trước ngày 15 hằng
-tháng") are not deadlines.
+"hoàn thành", "thời gian", "trong quý") says it is one, or it ends a period ("từ ngày 7/6 - 13/6").
+Recurring dates ("trước ngày 15 hằng tháng") are not deadlines. News prose about a plan is read too:
+a short phrase before the subject ("Theo đó, …", "Trong đó, …"), "yêu cầu: …", lowercase units
+("đề nghị các cấp ủy …") and party bodies listed with commas ("các ban Đảng, đảng đoàn, …").
 
 As a command, ``python -m dangbo.plans.proposals [--year 2026]`` reads a plan's text (UTF-8) on
 stdin and prints one JSON object per proposal per line: ``units``, ``coordinating``,
@@ -52,10 +54,27 @@ class Proposal:
 _HEADS = (
     r"Ban|Văn phòng|Ủy ban|Uỷ ban|UBND|HĐND|MTTQ|Đảng ủy|Đảng uỷ|Đảng đoàn|Đảng bộ|Chi bộ|Thường trực|Công an|"
     r"Trung tâm|Phòng|Hội|Đoàn|Thành đoàn|Tỉnh đoàn|Huyện đoàn|Mặt trận|Sở|Các|Cơ quan|Liên đoàn|Thành ủy|"
-    r"Tỉnh ủy|Huyện ủy|Thị ủy|Bộ Chỉ huy|Tòa án|Viện [Kk]iểm sát|Chi cục|Báo|Đài|Trường|Ủy viên|Bí thư"
+    r"Tỉnh ủy|Huyện ủy|Thị ủy|Bộ Chỉ huy|Tòa án|Viện [Kk]iểm sát|Chi cục|Báo|Đài|Trường|Ủy viên|Bí thư|Cấp ủy|UBKT"
 )
 _HEAD = re.compile(rf"(?:{_HEADS})\b")
-_LOWER_HEAD = re.compile(r"(?:các|ban|đảng ủy|đảng bộ|chi bộ|ủy ban|văn phòng|phòng|hội|trung tâm|công an)\b")
+_LOWER_HEAD = re.compile(r"(?:các|ban|đảng ủy|đảng bộ|chi bộ|ủy ban|văn phòng|phòng|hội|trung tâm|công an|cấp ủy|ubkt)\b")
+# A lowercase name where a clause, or the units after "giao"/"đề nghị", begin: "các đảng bộ trực thuộc",
+# "cấp ủy các chi bộ", "ban thường vụ các tỉnh ủy" ("các" only before an organisation's noun).
+_ORG_NOUN = (
+    r"cấp ủy|ban|đảng ủy|đảng bộ|đảng đoàn|chi bộ|chi|ủy ban|văn phòng|phòng|hội|trung tâm|công an|sở|cơ quan|"
+    r"đoàn thể|tổ chức đảng|tổ chức cơ sở đảng|tổ chức chính trị|huyện|xã|phường|đơn vị|ngành|địa phương|ubkt"
+)
+_LOW_START = re.compile(
+    rf"(?:(?:các|những)\s+(?:{_ORG_NOUN})|cấp ủy|ban|đảng ủy|đảng bộ|đảng đoàn|chi bộ|ủy ban|ubkt)(?![\wÀ-ỹ])"
+)
+# Party bodies of different kinds listed with commas are separate units ("các ban Đảng, đảng đoàn, ban cán
+# sự Đảng"; "Các chi bộ, đảng bộ cơ sở"), unlike the parts of one name ("Các sở, ban, ngành").
+_PARTY_BODY = re.compile(r"(?:đảng đoàn|ban cán sự|đảng bộ|chi bộ)(?![\wÀ-ỹ])")
+# A short leading phrase before the subject: "Theo đó, …", "Cùng với đó, …", "Trong đó, …",
+# "Dưới sự chỉ đạo của cấp ủy, …", "Kế hoạch … nhấn mạnh, …".
+_LEAD = re.compile(r"[^,;:]{2,60},\s+")
+# Words between a subject and its verb that belong to neither: "Trường Chính trị thành phố phải bảo đảm …".
+_MODAL = re.compile(r"\s+(?:phải|sẽ|cần|cần phải)$")
 
 # Where a subject (the units in charge) ends: the verb that gives it work.
 _VERBS = (
@@ -64,10 +83,13 @@ _VERBS = (
     r"làm đầu mối|căn cứ|hoàn thành|khắc phục|tăng cường|giám sát|dự và|theo chức năng|vận động|mở lớp|"
     r"phát hành|cân đối|bố trí|nắm|kiện toàn|thẩm định|chuẩn bị|tổng hợp|quán triệt|ban hành|đôn đốc|"
     r"kiểm tra|giải quyết|tiếp tục|đẩy mạnh|gửi|trình|lấy|phụ trách(?! địa bàn)|nghiên cứu|đề xuất|"
-    r"thường xuyên|khẩn trương|chỉ huy(?= [a-zđ])|quản lý|bảo đảm|đảm bảo|tập trung|sơ kết|tổng kết"
+    r"thường xuyên|khẩn trương|chỉ huy(?= [a-zđ])|quản lý|bảo đảm|đảm bảo|tập trung|sơ kết|tổng kết|"
+    r"chủ động|tiến hành|phát huy|mở rộng"
 )
 _VERB = re.compile(rf"(?<![\wÀ-ỹ])(?:{_VERBS})(?![\wÀ-ỹ])")
-_GIVE = re.compile(r"(?:^|(?<=\s))(?:Giao|giao|Đề nghị|đề nghị|Yêu cầu|yêu cầu)\s+(?!:)")
+_GIVE = re.compile(
+    r"(?:^|(?<=\s))(?:Giao|giao|Đề nghị|đề nghị|Yêu cầu|yêu cầu)(?:\s*:\s*|\s+|,\s*[^,;:]{2,40},\s*)(?!:)"
+)
 # A committee handing work down at the start of a clause: "Tỉnh ủy Quảng Ngãi chỉ đạo …".
 _TOP_GIVE = re.compile(r"(?:Tỉnh ủy|Thành ủy|Huyện ủy|Ban Thường vụ|Ban Chấp hành|Thường trực)[^,;]{0,60}?\s+chỉ đạo\s+")
 
@@ -121,7 +143,7 @@ def split_units(subject: str) -> list[str]:
     for piece in [] if parts else re.split(r"\s*([,;])\s*", subject):
         if piece in (",", ";"):
             continue
-        if parts and not (piece[:1].isupper() or piece.startswith("các ")):
+        if parts and not (piece[:1].isupper() or piece.startswith("các ") or _PARTY_BODY.match(piece)):
             parts[-1] += ", " + piece
         else:
             parts.append(piece)
@@ -129,16 +151,26 @@ def split_units(subject: str) -> list[str]:
     return [n.strip(" ,;:.") for n in names if n.strip(" ,;:.")]
 
 
+def _names_at(clause: str, at: int) -> bool:
+    return bool(_HEAD.match(clause, at) or _LOW_START.match(clause, at))
+
+
 def _subject(clause: str) -> tuple[str, str] | None:
     """(subject, rest) when the clause gives an organisation work, else None."""
     start = 0
     give = _GIVE.search(clause)
-    if give and _HEAD.match(clause, give.end()):
+    lead = _LEAD.match(clause)
+    if give and _names_at(clause, give.end()):
         start = give.end()
-    elif not _HEAD.match(clause):
+    elif _names_at(clause, 0):
+        start = 0
+    elif lead and _names_at(clause, lead.end()):
+        start = lead.end()
+    else:
         return None
     for verb in _VERB.finditer(clause, start):
         subject = clause[start:verb.start()].strip(" ,:")
+        subject = _MODAL.sub("", re.split(r"\s+là\s+", subject)[0])
         if subject and (_HEAD.match(subject) or _LOWER_HEAD.match(subject)):
             return subject, clause[verb.start():]
         return None
@@ -153,9 +185,21 @@ def _end_of_month(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+# The end of a period is its deadline: "treo cờ … từ ngày 7/6 - 13/6/2018", "từ ngày 20.1 đến ngày 28.1";
+# not the dates of an event the task refers to ("Đại hội …, được tổ chức từ ngày 12 đến 14-10-2020").
+_EVENT = re.compile(r"(?:được tổ chức|diễn ra|khai mạc)\s*$")
+_RANGE_START = re.compile(
+    r"từ\s+(?:ngày\s+)?\d{1,2}(?:\s*[/.\-]\s*\d{1,2})?(?:\s*[/.\-]\s*\d{4})?\s*(?:-|–|đến(?:\s+hết)?(?:\s+ngày)?)\s*$"
+)
+
+
 def _cued(text: str, start: int) -> bool:
     before = text[max(0, start - 32):start].lower()
-    return any(cue in before for cue in _CUES)
+    if any(cue in before for cue in _CUES):
+        return True
+    window = text[max(0, start - 60):start]
+    period = _RANGE_START.search(window)
+    return period is not None and not _EVENT.search(window[:period.start()])
 
 
 def _recurring(text: str, end: int) -> bool:

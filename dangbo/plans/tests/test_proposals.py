@@ -3,8 +3,9 @@ expectations (units as written, deadline).
 
 Scored on (unit, deadline) pairs per passage: precision is the share of proposed pairs that
 were expected, recall the share of expected pairs that were proposed. ``proposals_dev.json``
-was used to tune the reader; ``proposals_heldout.json`` was written before the reader and is
-never tuned on: its figure is reported separately.
+was used to tune the reader; ``proposals_heldout.json``, ``proposals_heldout2.json`` and
+``proposals_heldout3.json`` were each written before the reader was run on them and are never
+tuned on: their figures are reported separately.
 """
 
 from __future__ import annotations
@@ -74,11 +75,13 @@ def test_held_out_precision_and_recall(capsys):
     one name). After the reader learnt semicolon lists from new development passages
     (d73–d76): 91.7 % and 88.0 % ("Các cơ quan tham mưu, giúp việc Thành ủy" is still cut at
     "tham mưu", and "Các chi bộ, đảng bộ …" is still one name: neither was tuned on here).
+    After the reader learnt news prose and lists of party bodies from d77–d91: 96.0 % and 96.0 %
+    ("Các chi bộ, đảng bộ …" now splits; "Các cơ quan tham mưu, giúp việc Thành ủy" is still cut).
     The floor only guards against a change of the reader making it worse."""
     count, precision, recall = _report("proposals_heldout.json", capsys)
     assert count >= 15
-    assert precision >= 0.91
-    assert recall >= 0.88
+    assert precision >= 0.95
+    assert recall >= 0.95
 
 
 def test_fresh_held_out_precision_and_recall(capsys):
@@ -88,11 +91,14 @@ def test_fresh_held_out_precision_and_recall(capsys):
     recall 33.3 %: news prose is further from a plan's "Tổ chức thực hiện" section than the
     development set (verbs the reader does not know, "Trong đó, …" before the subject, a
     lowercase "Ủy ban kiểm tra", "đề nghị các ban cán sự đảng …", a period "từ ngày 20/9-30/9"
-    read as its first day). The floor only guards against a change making it worse."""
+    read as its first day). After the reader learnt news prose from new development passages
+    (d77–d91, none taken from this set): 91.7 % and 73.3 %; still missed: a verb it does not know
+    ("đưa"), "Lãnh đạo Ủy ban nhân dân tỉnh", "Bộ CHQS" as a name, and the lowercase "Ủy ban
+    kiểm tra Huyện ủy" cut at "kiểm tra". The floor only guards against a change making it worse."""
     count, precision, recall = _report("proposals_heldout2.json", capsys)
     assert count >= 10
-    assert precision >= 0.71
-    assert recall >= 0.33
+    assert precision >= 0.91
+    assert recall >= 0.73
 
 
 def test_reads_units_coordinating_deadline_and_title():
@@ -133,3 +139,50 @@ def test_command_prints_one_json_object_per_line():
     assert lines[0]["deadline"] == "2026-04-30"
     assert lines[1] == {"units": ["Ban Tổ chức Thành ủy"], "coordinating": [], "deadline": None,
                         "title": "Hướng dẫn"}
+
+
+def test_news_prose_leading_phrase_lowercase_units_and_unknown_verbs():
+    """News prose: a short phrase before the subject, a colon or an aside after "yêu cầu"/"đề nghị",
+    lowercase units, "là …" and "phải" between the subject and its verb."""
+    units = lambda text: [p.units for p in proposals.read(text, year=2020)]  # noqa: E731
+    assert units("Trong đó, Ban Tổ chức Tỉnh ủy chủ động tham mưu nhân sự.") == [["Ban Tổ chức Tỉnh ủy"]]
+    assert units("Theo đó, Trường Chính trị tỉnh phải bảo đảm tiến độ.") == [["Trường Chính trị tỉnh"]]
+    assert units("Kết luận cuộc họp, đồng chí Bí thư yêu cầu: Văn phòng Tỉnh ủy chủ động chuẩn bị.") == [
+        ["Văn phòng Tỉnh ủy"]]
+    assert units("Đồng thời đề nghị, sau hội nghị này, các đảng ủy trực thuộc tiếp tục quán triệt.") == [
+        ["các đảng ủy trực thuộc"]]
+    assert units("Ban Thường vụ giao Ban Tổ chức Tỉnh ủy là cơ quan thường trực giúp cấp ủy tổ chức thực hiện.") == [
+        ["Ban Tổ chức Tỉnh ủy"]]
+    # A phrase before a comma that names no organisation proposes nothing.
+    assert units("Mục đích, yêu cầu: Quán triệt sâu sắc nội dung Nghị quyết đến cán bộ, đảng viên.") == []
+
+
+def test_party_bodies_listed_with_commas_are_separate_units():
+    assert proposals.split_units("các ban Đảng, đảng đoàn, ban cán sự Đảng") == ["các ban Đảng", "đảng đoàn",
+                                                                                 "ban cán sự Đảng"]
+    assert proposals.split_units("Các sở, ban, ngành, đoàn thể thuộc tỉnh") == ["Các sở, ban, ngành, đoàn thể thuộc tỉnh"]
+    assert proposals.split_units("các huyện, thành ủy, đảng ủy trực thuộc") == ["các huyện, thành ủy, đảng ủy trực thuộc"]
+
+
+def test_a_period_is_due_at_its_end_but_an_event_date_is_not_a_deadline():
+    read = lambda text: proposals.read(text, year=2018)[0].deadline  # noqa: E731
+    assert read("Phòng Văn hóa - Thông tin tổ chức treo cờ từ ngày 7/6 - 13/6/2018.") == dt.date(2018, 6, 13)
+    assert read("UBND các huyện chỉ đạo treo cờ từ ngày 20.1 đến ngày 28.1.") == dt.date(2018, 1, 28)
+    assert read("UBND các huyện thực hiện việc treo cờ trong thời gian diễn ra Đại hội, "
+                "được tổ chức từ ngày 12 đến 14-10-2020.") is None
+
+
+def test_third_held_out_precision_and_recall(capsys):
+    """A third held-out set (``proposals_heldout3.json``): fourteen real passages from public
+    reports of party and local plans (2013–2023), committed with their expectations (commit
+    72d330c) before the reader learnt news prose from d77–d91 and before it was ever run on them;
+    never tuned on. Measured once: precision 70.8 %, recall 60.7 %. Missed: names it does not know
+    ("Tiểu ban", "Ngành"), the giver kept in the subject when "yêu cầu" is followed by such a name
+    ("Tỉnh ủy yêu cầu các Tiểu ban …"), "Đối với X sẽ tiến hành …" with X the unit, "giao các Ban,
+    …", "UBND TP. Long Xuyên" cut at its period, "Những tháng còn lại của năm 2019" as a deadline,
+    a comma list split inside a name ("Các cơ quan Báo, Đài"), a second clause starting with
+    "các tổ chức, đoàn thể". The floor only guards against a change making it worse."""
+    count, precision, recall = _report("proposals_heldout3.json", capsys)
+    assert count >= 12
+    assert precision >= 0.70
+    assert recall >= 0.60
