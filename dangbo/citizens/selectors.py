@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -12,7 +11,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Substr
 
 from dangbo.core import dates, policy
-from dangbo.core.aggregates import Median
+from dangbo.core.aggregates import Median, grouped_with_total
 from dangbo.core.policy import Action
 from dangbo.core.text import fold
 from dangbo.orgs.models import Unit
@@ -286,10 +285,11 @@ def response_times(*, user, unit: Unit, start: dt.date, end: dt.date, today: dt.
     answer (``Case.ack_days``/``answer_days``), still open, overdue.
 
     Everything is computed in the SQL, the medians too (``dangbo.core.aggregates.Median``), in
-    three queries whatever the number of cases or of units compared: the units below; one pass
-    over the cases grouped by their ancestor directly below ``unit`` (the prefix of the unit's
-    materialised path; the unit's own cases form one more group), whose counts add up to the
-    whole's; and the whole's two medians, which are not those of its parts."""
+    a fixed number of queries whatever the number of cases or of units compared: the units
+    below; one pass over the cases grouped by their ancestor directly below ``unit`` (the prefix
+    of the unit's materialised path; the unit's own cases form one more group), whose counts add
+    up to the whole's, with the whole's two medians (not those of its parts) rolled up in the
+    same pass on PostgreSQL (``grouped_with_total``), in a second one on SQLite."""
     children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
     total = Times(unit=unit, kinds={})
     rows = {c.path: Times(unit=c, kinds={}) for c in children}
@@ -308,7 +308,7 @@ def response_times(*, user, unit: Unit, start: dt.date, end: dt.date, today: dt.
         **{f"kind_{k}": Count("id", filter=Q(kind=k)) for k in Case.Kind.values},
     }
     medians = {"ack_median": Median("ack_days"), "answer_median": Median("answer_days")}
-    groups: Any = cases.values(below=Substr("unit__path", 1, step)).annotate(**figures, **medians).order_by()
+    groups, whole = grouped_with_total(cases, {"below": Substr("unit__path", 1, step)}, {**figures, **medians})
     for group in groups:
         row = rows.get(group["below"])
         for t in (total, row) if row is not None else (total,):
@@ -321,7 +321,6 @@ def response_times(*, user, unit: Unit, start: dt.date, end: dt.date, today: dt.
             t.kinds = kinds
         if row is not None:
             row.ack_median, row.answer_median = _whole(group["ack_median"]), _whole(group["answer_median"])
-    whole = cases.aggregate(**medians) if total.received else {"ack_median": None, "answer_median": None}
     total.ack_median, total.answer_median = _whole(whole["ack_median"]), _whole(whole["answer_median"])
     return total, list(rows.values())
 

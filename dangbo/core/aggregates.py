@@ -9,12 +9,19 @@ middle values for an even count, as ``statistics.median``), computed by the data
   that a caller never reads the rows to take their median.
 
 ``None`` when the group has no value. ``filter=Q(...)`` works as on any aggregate.
+
+``grouped_with_total(queryset, keys, aggregates)``: the groups of ``queryset.values(**keys)
+.annotate(**aggregates)`` and the same aggregates over all of them, in one pass on PostgreSQL
+(``GROUP BY ROLLUP``: a median of the whole is not a sum of its parts' medians) and in two
+elsewhere.
 """
 
 from __future__ import annotations
 
 import statistics
+from typing import Any
 
+from django.db import connections
 from django.db.backends.signals import connection_created
 from django.db.models import Aggregate, FloatField
 
@@ -56,3 +63,25 @@ def _register_sqlite(sender, connection, **kwargs) -> None:
 
 
 connection_created.connect(_register_sqlite, dispatch_uid="dangbo.core.aggregates.sqlite_median")
+
+
+def grouped_with_total(
+    queryset, keys: dict[str, Any], aggregates: dict[str, Any]
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """``(groups, total)``: each group's row (its ``keys`` and ``aggregates``) and the
+    ``aggregates`` over every row of ``queryset``. The keys must never be NULL (the whole's row
+    is the one whose keys are all NULL)."""
+    grouped = queryset.values(**keys).annotate(**aggregates).order_by()
+    if connections[grouped.db].vendor != "postgresql":
+        return list(grouped), queryset.aggregate(**aggregates)
+    sql, params = grouped.query.get_compiler(grouped.db).as_sql()
+    head, found, group_by = sql.rpartition(" GROUP BY ")
+    if not found or " " in group_by.replace(", ", ","):  # anything after the GROUP BY list
+        raise ValueError("grouped_with_total: no plain GROUP BY to roll up")
+    with connections[grouped.db].cursor() as cursor:
+        cursor.execute(f"{head} GROUP BY ROLLUP ({group_by})", params)
+        names = [column.name for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    groups = [row for row in rows if any(row[key] is not None for key in keys)]
+    total = next((row for row in rows if all(row[key] is None for key in keys)), None)
+    return groups, {name: (total or {}).get(name) for name in aggregates}

@@ -57,3 +57,19 @@ def test_the_median_ignores_nulls():
     # ``Median`` skips what the database gives as NULL: a filter that excludes every row.
     day(2001)
     assert CalendarDay.objects.aggregate(m=Median("year", filter=Q(year__gt=3000)))["m"] is None
+
+
+def test_groups_and_their_total_in_one_pass_on_postgresql(django_assert_num_queries):
+    from django.db.models import Count, F
+
+    from dangbo.core.aggregates import grouped_with_total
+
+    for year, kind in ((2001, "off"), (2002, "off"), (2010, "off"), (2005, "workday"), (2007, "workday")):
+        day(year, kind)
+    keys, aggregates = {"group": F("kind")}, {"n": Count("id"), "m": Median("year")}
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
+        groups, total = grouped_with_total(CalendarDay.objects.all(), keys, aggregates)
+    assert sorted((g["group"], g["n"], g["m"]) for g in groups) == [("off", 3, 2002), ("workday", 2, 2006)]
+    assert total == {"n": 5, "m": statistics.median([2001, 2002, 2010, 2005, 2007])}  # not a median of medians
+    CalendarDay.objects.all().delete()
+    assert grouped_with_total(CalendarDay.objects.all(), keys, aggregates) == ([], {"n": 0, "m": None})
