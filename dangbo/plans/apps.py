@@ -57,7 +57,7 @@ class PlansConfig(AppConfig):
         from dangbo.documents import panels as document_panels
 
         from . import policy  # noqa: F401 - registers the plans' permission policies
-        from .evidence import LABEL, commitment_figures
+        from .evidence import LABEL, TARGET_SUBJECT, commitment_figures, indicator_targets
         from .models import Commitment, Indicator, Theme, ThemeItem
         from .services import (
             refresh_computed_indicators,
@@ -71,6 +71,10 @@ class PlansConfig(AppConfig):
         audit.register_labels(actions=AUDIT_ACTIONS, fields=AUDIT_FIELDS, percent_keys=("expected_progress",))
         daily.register(refresh_computed_indicators)
         evidence.register("commitments", label=LABEL, subjects={"person", "unit"}, collect=commitment_figures)
+        evidence.register(
+            "indicator_targets", label=_("Targets of the term's indicators"), subjects={TARGET_SUBJECT},
+            collect=indicator_targets,
+        )
         nav.register_link(nav.MAIN, section="plans", url_name="plans:theme_list", label=_("Annual themes"), order=35)
         search.register(
             "theme", label=_("Annual theme"), build=search_theme,

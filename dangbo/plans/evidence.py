@@ -1,5 +1,7 @@
-"""The plans' evidence for the annual ratings (``dangbo.core.evidence``): responsibility
-commitments of a year and how the upper level evaluated them."""
+"""The plans' figures for other apps (``dangbo.core.evidence``): responsibility commitments of a
+year and how the upper level evaluated them (for the annual ratings), and the targets the term's
+computed indicators set a unit (subject ``"unit_target"``: the admission targets page shows the
+"members admitted" indicator's target beside its own)."""
 
 from __future__ import annotations
 
@@ -7,13 +9,13 @@ import datetime as dt
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.evidence import Figure
 
-from .models import Commitment, EvaluationGrade
+from .models import Commitment, EvaluationGrade, IndicatorTarget
 
 LABEL = _("Commitments evaluated at the top grade")
 
@@ -40,3 +42,33 @@ def commitment_figures(subject: str, ids: Sequence[int], start: dt.date, end: dt
                     url + "?" + urlencode({"unit": units[pk], "year": start.year}))]
         for pk, (reached, evaluated) in counts.items()
     }
+
+
+#: The subject word of :func:`indicator_targets`: the target a unit was set for a year.
+TARGET_SUBJECT = "unit_target"
+
+
+def indicator_targets(subject: str, ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int, list[Figure]]:
+    """For each unit: the target of every computed indicator for the year of ``start`` (the
+    year's own target, else the term's), one figure per computed figure's code, linked to the
+    indicator. One query."""
+    if subject != TARGET_SUBJECT:
+        return {}
+    rows = (
+        IndicatorTarget.objects.filter(unit_id__in=ids, indicator__term__start__lte=start)
+        .filter(Q(indicator__term__end__isnull=True) | Q(indicator__term__end__gte=start))
+        .filter(Q(year=start.year) | Q(year__isnull=True))
+        .exclude(indicator__computed_from="")
+        .select_related("indicator").order_by("unit_id", "indicator_id")
+    )
+    chosen: dict[tuple[int, str], IndicatorTarget] = {}
+    for target in rows:  # the year's own target wins over the term's
+        key = (target.unit_id, target.indicator.computed_from)
+        if key not in chosen or target.year is not None:
+            chosen[key] = target
+    out: dict[int, list[Figure]] = {}
+    for (unit_id, code), target in chosen.items():
+        out.setdefault(unit_id, []).append(Figure(
+            code, target.indicator.name, int(target.value), None, target.indicator.get_absolute_url()))
+    return out
+

@@ -17,6 +17,8 @@ from dangbo.orgs.models import Unit
 from .models import Candidate
 
 ADMITTED = _("Members admitted")
+#: The figure's code, which a computed indicator of the plans names.
+ADMITTED_FIGURE = "members_admitted"
 
 
 def admitted_figures(subject: str, ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int, list[Figure]]:
@@ -41,6 +43,6 @@ def admitted_figures(subject: str, ids: Sequence[int], start: dt.date, end: dt.d
                 counts[pk] = counts.get(pk, 0) + row["n"]
     base = reverse("people:admission_pipeline")
     return {
-        pk: [Figure("members_admitted", ADMITTED, n, None, base + "?" + urlencode({"unit": pk, "stage": ""}))]
+        pk: [Figure(ADMITTED_FIGURE, ADMITTED, n, None, base + "?" + urlencode({"unit": pk, "stage": ""}))]
         for pk, n in counts.items()
     }

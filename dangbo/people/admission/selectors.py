@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Substr
 
-from dangbo.core import policy
+from dangbo.core import evidence, policy
 from dangbo.core.policy import Action
 from dangbo.orgs.models import Membership, Person, Unit
 
+from .evidence import ADMITTED_FIGURE
 from .models import (
     OPEN_STAGES,
     AdmissionRules,
@@ -147,6 +149,9 @@ class TargetRow:
     actual: int = 0
     residential: int = 0
     enterprise: int = 0
+    #: The term's "members admitted" indicator's target for the unit and year, when the plans
+    #: set one (a ``dangbo.core.evidence`` figure, linked to the indicator).
+    indicator: Any = None
 
     @property
     def percent(self) -> int | None:
@@ -155,7 +160,8 @@ class TargetRow:
 
 def targets(*, user, year: int) -> list[TargetRow]:
     """The targets of ``year`` the user may see, with the admissions (decisions) of that year
-    under each unit, residential areas and private enterprises apart: two queries."""
+    under each unit, residential areas and private enterprises apart, and the target the term's
+    "members admitted" indicator sets the unit, when there is one: three queries."""
     rows = [
         TargetRow(t)
         for t in policy.visible(user, AdmissionTarget.objects.select_related("unit")).filter(year=year).order_by("unit__path")
@@ -177,6 +183,11 @@ def targets(*, user, year: int) -> list[TargetRow]:
                     row.residential += c["n"]
                 elif c["sector"] == Sector.ENTERPRISE:
                     row.enterprise += c["n"]
+    indicators = evidence.collect(
+        "unit_target", [row.target.unit_id for row in rows], dt.date(year, 1, 1), dt.date(year, 12, 31)
+    )
+    for row in rows:
+        row.indicator = indicators[row.target.unit_id].get(ADMITTED_FIGURE)
     return rows
 
 

@@ -58,14 +58,14 @@ def ready() -> None:
     from dangbo.core import audit, evidence, nav, search
 
     from . import policy  # noqa: F401 - registers the candidates' permission policy
-    from .evidence import ADMITTED, admitted_figures
+    from .evidence import ADMITTED, ADMITTED_FIGURE, admitted_figures
     from .models import Candidate
     from .scan import scan_candidates
     from .services import search_candidate
 
     daily.register(scan_candidates)
     evidence.register("admissions", label=ADMITTED, subjects={"unit_tree"}, collect=admitted_figures,
-                      figures={"members_admitted": ADMITTED})
+                      figures={ADMITTED_FIGURE: ADMITTED})
     search.register(
         "candidate", label=_("Candidate"), build=search_candidate,
         queryset=lambda: Candidate.objects.select_related("person", "unit"),
