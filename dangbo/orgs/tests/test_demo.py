@@ -114,6 +114,12 @@ def test_cells_per_ward_and_members_per_cell(demo):
         assert 15 <= Membership.objects.current().filter(unit=cell).count() <= 70, cell.name
 
 
+def test_the_console_groups_thousands(demo):
+    import re
+
+    assert re.search(r"\b\d[.,]\d{3} (party members|đảng viên)", demo), demo[-600:]
+
+
 def test_members(demo):
     # Members today: the people demo also records transfers and leavings, with their past memberships.
     members = Person.objects.filter(

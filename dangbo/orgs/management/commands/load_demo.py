@@ -114,15 +114,15 @@ class Command(BaseCommand):
             self.stdout.write(_("The Đông Hà demo was already loaded; nothing was added."))
         self.stdout.write(
             _(
-                "%(units)d units, %(members)d party members, %(positions)d positions, "
-                "%(terms)d terms, %(accounts)d demo accounts."
+                "%(units)s units, %(members)s party members, %(positions)s positions, "
+                "%(terms)s terms, %(accounts)s demo accounts."
             )
             % {
-                "units": summary.units,
-                "members": summary.members,
-                "positions": summary.positions,
-                "terms": summary.terms,
-                "accounts": len(summary.accounts),
+                name: number_format(value, force_grouping=True)
+                for name, value in {
+                    "units": summary.units, "members": summary.members, "positions": summary.positions,
+                    "terms": summary.terms, "accounts": len(summary.accounts),
+                }.items()
             }
         )
         if summary.repaired and not summary.created:
