@@ -59,6 +59,11 @@ def periodic_list(*, user, unit: Unit | None = None, period: str = "", state: st
     return qs.order_by("-end", "unit__path")
 
 
+def report_units(*, user, change: bool = False) -> QuerySet[Unit]:
+    """The units whose reports the user sees (``change``: may draft), for the unit pickers."""
+    return policy.visible(user, Unit, Action.CHANGE if change else Action.VIEW).order_by("path")
+
+
 # --- The reports page ------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("tong-ket/<int:pk>/lam-moi/", views.review_refresh, name="review_refresh"),
     path("tong-ket/<int:pk>/xuat.<str:fmt>", views.review_export, name="review_export"),
     path("dinh-ky/", views.periodic_list, name="periodic_list"),
+    path("don-vi/tim/", views.unit_lookup, name="unit_lookup"),
     path("dinh-ky/<int:pk>/", views.periodic_detail, name="periodic_detail"),
     path("dinh-ky/<int:pk>/nop/", views.periodic_submit, name="periodic_submit"),
     path("dinh-ky/<int:pk>/sua/", views.periodic_edit, name="periodic_edit"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from dangbo.core.http import Request
 from dangbo.core.pagination import paginate
 from dangbo.core.policy import Action
 from dangbo.core.xlsx import workbook_response
+from dangbo.orgs.views import unit_lookup_response
 
 from . import exports, selectors, services
 from .forms import PeriodicDraftForm, PeriodicFilterForm, PeriodicSubmitForm, SentenceForm
@@ -179,8 +180,8 @@ def _paper_response(paper: exports.Paper, stem: str, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def periodic_list(request: Request) -> HttpResponse:
     _section(request)
-    units = list(policy.visible(request.user, selectors.Unit).order_by("path")[:500])
-    manageable = [u for u in units if policy.may(request.user, Action.CHANGE, u)][:200]
+    units, manageable = selectors.report_units(user=request.user), selectors.report_units(user=request.user, change=True)
+    may_draft = manageable.exists()
     draft_form = PeriodicDraftForm(request.POST or None, units=manageable, initial={"day": _today()})
     if request.method == "POST":
         report = submit(request, draft_form, lambda data: services.periodic_draft(
@@ -193,9 +194,17 @@ def periodic_list(request: Request) -> HttpResponse:
     if form.is_bound and form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
     page_obj, querystring_base = paginate(request, selectors.periodic_list(user=request.user, **filters), per_page=50)
-    context = {"form": form, "draft_form": draft_form if manageable else None, "page_obj": page_obj,
+    context = {"form": form, "draft_form": draft_form if may_draft else None, "page_obj": page_obj,
                "querystring_base": querystring_base, "today": _today()}
     return render(request, "reports/periodic_list.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def unit_lookup(request: Request) -> JsonResponse:
+    """The suggestions of the periodic reports' unit pickers: the units whose reports the user
+    sees, or (``?scope=change``) may draft."""
+    return unit_lookup_response(
+        request, selectors.report_units(user=request.user, change=request.GET.get("scope") == "change"))
 
 
 @login_required

@@ -345,6 +345,7 @@ ROUTES: dict[str, Route] = {
     # meetings
     "meetings:meeting_list": OPEN,
     "meetings:unit_lookup": OPEN,
+    "reports:unit_lookup": OPEN,
     "meetings:meeting_create": OPEN,
     "meetings:schedule_year": OPEN,
     "meetings:meeting_detail": on("meeting"),

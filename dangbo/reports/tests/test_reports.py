@@ -449,3 +449,30 @@ def test_the_review_reads_the_units_own_indicator_figures_in_a_fixed_number_of_q
     assert reads and all(f'"unit_id" = {cast.ward1.pk}' in sql for sql in reads), reads
     sentence = next(s for sec in content["sections"] for s in sec["sentences"] if s["key"] == "indicators.chi-bo-tot")
     assert (sentence["figures"]["actual"]["text"], sentence["figures"]["target"]["text"]) == ("70 %", "80 %")
+
+
+def test_the_periodic_list_picks_units_by_name_whatever_their_number(cast, login, django_assert_num_queries):
+    """The list's unit filter and the draft form are typed pickers (a province secretary sees
+    some 1,200 units): the page lists none of them, and its queries do not grow with them."""
+    services.periodic_draft(actor=cast.ward_secretary, unit=cast.ward1, period="month", start=D(2026, 3, 1))
+    services.periodic_draft(actor=cast.cell_secretary, unit=cast.cell1, period="month", start=D(2026, 3, 1))
+    client = login(cast.ward_secretary)
+    url = reverse("reports:periodic_list")
+    page = client.get(url, {"unit": cast.cell1.pk})
+    assert [r.unit for r in page.context["page_obj"]] == [cast.cell1]
+    assert "<option" not in page.content.decode().split('name="period"')[0]  # no unit listed as an option
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for n in range(30):
+        orgs.unit_create(actor=None, parent=cast.ward1, kind=cast.cell1.kind, name=f"Chi bộ thêm {n}", code=f"them-{n}")
+    with django_assert_num_queries(len(before.captured_queries)):
+        client.get(url)
+    found = client.get(reverse("reports:unit_lookup"), {"q": "khu pho 1"}).json()
+    assert [item["id"] for item in found["items"]] == [cast.cell1.pk]
+    assert login(cast.outsider).get(reverse("reports:unit_lookup"), {"q": "khu pho 1"}).json()["items"] == []
+    # Drafting names the unit by its id; a unit the user may not change is refused on the field.
+    client = login(cast.ward_secretary)
+    response = client.post(url, {"unit": cast.cell_dl.pk, "period": "quarter", "day": "02/03/2026"})
+    assert response.status_code == 400 and PeriodicReport.objects.filter(unit=cast.cell_dl).count() == 0
+    response = client.post(url, {"unit": cast.cell1.pk, "period": "quarter", "day": "02/03/2026"})
+    assert response.status_code == 302
