@@ -122,7 +122,7 @@ class PeriodicFilters(Schema):
     period: Literal["month", "quarter", "half", "nine", "year"] | None = None
     state: Literal["draft", "submitted"] | None = None
     limit: int = Field(100, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 class PeriodicOut(Schema):

@@ -266,6 +266,9 @@ def test_the_api(cast, term, indicator, client):
     assert listed["count"] == 1 and listed["items"][0]["unit_id"] == cast.cell1.pk
     assert client.get("/api/v1/reports/periodic", HTTP_AUTHORIZATION=f"Bearer {outsider}").json()["count"] == 0
     assert json.dumps(listed)
+    # An offset past any database integer is refused in the one error shape, never a 500.
+    huge = client.get("/api/v1/reports/periodic?offset=393115312365456485838225408", **auth)
+    assert huge.status_code == 422 and set(huge.json()) == {"error", "fields"}
 
 
 def test_the_review_counts_admissions_against_targets_and_ratings_by_grade(cast, term):
