@@ -299,6 +299,7 @@ def _ratings(rng: random.Random, units, members, homes) -> int:
             for level, rater in raters.items():
                 grade = final if level != "self" else rng.choice(["tot", final])
                 row = Rating(rule=rule, year=year, level=level, unit=home, rater_unit=rater, grade=grade,
+                             capacity="member" if kind == "person" else "organisation",
                              prefilled={}, prefilled_at=rated_at, rated_at=rated_at,
                              **({"person_id": pk} if kind == "person" else {"subject_unit_id": pk}))
                 if rule.uses_points:
