@@ -273,3 +273,21 @@ def test_the_demo_rates_the_city_and_wards_leaders_for_2025(cast):
     # The cells' leaders are pre-filled, left to the wards; 2023 has no leaders' rating.
     assert leaders.filter(unit=cast.cell1, level="ward", grade="").exists()
     assert not Rating.objects.filter(capacity=Capacity.LEADER, year=2023).exists()
+
+
+def test_the_exports_carry_the_leaders(cast, login, settings, django_capture_on_commit_callbacks):
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    campaign = _city_campaign(cast, settings, django_capture_on_commit_callbacks)
+    c = login(cast.clerk)
+    book = load_workbook(io.BytesIO(c.get(reverse("people:rating_campaign_export", args=[campaign.pk, "xlsx"])).content))
+    sheet = book.worksheets[1]
+    assert sheet.title == "Cán bộ lãnh đạo, quản lý"
+    rows = list(sheet.iter_rows(values_only=True))
+    assert ("Trần Văn Phú", "Bí thư Đảng ủy", "Đảng bộ Phường 1") in [r[:3] for r in rows]
+    doc = Document(io.BytesIO(c.get(reverse("people:rating_campaign_export", args=[campaign.pk, "docx"])).content))
+    assert len(doc.tables) == 2 and doc.tables[1].rows[0].cells[2].text == "Đơn vị lãnh đạo"
+    assert any("Trần Văn Phú, Bí thư Đảng ủy" == row.cells[1].text for row in doc.tables[1].rows)
