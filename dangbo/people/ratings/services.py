@@ -22,7 +22,16 @@ from dangbo.orgs.models import Membership, Person, Position, Role, Unit
 from dangbo.orgs.policy import require_person
 
 from . import rules
-from .models import LEVEL_ORDER, Capacity, Discipline, Level, Rating, RatingCampaign, RuleVersion
+from .models import (
+    LEVEL_ORDER,
+    RULE_SUBJECT,
+    Capacity,
+    Discipline,
+    Level,
+    Rating,
+    RatingCampaign,
+    RuleVersion,
+)
 
 EDIT_FIELDS = ["general_points", "task_points", "grade", "adjusted", "note"]
 DISCIPLINE_FIELDS = ["person", "subject_unit", "unit", "date", "form", "decision", "source", "reason"]
@@ -213,7 +222,7 @@ def rating_open(
     if level not in Level.values:
         raise ValidationError({"level": _("Unknown rater level.")})
     rule = rule_for_year(year)
-    subject = {Capacity.MEMBER: "person", Capacity.LEADER: "leader", Capacity.ORGANISATION: "unit"}[Capacity(capacity)]
+    subject = RULE_SUBJECT[Capacity(capacity)]
     post_title = ""
     home: Unit | None
     if capacity == Capacity.LEADER:
