@@ -55,7 +55,8 @@ def campaign_xlsx(campaign: RatingCampaign, view: CampaignView) -> HttpResponse:
         xlsx.Sheet(title=_("Leaders and managers"),
                    headers=[_("Leader"), _("Post"), _("Unit led"), *headers[2:]], rows=leader_rows),
         xlsx.Sheet(title=_("Distribution"), headers=[_("Grade"), _("Count")],
-                   rows=[[g["label"], n] for g, n in view.distribution]),
+                   rows=[[g["label"], n] for g, n in view.distribution]
+                   + [[f'{_("Leaders and managers")}: {g["label"]}', n] for g, n in view.leader_distribution]),
     ]
     return xlsx.sheets_response(f"danh-gia-{campaign.year}", sheets)
 

@@ -82,6 +82,7 @@ class CampaignView:
     #: The leaders of the units (the tab "Cán bộ lãnh đạo, quản lý") and their levels.
     leader_rows: list[SubjectRow] = field(default_factory=list)
     leader_levels: list[Level] = field(default_factory=list)
+    leader_distribution: list[tuple[dict[str, Any], int]] = field(default_factory=list)
 
 
 #: The results table shows at most this many rating rows; narrow it by unit for the rest.
@@ -116,9 +117,17 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
         return ratings.exclude(grade="").order_by().annotate(led=led).values(
             "capacity", "person_id", "subject_unit_id", "led").annotate(top=Max(level_rank * width + grade_index))
 
-    counted = tops(qs).aggregate(**{f"g{i}": Count("top", filter=Q(top__in=final_is(i))) for i in range(len(codes))})
+    # Members and organisations in one distribution, the leaders in theirs (a leader is also
+    # counted as a member): both in the one aggregate.
+    leading = Q(capacity=Capacity.LEADER)
+    counted = tops(qs).aggregate(
+        **{f"g{i}": Count("top", filter=Q(top__in=final_is(i)) & ~leading) for i in range(len(codes))},
+        **{f"l{i}": Count("top", filter=Q(top__in=final_is(i)) & leading) for i in range(len(codes))},
+    )
     by_code = {code: counted[f"g{i}"] or 0 for i, code in enumerate(codes)}
     distribution = [(g, by_code.get(g["code"], 0)) for g in rules.grades(rule)]
+    leaders_by_code = {code: counted[f"l{i}"] or 0 for i, code in enumerate(codes)}
+    leader_distribution = [(g, leaders_by_code.get(g["code"], 0)) for g in rules.grades(rule)]
     by_rater: dict[tuple[int, str, str], list[str]] = {}
     for graded_by in (qs.exclude(grade="").order_by()
                       .values("rater_unit_id", "level", "capacity", "grade").annotate(n=Count("pk"))):
@@ -203,7 +212,8 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
                                                           depth__lte=campaign.unit.depth + 1)).order_by("path"))
     flagged = [p.full_name for p in Person.objects.filter(pk__in=[pk for kind, pk in twice if kind == "person"])]
     flagged += [u.name for u in Unit.objects.filter(pk__in=[pk for kind, pk in twice if kind == "unit"])]
-    return CampaignView(rows=subjects, leader_rows=leaders, leader_levels=leader_levels, levels=levels, distribution=distribution, progress=progress,
+    return CampaignView(rows=subjects, leader_rows=leaders, leader_levels=leader_levels,
+                        leader_distribution=leader_distribution, levels=levels, distribution=distribution, progress=progress,
                         pending=pending, quota_problems=problems, failed_twice=flagged, focus=focus, units=units,
                         truncated=truncated)
 

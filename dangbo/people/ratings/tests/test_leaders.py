@@ -291,3 +291,26 @@ def test_the_exports_carry_the_leaders(cast, login, settings, django_capture_on_
     doc = Document(io.BytesIO(c.get(reverse("people:rating_campaign_export", args=[campaign.pk, "docx"])).content))
     assert len(doc.tables) == 2 and doc.tables[1].rows[0].cells[2].text == "Đơn vị lãnh đạo"
     assert any("Trần Văn Phú, Bí thư Đảng ủy" == row.cells[1].text for row in doc.tables[1].rows)
+
+
+def test_the_leaders_have_their_own_distribution(cast, settings, django_capture_on_commit_callbacks):
+    from dangbo.people.ratings import selectors
+
+    campaign = _city_campaign(cast, settings, django_capture_on_commit_callbacks)
+    secretary = Person.objects.get(user=cast.cell_secretary)
+    orgs.membership_create(actor=None, person=secretary, unit=cast.cell1, start=dt.date(2020, 1, 1))
+    services.campaign_prefill(campaign_id=campaign.pk)
+    as_leader = Rating.objects.get(person=secretary, capacity=Capacity.LEADER, level="ward")
+    as_member = Rating.objects.get(person=secretary, capacity=Capacity.MEMBER, level="cell")
+    services.rating_save(actor=None, rating=as_leader, general_points=Decimal("25"), task_points=Decimal("30"),
+                         grade="hoan_thanh")
+    services.rating_save(actor=None, rating=as_member, general_points=Decimal("25"), task_points=Decimal("50"),
+                         grade="tot")
+    view = selectors.campaign_view(user=cast.clerk, campaign=campaign)
+    assert {g["code"]: n for g, n in view.distribution}["tot"] == 1
+    assert {g["code"]: n for g, n in view.distribution}["hoan_thanh"] == 0
+    assert {g["code"]: n for g, n in view.leader_distribution} == {
+        "xuat_sac": 0, "tot": 0, "hoan_thanh": 1, "khong_hoan_thanh": 0}
+    leader_row = next(r for r in view.leader_rows if r.subject == secretary)
+    member_row = next(r for r in view.rows if r.subject == secretary)
+    assert (leader_row.final, member_row.final) == ("hoan_thanh", "tot")
