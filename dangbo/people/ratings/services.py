@@ -465,17 +465,28 @@ def campaign_subjects(campaign: RatingCampaign) -> tuple[dict[int, Unit], list[U
     return people, units
 
 
-def campaign_leaders(campaign: RatingCampaign, units: Sequence[Unit]) -> list[tuple[int, Unit, str]]:
+def campaign_leaders(campaign: RatingCampaign) -> list[tuple[int, Unit, str]]:
     """``[(person id, unit led, post title)]``: the holders of a leading post in the year in
-    each of the campaign's organisations (one row per person and unit, their first post)."""
+    each party organisation of the campaign's subtree, its party advisory boards included (a
+    board's head is rated by the committee it serves); one row per person and unit, their
+    first post. Leaders of the government, the Front and the mass organisations are not
+    rated here."""
     if not campaign.rule.levels.get("leader"):
         return []
-    by_id = {u.pk: u for u in units}
+    start, end = year_range(campaign.year)
+    posts = (
+        _leading_posts(campaign.year)
+        .filter(unit__path__startswith=campaign.unit.path, unit__kind__is_party=True)
+        .filter(Q(unit__valid_from__isnull=True) | Q(unit__valid_from__lte=end))
+        .filter(Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=start))
+        .select_related("unit__kind__level")
+        .only("person_id", "title", "unit__path", "unit__depth", "unit__name", "unit__kind__level__code")
+    )
     seen: dict[tuple[int, int], tuple[int, Unit, str]] = {}
-    for person_id, unit_id, title in _leading_posts(campaign.year).filter(unit_id__in=list(by_id)).values_list(
-        "person_id", "unit_id", "title"
-    ):
-        seen.setdefault((person_id, unit_id), (person_id, by_id[unit_id], title))
+    units: dict[int, Unit] = {}
+    for post in posts:
+        unit = units.setdefault(post.unit_id, post.unit)
+        seen.setdefault((post.person_id, post.unit_id), (post.person_id, unit, post.title))
     return list(seen.values())
 
 
@@ -490,10 +501,11 @@ def campaign_prefill(*, campaign_id: int, progress: Callable[[int, int], None] |
     )
     try:
         people, units = campaign_subjects(campaign)
-        leaders = campaign_leaders(campaign, units)
+        leaders = campaign_leaders(campaign)
         total = len(people) + len(units) + len(leaders)
         RatingCampaign.objects.filter(pk=campaign.pk).update(total=total)
-        all_paths = {p for u in [*units, *people.values()] for p in [u.path, *u.ancestor_paths()]}
+        homes = [*units, *people.values(), *(unit for _p, unit, _t in leaders)]
+        all_paths = {p for u in homes for p in [u.path, *u.ancestor_paths()]}
         by_path = _units_by_path(all_paths)
         done = 0
         person_ids = list(people)

@@ -167,17 +167,22 @@ def test_who_may_rate_a_leader(cast):
 def test_the_campaign_prefills_the_leaders_of_its_units(cast, settings, django_capture_on_commit_callbacks):
     settings.TASKS = IMMEDIATE
     task(cast, unit=cast.cell1, done_on=dt.date(2025, 3, 1))
+    head = Person.objects.create(full_name="Chánh Văn phòng", gender="m")
+    orgs.position_create(actor=None, person=head, unit=cast.office, title="Chánh Văn phòng Thành ủy",
+                         start=dt.date(2021, 1, 1), role=Role.MANAGE)
     campaign = services.campaign_open(actor=None, unit=cast.city, year=2025)
     with django_capture_on_commit_callbacks(execute=True):
         services.campaign_prefill_start(actor=None, campaign=campaign)
     leaders = Rating.objects.filter(capacity=Capacity.LEADER)
     by_subject = {(r.person.user.username, r.unit.code, r.level): r.rater_unit.code
-                  for r in leaders.select_related("person__user", "unit", "rater_unit")}
+                  for r in leaders.select_related("person__user", "unit", "rater_unit") if r.person.user}
     assert by_subject[("ward_secretary", "t-phuong1", "city")] == "t-dongha"
     assert by_subject[("outsider", "t-dongluong", "city")] == "t-dongha"
     assert by_subject[("cell_secretary", "t-p1-kp1", "ward")] == "t-phuong1"
     assert ("cell_secretary", "t-p1-kp1", "self") in by_subject
     assert not any(u == "clerk" for u, _c, _l in by_subject)  # administering is not leading
+    board = leaders.get(person=head, level="city")  # a party board's head: rated by the city
+    assert board.unit == cast.office and board.rater_unit == cast.city
     assert leaders.get(person__user=cast.cell_secretary, level="ward").prefilled["tasks_done"]["value"] == 1
     campaign.refresh_from_db()
     assert campaign.total == campaign.done and campaign.done >= Rating.objects.filter(
