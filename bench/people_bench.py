@@ -13,10 +13,12 @@ are the ones the services write):
   2023, and 600 former members (transferred out or gone), off the roll in 2025;
 * 6,000 admission candidates (5 a cell) at every stage, the due date of the step awaited
   computed from the admission rules as the services do (about a quarter of them late);
+* a secretary and a deputy secretary (leading posts) in every party unit, from its members;
 * three years of ratings with their campaign on the province: 2023 and 2024 under 124-QĐ/TW,
   2025 under 366-QĐ/TW (points), every member at the levels self, cell and ward, every
   organisation at self, ward and city where a unit of that level is above it (the rater unit
-  found by ``services.rater_unit``): about 183,000 ratings a year.
+  found by ``services.rater_unit``): about 183,000 ratings a year; in 2025 also every leader at
+  self and the level of the committee above their unit.
 
 Then it times, through the real views (test client, the permission policy applied, "today"
 25/11/2026):
@@ -104,7 +106,7 @@ def _person(rng: random.Random, n: int, **fields):
 
 
 def _clear(province) -> None:
-    from dangbo.orgs.models import Membership, Person, Unit
+    from dangbo.orgs.models import Membership, Person, Position, Unit
     from dangbo.people.admission.models import Candidate
     from dangbo.people.members.models import MemberEvent
     from dangbo.people.ratings.models import Rating, RatingCampaign
@@ -115,6 +117,7 @@ def _clear(province) -> None:
     Candidate.objects.filter(**under).delete()
     MemberEvent.objects.filter(person__party_card_number__startswith="MB").delete()
     Membership.objects.filter(**under).delete()
+    Position.objects.filter(**under).delete()
     Person.objects.filter(party_card_number__startswith="MB").delete()
     Unit.objects.filter(code__startswith=f"{PREFIX}-").delete()
 
@@ -171,7 +174,8 @@ def build(*, fresh: bool):
                                           other_organisation="Đảng bộ tỉnh khác" if kind == "transfer_out" else ""))
         MemberEvent.objects.bulk_create(events, batch_size=BATCH)
         candidates = _candidates(rng, cells, people[: len(cells) * MEMBERS_PER_CELL], n)
-        ratings = _ratings(rng, units, people[: len(cells) * MEMBERS_PER_CELL], homes)
+        leaders = _leaders(units, cells, people)
+        ratings = _ratings(rng, units, people[: len(cells) * MEMBERS_PER_CELL], homes, leaders)
     bench.analyze("orgs_unit", "orgs_person", "orgs_membership", "people_candidate", "people_rating")
     print(f"built {len(units)} units, {len(people)} people, {candidates} candidates, {ratings} ratings in "
           f"{time.monotonic() - began:.0f} s", file=sys.stderr)
@@ -269,7 +273,33 @@ GRADE_MIX = [("xuat_sac", 12), ("tot", 70), ("hoan_thanh", 16), ("khong_hoan_tha
 POINTS = {"xuat_sac": (90, 98), "tot": (70, 89), "hoan_thanh": (50, 69), "khong_hoan_thanh": (30, 49)}
 
 
-def _ratings(rng: random.Random, units, members, homes) -> int:
+def _leaders(units, cells, people) -> list[tuple[int, object, str]]:
+    """A secretary and a deputy in every party unit, members of its first cell (two other
+    members of that cell for each level up), as the posts the orgs services write."""
+    from dangbo.orgs.models import Position, Role, Unit
+    from dangbo.people.ratings.services import NOT_RATED_LEVELS
+
+    by_cell = {cell.pk: people[i * MEMBERS_PER_CELL:(i + 1) * MEMBERS_PER_CELL] for i, cell in enumerate(cells)}
+    first_cell: dict[str, object] = {}
+    for cell in cells:  # in path order: the first cell under each ancestor
+        for depth in range(1, cell.depth + 1):
+            first_cell.setdefault(cell.path[: depth * Unit.steplen], cell)
+    posts, leaders = [], []
+    for unit in units:
+        cell = first_cell.get(unit.path)
+        if cell is None or not unit.kind.is_party or unit.kind.level.code in NOT_RATED_LEVELS:
+            continue
+        offset = 2 * (cell.depth - unit.depth)  # type: ignore[attr-defined]
+        for j, title in enumerate(("Bí thư", "Phó Bí thư")):
+            person = by_cell[cell.pk][offset + j]  # type: ignore[attr-defined]
+            posts.append(Position(person=person, unit=unit, title=title, start=dt.date(2020, 10, 1),
+                                  role=Role.MANAGE, sort_order=10 * (j + 1)))
+            leaders.append((person.pk, unit, title))
+    Position.objects.bulk_create(posts, batch_size=BATCH)
+    return leaders
+
+
+def _ratings(rng: random.Random, units, members, homes, leaders) -> int:
     """Every member and organisation rated at the levels of the year's rule, graded, with a
     campaign of the province for each year."""
     from decimal import Decimal
@@ -286,10 +316,11 @@ def _ratings(rng: random.Random, units, members, homes) -> int:
         RatingCampaign.objects.create(unit=province, year=year, rule=rule, state=RatingCampaign.State.DONE,
                                       done=len(members) + len(units), total=len(members) + len(units))
         rated_at = dt.datetime(year + 1, 1, 20, 2, tzinfo=dt.UTC)
-        subjects = [("person", m.pk, homes[i][0]) for i, m in enumerate(members)]
-        subjects += [("unit", u.pk, u) for u in units]
+        subjects = [("person", m.pk, homes[i][0], "") for i, m in enumerate(members)]
+        subjects += [("unit", u.pk, u, "") for u in units]
+        subjects += [("leader", pk, u, title) for pk, u, title in leaders]
         batch: list[Rating] = []
-        for kind, pk, home in subjects:
+        for kind, pk, home, title in subjects:
             raters = {}
             for level in rule.levels.get(kind, []):
                 rater = rater_unit(kind, home, level, by_path)
@@ -299,8 +330,9 @@ def _ratings(rng: random.Random, units, members, homes) -> int:
             for level, rater in raters.items():
                 grade = final if level != "self" else rng.choice(["tot", final])
                 row = Rating(rule=rule, year=year, level=level, unit=home, rater_unit=rater, grade=grade,
-                             prefilled={}, prefilled_at=rated_at, rated_at=rated_at,
-                             **({"person_id": pk} if kind == "person" else {"subject_unit_id": pk}))
+                             capacity={"person": "member", "unit": "organisation", "leader": "leader"}[kind],
+                             post_title=title, prefilled={}, prefilled_at=rated_at, rated_at=rated_at,
+                             **({"subject_unit_id": pk} if kind == "unit" else {"person_id": pk}))
                 if rule.uses_points:
                     low, high = POINTS[grade]
                     total = rng.randint(low, high)

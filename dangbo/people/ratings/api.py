@@ -1,11 +1,13 @@
 """Annual ratings (đánh giá, xếp loại chất lượng) of members, cadres and organisations.
 
 ``GET /ratings`` lists the ratings the caller may see (filters ``period``, ``unit`` with the
-units below it, ``level``); each names its ``rule_version`` and source document and carries
-``points``, ``grade`` and the ``prefilled`` evidence figures. ``POST /ratings`` opens the
-rating of a member (``person_id``) or an organisation (``unit_id``) for a period and level
-(pre-filled from the evidence) and saves the points, adjustments and grade given; send the
-``version`` you read in ``If-Match`` (or ``expected_version``) and a save made since is a 409.
+units below it, ``level``, ``capacity``); each names its ``rule_version`` and source document,
+its ``capacity`` (``member``, ``leader`` or ``organisation``) and carries ``points``, ``grade``
+and the ``prefilled`` evidence figures. ``POST /ratings`` opens the rating of a member
+(``person_id``), an organisation (``unit_id``) or a leader (``capacity: "leader"`` with the
+``person_id`` and the ``unit_id`` of the unit they lead) for a period and level (pre-filled
+from the evidence) and saves the points, adjustments and grade given; send the ``version``
+you read in ``If-Match`` (or ``expected_version``) and a save made since is a 409.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ router = Router(tags=["ratings"])
 
 MAX_LIMIT = 200
 LevelCode = Literal["self", "cell", "ward", "city"]
+CapacityCode = Literal["member", "leader", "organisation"]
 
 
 class RuleOut(Schema):
@@ -56,8 +59,10 @@ class RatingOut(Schema):
     period: int
     level: LevelCode
     subject: Literal["person", "unit"]
+    capacity: CapacityCode
     person_id: int | None
     unit_id: int | None
+    post_title: str
     subject_name: str
     rater_unit_id: int
     rule_version: RuleOut
@@ -81,6 +86,7 @@ class RatingFilters(Schema):
     period: int | None = Field(None, ge=2000, le=2100, description="The year rated.")
     unit: int | None = Field(None, ge=1, description="A unit's id: the ratings of its subjects and those below it.")
     level: LevelCode | None = None
+    capacity: CapacityCode | None = None
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=1_000_000_000)
 
@@ -93,7 +99,8 @@ class AdjustmentIn(Schema):
 
 class RatingIn(Schema):
     person_id: Id | None = None
-    unit_id: Id | None = None
+    unit_id: Id | None = Field(None, description="The organisation rated, or (a leader) the unit they lead.")
+    capacity: CapacityCode | None = Field(None, description="member (default with person_id), leader, organisation.")
     period: int = Field(..., ge=2000, le=2100)
     level: LevelCode
     general_points: Decimal | None = Field(None, ge=0, le=1000, max_digits=5, decimal_places=1)
@@ -108,8 +115,10 @@ def _out(rating: Rating) -> dict[str, Any]:
     rule = rating.rule
     subject = rating.subject
     return {
-        "id": rating.pk, "period": rating.year, "level": rating.level, "subject": rating.subject_kind,
-        "person_id": rating.person_id, "unit_id": rating.subject_unit_id,
+        "id": rating.pk, "period": rating.year, "level": rating.level,
+        "subject": "person" if rating.person_id else "unit",
+        "capacity": rating.capacity, "post_title": rating.post_title,
+        "person_id": rating.person_id, "unit_id": rating.unit_id if rating.is_leader else rating.subject_unit_id,
         "subject_name": subject.full_name if rating.person_id else subject.name,
         "rater_unit_id": rating.rater_unit_id,
         "rule_version": {"code": rule.code, "source": rule.source, "source_url": rule.source_url,
@@ -125,7 +134,8 @@ def _out(rating: Rating) -> dict[str, Any]:
 def ratings_list(request: HttpRequest, filters: Query[RatingFilters]):
     user = caller(request)
     unit = policy.get_for_user(user, Unit, filters.unit) if filters.unit else None
-    ratings = selectors.rating_list(user=user, year=filters.period, unit=unit, level=filters.level or "")
+    ratings = selectors.rating_list(user=user, year=filters.period, unit=unit, level=filters.level or "",
+                                    capacity=filters.capacity or "")
     page = ratings[filters.offset : filters.offset + filters.limit]
     return {"items": [_out(r) for r in page], "count": ratings.count()}
 
@@ -135,18 +145,23 @@ def ratings_list(request: HttpRequest, filters: Query[RatingFilters]):
     summary="Open (pre-filled) and save a rating",
 )
 def ratings_save(request: HttpRequest, payload: RatingIn):
-    """One rating of a member or an organisation for a period and a rater level: created and
+    """One rating of a member, an organisation or a leader of a unit (``capacity: "leader"``,
+    ``person_id`` and ``unit_id``) for a period and a rater level: created and
     pre-filled from the evidence when it does not exist, then saved with the points,
     adjustments (each with its reason) and grade given. A grade its points or gates forbid is
     a 400 naming why; a save made by someone else since your version is a 409."""
     user = caller(request)
-    if (payload.person_id is None) == (payload.unit_id is None):
+    if payload.capacity == "leader":
+        if payload.person_id is None or payload.unit_id is None:
+            raise ValidationError({"unit_id": [_("Name the leader and the unit they lead.")]})
+    elif (payload.person_id is None) == (payload.unit_id is None):
         raise ValidationError({"person_id": [_("Name either a member or an organisation.")]})
     person = policy.get_for_user(user, Person, payload.person_id) if payload.person_id else None
     unit = policy.get_for_user(user, Unit, payload.unit_id) if payload.unit_id else None
     with transaction.atomic():  # a refused save leaves no half-opened row behind
         rating = services.rating_open(
-            actor=user, year=payload.period, level=Level(payload.level), person=person, unit=unit
+            actor=user, year=payload.period, level=Level(payload.level), person=person, unit=unit,
+            capacity=payload.capacity,
         )
         rating = services.rating_save(
             actor=user, rating=rating, general_points=payload.general_points, task_points=payload.task_points,

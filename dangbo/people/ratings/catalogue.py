@@ -14,6 +14,10 @@ Gate tests (``test``) are the few kinds of condition the engine knows:
 * ``members_below`` / ``subunits_below`` — under ``share`` of the organisation's members
   (sub-units) are rated ``grade`` or better.
 
+A gate's ``subjects`` name whom it applies to: ``person`` (a member), ``unit`` (an
+organisation) and ``leader`` (a person rated as the leader or manager of a unit: their
+task-result figures are those of the unit they lead and every unit below it).
+
 Sources: research notes in ``shared/research/domain-vn.md`` §1a.
 """
 
@@ -38,6 +42,25 @@ GRADES_366 = [
     {"code": "hoan_thanh", "label": "Hoàn thành nhiệm vụ", "short": "Hoàn thành", "rank": 2, "min_points": 50},
     {"code": "khong_hoan_thanh", "label": "Không hoàn thành nhiệm vụ", "short": "Không hoàn thành", "rank": 1,
      "min_points": 0},
+]
+
+SOURCE_366_LEADERS = SOURCE_366 + ", Điều 11 (cán bộ lãnh đạo, quản lý các cấp)"
+
+#: 366-QĐ/TW's conditions for leaders and managers at all levels (Điều 11): the units they
+#: lead complete 100 % of their tasks and at least 30 % exceed the requirement (Xuất sắc);
+#: 100 % of the tasks done on time (Tốt, and so Xuất sắc). Their other conditions (the
+#: shortcomings noted before all fixed; who counts as "Hoàn thành") are not encoded: the
+#: research could not confirm them.
+LEADER_GATES_366 = [
+    {"code": "leader-done", "test": "rate_below", "figure": "tasks_done", "share": 1.0, "missing_blocks": False,
+     "subjects": ["leader"], "blocks": ["xuat_sac"],
+     "message": "đơn vị lãnh đạo, quản lý chưa hoàn thành 100% nhiệm vụ", "source": SOURCE_366_LEADERS},
+    {"code": "leader-exceeded-30", "test": "rate_below", "figure": "tasks_exceeded", "share": 0.3,
+     "missing_blocks": True, "subjects": ["leader"], "blocks": ["xuat_sac"],
+     "message": "dưới 30% nhiệm vụ của đơn vị lãnh đạo, quản lý vượt yêu cầu", "source": SOURCE_366_LEADERS},
+    {"code": "leader-on-time", "test": "rate_below", "figure": "tasks_on_time", "share": 1.0,
+     "missing_blocks": False, "subjects": ["leader"], "blocks": ["xuat_sac", "tot"],
+     "message": "đơn vị lãnh đạo, quản lý chưa hoàn thành 100% nhiệm vụ đúng hạn", "source": SOURCE_366_LEADERS},
 ]
 
 ORG_CONDITIONS = [
@@ -107,6 +130,7 @@ RULES = [
             {"code": "sub-discipline", "test": "sub_discipline", "subjects": ["unit"], "blocks": ["xuat_sac"],
              "message": "có đảng viên hoặc tổ chức trực thuộc bị kỷ luật năm {year}", "source": SOURCE_366},
             *ORG_CONDITIONS,
+            *LEADER_GATES_366,
         ],
         "quotas": [
             {"code": "xs-20", "grade": "xuat_sac", "of": "tot", "share": 0.2, "subjects": ["person"], "hard": False,
@@ -121,7 +145,10 @@ RULES = [
             {"figure": "attendance", "points": 15},
             {"figure": "commitments", "points": 10},
         ]},
-        "levels": {"person": ["self", "cell", "ward"], "unit": ["self", "ward", "city"]},
+        # A leader rates themselves, then the committee above the unit they lead (the nearest
+        # of these levels above it) rates them: a cell's leaders by the ward, a ward's by the city.
+        "levels": {"person": ["self", "cell", "ward"], "unit": ["self", "ward", "city"],
+                   "leader": ["self", "ward", "city"]},
     },
 ]
 

@@ -4,7 +4,9 @@ A campaign per year for the city pre-fills every member and organisation from th
 tasks, roll-calls and commitments; then, through the same services a rater uses, the members
 of the first ward are rated at the self and cell levels and every organisation at each of its
 levels, the grade being the best one the points and gates allow (with a few lower ones), some
-figures adjusted with a reason. Two disciplines of 2025 show the gate, and one member not
+figures adjusted with a reason. In 2025 the leaders of the city and of the wards (secretaries,
+deputy secretaries) are rated too, by themselves and by the committee above (the province for
+the city's, the city for the wards'), from the task results of the units they lead. Two disciplines of 2025 show the gate, and one member not
 completing both years shows the flag. Running it again changes nothing: a rated row is kept.
 """
 
@@ -20,7 +22,7 @@ from django.core.exceptions import ValidationError
 from dangbo.orgs.models import Unit
 
 from . import rules, services
-from .models import Discipline, Level, Rating, RatingCampaign
+from .models import Capacity, Discipline, Level, Rating, RatingCampaign
 
 CITY_CODE = "dongha"
 YEARS = (2023, 2025)
@@ -29,6 +31,10 @@ REASONS = {
     "tasks_exceeded": "Vượt chỉ tiêu vận động Quỹ Vì người nghèo (biên bản chi bộ tháng 11)",
     "attendance": "Vắng có lý do khi đi công tác, đã báo cáo chi bộ",
     "outside": "5 nhiệm vụ chi bộ phân công ghi trong sổ nghị quyết, 2 nhiệm vụ vượt yêu cầu",
+}
+LEADER_REASONS = {
+    "tasks_exceeded": "Chỉ tiêu vượt kế hoạch theo báo cáo tổng kết năm 2025 của đơn vị, chưa ghi nhận trên hệ thống",
+    "tasks_on_time": "Nhiệm vụ được cấp trên đồng ý gia hạn bằng văn bản; đã hoàn thành trong thời hạn mới",
 }
 
 
@@ -55,6 +61,9 @@ def load(*, today: dt.date, root_code: str = CITY_CODE) -> dict[str, int]:
         if campaign.state != RatingCampaign.State.DONE:
             services.campaign_prefill(campaign_id=campaign.pk)
         rated, adjusted = _rate(campaign, rated_ward, failing)
+        counts["ratings_rated"] += rated
+        counts["ratings_adjusted"] += adjusted
+        rated, adjusted = _rate_leaders(campaign)
         counts["ratings_rated"] += rated
         counts["ratings_adjusted"] += adjusted
     for year in YEARS:  # the first ward follows its own part of the city's campaigns
@@ -125,7 +134,8 @@ def _rate(campaign: RatingCampaign, ward: Unit, failing: int | None) -> tuple[in
     rows = (
         Rating.objects.filter(year=campaign.year, rated_at__isnull=True, unit__path__startswith=campaign.unit.path)
         .filter(person__isnull=True) | Rating.objects.filter(
-            year=campaign.year, rated_at__isnull=True, unit__in=member_units, level__in=levels, person__isnull=False,
+            year=campaign.year, rated_at__isnull=True, unit__in=member_units, level__in=levels,
+            capacity=Capacity.MEMBER,
         )
     )
     # Members first, then the organisations from the cells up: their gates read the grades below.
@@ -170,6 +180,42 @@ def _rate(campaign: RatingCampaign, ward: Unit, failing: int | None) -> tuple[in
                                                             or Decimal(0))
             grade = rules.best_allowed(rule, services.facts_for(rule, rating), total)
             services.rating_save(actor=None, rating=rating, grade=grade, **fields)
+        rated += 1
+        adjusted += bool(adjustments)
+    return rated, adjusted
+
+
+def _rate_leaders(campaign: RatingCampaign) -> tuple[int, int]:
+    """The leaders of the campaign's unit and of the units just below it (the city's and the
+    wards'), rated at each of their levels from the figures of the units they lead: the grade
+    wanted, or the best the points and the leaders' gates allow; a few figures adjusted."""
+    rule, root = campaign.rule, campaign.unit
+    if not rule.levels.get("leader"):
+        return 0, 0
+    rows = (Rating.objects.filter(year=campaign.year, capacity=Capacity.LEADER, rated_at__isnull=True,
+                                  unit__path__startswith=root.path, unit__depth__lte=root.depth + 1)
+            .select_related("rule", "unit", "rater_unit", "person").order_by("unit__path", "person_id", "id"))
+    rated = adjusted = 0
+    for rating in rows:
+        h = _h("leader", rating.person_id, rating.unit_id, rating.year, rating.level)
+        adjustments: dict[str, dict[str, Any]] = {}
+        for code, reason in LEADER_REASONS.items():
+            figure = rating.prefilled.get(code) or {}
+            if h % 5 == 0 and figure.get("of") and figure["value"] < figure["of"]:
+                value = min(figure["of"], figure["value"] + 1 + h % 3)
+                adjustments[code] = {"value": value, "of": figure["of"], "reason": reason}
+                break
+        general = Decimal(23 + h % 7 + (1 if rating.level == Level.SELF else 0))
+        rating.adjusted = {k: {**v, "adjusted": True} for k, v in adjustments.items()}
+        counted = rules.task_points(rule, rating.figures())
+        task_points = None if counted is not None else Decimal(45 + h % 25)
+        task = counted if counted is not None else task_points
+        assert task is not None  # noqa: S101 - one of the two is set
+        allowed = rules.best_allowed(rule, services.facts_for(rule, rating), general + task)
+        wanted = DESIRED[h % len(DESIRED)]
+        grade = wanted if rules.rank(rule, wanted) <= rules.rank(rule, allowed) else allowed
+        services.rating_save(actor=None, rating=rating, general_points=general, task_points=task_points, grade=grade,
+                             adjustments=adjustments, note=f"Đánh giá cán bộ lãnh đạo, quản lý năm {rating.year}")
         rated += 1
         adjusted += bool(adjustments)
     return rated, adjusted

@@ -75,9 +75,15 @@ def _tree_figures(ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int,
         .values_list("unit_path", "start", "deadline", "status", "done_on")
     )
     counts: dict[int, list[int]] = {pk: [0, 0, 0, 0] for pk in paths}
+    # Each task counts for every asked unit its path starts with: its path's prefixes looked
+    # up (a few per task), not every asked unit tried (a province's cells times its tasks).
+    by_path: dict[str, list[int]] = {}
+    for pk, path in paths.items():
+        by_path.setdefault(path, []).append(pk)
+    step = Unit.steplen
     for unit_path, begin, deadline, status, done_on in rows:
-        for pk, path in paths.items():
-            if unit_path.startswith(path):
+        for end_at in range(step, len(unit_path) + 1, step):
+            for pk in by_path.get(unit_path[:end_at], ()):
                 _count(counts[pk], begin, deadline, status, done_on)
     return _figures({pk: c for pk, c in counts.items() if c[0]}, {pk: pk for pk in paths}, start, end)
 

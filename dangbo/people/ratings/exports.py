@@ -44,10 +44,19 @@ def campaign_xlsx(campaign: RatingCampaign, view: CampaignView) -> HttpResponse:
         points = next((r.points for lv in reversed(LEVEL_ORDER) if (r := row.by_level.get(lv)) and r.points is not None),
                       None)
         rows.append([_name(row), row.unit.name, *_cells(campaign, row), points, _short(campaign.rule, row.final)])
+    leader_rows = []
+    for row in view.leader_rows:
+        points = next((r.points for lv in reversed(LEVEL_ORDER) if (r := row.by_level.get(lv)) and r.points is not None),
+                      None)
+        leader_rows.append([_name(row), row.post_title, row.unit.name, *_cells(campaign, row), points,
+                            _short(campaign.rule, row.final)])
     sheets = [
         xlsx.Sheet(title=_("Results"), headers=headers, rows=rows),
+        xlsx.Sheet(title=_("Leaders and managers"),
+                   headers=[_("Leader"), _("Post"), _("Unit led"), *headers[2:]], rows=leader_rows),
         xlsx.Sheet(title=_("Distribution"), headers=[_("Grade"), _("Count")],
-                   rows=[[g["label"], n] for g, n in view.distribution]),
+                   rows=[[g["label"], n] for g, n in view.distribution]
+                   + [[f'{_("Leaders and managers")}: {g["label"]}', n] for g, n in view.leader_distribution]),
     ]
     return xlsx.sheets_response(f"danh-gia-{campaign.year}", sheets)
 
@@ -86,6 +95,21 @@ def campaign_docx(campaign: RatingCampaign, view: CampaignView) -> HttpResponse:
         values = [str(n), _name(row), row.unit.name, *_cells(campaign, row), points, _short(campaign.rule, row.final)]
         for cell, text in zip(table.add_row().cells, values, strict=True):
             cell.text = text
+    if view.leader_rows:
+        d.add_paragraph()
+        d.add_paragraph().add_run("Cán bộ lãnh đạo, quản lý").bold = True
+        table = d.add_table(rows=1, cols=len(head))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, ["STT", "Họ và tên, chức vụ", "Đơn vị lãnh đạo", *head[3:]],
+                              strict=True):
+            cell.paragraphs[0].add_run(text).bold = True
+        for n, row in enumerate(view.leader_rows, start=1):
+            points = next((str(r.points) for lv in reversed(LEVEL_ORDER)
+                           if (r := row.by_level.get(lv)) and r.points is not None), "")
+            values = [str(n), f"{_name(row)}, {row.post_title}", row.unit.name, *_cells(campaign, row), points,
+                      _short(campaign.rule, row.final)]
+            for cell, text in zip(table.add_row().cells, values, strict=True):
+                cell.text = text
     d.add_paragraph()
     d.add_paragraph("Tổng hợp: " + "; ".join(f"{g['short']}: {count}" for g, count in view.distribution))
     out = io.BytesIO()

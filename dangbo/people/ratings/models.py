@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangbo.orgs.models import Person, Unit
 
-__all__ = ["Discipline", "Rating", "RatingCampaign", "RuleVersion"]
+__all__ = ["Capacity", "Discipline", "Rating", "RatingCampaign", "RuleVersion"]
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
@@ -107,10 +107,24 @@ class Discipline(models.Model):
         return f"{self.get_form_display()} – {self.person or self.subject_unit} – {self.date:%d/%m/%Y}"
 
 
+class Capacity(models.TextChoices):
+    """In what capacity a subject is rated: a member, a leader of a unit (a person holding a
+    leading post there, rated by the committee above), or a party organisation."""
+
+    MEMBER = "member", _("Party member")
+    LEADER = "leader", _("Leader or manager")
+    ORGANISATION = "organisation", _("Party organisation")
+
+
+#: The word the rule data (gates, quotas, levels) uses for each capacity.
+RULE_SUBJECT = {Capacity.MEMBER: "person", Capacity.LEADER: "leader", Capacity.ORGANISATION: "unit"}
+
+
 class Rating(models.Model):
-    """One rating of one subject (a member or an organisation) for one year by one rater level,
-    under the rule version of that year. ``prefilled`` holds the evidence figures as counted;
-    ``adjusted`` the figures a rater corrected, each with its reason."""
+    """One rating of one subject (a member, a leader of a unit, or an organisation) for one
+    year by one rater level, under the rule version of that year. ``prefilled`` holds the
+    evidence figures as counted; ``adjusted`` the figures a rater corrected, each with its
+    reason. A leader's rating names the person and the unit they lead (``unit``)."""
 
     rule = models.ForeignKey(RuleVersion, verbose_name=_("rule version"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
@@ -121,9 +135,12 @@ class Rating(models.Model):
     subject_unit = models.ForeignKey(
         Unit, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    capacity = models.CharField(_("capacity"), max_length=12, choices=Capacity.choices, default=Capacity.MEMBER)
+    post_title = models.CharField(_("post"), max_length=120, blank=True,
+                                  help_text=_("For a leader: the post held in the unit in the year."))
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="ratings",
-        help_text=_("The member's cell in the year, or the organisation itself."),
+        help_text=_("The member's cell in the year, the unit a leader leads, or the organisation itself."),
     )
     rater_unit = models.ForeignKey(
         Unit, verbose_name=_("rated by"), on_delete=models.PROTECT, related_name="ratings_given"
@@ -156,8 +173,18 @@ class Rating(models.Model):
                 | Q(person__isnull=True, subject_unit__isnull=False),
                 name="rating_one_subject",
             ),
+            models.CheckConstraint(
+                condition=Q(capacity="organisation", person__isnull=True)
+                | Q(capacity__in=["member", "leader"], person__isnull=False),
+                name="rating_capacity_subject",
+            ),
             models.UniqueConstraint(
-                fields=["person", "year", "level"], condition=Q(person__isnull=False), name="rating_person_year_level"
+                fields=["person", "year", "level"], condition=Q(person__isnull=False, capacity="member"),
+                name="rating_member_year_level",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "unit", "year", "level"], condition=Q(capacity="leader"),
+                name="rating_leader_unit_year_level",
             ),
             models.UniqueConstraint(
                 fields=["subject_unit", "year", "level"], condition=Q(subject_unit__isnull=False),
@@ -178,7 +205,12 @@ class Rating(models.Model):
 
     @property
     def subject_kind(self) -> str:
-        return "person" if self.person_id else "unit"
+        """The word the rule data uses for this subject: ``person``, ``leader`` or ``unit``."""
+        return RULE_SUBJECT[Capacity(self.capacity)]
+
+    @property
+    def is_leader(self) -> bool:
+        return self.capacity == Capacity.LEADER
 
     def figures(self) -> dict[str, dict[str, Any]]:
         """The figures in force: each pre-filled one, replaced by its adjustment when there is one."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, CharField, Count, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Value, When
 from django.db.models.functions import Length, Substr
 
 from dangbo.core import policy
@@ -13,7 +13,7 @@ from dangbo.core.policy import Action
 from dangbo.orgs.models import Person, Unit
 
 from . import rules
-from .models import LEVEL_ORDER, Discipline, Level, Rating, RatingCampaign
+from .models import LEVEL_ORDER, RULE_SUBJECT, Capacity, Discipline, Level, Rating, RatingCampaign
 
 
 def get_rating_for_user(user, pk: Any, action: Action | str = Action.VIEW) -> Rating:
@@ -33,7 +33,7 @@ def my_ratings(*, user) -> QuerySet[Rating]:
     return Rating.objects.filter(person__user=user, level=Level.SELF).select_related("rule", "unit").order_by("-year")
 
 
-def rating_list(*, user, year: int | None = None, unit=None, level: str = "") -> QuerySet[Rating]:
+def rating_list(*, user, year: int | None = None, unit=None, level: str = "", capacity: str = "") -> QuerySet[Rating]:
     qs = policy.visible(user, Rating.objects.select_related("rule", "person", "subject_unit", "unit", "rater_unit"))
     if year:
         qs = qs.filter(year=year)
@@ -41,6 +41,8 @@ def rating_list(*, user, year: int | None = None, unit=None, level: str = "") ->
         qs = qs.filter(unit__path__startswith=unit.path)
     if level:
         qs = qs.filter(level=level)
+    if capacity:
+        qs = qs.filter(capacity=capacity)
     return qs.order_by("unit__path", "subject_unit_id", "person__full_name", "id")
 
 
@@ -57,6 +59,8 @@ class SubjectRow:
     subject: Any
     kind: str
     unit: Any
+    capacity: str = Capacity.MEMBER
+    post_title: str = ""
     by_level: dict[str, Rating | None] = field(default_factory=dict)
     final: str = ""
     final_label: str = ""
@@ -75,6 +79,10 @@ class CampaignView:
     focus: Any = None
     units: list[Any] = field(default_factory=list)
     truncated: bool = False
+    #: The leaders of the units (the tab "Cán bộ lãnh đạo, quản lý") and their levels.
+    leader_rows: list[SubjectRow] = field(default_factory=list)
+    leader_levels: list[Level] = field(default_factory=list)
+    leader_distribution: list[tuple[dict[str, Any], int]] = field(default_factory=list)
 
 
 #: The results table shows at most this many rating rows; narrow it by unit for the rest.
@@ -102,18 +110,29 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
     def final_is(index: int) -> list[int]:
         return [lv * width + index for lv in range(len(LEVEL_ORDER))]
 
-    def tops(ratings):
-        return ratings.exclude(grade="").order_by().values("person_id", "subject_unit_id").annotate(
-            top=Max(level_rank * width + grade_index))
+    # A subject: its capacity, the person or the organisation, and for a leader the unit led.
+    led = Case(When(capacity=Capacity.LEADER, then=F("unit_id")), default=Value(0), output_field=IntegerField())
 
-    counted = tops(qs).aggregate(**{f"g{i}": Count("top", filter=Q(top__in=final_is(i))) for i in range(len(codes))})
+    def tops(ratings):
+        return ratings.exclude(grade="").order_by().annotate(led=led).values(
+            "capacity", "person_id", "subject_unit_id", "led").annotate(top=Max(level_rank * width + grade_index))
+
+    # Members and organisations in one distribution, the leaders in theirs (a leader is also
+    # counted as a member): both in the one aggregate.
+    leading = Q(capacity=Capacity.LEADER)
+    counted = tops(qs).aggregate(
+        **{f"g{i}": Count("top", filter=Q(top__in=final_is(i)) & ~leading) for i in range(len(codes))},
+        **{f"l{i}": Count("top", filter=Q(top__in=final_is(i)) & leading) for i in range(len(codes))},
+    )
     by_code = {code: counted[f"g{i}"] or 0 for i, code in enumerate(codes)}
     distribution = [(g, by_code.get(g["code"], 0)) for g in rules.grades(rule)]
+    leaders_by_code = {code: counted[f"l{i}"] or 0 for i, code in enumerate(codes)}
+    leader_distribution = [(g, leaders_by_code.get(g["code"], 0)) for g in rules.grades(rule)]
     by_rater: dict[tuple[int, str, str], list[str]] = {}
-    kind = Case(When(person__isnull=False, then=Value("person")), default=Value("unit"), output_field=CharField())
-    for graded_by in (qs.exclude(grade="").order_by().annotate(kind=kind)
-                      .values("rater_unit_id", "level", "kind", "grade").annotate(n=Count("pk"))):
-        by_rater.setdefault((graded_by["rater_unit_id"], graded_by["level"], graded_by["kind"]), []).extend(
+    for graded_by in (qs.exclude(grade="").order_by()
+                      .values("rater_unit_id", "level", "capacity", "grade").annotate(n=Count("pk"))):
+        kind = RULE_SUBJECT[Capacity(graded_by["capacity"])]
+        by_rater.setdefault((graded_by["rater_unit_id"], graded_by["level"], kind), []).extend(
             [graded_by["grade"]] * graded_by["n"])
     # Progress per rater unit at the focus and one level below it; the raters deeper down are
     # counted with the unit they are under (a province shows its cities, not 3,700 cells).
@@ -147,9 +166,11 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
             problems.append(f"{names.get(rater_id, '')} – {Level(level).label}: {message}")
     lowest = codes.index(min(rule.grades, key=lambda g: g["rank"])["code"])
     # Only the subjects graded at the lowest somewhere this year can end there: grouped alone.
-    low_now = qs.filter(grade=codes[lowest]).order_by()
+    # (Members and organisations: the consequence, striking off the list, is a member's.)
+    low_now = qs.filter(grade=codes[lowest]).exclude(capacity=Capacity.LEADER).order_by()
     two_years = policy.visible(user, Rating.objects.filter(year__in=[campaign.year - 1, campaign.year],
-                                                           unit__path__startswith=focus.path)).filter(
+                                                           unit__path__startswith=focus.path)).exclude(
+        capacity=Capacity.LEADER).filter(
         Q(person_id__in=low_now.filter(person__isnull=False).values("person_id"))
         | Q(subject_unit_id__in=low_now.filter(subject_unit__isnull=False).values("subject_unit_id"))
     )
@@ -165,12 +186,13 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
                .order_by("unit__path", "subject_unit_id", "person__full_name", "id"))
     shown = list(ordered if limit is None else ordered[: limit + 1])
     truncated = limit is not None and len(shown) > limit
-    rows: dict[tuple[str, int], SubjectRow] = {}
+    rows: dict[tuple[str, int, int], SubjectRow] = {}
     for r in shown[:limit]:
-        key = (r.subject_kind, r.person_id or r.subject_unit_id or 0)
+        key = (r.capacity, r.person_id or r.subject_unit_id or 0, r.unit_id if r.is_leader else 0)
         row = rows.get(key)
         if row is None:
-            row = rows[key] = SubjectRow(subject=r.subject, kind=r.subject_kind, unit=r.unit)
+            row = rows[key] = SubjectRow(subject=r.subject, kind="person" if r.person_id else "unit", unit=r.unit,
+                                         capacity=r.capacity, post_title=r.post_title)
         row.by_level[r.level] = r
         r.grade_short = (rules.grade(rule, r.grade) or {}).get("short", "")  # type: ignore[attr-defined]
     for row in rows.values():
@@ -178,14 +200,20 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
         if given:
             row.final = given[-1]
             row.final_label = (rules.grade(rule, row.final) or {}).get("label", "")
-    levels = [lv for lv in LEVEL_ORDER if any(lv in r.by_level for r in rows.values())]
-    for row in rows.values():
+    subjects = [row for row in rows.values() if row.capacity != Capacity.LEADER]
+    leaders = [row for row in rows.values() if row.capacity == Capacity.LEADER]
+    levels = [lv for lv in LEVEL_ORDER if any(lv in r.by_level for r in subjects)]
+    leader_levels = [lv for lv in LEVEL_ORDER if any(lv in r.by_level for r in leaders)]
+    for row in subjects:
         row.cells = [(lv, row.by_level.get(lv)) for lv in levels]
+    for row in leaders:
+        row.cells = [(lv, row.by_level.get(lv)) for lv in leader_levels]
     units = list(policy.visible(user, Unit.objects.filter(path__startswith=campaign.unit.path,
                                                           depth__lte=campaign.unit.depth + 1)).order_by("path"))
     flagged = [p.full_name for p in Person.objects.filter(pk__in=[pk for kind, pk in twice if kind == "person"])]
     flagged += [u.name for u in Unit.objects.filter(pk__in=[pk for kind, pk in twice if kind == "unit"])]
-    return CampaignView(rows=list(rows.values()), levels=levels, distribution=distribution, progress=progress,
+    return CampaignView(rows=subjects, leader_rows=leaders, leader_levels=leader_levels,
+                        leader_distribution=leader_distribution, levels=levels, distribution=distribution, progress=progress,
                         pending=pending, quota_problems=problems, failed_twice=flagged, focus=focus, units=units,
                         truncated=truncated)
 

@@ -18,11 +18,20 @@ from django.utils.translation import gettext as _
 from dangbo.core import evidence, versions
 from dangbo.core.audit import audit_record, snapshot
 from dangbo.core.policy import Action, require
-from dangbo.orgs.models import Membership, Person, Unit
+from dangbo.orgs.models import Membership, Person, Position, Role, Unit
 from dangbo.orgs.policy import require_person
 
 from . import rules
-from .models import LEVEL_ORDER, Discipline, Level, Rating, RatingCampaign, RuleVersion
+from .models import (
+    LEVEL_ORDER,
+    RULE_SUBJECT,
+    Capacity,
+    Discipline,
+    Level,
+    Rating,
+    RatingCampaign,
+    RuleVersion,
+)
 
 EDIT_FIELDS = ["general_points", "task_points", "grade", "adjusted", "note"]
 DISCIPLINE_FIELDS = ["person", "subject_unit", "unit", "date", "form", "decision", "source", "reason"]
@@ -36,6 +45,11 @@ RATER_LEVELS: dict[str, tuple[str, ...]] = {
     Level.CITY: ("huyen", "tinh"),
 }
 NOT_RATED_LEVELS = ("tham-muu", "chinh-quyen", "mttq-doan-the")
+#: The posts rated as a unit's leaders: those granting its management (secretary, deputy
+#: secretary, head…); not a committee member's reading right, nor a clerk's administration.
+LEADER_ROLE = Role.MANAGE
+#: The committee above a unit that rates its leaders: the nearest ancestor at one of these levels.
+LEADER_RATER_LEVELS = (Level.WARD, Level.CITY)
 
 
 # --- Reading the rules and the subjects ----------------------------------------------------
@@ -66,6 +80,9 @@ def rater_unit(subject: str, unit: Unit, level: str, units: Mapping[str, Unit] |
     none above it (a ward has no ward level above it)."""
     if level == Level.SELF:
         return unit
+    if subject == "leader":
+        above = leader_rater(unit, units)
+        return above[1] if above is not None and above[0] == level else None
     if subject == "unit" and level == Level.CELL:
         return None
     own = [unit.path] if subject == "person" else []
@@ -76,6 +93,35 @@ def rater_unit(subject: str, unit: Unit, level: str, units: Mapping[str, Unit] |
         if found is not None and found.kind.level.code in RATER_LEVELS[level]:
             return found
     return None
+
+
+def leader_rater(unit: Unit, units: Mapping[str, Unit] | None = None) -> tuple[str, Unit] | None:
+    """``(level, committee)`` that rates the leaders of ``unit``: the nearest unit above it at
+    a rater level (a cell's leaders: the ward; a ward's: the city; the city's: the province)."""
+    candidates = unit.ancestor_paths()[::-1]
+    units = units if units is not None else _units_by_path(candidates)
+    for path in candidates:
+        found = units.get(path)
+        if found is None:
+            continue
+        for level in LEADER_RATER_LEVELS:
+            if found.kind.level.code in RATER_LEVELS[level]:
+                return level, found
+    return None
+
+
+def _leading_posts(year: int):
+    start, end = year_range(year)
+    return (
+        Position.objects.filter(role=LEADER_ROLE, start__lte=end)
+        .filter(Q(end__isnull=True) | Q(end__gte=start))
+        .order_by("unit_id", "person_id", "sort_order", "-start")
+    )
+
+
+def leader_post(person: Person, unit: Unit, year: int) -> str | None:
+    """The title of the leading post ``person`` held in ``unit`` in ``year`` (``None``: none)."""
+    return _leading_posts(year).filter(person=person, unit=unit).values_list("title", flat=True).first()
 
 
 def member_unit(person: Person, year: int) -> Unit | None:
@@ -105,7 +151,7 @@ def facts_for(rule: RuleVersion, rating: Rating) -> rules.Facts:
     facts.sub_disciplined = (
         this_year.filter(unit__path__startswith=unit.path).exclude(subject_unit=unit).exists()
     )
-    members = Rating.objects.filter(year=rating.year, person__isnull=False, unit=unit)
+    members = Rating.objects.filter(year=rating.year, capacity=Capacity.MEMBER, unit=unit)
     subunits = Rating.objects.filter(year=rating.year, subject_unit__isnull=False, subject_unit__path__startswith=unit.path,
                                      subject_unit__depth=unit.depth + 1)
     facts.member_grades = list(final_grades(members).values())
@@ -113,13 +159,13 @@ def facts_for(rule: RuleVersion, rating: Rating) -> rules.Facts:
     return facts
 
 
-def final_grades(ratings) -> dict[tuple[str, int], str]:
-    """``{(subject kind, id): grade}`` from the highest level that has given a grade."""
-    best: dict[tuple[str, int], tuple[int, str]] = {}
-    for person_id, unit_id, level, grade in ratings.exclude(grade="").values_list(
-        "person_id", "subject_unit_id", "level", "grade"
+def final_grades(ratings) -> dict[tuple[str, int, int | None], str]:
+    """``{(capacity, id, led unit): grade}`` from the highest level that has given a grade."""
+    best: dict[tuple[str, int, int | None], tuple[int, str]] = {}
+    for capacity, person_id, unit_id, led_id, level, grade in ratings.exclude(grade="").values_list(
+        "capacity", "person_id", "subject_unit_id", "unit_id", "level", "grade"
     ):
-        key = ("person", person_id) if person_id else ("unit", unit_id)
+        key = (capacity, person_id or unit_id, led_id if capacity == Capacity.LEADER else None)
         order = LEVEL_ORDER.index(Level(level))
         if key not in best or order > best[key][0]:
             best[key] = (order, grade)
@@ -127,10 +173,12 @@ def final_grades(ratings) -> dict[tuple[str, int], str]:
 
 
 def previous_final(rating: Rating) -> str:
-    prior = Rating.objects.filter(year=rating.year - 1)
+    prior = Rating.objects.filter(year=rating.year - 1, capacity=rating.capacity)
     prior = prior.filter(person_id=rating.person_id) if rating.person_id else prior.filter(
         subject_unit_id=rating.subject_unit_id
     )
+    if rating.is_leader:
+        prior = prior.filter(unit_id=rating.unit_id)
     return next(iter(final_grades(prior).values()), "")
 
 
@@ -155,17 +203,38 @@ def _computed_points(rating: Rating) -> None:
 
 @transaction.atomic
 def rating_open(
-    *, actor, year: int, level: str, person: Person | None = None, unit: Unit | None = None
+    *, actor, year: int, level: str, person: Person | None = None, unit: Unit | None = None,
+    capacity: str | None = None,
 ) -> Rating:
-    """The rating of ``person`` (or the organisation ``unit``) for ``year`` at ``level``,
-    created and pre-filled from the evidence when it does not exist yet."""
-    if (person is None) == (unit is None):
+    """The rating of ``person`` (or the organisation ``unit``; or, with ``capacity="leader"``,
+    ``person`` as a leader of ``unit``) for ``year`` at ``level``, created and pre-filled from
+    the evidence when it does not exist yet. A leader's figures are those of the unit they
+    lead and every unit below it."""
+    if capacity is None:
+        capacity = Capacity.MEMBER if person is not None else Capacity.ORGANISATION
+    if capacity not in Capacity.values:
+        raise ValidationError({"capacity": _("Unknown capacity.")})
+    if capacity == Capacity.LEADER:
+        if person is None or unit is None:
+            raise ValidationError(_("Name the leader and the unit they lead."))
+    elif (person is None) == (unit is None) or (capacity == Capacity.MEMBER) != (person is not None):
         raise ValidationError(_("Name either a member or an organisation."))
     if level not in Level.values:
         raise ValidationError({"level": _("Unknown rater level.")})
     rule = rule_for_year(year)
-    subject = "person" if person is not None else "unit"
-    if person is not None:
+    subject = RULE_SUBJECT[Capacity(capacity)]
+    post_title = ""
+    home: Unit | None
+    if capacity == Capacity.LEADER:
+        assert person is not None and unit is not None  # noqa: S101
+        require_person(actor, person)
+        require(actor, unit, Action.VIEW)
+        held = leader_post(person, unit, year)
+        if held is None:
+            raise ValidationError({"unit_id": _("%(name)s held no leading post in %(unit)s in %(year)s.")
+                                   % {"name": person.full_name, "unit": unit.name, "year": year}})
+        home, post_title = unit, held
+    elif person is not None:
         require_person(actor, person)
         home = member_unit(person, year)
         if home is None:
@@ -180,15 +249,25 @@ def rating_open(
     rater = rater_unit(subject, home, level)
     if rater is None:
         raise ValidationError({"level": _("No unit above rates at this level.")})
-    existing = Rating.objects.filter(year=year, level=level, **{"person" if person else "subject_unit": person or unit})
+    if capacity == Capacity.LEADER:
+        existing = Rating.objects.filter(year=year, level=level, capacity=capacity, person=person, unit=home)
+    elif person is not None:
+        existing = Rating.objects.filter(year=year, level=level, capacity=capacity, person=person)
+    else:
+        existing = Rating.objects.filter(year=year, level=level, subject_unit=unit)
     found = existing.select_related("rule", "unit", "rater_unit", "person").first()
     if found is not None:
         require(actor, found, Action.VIEW)
         return found
-    rating = Rating(rule=rule, year=year, level=level, person=person, subject_unit=unit, unit=home, rater_unit=rater)
+    rating = Rating(rule=rule, year=year, level=level, capacity=capacity, post_title=post_title,
+                    person=person, subject_unit=None if capacity == Capacity.LEADER else unit, unit=home,
+                    rater_unit=rater)
     require(actor, rating, Action.CHANGE)
-    subject_id = person.pk if person is not None else home.pk
-    rating.prefilled = _figures(subject, [subject_id], year)[subject_id]
+    if capacity == Capacity.LEADER:
+        rating.prefilled = _figures("unit_tree", [home.pk], year)[home.pk]
+    else:
+        subject_id = person.pk if person is not None else home.pk
+        rating.prefilled = _figures(subject, [subject_id], year)[subject_id]
     rating.prefilled_at = timezone.now()
     _computed_points(rating)
     rating.full_clean()
@@ -287,8 +366,7 @@ def quota_problems(rating: Rating) -> list[tuple[dict[str, Any], str]]:
     """The quotas broken among the ratings of the same rater unit, level, year and kind of
     subject, counting this rating's grade as it is now."""
     peers = Rating.objects.filter(
-        rater_unit_id=rating.rater_unit_id, level=rating.level, year=rating.year,
-        person__isnull=rating.person_id is None,
+        rater_unit_id=rating.rater_unit_id, level=rating.level, year=rating.year, capacity=rating.capacity,
     ).exclude(pk=rating.pk).exclude(grade="")
     codes = [*peers.values_list("grade", flat=True), rating.grade]
     return rules.quota_problems(rating.rule, rating.subject_kind, codes)
@@ -387,19 +465,47 @@ def campaign_subjects(campaign: RatingCampaign) -> tuple[dict[int, Unit], list[U
     return people, units
 
 
+def campaign_leaders(campaign: RatingCampaign) -> list[tuple[int, Unit, str]]:
+    """``[(person id, unit led, post title)]``: the holders of a leading post in the year in
+    each party organisation of the campaign's subtree, its party advisory boards included (a
+    board's head is rated by the committee it serves); one row per person and unit, their
+    first post. Leaders of the government, the Front and the mass organisations are not
+    rated here."""
+    if not campaign.rule.levels.get("leader"):
+        return []
+    start, end = year_range(campaign.year)
+    posts = (
+        _leading_posts(campaign.year)
+        .filter(unit__path__startswith=campaign.unit.path, unit__kind__is_party=True)
+        .filter(Q(unit__valid_from__isnull=True) | Q(unit__valid_from__lte=end))
+        .filter(Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=start))
+        .select_related("unit__kind__level")
+        .only("person_id", "title", "unit__path", "unit__depth", "unit__name", "unit__kind__level__code")
+    )
+    seen: dict[tuple[int, int], tuple[int, Unit, str]] = {}
+    units: dict[int, Unit] = {}
+    for post in posts:
+        unit = units.setdefault(post.unit_id, post.unit)
+        seen.setdefault((post.person_id, post.unit_id), (post.person_id, unit, post.title))
+    return list(seen.values())
+
+
 def campaign_prefill(*, campaign_id: int, progress: Callable[[int, int], None] | None = None) -> int:
-    """Pre-fill (or refresh the figures of) every rating row of the campaign: each member and
-    organisation of the subtree at each of the rule's levels. Run by the worker (the system);
-    the page showed who started it. Returns the number of subjects."""
+    """Pre-fill (or refresh the figures of) every rating row of the campaign: each member,
+    organisation and leader of an organisation of the subtree at each of the rule's levels.
+    Run by the worker (the system); the page showed who started it. Returns the number of
+    subjects."""
     campaign = RatingCampaign.objects.select_related("unit", "rule").get(pk=campaign_id)
     RatingCampaign.objects.filter(pk=campaign.pk).update(
         state=RatingCampaign.State.RUNNING, started_at=timezone.now(), finished_at=None, done=0
     )
     try:
         people, units = campaign_subjects(campaign)
-        total = len(people) + len(units)
+        leaders = campaign_leaders(campaign)
+        total = len(people) + len(units) + len(leaders)
         RatingCampaign.objects.filter(pk=campaign.pk).update(total=total)
-        all_paths = {p for u in [*units, *people.values()] for p in [u.path, *u.ancestor_paths()]}
+        homes = [*units, *people.values(), *(unit for _p, unit, _t in leaders)]
+        all_paths = {p for u in homes for p in [u.path, *u.ancestor_paths()]}
         by_path = _units_by_path(all_paths)
         done = 0
         person_ids = list(people)
@@ -412,6 +518,11 @@ def campaign_prefill(*, campaign_id: int, progress: Callable[[int, int], None] |
             chunk_units = units[i : i + CHUNK]
             _prefill_chunk(campaign, "unit", {u.pk: u for u in chunk_units}, by_path)
             done += len(chunk_units)
+            _progress(campaign, done, total, progress)
+        for i in range(0, len(leaders), CHUNK):
+            chunk_leaders = leaders[i : i + CHUNK]
+            _prefill_leaders(campaign, chunk_leaders, by_path)
+            done += len(chunk_leaders)
             _progress(campaign, done, total, progress)
     except Exception:
         RatingCampaign.objects.filter(pk=campaign.pk).update(state=RatingCampaign.State.FAILED, finished_at=timezone.now())
@@ -431,12 +542,13 @@ def _prefill_chunk(campaign: RatingCampaign, subject: str, homes: Mapping[int, U
     rule, year = campaign.rule, campaign.year
     figures = _figures(subject, list(homes), year)
     key = "person_id" if subject == "person" else "subject_unit_id"
+    capacity = Capacity.MEMBER if subject == "person" else Capacity.ORGANISATION
     # The rows already there as plain values (no model, no rule's JSON per row): most of a
     # refresh finds the figures unchanged and only moves the time they were counted.
     existing = {
         (subject_id, level): (pk, prefilled, rated_at, general, task, points)
         for pk, subject_id, level, prefilled, rated_at, general, task, points in Rating.objects.filter(
-            year=year, **{f"{key}__in": list(homes)}
+            year=year, capacity=capacity, **{f"{key}__in": list(homes)}
         ).order_by().values_list("pk", key, "level", "prefilled", "rated_at", "general_points", "task_points", "points")
     }
     now = timezone.now()
@@ -452,7 +564,8 @@ def _prefill_chunk(campaign: RatingCampaign, subject: str, homes: Mapping[int, U
                 same.append(found[0])  # the evidence has not moved: only the time it was counted
                 continue
             if found is None:
-                row = Rating(rule=rule, year=year, level=level, unit=home, rater_unit=rater, **{key: pk})
+                row = Rating(rule=rule, year=year, level=level, capacity=capacity, unit=home, rater_unit=rater,
+                             **{key: pk})
                 new.append(row)
             else:
                 row_pk, _prefilled, rated_at, general, task, points = found
@@ -467,4 +580,52 @@ def _prefill_chunk(campaign: RatingCampaign, subject: str, homes: Mapping[int, U
     Rating.objects.bulk_create(new, batch_size=CHUNK)
     # bulk_update writes one CASE per row and field: slow, so only for the rows that changed.
     Rating.objects.bulk_update(changed, ["prefilled", "prefilled_at", "task_points", "points"], batch_size=100)
+    Rating.objects.filter(pk__in=same).update(prefilled_at=now)
+
+
+@transaction.atomic
+def _prefill_leaders(campaign: RatingCampaign, leaders: Sequence[tuple[int, Unit, str]],
+                     by_path: Mapping[str, Unit]) -> None:
+    """The leaders' rows: the figures of each led unit's subtree (``unit_tree``), counted once
+    per unit however many leaders it has."""
+    rule, year = campaign.rule, campaign.year
+    unit_ids = sorted({unit.pk for _p, unit, _t in leaders})
+    figures = _figures("unit_tree", unit_ids, year)
+    existing = {
+        (person_id, unit_id, level): (pk, prefilled, rated_at, general, task, points, title)
+        for pk, person_id, unit_id, level, prefilled, rated_at, general, task, points, title in Rating.objects.filter(
+            year=year, capacity=Capacity.LEADER, unit_id__in=unit_ids, person_id__in={p for p, _u, _t in leaders}
+        ).order_by().values_list("pk", "person_id", "unit_id", "level", "prefilled", "rated_at", "general_points",
+                                 "task_points", "points", "post_title")
+    }
+    now = timezone.now()
+    new, changed, same = [], [], []
+    for person_id, unit, title in leaders:
+        for level in rule.levels.get("leader", []):
+            rater = rater_unit("leader", unit, level, by_path)
+            if rater is None:
+                continue
+            found = existing.get((person_id, unit.pk, level))
+            counted = figures.get(unit.pk, {})
+            if found is not None and found[1] == counted and found[6] == title:
+                same.append(found[0])
+                continue
+            if found is None:
+                row = Rating(rule=rule, year=year, level=level, capacity=Capacity.LEADER, person_id=person_id,
+                             unit=unit, rater_unit=rater)
+                new.append(row)
+            else:
+                row_pk, _prefilled, rated_at, general, task, points, _title = found
+                row = Rating(pk=row_pk, rule=rule, year=year, level=level, rated_at=rated_at, general_points=general,
+                             task_points=task, points=points)
+                changed.append(row)
+            row.post_title = title
+            row.prefilled = counted
+            row.prefilled_at = now
+            if row.rated_at is None:
+                row.task_points = None
+                _computed_points(row)
+    Rating.objects.bulk_create(new, batch_size=CHUNK)
+    Rating.objects.bulk_update(changed, ["prefilled", "prefilled_at", "task_points", "points", "post_title"],
+                               batch_size=100)
     Rating.objects.filter(pk__in=same).update(prefilled_at=now)
