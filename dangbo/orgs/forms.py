@@ -86,7 +86,7 @@ class PersonPicker(forms.Widget):
 
     def value_from_datadict(self, data, files, name) -> PickedPerson:
         def text(key: str) -> str:
-            return normalize(str(data.get(key) or ""))[: selectors.PERSON_LOOKUP_MAX_LENGTH]
+            return normalize(str(data.get(key) or ""))[: self.max_length]
 
         return PickedPerson(pk=text(name), query=text(f"{name}_q"), shown=text(f"{name}_shown"))
 
@@ -96,33 +96,49 @@ class PersonPicker(forms.Widget):
     def format_value(self, value):
         return None
 
+    #: What the box finds, and how: overridden by :class:`UnitPicker`.
+    max_length = selectors.PERSON_LOOKUP_MAX_LENGTH
+    limit = selectors.PERSON_LOOKUP_LIMIT
+
+    def nothing(self) -> Any:
+        return Person.objects.none()
+
+    def find(self, objects, q: str) -> tuple[list[Any], bool]:
+        return selectors.person_matches(objects, q=q)
+
+    def one(self, objects, pk: str) -> Any:
+        return selectors.person_match(objects, pk=pk)
+
+    def detail(self, obj) -> str:
+        return match_detail(obj)
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        if not isinstance(value, PickedPerson):  # an unbound form: the initial person's id
+        if not isinstance(value, PickedPerson):  # an unbound form: the initial choice's id
             value = PickedPerson(pk="" if value in (None, "") else str(value))
-        people = getattr(self.choices, "queryset", None)
-        if people is None:
-            people = Person.objects.none()
+        objects = getattr(self.choices, "queryset", None)
+        if objects is None:
+            objects = self.nothing()
         selected, matches, more = None, [], False
         if value.wants_search:
-            matches, more = selectors.person_matches(people, q=value.query)
+            matches, more = self.find(objects, value.query)
             text = value.query
         elif value.chosen:
-            selected = selectors.person_match(people, pk=value.chosen)
+            selected = self.one(objects, value.chosen)
             text = selected.name if selected else value.query
         else:
             text = value.query
         widget = context["widget"]
-        widget["attrs"].setdefault("maxlength", selectors.PERSON_LOOKUP_MAX_LENGTH)
+        widget["attrs"].setdefault("maxlength", self.max_length)
         widget.update(
             lookup_url=str(self.lookup_url),
             min_chars=self.min_chars,
             text=text,
             query=value.query,
-            selected=selected and {"pk": selected.pk, "name": selected.name, "detail": match_detail(selected)},
-            matches=[{"pk": m.pk, "name": m.name, "detail": match_detail(m)} for m in matches],
+            selected=selected and {"pk": selected.pk, "name": selected.name, "detail": self.detail(selected)},
+            matches=[{"pk": m.pk, "name": m.name, "detail": self.detail(m)} for m in matches],
             more=more,
-            limit=selectors.PERSON_LOOKUP_LIMIT,
+            limit=self.limit,
         )
         return context
 
@@ -177,35 +193,20 @@ class UnitPicker(PersonPicker):
         super().__init__(attrs)
         self.lookup_url = lookup_url  # lazy: reversed when the page is drawn
 
-    def get_context(self, name, value, attrs):
-        context = forms.Widget.get_context(self, name, value, attrs)
-        if not isinstance(value, PickedPerson):  # an unbound form: the initial unit's id
-            value = PickedPerson(pk="" if value in (None, "") else str(value))
-        units = getattr(self.choices, "queryset", None)
-        if units is None:
-            units = Unit.objects.none()
-        selected, matches, more = None, [], False
-        if value.wants_search:
-            matches, more = selectors.unit_matches(units, q=value.query)
-            text = value.query
-        elif value.chosen:
-            selected = selectors.unit_match(units, pk=value.chosen)
-            text = selected.name if selected else value.query
-        else:
-            text = value.query
-        widget = context["widget"]
-        widget["attrs"].setdefault("maxlength", selectors.UNIT_LOOKUP_MAX_LENGTH)
-        widget.update(
-            lookup_url=str(self.lookup_url),
-            min_chars=self.min_chars,
-            text=text,
-            query=value.query,
-            selected=selected and {"pk": selected.pk, "name": selected.name, "detail": selected.detail},
-            matches=[{"pk": m.pk, "name": m.name, "detail": m.detail} for m in matches],
-            more=more,
-            limit=selectors.UNIT_LOOKUP_LIMIT,
-        )
-        return context
+    max_length = selectors.UNIT_LOOKUP_MAX_LENGTH
+    limit = selectors.UNIT_LOOKUP_LIMIT
+
+    def nothing(self) -> Any:
+        return Unit.objects.none()
+
+    def find(self, objects, q: str) -> tuple[list[Any], bool]:
+        return selectors.unit_matches(objects, q=q)
+
+    def one(self, objects, pk: str) -> Any:
+        return selectors.unit_match(objects, pk=pk)
+
+    def detail(self, obj) -> str:
+        return obj.detail
 
 
 class UnitPickField(PersonChoiceField):
