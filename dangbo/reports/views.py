@@ -143,11 +143,15 @@ def review_refresh(request: Request, pk: int) -> HttpResponse:
     review = selectors.get_review_for_user(request.user, pk, Action.CHANGE)
     before = review.version
     review = services.review_refresh(actor=request.user, review_obj=review)
-    if review.version == before:
-        messages.info(request, _("The figures have not changed since the last refresh."))
-    else:
-        messages.success(request, _("The figures are refreshed; the edited wording is kept."))
+    _say_refreshed(request, changed=review.version != before)
     return redirect(review)
+
+
+def _say_refreshed(request: Request, *, changed: bool) -> None:
+    if changed:
+        messages.success(request, _("The figures are refreshed; the edited wording is kept."))
+    else:
+        messages.info(request, _("The figures have not changed since the last refresh."))
 
 
 @login_required
@@ -250,10 +254,7 @@ def periodic_refresh(request: Request, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(report)
-    if report.version == before:
-        messages.info(request, _("The figures have not changed since the last refresh."))
-    else:
-        messages.success(request, _("The figures are refreshed; the edited wording is kept."))
+    _say_refreshed(request, changed=report.version != before)
     return redirect(report)
 
 
