@@ -567,10 +567,12 @@ def limitations(ctx: Ctx) -> list[Sentence]:
     n_overdue = overdue.count()
     long_running = overdue.filter(deadline__lt=ctx.end - dt.timedelta(days=365)).count()
     if n_overdue:
-        out.append(Sentence("limits.tasks", "Còn {overdue} quá hạn chưa hoàn thành, trong đó {long} kéo dài quá một năm.", {
-            "overdue": Figure(n_overdue, f"{number(n_overdue)} nhiệm vụ", _url("assignments:task_list"), "Nhiệm vụ"),
-            "long": Figure(long_running, number(long_running), "", ""),
-        }))
+        figures = {"overdue": Figure(n_overdue, f"{number(n_overdue)} nhiệm vụ", _url("assignments:task_list"), "Nhiệm vụ")}
+        template = "Còn {overdue} quá hạn chưa hoàn thành."
+        if long_running:  # no "trong đó 0 …"
+            figures["long"] = Figure(long_running, number(long_running), "", "")
+            template = "Còn {overdue} quá hạn chưa hoàn thành, trong đó {long} kéo dài quá một năm."
+        out.append(Sentence("limits.tasks", template, figures))
     last_year = dt.date(ctx.end.year, 1, 1)
     low = list(Meeting.objects.filter(ctx.under(), date__range=(last_year, ctx.end), score__isnull=False)
                .values("unit_id").annotate(mean=Avg("grade_rank")).filter(mean__gte=2.5).values_list("unit_id", flat=True))

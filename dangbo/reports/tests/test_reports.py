@@ -479,3 +479,18 @@ def test_the_periodic_list_picks_units_by_name_whatever_their_number(cast, login
     assert response.status_code == 400 and PeriodicReport.objects.filter(unit=cast.cell_dl).count() == 0
     response = client.post(url, {"unit": cast.cell1.pk, "period": "quarter", "day": "02/03/2026"})
     assert response.status_code == 302
+
+
+def test_overdue_work_is_named_without_a_zero_clause(cast, term):
+    """"Còn 2 nhiệm vụ quá hạn …, trong đó 0 kéo dài quá một năm" read oddly: the clause is said
+    only when some task is more than a year late."""
+    for n, deadline in enumerate((D(2025, 3, 1), D(2025, 4, 1))):
+        tasks.task_assign(actor=None, title=f"Việc trễ {n}", unit=cast.cell1, assigning_unit=cast.ward1,
+                          deadline=deadline, start=D(2025, 1, 2))
+    review = services.review_create(actor=cast.ward_secretary, unit=cast.ward1, term=term, today=D(2025, 7, 1))
+    assert _sentence(review, "limits.tasks")["text"] == "Còn 2 nhiệm vụ quá hạn chưa hoàn thành."
+    tasks.task_assign(actor=None, title="Việc trễ lâu", unit=cast.cell1, assigning_unit=cast.ward1,
+                      deadline=D(2024, 3, 1), start=D(2024, 1, 2))
+    review = services.review_refresh(actor=cast.ward_secretary, review_obj=review, today=D(2025, 7, 1))
+    assert _sentence(review, "limits.tasks")["text"] == \
+        "Còn 3 nhiệm vụ quá hạn chưa hoàn thành, trong đó 1 kéo dài quá một năm."
