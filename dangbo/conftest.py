@@ -17,6 +17,8 @@ role), ``ward_secretary`` (Phường 1), ``outsider`` (secretary of Đông Lươ
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -99,10 +101,29 @@ def build_cast() -> Cast:
     )
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@contextmanager
+def demo_tree(django_db_blocker) -> Iterator[None]:
+    """The Đông Hà demo tree (``load_demo()``, without the apps' demos) for a module's tests, in
+    one transaction rolled back after them: a module-scoped fixture ``with demo_tree(...):``
+    loads its own app's demo on top and yields what its tests read."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from dangbo.orgs.demo.loader import load_demo
+
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
+        load_demo()
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hashing passwords the real way costs seconds per test; tests need no such strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture

@@ -3,14 +3,12 @@
 import datetime as dt
 
 import pytest
-from django.db import transaction
 from django.db.models import F
-from django.test import override_settings
 
 from dangbo.assignments.models import Task
 from dangbo.citizens import demo
 from dangbo.citizens.models import Case
-from dangbo.orgs.demo.loader import load_demo
+from dangbo.conftest import demo_tree
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 6, 15)
@@ -18,14 +16,10 @@ TODAY = dt.date(2026, 6, 15)
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ), transaction.atomic():
-        load_demo()
+    with demo_tree(django_db_blocker):
         counts = demo.load(today=TODAY)
         again = demo.load(today=TODAY)
         yield counts, again
-        transaction.set_rollback(True)
 
 
 def test_about_400_realistic_cases_loaded_once(loaded):

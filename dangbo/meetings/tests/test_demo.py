@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import transaction
 from django.db.models import Count
-from django.test import override_settings
 
+from dangbo.conftest import demo_tree
 from dangbo.meetings import demo, selectors
 from dangbo.meetings.models import (
     Attendance,
@@ -18,7 +17,6 @@ from dangbo.meetings.models import (
     MeetingScore,
     WorkingGroup,
 )
-from dangbo.orgs.demo.loader import load_demo
 from dangbo.orgs.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -27,13 +25,9 @@ TODAY = dt.date(2025, 3, 20)
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ), transaction.atomic():
-        load_demo()  # the tree only: the command would add every app's demo at the real date
+    with demo_tree(django_db_blocker):
         counts = demo.load(today=TODAY)
         yield counts
-        transaction.set_rollback(True)
 
 
 def test_every_cell_has_24_months(loaded):

@@ -7,12 +7,10 @@ import time
 import unicodedata
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
+from dangbo.conftest import demo_tree
 from dangbo.documents import demo as documents_demo
 from dangbo.meetings import demo as meetings_demo
-from dangbo.orgs.demo.loader import load_demo
 from dangbo.orgs.models import Term, Unit
 from dangbo.plans import demo as plans_demo
 from dangbo.reports import review
@@ -23,10 +21,7 @@ TODAY = dt.date(2025, 3, 20)
 
 @pytest.fixture(scope="module")
 def draft(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ), transaction.atomic():
-        load_demo()
+    with demo_tree(django_db_blocker):
         documents_demo.load(today=TODAY)
         plans_demo.load(today=TODAY)
         meetings_demo.load(today=TODAY)
@@ -36,7 +31,6 @@ def draft(django_db_setup, django_db_blocker):
         content = review.compose(review.Ctx(unit=city, term=term, today=TODAY))
         assert time.monotonic() - began < 5  # the city's review drafts in under 5 s
         yield {s["key"]: s["text"] for _sec, s in review.sentences(content)} | {"_content": content}
-        transaction.set_rollback(True)
 
 
 def test_documents_issued_by_type(draft):

@@ -1,12 +1,10 @@
 """The admission demo on top of the Đông Hà demo tree (rolled back)."""
 
 import pytest
-from django.db import transaction
 from django.db.models import F, Q
-from django.test import override_settings
 from django.utils import timezone
 
-from dangbo.orgs.demo.loader import load_demo
+from dangbo.conftest import demo_tree
 from dangbo.orgs.models import Person, Unit
 from dangbo.people.admission import demo
 from dangbo.people.admission.models import AdmissionTarget, Candidate, Stage
@@ -16,17 +14,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ), transaction.atomic():
-        load_demo()
+    with demo_tree(django_db_blocker):
         today = timezone.localdate()
         probationary = Person.objects.filter(status=Person.Status.PROBATION).count()
         counts = demo.load(today=today)
         total = Candidate.objects.count()
         again = demo.load(today=today)
         yield counts, again, total, probationary, today
-        transaction.set_rollback(True)
 
 
 def test_about_150_candidates_at_every_stage_some_late_loaded_once(loaded):

@@ -3,10 +3,8 @@
 import datetime as dt
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
-from dangbo.orgs.demo.loader import load_demo
+from dangbo.conftest import demo_tree
 from dangbo.orgs.models import Membership, Person
 from dangbo.people.members import demo
 from dangbo.people.members.models import MemberEvent
@@ -17,14 +15,10 @@ TODAY = dt.date(2026, 6, 15)
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ), transaction.atomic():
-        load_demo()
+    with demo_tree(django_db_blocker):
         counts = demo.load(today=TODAY)
         again = demo.load(today=TODAY)
         yield counts, again
-        transaction.set_rollback(True)
 
 
 def test_transfers_and_leavings_are_loaded_once(loaded):
