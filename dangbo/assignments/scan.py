@@ -5,7 +5,7 @@ and the managers of the unit in charge) and, once a task is ``DANGBO_ESCALATE_AF
 overdue, the head of the assigning unit. Only the tasks with someone to tell
 (``people.someone_to_tell``: their ids in one query) are fetched, in batches of 2,000, with a
 fixed number of questions per batch: the notifications of a batch are written by
-``notifications.notify_many`` (one look-up of the keys already sent, one bulk insert), not
+``notifications.notify_many`` (one ``INSERT … ON CONFLICT DO NOTHING`` a batch), not
 one by one. The other tasks of the day (at national scale most of them: few units have a
 manager with an account) are marked handled in SQL, ``UPDATE … WHERE`` over ranges of ids,
 without fetching a row. Running it twice on the same day sends nothing twice: every
@@ -173,6 +173,12 @@ def _batch(
     wanted |= {heads[r["assigning_unit_id"]] for r in escalating if heads.get(r["assigning_unit_id"])}  # type: ignore[misc]
     users = people.users_by_id(wanted)
     task_url = _task_url()
+    # Each wording translated once a batch, not once a task.
+    overdue_title, overdue_body = _("Overdue by %(days)s days: %(title)s"), _("Deadline %(date)s, %(unit)s, %(progress)s%% done.")
+    escalated_title = _("Escalated, overdue by %(days)s days: %(title)s")
+    escalated_body = _("%(unit)s has not finished this task, due on %(date)s.")
+    soon_title, soon_body = _("Due on %(date)s: %(title)s"), _("%(unit)s, %(progress)s%% done.")
+    behind_title, behind_body = _("Behind schedule: %(title)s"), _("%(progress)s%% done; due on %(date)s.")
     notes: list[tuple[Any, dict[str, Any]]] = []
     escalations: list[tuple[Any, dict[str, Any]]] = []
     for row in rows:
@@ -188,8 +194,8 @@ def _batch(
             days = (today - row["deadline"]).days
             note = {
                 "verb": "task.overdue",
-                "title": _("Overdue by %(days)s days: %(title)s") % {"days": days, "title": title},
-                "body": _("Deadline %(date)s, %(unit)s, %(progress)s%% done.")
+                "title": overdue_title % {"days": days, "title": title},
+                "body": overdue_body
                 % {"date": _d(row["deadline"]), "unit": row["unit__name"], "progress": row["progress"]},
                 "url": url, "obj": task, "key": f"task.overdue:{row['pk']}:{today.isoformat()}",
             }
@@ -197,8 +203,8 @@ def _batch(
             if head and head in users:
                 escalations.append((users[head], {
                     "verb": "task.escalated",
-                    "title": _("Escalated, overdue by %(days)s days: %(title)s") % {"days": days, "title": title},
-                    "body": _("%(unit)s has not finished this task, due on %(date)s.")
+                    "title": escalated_title % {"days": days, "title": title},
+                    "body": escalated_body
                     % {"unit": row["unit__name"], "date": _d(row["deadline"])},
                     "url": url, "obj": task,
                     "key": f"task.escalated:{row['pk']}:{row['deadline'].isoformat()}",
@@ -206,15 +212,15 @@ def _batch(
         elif row["deadline"] <= soon_end:
             note = {
                 "verb": "task.due_soon",
-                "title": _("Due on %(date)s: %(title)s") % {"date": _d(row["deadline"]), "title": title},
-                "body": _("%(unit)s, %(progress)s%% done.") % {"unit": row["unit__name"], "progress": row["progress"]},
+                "title": soon_title % {"date": _d(row["deadline"]), "title": title},
+                "body": soon_body % {"unit": row["unit__name"], "progress": row["progress"]},
                 "url": url, "obj": task, "key": f"task.due_soon:{row['pk']}:{today.isoformat()}",
             }
         elif row["behind_from"] and row["behind_from"] <= today:
             note = {
                 "verb": "task.behind",
-                "title": _("Behind schedule: %(title)s") % {"title": title},
-                "body": _("%(progress)s%% done; due on %(date)s.")
+                "title": behind_title % {"title": title},
+                "body": behind_body
                 % {"progress": row["progress"], "date": _d(row["deadline"])},
                 "url": url, "obj": task, "key": f"task.behind:{row['pk']}:{today.isoformat()}",
             }

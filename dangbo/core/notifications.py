@@ -38,7 +38,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -156,25 +156,32 @@ def notify_many(items: Iterable[tuple[Any, Mapping[str, Any]]], *, batch_size: i
     The rules are :func:`notify`'s: rows are written now, in the caller's transaction;
     ``None`` and inactive users are skipped; a (user, key) is never written twice — neither
     when it is already stored nor when it comes twice in ``items`` (the first wins); bad
-    arguments raise ``ValueError``. The cost is per batch of ``batch_size`` items, not per
-    item: one query for the keys already there and one bulk insert. Returns how many
-    notifications were created.
+    arguments raise ``ValueError``. The cost is one ``INSERT … ON CONFLICT DO NOTHING`` per
+    batch of ``batch_size`` items (the unique constraint on (user, key) skips what is stored
+    already; no look-up first, no model instance per item). Returns how many notifications
+    were created.
     """
     total = 0
-    batch: list[Notification] = []
+    batch: list[tuple] = []
     checked: set[tuple] = set()
+    seen: set[tuple[int, str]] = set()
     types: dict[type, ContentType] = {}
-    now = timezone.now()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     for user, fields in items:
         row = _item_row(user, fields, now, checked, types)
         if row is None:
             continue
+        key = row[_KEY]
+        if key:
+            if (row[0], key) in seen:
+                continue
+            seen.add((row[0], key))
         batch.append(row)
         if len(batch) >= batch_size:
-            total += _write_batch(batch)
+            total += _insert_new(batch)
             batch = []
     if batch:
-        total += _write_batch(batch)
+        total += _insert_new(batch)
     return total
 
 
@@ -183,9 +190,17 @@ def _check_url(url: str) -> None:
         raise ValueError(f"notify(url=…) must be a path on this site, not {url!r}")
 
 
+#: The columns :func:`notify_many` writes, in the order of the tuples it builds.
+_COLUMNS = ("user_id", "verb", "title", "body", "url", "level", "content_type_id", "object_id", "key",
+            "created_at")
+_KEY = _COLUMNS.index("key")
+#: Their PostgreSQL types, for ``unnest`` of one array per column.
+_PG_TYPES = ("bigint", "text", "text", "text", "text", "text", "bigint", "bigint", "text", "timestamptz")
+
+
 def _item_row(
-    user: Any, fields: Mapping[str, Any], now: dt.datetime, checked: set[tuple], types: dict
-) -> Notification | None:
+    user: Any, fields: Mapping[str, Any], now: Any, checked: set[tuple], types: dict
+) -> tuple | None:
     unknown = set(fields) - _ITEM_FIELDS
     if unknown:
         raise ValueError(f"notify_many(): unknown fields {sorted(unknown)}")
@@ -198,59 +213,55 @@ def _item_row(
         content_type = types.get(model)
         if content_type is None:
             content_type = types[model] = ContentType.objects.get_for_model(obj, for_concrete_model=True)
-    row = Notification(
-        user_id=getattr(user, "pk", 0),
-        verb=fields.get("verb", ""),
-        title=(fields.get("title") or "")[:300],
-        body=fields.get("body", "") or "",
-        url=url,
-        level=fields.get("level", "info"),
-        content_type=content_type,
-        object_id=obj.pk if obj is not None else None,
-        key=fields.get("key") or "",
-        created_at=now,
+    row = (
+        getattr(user, "pk", 0),
+        fields.get("verb", ""),
+        (fields.get("title") or "")[:300],
+        fields.get("body", "") or "",
+        url,
+        fields.get("level", "info"),
+        content_type.pk if content_type else None,
+        obj.pk if obj is not None else None,
+        fields.get("key") or "",
+        now,
     )
     # The whole row is validated like notify()'s once per kind of item; what varies from
     # one item to the next (the title, the link, the key) is checked on every item.
-    signature = (row.verb, row.level, content_type.pk if content_type else None)
+    signature = (row[1], row[5], row[6])
     if signature not in checked:
+        prototype = Notification(**{c: v for c, v in zip(_COLUMNS[:-1], row[:-1], strict=True)})
         try:
-            row.full_clean(exclude=["user", "content_type"], validate_unique=False, validate_constraints=False)
+            prototype.full_clean(exclude=["user", "content_type"], validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             raise ValueError(f"notify_many(): {error.message_dict}") from error
         checked.add(signature)
-    elif not row.title or len(row.url) > 500 or len(row.key) > 200:
+    elif not row[2] or len(url) > 500 or len(row[_KEY]) > 200:
         raise ValueError(f"notify_many(): a bad title, url or key in {dict(fields)!r}")
     if user is None or not getattr(user, "is_active", True):
         return None
     return row
 
 
-def _write_batch(rows: list[Notification]) -> int:
-    """Insert ``rows`` but those whose (user, key) is stored already or came earlier."""
-    keyed = {(r.user_id, r.key) for r in rows if r.key}
-    stored: set[tuple[int, str]] = set()
-    if keyed:
-        users = {u for u, _k in keyed}
-        keys = {k for _u, k in keyed}
-        stored = {
-            pair
-            for pair in Notification.objects.filter(user_id__in=users, key__in=keys).values_list(
-                "user_id", "key"
+def _insert_new(rows: list[tuple]) -> int:
+    """Insert ``rows`` (tuples of ``_COLUMNS``) in one statement, but those whose (user, key) is
+    stored already: ``ON CONFLICT DO NOTHING`` on the unique constraint (so a concurrent writer
+    of the same key also loses quietly). Returns how many were inserted."""
+    # Only names of this module's own model go into the SQL; every value is a parameter.
+    quote = connection.ops.quote_name
+    insert = f"INSERT INTO {quote(Notification._meta.db_table)} ({', '.join(quote(c) for c in _COLUMNS)})"
+    # No savepoint: inside the caller's transaction a failure fails it, as notify()'s would.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One array per column: ten parameters whatever the batch, not ten per row.
+            arrays = ", ".join(f"%s::{t}[]" for t in _PG_TYPES)
+            cursor.execute(
+                f"{insert} SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING",  # noqa: S608
+                [list(column) for column in zip(*rows, strict=True)],
             )
-            if pair in keyed
-        }
-    fresh = []
-    for row in rows:
-        if row.key:
-            pair = (row.user_id, row.key)
-            if pair in stored:
-                continue
-            stored.add(pair)
-        fresh.append(row)
-    # A concurrent writer of the same (user, key) loses quietly to the unique constraint.
-    Notification.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=bool(keyed))
-    return len(fresh)
+        else:
+            marks = ", ".join(["%s"] * len(_COLUMNS))
+            cursor.executemany(f"{insert} VALUES ({marks}) ON CONFLICT DO NOTHING", rows)
+        return cursor.rowcount
 
 
 # Reading ---------------------------------------------------------------------------------

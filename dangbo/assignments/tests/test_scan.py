@@ -107,7 +107,7 @@ def test_tasks_nobody_is_told_about_are_marked_in_sql_not_fetched(
     escalated = make_task(unit=cell, assigning_unit=cast.ward1, start=D(2026, 1, 1), deadline=D(2026, 9, 1))
     Notification.objects.all().delete()
     # 2 rows to fetch (one batch of 2, then an empty one), whatever the number of silent tasks.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(16):
         summary = scan._scan(TODAY)
     assert summary["overdue"] == quiet + 2 and summary["escalated"] == 1
     assert not Notification.objects.filter(object_id__in=[t.pk for t in silent]).exists()
