@@ -29,9 +29,7 @@ import json
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Count, F, Q, Sum
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Substr
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from dangbo.core import dates
@@ -213,25 +211,9 @@ def branches(unit: Unit, today: dt.date) -> dict[str, dict]:
     if fresh:
         _store_if_older(fresh, today)
     length = len(unit.path) + Unit.steplen
-
-    def number(key: str) -> Sum:
-        return Sum(Cast(KT(f"counts__{key}"), output_field=BigIntegerField()))
-
-    sums = {name: number(name) for name in COUNT_KEYS}
-    for i in range(MONTHS):
-        sums[f"due{i}"] = number(f"due_months__{i}")
-        sums[f"done{i}"] = number(f"done_months__{i}")
-    rows = (
-        UnitTally.objects.filter(prefix_q("unit__path", unit.path))
-        .exclude(unit_id__in=[pk for pk, _path in stale])
-        .annotate(key=Substr("unit__path", 1, length))
-        .values("key")
-        .annotate(**sums)
-        .order_by()
-    )
+    rows = _grouped_sums(unit.path, length, [pk for pk, _path in stale])
     out: dict[str, dict] = {}
-    for typed in rows:
-        row: dict = dict(typed)
+    for row in rows:
         branch = out[row["key"]] = _branch(row["key"])
         _add(branch, {
             **{name: row[name] for name in COUNT_KEYS},
@@ -242,6 +224,48 @@ def branches(unit: Unit, today: dt.date) -> dict[str, dict]:
         key = path[:length]
         _add(out.get(key) or out.setdefault(key, _branch(key)), fresh[pk])
     return out
+
+
+_SUM_NAMES = (*COUNT_KEYS, *(f"{kind}{i}" for i in range(MONTHS) for kind in ("due", "done")))
+
+
+def _sum_columns(vendor: str) -> str:
+    """The grouped sums' SELECT list, in ``_SUM_NAMES``' order (fixed names only)."""
+    def number(key: str, index: int | None = None) -> str:
+        if vendor == "postgresql":
+            value = f"t.counts ->> '{key}'" if index is None else f"t.counts -> '{key}' ->> {index}"
+            return f"SUM(({value})::bigint)"
+        path = f"$.{key}" if index is None else f"$.{key}[{index}]"
+        return f"SUM(CAST(json_extract(t.counts, '{path}') AS INTEGER))"
+
+    sums = [number(key) for key in COUNT_KEYS]
+    sums += [number(f"{kind}_months", i) for i in range(MONTHS) for kind in ("due", "done")]
+    return ", ".join(sums)
+
+
+_SUMS_SQL: dict[str, str] = {}
+
+
+def _grouped_sums(path: str, length: int, leave_out: list[int]) -> list[dict]:
+    """The tally rows of the subtree at ``path`` (but the units ``leave_out``) summed by the
+    first ``length`` characters of their unit's path: one grouped query, its SQL written once
+    (the ORM spent more time building the 40 sums than the database spent adding them)."""
+    vendor = connection.vendor
+    if vendor not in _SUMS_SQL:
+        where = "u.path LIKE %s" + (" AND u.path >= %s AND u.path < %s" if vendor == "sqlite" else "")
+        _SUMS_SQL[vendor] = (
+            f"SELECT SUBSTR(u.path, 1, %s), {_sum_columns(vendor)} "  # noqa: S608 - fixed names
+            f"FROM {UnitTally._meta.db_table} t JOIN {Unit._meta.db_table} u ON u.id = t.unit_id "
+            f"WHERE {where}"
+        )
+    sql = _SUMS_SQL[vendor]
+    params: list = [length, path + "%"] + ([path, path + "~"] if vendor == "sqlite" else [])
+    if leave_out:
+        sql += f" AND t.unit_id NOT IN ({', '.join(['%s'] * len(leave_out))})"
+        params += leave_out
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " GROUP BY 1", params)
+        return [{"key": key, **dict(zip(_SUM_NAMES, sums, strict=True))} for key, *sums in cursor.fetchall()]
 
 
 def warm(today: dt.date) -> int:
