@@ -7,11 +7,12 @@ overdue, the head of the assigning unit. Only the tasks with someone to tell
 fixed number of questions per batch: the notifications of a batch are written by
 ``notifications.notify_many`` (one ``INSERT … ON CONFLICT DO NOTHING`` a batch), not
 one by one. The other tasks of the day (at national scale most of them: few units have a
-manager with an account) are marked handled in SQL, ``UPDATE … WHERE`` over ranges of ids,
-without fetching a row. Running it twice on the same day sends nothing twice: every
-notification carries a key (``task.overdue:<task>:<day>``, ``task.escalated:<task>:<deadline>``)
-the notifications service refuses to repeat, and the tasks handled today are marked
-(``reminded_on``) so a second run does not even look at them.
+manager with an account) are neither read nor written: rewriting millions of rows a day to
+say nobody was told would be nearly the whole cost of the scan. Running it twice on the same
+day sends nothing twice: every notification carries a key (``task.overdue:<task>:<day>``,
+``task.escalated:<task>:<deadline>``) the notifications service refuses to repeat, and the
+tasks handled today are marked (``reminded_on``, with their notifications) so a second run
+does not even look at them.
 
 It also follows the report cadence (``scan_reports``; the rule is in
 ``dangbo.assignments.cadence``): in the last ``DANGBO_REPORT_REMIND_DAYS`` days of a month
@@ -38,7 +39,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -116,8 +117,9 @@ def _scan(today: dt.date) -> dict[str, int]:
         .filter(Q(deadline__lte=soon_end) | Q(behind_from__lte=today))
         .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today))
     )
-    # Only the tasks someone can be told about are fetched; the rest are marked in SQL.
-    # Their ids in one query (as many as the day's notices), then their rows batch by batch.
+    # Only the tasks someone can be told about are fetched, and marked handled today with
+    # their notifications; the others (at national scale most of them) are neither read nor
+    # written. Their ids in one query (as many as the day's notices), then rows batch by batch.
     to_tell = sorted(row["pk"] for row in people.someone_to_tell(pending, escalate_before))
     managers: dict[int, list[int]] = {}
     heads: dict[int, int | None] = {}
@@ -130,25 +132,7 @@ def _scan(today: dt.date) -> dict[str, int]:
             Task.objects.filter(pk__in=[r["pk"] for r in rows]).update(reminded_on=today)
         summary["notified"] += sent
         summary["escalated"] += escalated
-    _mark(pending, today)
     return summary
-
-
-#: Tasks marked by one ``UPDATE`` of ``_mark``: a range of this many ids.
-MARK_SPAN = 50_000
-
-
-def _mark(pending, today: dt.date) -> int:
-    """Mark the rest of the day's tasks (nobody to tell) handled: ``UPDATE … WHERE`` over
-    ranges of ids, each its own short transaction, so no task row is fetched and no lock is
-    held long. Returns how many were marked."""
-    span = pending.aggregate(low=Min("pk"), high=Max("pk"))
-    if span["low"] is None:
-        return 0
-    marked = 0
-    for start in range(span["low"], span["high"] + 1, MARK_SPAN):
-        marked += pending.filter(pk__gte=start, pk__lt=start + MARK_SPAN).update(reminded_on=today)
-    return marked
 
 
 def _batch(

@@ -89,11 +89,12 @@ def _quiet_cell(cast, code="moi"):
 
 
 @pytest.mark.parametrize("quiet", [3, 12])
-def test_tasks_nobody_is_told_about_are_marked_in_sql_not_fetched(
+def test_tasks_nobody_is_told_about_are_neither_fetched_nor_written(
     cast, make_task, monkeypatch, django_assert_num_queries, quiet
 ):
-    """The scan's queries do not grow with the tasks nobody is told about (batches of 2 here):
-    they are marked by an UPDATE, not read; those with someone to tell still are."""
+    """The scan's queries do not grow with the tasks nobody is told about (batches of 2 here),
+    and their rows are not rewritten every day: only the tasks with someone to tell are read
+    and marked handled (``reminded_on``), in the transaction of their notifications."""
     from dangbo.assignments import scan
     from dangbo.assignments.models import Task
 
@@ -106,13 +107,15 @@ def test_tasks_nobody_is_told_about_are_marked_in_sql_not_fetched(
                      responsible=member)
     escalated = make_task(unit=cell, assigning_unit=cast.ward1, start=D(2026, 1, 1), deadline=D(2026, 9, 1))
     Notification.objects.all().delete()
-    # 2 rows to fetch (one batch of 2, then an empty one), whatever the number of silent tasks.
-    with django_assert_num_queries(16):
+    # 2 rows to fetch (one batch of 2), whatever the number of silent tasks.
+    with django_assert_num_queries(14):
         summary = scan._scan(TODAY)
     assert summary["overdue"] == quiet + 2 and summary["escalated"] == 1
     assert not Notification.objects.filter(object_id__in=[t.pk for t in silent]).exists()
     assert Notification.objects.filter(user=cast.member, verb="task.overdue", object_id=told.pk).count() == 1
     assert Notification.objects.filter(user=cast.ward_secretary, verb="task.escalated",
                                        object_id=escalated.pk).count() == 1
-    assert set(Task.objects.filter(unit=cell).values_list("reminded_on", flat=True)) == {TODAY}
-    assert scan._scan(TODAY)["notified"] == 0  # marked: a second run today does nothing
+    assert set(Task.objects.filter(pk__in=[told.pk, escalated.pk]).values_list("reminded_on", flat=True)) == {TODAY}
+    assert set(Task.objects.filter(pk__in=[t.pk for t in silent]).values_list("reminded_on", flat=True)) == {None}
+    with django_assert_num_queries(4):  # the three counts and the ids to tell: none left today
+        assert scan._scan(TODAY)["notified"] == 0
