@@ -1,14 +1,22 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import QuerySet
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.forms import VersionedForm
 from dangbo.documents.models import Document
-from dangbo.orgs.forms import DateInput, PersonChoiceField, UnitChoiceField, UnitMultipleChoiceField
+from dangbo.orgs.forms import (
+    DateInput,
+    PersonChoiceField,
+    UnitChoiceField,
+    UnitMultipleChoiceField,
+    UnitPickField,
+)
 from dangbo.orgs.models import Person, Unit
 
 from .models import Inspection, Task
@@ -33,9 +41,11 @@ SORT_CHOICES = [
 
 class TaskFilterForm(forms.Form):
     q = forms.CharField(label=_("Title contains"), required=False, max_length=200)
-    unit = UnitChoiceField(
+    # A typed picker, not a select: a province sees thousands of units, the country ~315,000.
+    unit = UnitPickField(
         label=_("Unit (and below)"), queryset=Unit.objects.none(), required=False,
-        empty_label=_("All my units"),
+        lookup_url=reverse_lazy("assignments:unit_lookup"),
+        help_text=_("Empty: all your units."),
     )
     status = forms.ChoiceField(
         label=_("Status"), required=False,
@@ -51,14 +61,9 @@ class TaskFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORT_CHOICES)
 
-    def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["unit"]
-        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrowing for mypy
-        field.queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path")
-        self._units = {u.pk: u for u in units}
-        # Render the choices from the list already read (no second query).
-        field.choices = [("", field.empty_label), *((u.pk, field.label_from_instance(u)) for u in units)]
+        cast(UnitPickField, self.fields["unit"]).queryset = units
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -364,6 +364,12 @@ def top_units(*, user) -> list[Unit]:
     return list(Unit.objects.filter(path__in=paths).select_related("kind").order_by("path"))
 
 
+def filter_units(*, user) -> QuerySet[Unit]:
+    """The units a list of tasks can be narrowed to: those ``user`` may see (the policy's scope,
+    in SQL), not dissolved. For a typed picker: never listed whole."""
+    return Unit.objects.filter(policy.scope(user, Unit)).active().select_related("kind")
+
+
 def unit_filter_choices(*, user, levels: int = 2) -> list[Unit]:
     """Units for the list's unit filter: the user's top units and two levels below."""
     if policy.is_everything(user):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("giao/", views.task_create, name="task_create"),
     path("cua-toi/", views.my_work, name="my_work"),
     path("tong-quan/", views.overview, name="overview"),
+    path("don-vi/tim/", views.unit_lookup, name="unit_lookup"),
     path("don-vi/<int:pk>/", views.unit_dashboard, name="unit_dashboard"),
     path("van-ban/<int:pk>/", views.document_tasks, name="document_tasks"),
     path("<int:pk>/", views.task_detail, name="task_detail"),

@@ -9,12 +9,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangbo.core import policy, uploads, versions
@@ -27,6 +28,7 @@ from dangbo.documents.selectors import find_by_symbol, get_document_for_user
 from dangbo.meetings.models import MeetingDecision
 from dangbo.orgs.models import Unit
 from dangbo.orgs.selectors import get_unit_for_user, manageable_units, unit_ancestors
+from dangbo.orgs.views import unit_lookup_response
 
 from . import exports, selectors, services
 from .forms import (
@@ -58,8 +60,7 @@ def _today() -> dt.date:
 
 
 def _filters(request: HttpRequest) -> tuple[TaskFilterForm, selectors.TaskFilters]:
-    units = selectors.unit_filter_choices(user=request.user)
-    form = TaskFilterForm(request.GET or None, units=units)
+    form = TaskFilterForm(request.GET or None, units=selectors.filter_units(user=request.user))
     f = selectors.TaskFilters(status="open")
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -94,6 +95,15 @@ def task_list(request: HttpRequest) -> HttpResponse:
     }
     template = "assignments/_task_rows.html" if getattr(request, "htmx", False) else "assignments/task_list.html"
     return render(request, template, context)
+
+
+@login_required
+@require_GET
+@never_cache
+def unit_lookup(request: HttpRequest) -> JsonResponse:
+    """The units of the task list's unit filter whose name matches ``q`` (those the user may
+    see): the suggestions of its unit picker."""
+    return unit_lookup_response(request, selectors.filter_units(user=request.user))
 
 
 @login_required

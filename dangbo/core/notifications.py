@@ -213,6 +213,7 @@ def _item_row(
         content_type = types.get(model)
         if content_type is None:
             content_type = types[model] = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+    key: str = fields.get("key") or ""
     row = (
         getattr(user, "pk", 0),
         fields.get("verb", ""),
@@ -222,7 +223,7 @@ def _item_row(
         fields.get("level", "info"),
         content_type.pk if content_type else None,
         obj.pk if obj is not None else None,
-        fields.get("key") or "",
+        key,
         now,
     )
     # The whole row is validated like notify()'s once per kind of item; what varies from
@@ -235,7 +236,7 @@ def _item_row(
         except ValidationError as error:
             raise ValueError(f"notify_many(): {error.message_dict}") from error
         checked.add(signature)
-    elif not row[2] or len(url) > 500 or len(row[_KEY]) > 200:
+    elif not row[2] or len(url) > 500 or len(key) > 200:
         raise ValueError(f"notify_many(): a bad title, url or key in {dict(fields)!r}")
     if user is None or not getattr(user, "is_active", True):
         return None

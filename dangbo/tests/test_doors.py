@@ -320,6 +320,7 @@ ROUTES: dict[str, Route] = {
     "documents:study_material": on("study", file_pk=lambda w: w.material.pk),
     # assignments
     "assignments:task_list": OPEN,
+    "assignments:unit_lookup": OPEN,
     "assignments:task_create": OPEN,
     "assignments:my_work": OPEN,
     "assignments:overview": OPEN,

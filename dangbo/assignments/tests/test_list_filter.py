@@ -79,3 +79,47 @@ def test_the_migration_fills_the_tasks_already_there(tasks):
     Task.objects.update(search_title="")
     migration.fill(apps, None)
     assert Task.objects.get(pk=tasks[0].pk).search_title == "dong luong ra soat, ket nap dang vien moi"
+
+
+def test_the_unit_filter_lists_no_unit_whatever_their_number(cast, login, tasks, django_assert_num_queries):
+    """A typed picker, not a select: the page names the chosen unit only, and neither its size
+    nor its queries grow with the units the user sees (a province has thousands)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangbo.orgs import services as org_services
+    from dangbo.orgs.models import UnitKind
+
+    client = login(cast.clerk)
+    url = reverse("assignments:task_list") + f"?unit={cast.ward1.pk}"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    kind = UnitKind.objects.get(code="chi-bo")
+    for i in range(30):
+        org_services.unit_create(actor=None, parent=cast.ward_dl, kind=kind, name=f"Chi bộ Mới {i}", code=f"moi-{i}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    body = response.content.decode()
+    assert "Chi bộ Mới" not in body and "<option value=\"%s\"" % cast.cell1.pk not in body
+    assert "data-unit-picker" in body and reverse("assignments:unit_lookup") in body
+    assert f'name="unit" value="{cast.ward1.pk}"' in body
+    assert _titles(response) == {"Phường 1 tổng kết nghị quyết"}
+
+
+def test_the_unit_filter_refuses_a_unit_out_of_sight(cast, login, tasks):
+    """?unit=<id> of the other ward, asked by the outsider: a field error, and their own tasks."""
+    response = login(cast.outsider).get(reverse("assignments:task_list"), {"unit": cast.ward1.pk})
+    assert response.status_code == 200
+    assert response.context["form"].errors["unit"]
+    assert "Phường 1 tổng kết nghị quyết" not in response.content.decode()
+    assert _titles(response) == {TITLE}
+
+
+def test_the_unit_lookup_finds_only_units_the_user_sees(cast, login):
+    url = reverse("assignments:unit_lookup")
+    found = login(cast.clerk).get(url, {"q": "khu pho 1"}).json()
+    assert [i["id"] for i in found["items"]] == [cast.cell1.pk]
+    assert login(cast.outsider).get(url, {"q": "khu pho 1"}).json()["items"] == []
+    assert login(cast.outsider).get(url, {"q": "dong luong"}).json()["items"]
+    assert login(cast.clerk).get(url, {"q": "\x00"}).status_code == 200
