@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from dangbo.assignments import services
 
 
 def test_pick_a_unit_by_typing_and_the_tasks_follow(make_page, cast, logged_in, axe_check) -> None:
-    today = dt.date.today()
+    today = timezone.localdate()
     for unit, title in ((cast.cell1, "Chi bộ Khu phố 1 rà soát đảng viên"), (cast.cell_dl, "Đông Lương họp dân")):
         services.task_assign(actor=None, title=title, unit=unit, assigning_unit=cast.city,
                              start=today - dt.timedelta(days=10), deadline=today + dt.timedelta(days=30))

@@ -105,24 +105,35 @@ def reindex_units(units: Iterable[Unit]) -> None:
     search.index(Person.objects.filter(pk__in=people), kind=PERSON)
 
 
-def allowed_units(user) -> QuerySet | None:
-    """The ids of the units ``user`` may see, as a subquery; ``None`` for a superuser."""
+def sees_every_unit(user) -> bool:
+    """A superuser, or a user whose grants cover every top unit (the central office's clerk):
+    their search needs no unit condition at all. Asking the database to keep the hits whose
+    unit is among all 315,000 units of the country is what it cannot do fast (the list does not
+    fit the memory of a hashed subquery, so it is scanned for every hit: minutes)."""
     if policy.is_everything(user):
-        return None
-    return policy.visible(user, Unit).values("pk")
+        return True
+    tops = [path for path in policy.paths(user) if len(path) == Unit.steplen]
+    return bool(tops) and not Unit.objects.filter(depth=1).exclude(path__in=tops).exists()
+
+
+def allowed_units(user) -> QuerySet | None:
+    """The ids of the units ``user`` may see, as a subquery; ``None`` when that is every unit."""
+    return scope_for_user(user).allowed_units  # type: ignore[return-value]
 
 
 def units_above(user) -> QuerySet | None:
     """The ids of the units above the user's grants (whose shared-down entries they see)."""
-    if policy.is_everything(user):
-        return None
-    above = policy.above_paths(user)
-    if not above:
-        return None
-    return Unit.objects.filter(path__in=above).values("pk")
+    return scope_for_user(user).shared_units  # type: ignore[return-value]
 
 
 def scope_for_user(user) -> search.UserScope:
     """What ``user`` may search, for ``dangbo.core.search.search_for_user``: the entries of the
-    units the user may see, and the shared-down entries of the units above."""
-    return search.UserScope(allowed_units=allowed_units(user), shared_units=units_above(user))
+    units the user may see (as a subquery of their ids), and the shared-down entries of the
+    units above the user's grants; no condition at all for whoever sees every unit."""
+    if sees_every_unit(user):
+        return search.UserScope(allowed_units=None, shared_units=None)
+    above = policy.above_paths(user)
+    return search.UserScope(
+        allowed_units=policy.visible(user, Unit).values("pk"),
+        shared_units=Unit.objects.filter(path__in=above).values("pk") if above else None,
+    )
