@@ -283,11 +283,14 @@ class UnitEditForm(VersionedForm):
 
 
 class UnitMoveForm(DecisionMixin):
-    new_parent = UnitChoiceField(label=_("New parent unit"), queryset=Unit.objects.none())
+    new_parent = UnitPickField(
+        label=_("New parent unit"), queryset=Unit.objects.none(), lookup_url="", filtering=False,
+    )
 
-    def __init__(self, *args, parents, **kwargs):
+    def __init__(self, *args, parents, lookup_url: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_parent"].queryset = parents
+        self.fields["new_parent"].queryset = parents  # type: ignore[attr-defined]
+        self.fields["new_parent"].widget.lookup_url = lookup_url  # type: ignore[attr-defined]
 
 
 class UnitMergeForm(DecisionMixin):
@@ -296,12 +299,13 @@ class UnitMergeForm(DecisionMixin):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Other units merged together with this one."),
     )
-    target = UnitChoiceField(label=_("Merge into"), queryset=Unit.objects.none())
+    target = UnitPickField(label=_("Merge into"), queryset=Unit.objects.none(), lookup_url="", filtering=False)
 
-    def __init__(self, *args, siblings, targets, **kwargs):
+    def __init__(self, *args, siblings, targets, lookup_url: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["others"].queryset = siblings
-        self.fields["target"].queryset = targets
+        self.fields["others"].queryset = siblings  # type: ignore[attr-defined]
+        self.fields["target"].queryset = targets  # type: ignore[attr-defined]
+        self.fields["target"].widget.lookup_url = lookup_url  # type: ignore[attr-defined]
 
 
 class UnitSplitForm(DecisionMixin):
