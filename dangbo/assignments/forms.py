@@ -4,11 +4,19 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.forms import VersionedForm
 from dangbo.documents.models import Document
-from dangbo.orgs.forms import DateInput, PersonChoiceField, UnitChoiceField, UnitMultipleChoiceField
+from dangbo.orgs.forms import (
+    DateInput,
+    PersonChoiceField,
+    UnitChoiceField,
+    UnitMultipleChoiceField,
+    UnitPickField,
+)
 from dangbo.orgs.models import Person, Unit
 
 from .models import Inspection, Task
@@ -29,6 +37,16 @@ SORT_CHOICES = [
     ("priority", _("Priority")),
     ("-created", _("Newest first")),
 ]
+
+
+def unit_pick(label, scope: str = "") -> UnitPickField:
+    """A unit picker asking ``assignments:unit_lookup`` with ``scope`` (see the view); the view
+    gives the field its queryset, the units the lookup answers with."""
+    url = reverse_lazy("assignments:unit_lookup")
+    return UnitPickField(
+        label=label, queryset=Unit.objects.none(), filtering=False,
+        lookup_url=format_lazy("{}?scope={}", url, scope) if scope else url,
+    )
 
 
 class TaskFilterForm(forms.Form):
@@ -124,7 +142,7 @@ class TaskFieldsMixin(forms.Form):
 
 
 class TaskCreateForm(TaskFieldsMixin):
-    assigning_unit = UnitChoiceField(label=_("Assigning unit"), queryset=Unit.objects.none())
+    assigning_unit = unit_pick(_("Assigning unit"))
     units = UnitMultipleChoiceField(
         label=_("Units in charge"), queryset=Unit.objects.none(),
         widget=UnitTreeWidget,
@@ -201,7 +219,7 @@ class TransitionForm(forms.Form):
 
 
 class ProgramForm(forms.Form):
-    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = unit_pick(_("Unit"))
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
     title = forms.CharField(label=_("Title"), max_length=300)
 
@@ -212,7 +230,7 @@ class ProgramForm(forms.Form):
 
 class InspectionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Inspection.Kind.choices)
-    target_unit = UnitChoiceField(label=_("Inspected unit"), queryset=Unit.objects.none())
+    target_unit = unit_pick(_("Inspected unit"), "inspection")
     subject = forms.CharField(label=_("Subject"), max_length=300)
     team = forms.CharField(label=_("Team"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     period_start = forms.DateField(label=_("From"), widget=DateInput())

@@ -6,6 +6,7 @@ app_name = "assignments"
 urlpatterns = [
     path("", views.task_list, name="task_list"),
     path("giao/", views.task_create, name="task_create"),
+    path("don-vi/tim/", views.unit_lookup, name="unit_lookup"),
     path("cua-toi/", views.my_work, name="my_work"),
     path("tong-quan/", views.overview, name="overview"),
     path("don-vi/<int:pk>/", views.unit_dashboard, name="unit_dashboard"),

@@ -9,12 +9,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangbo.core import policy, uploads, versions
@@ -27,6 +28,7 @@ from dangbo.documents.selectors import find_by_symbol, get_document_for_user
 from dangbo.meetings.models import MeetingDecision
 from dangbo.orgs.models import Unit
 from dangbo.orgs.selectors import get_unit_for_user, manageable_units, unit_ancestors
+from dangbo.orgs.views import unit_lookup_response
 
 from . import exports, selectors, services
 from .forms import (
@@ -155,6 +157,23 @@ def _resolve_document(request: HttpRequest, form, text: str) -> Document | None:
         form.add_error("document" if "document" in form.fields else "conclusion_document", found)
         return None
     return found
+
+
+@login_required
+@require_GET
+@never_cache
+def unit_lookup(request: HttpRequest) -> JsonResponse:
+    """The suggestions of the unit pickers, among the units the field takes: those the user
+    manages (a task's assigning unit, a program's unit), or (``?scope=inspection``) those they
+    see, which an inspection may target."""
+    scope = request.GET.get("scope", "")
+    if scope == "":
+        units = manageable_units(user=request.user)
+    elif scope == "inspection":
+        units = selectors.inspection_targets(user=request.user)
+    else:
+        raise Http404
+    return unit_lookup_response(request, units)
 
 
 @login_required
