@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.forms import VersionedForm
@@ -13,7 +14,6 @@ from dangbo.documents.models import Document
 from dangbo.orgs.forms import (
     DateInput,
     PersonChoiceField,
-    UnitChoiceField,
     UnitMultipleChoiceField,
     UnitPickField,
 )
@@ -39,12 +39,22 @@ SORT_CHOICES = [
 ]
 
 
+def unit_pick(label, scope: str = "") -> UnitPickField:
+    """A unit picker asking ``assignments:unit_lookup`` with ``scope`` (see the view); the view
+    gives the field its queryset, the units the lookup answers with."""
+    url = reverse_lazy("assignments:unit_lookup")
+    return UnitPickField(
+        label=label, queryset=Unit.objects.none(), filtering=False,
+        lookup_url=format_lazy("{}?scope={}", url, scope) if scope else url,
+    )
+
+
 class TaskFilterForm(forms.Form):
     q = forms.CharField(label=_("Title contains"), required=False, max_length=200)
     # A typed picker, not a select: a province sees thousands of units, the country ~315,000.
     unit = UnitPickField(
         label=_("Unit (and below)"), queryset=Unit.objects.none(), required=False,
-        lookup_url=reverse_lazy("assignments:unit_lookup"),
+        lookup_url=format_lazy("{}?scope=filter", reverse_lazy("assignments:unit_lookup")),
         help_text=_("Empty: all your units."),
     )
     status = forms.ChoiceField(
@@ -129,7 +139,7 @@ class TaskFieldsMixin(forms.Form):
 
 
 class TaskCreateForm(TaskFieldsMixin):
-    assigning_unit = UnitChoiceField(label=_("Assigning unit"), queryset=Unit.objects.none())
+    assigning_unit = unit_pick(_("Assigning unit"))
     units = UnitMultipleChoiceField(
         label=_("Units in charge"), queryset=Unit.objects.none(),
         widget=UnitTreeWidget,
@@ -206,7 +216,7 @@ class TransitionForm(forms.Form):
 
 
 class ProgramForm(forms.Form):
-    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = unit_pick(_("Unit"))
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
     title = forms.CharField(label=_("Title"), max_length=300)
 
@@ -217,7 +227,7 @@ class ProgramForm(forms.Form):
 
 class InspectionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Inspection.Kind.choices)
-    target_unit = UnitChoiceField(label=_("Inspected unit"), queryset=Unit.objects.none())
+    target_unit = unit_pick(_("Inspected unit"), "inspection")
     subject = forms.CharField(label=_("Subject"), max_length=300)
     team = forms.CharField(label=_("Team"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     period_start = forms.DateField(label=_("From"), widget=DateInput())

@@ -99,15 +99,6 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-@never_cache
-def unit_lookup(request: HttpRequest) -> JsonResponse:
-    """The units of the task list's unit filter whose name matches ``q`` (those the user may
-    see): the suggestions of its unit picker."""
-    return unit_lookup_response(request, selectors.filter_units(user=request.user))
-
-
-@login_required
-@require_GET
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request)
     task = selectors.get_task_for_user(request.user, pk)
@@ -165,6 +156,26 @@ def _resolve_document(request: HttpRequest, form, text: str) -> Document | None:
         form.add_error("document" if "document" in form.fields else "conclusion_document", found)
         return None
     return found
+
+
+@login_required
+@require_GET
+@never_cache
+def unit_lookup(request: HttpRequest) -> JsonResponse:
+    """The suggestions of the unit pickers, among the units the field takes: those the user
+    manages (a task's assigning unit, a program's unit), (``?scope=inspection``) those they
+    see, which an inspection may target, or (``?scope=filter``) those the task list can be
+    narrowed to."""
+    scope = request.GET.get("scope", "")
+    if scope == "":
+        units = manageable_units(user=request.user)
+    elif scope == "inspection":
+        units = selectors.inspection_targets(user=request.user)
+    elif scope == "filter":
+        units = selectors.filter_units(user=request.user)
+    else:
+        raise Http404
+    return unit_lookup_response(request, units)
 
 
 @login_required

@@ -3,13 +3,25 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from dangbo.orgs.forms import DateInput, PersonChoiceField, UnitChoiceField
+from dangbo.orgs.forms import DateInput, PersonChoiceField, UnitChoiceField, UnitPickField
 from dangbo.orgs.models import Person, Unit
 
 from .models import Case, ReceptionDay
+
+
+def unit_pick(label, scope: str = "") -> UnitPickField:
+    """A unit picker asking ``citizens:unit_lookup`` with ``scope`` (see the view); the view
+    gives the field its queryset, the units the lookup answers with."""
+    url = reverse_lazy("citizens:unit_lookup")
+    return UnitPickField(
+        label=label, queryset=Unit.objects.none(), filtering=False,
+        lookup_url=format_lazy("{}?scope={}", url, scope) if scope else url,
+    )
 
 
 class CaseFilterForm(forms.Form):
@@ -33,7 +45,7 @@ class CaseFilterForm(forms.Form):
 
 
 class CaseCreateForm(forms.Form):
-    unit = UnitChoiceField(label=_("Handling unit"), queryset=Unit.objects.none())
+    unit = unit_pick(_("Handling unit"), "receive")
     kind = forms.ChoiceField(label=_("Kind"), choices=Case.Kind.choices)
     channel = forms.ChoiceField(label=_("How it came"), choices=Case.Channel.choices)
     received_on = forms.DateField(label=_("Received on"), widget=DateInput())
@@ -102,7 +114,7 @@ class CaseTaskForm(forms.Form):
 
 
 class ReceptionDayForm(forms.Form):
-    unit = UnitChoiceField(label=_("Committee"), queryset=Unit.objects.none())
+    unit = unit_pick(_("Committee"))
     host = PersonChoiceField(Person.objects.none(), label=_("Receiving leader"))
     date = forms.DateField(label=_("Date"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Kind"), choices=ReceptionDay.Kind.choices)
@@ -121,7 +133,7 @@ class StatusForm(forms.Form):
 
 
 class DialogueForm(forms.Form):
-    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = unit_pick(_("Unit"))
     host = PersonChoiceField(Person.objects.none(), label=_("Host"))
     date = forms.DateField(label=_("Date"), widget=DateInput())
     place = forms.CharField(label=_("Place"), max_length=300, required=False)

@@ -6,6 +6,7 @@ app_name = "citizens"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("moi/", views.case_create, name="case_create"),
+    path("don-vi/tim/", views.unit_lookup, name="unit_lookup"),
     path("tra-cuu/", views.follow, name="follow"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/xac-nhan/", views.case_acknowledge, name="case_acknowledge"),

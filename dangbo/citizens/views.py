@@ -9,7 +9,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from dangbo.core.pagination import COUNT_CAP, paginate
 from dangbo.core.policy import Action
 from dangbo.orgs.models import Unit
 from dangbo.orgs.selectors import manageable_units
+from dangbo.orgs.views import unit_lookup_response
 
 from . import letters, reports, selectors, services
 from .forms import (
@@ -78,11 +79,33 @@ def case_list(request: Request) -> HttpResponse:
     return render(request, "citizens/case_list.html", context)
 
 
+def _receiving_units(request: Request):
+    """The units a case may be received for (``Action.CONTRIBUTE``)."""
+    return manageable_units(user=request.user, action=Action.CONTRIBUTE).order_by("path")
+
+
+@login_required
+@require_GET
+@never_cache
+def unit_lookup(request: Request) -> JsonResponse:
+    """The suggestions of the unit pickers, among the units the field takes: those the user
+    manages (a reception day's committee, a dialogue's unit), or (``?scope=receive``) those
+    a case may be received for."""
+    scope = request.GET.get("scope", "")
+    if scope == "receive":
+        units = _receiving_units(request)
+    elif scope == "":
+        units = manageable_units(user=request.user).order_by("path")
+    else:
+        raise Http404
+    return unit_lookup_response(request, units)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_create(request: Request) -> HttpResponse:
     _section(request)
-    units = manageable_units(user=request.user, action=Action.CONTRIBUTE).order_by("path")
+    units = _receiving_units(request)
     form = CaseCreateForm(request.POST or None, units=units)
     duplicates: list[Case] = []
     if request.method == "POST" and form.is_valid() and not form.cleaned_data["not_duplicate"]:

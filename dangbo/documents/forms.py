@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangbo.core.forms import VersionedForm
-from dangbo.orgs.forms import DateInput, UnitChoiceField
+from dangbo.orgs.forms import DateInput, UnitPickField
 from dangbo.orgs.models import Term, Unit
 
 from .models import Document, DocumentRelation, DocumentType, Field, Issuer
@@ -23,12 +25,22 @@ class TermChoiceField(forms.ModelChoiceField):
         return f"{obj.code} · {obj.unit.name}"
 
 
+def unit_pick(scope: str = "", **kwargs) -> UnitPickField:
+    """A unit picker asking ``documents:unit_lookup`` with ``scope`` (see the view); the view
+    gives the field its queryset, the units the lookup answers with."""
+    url = reverse_lazy("documents:unit_lookup")
+    return UnitPickField(
+        queryset=Unit.objects.none(), lookup_url=format_lazy("{}?scope={}", url, scope) if scope else url,
+        filtering=False, **kwargs,
+    )
+
+
 class DocumentForm(VersionedForm):
     """Register or correct a document. The service does the real checks; a correction
     carries the version it was read at."""
 
-    unit = UnitChoiceField(
-        label=_("Registering unit"), queryset=Unit.objects.none(),
+    unit = unit_pick(
+        label=_("Registering unit"),
         help_text=_("Whose register holds the document; it decides who may see it."),
     )
     type = forms.ModelChoiceField(label=_("Type"), queryset=DocumentType.objects.all())
@@ -37,8 +49,8 @@ class DocumentForm(VersionedForm):
         label=_("Issuer"), queryset=Issuer.objects.all(), required=False,
         help_text=_("Bộ Chính trị, Tỉnh ủy…: choose from the catalogue, or give the issuing unit."),
     )
-    issuing_unit = UnitChoiceField(
-        label=_("Issuing unit"), queryset=Unit.objects.none(), required=False,
+    issuing_unit = unit_pick(
+        "issuing", label=_("Issuing unit"), required=False,
         help_text=_("A unit of the organisation tree that issued the document."),
     )
     issuer_abbr = forms.CharField(
@@ -119,7 +131,7 @@ class RelationForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    unit = UnitChoiceField(label=_("Into the register of"), queryset=Unit.objects.none())
+    unit = unit_pick(label=_("Into the register of"))
     file = forms.FileField(label=_("Workbook (XLSX)"))
 
     def __init__(self, *args, units, **kwargs):
@@ -155,7 +167,7 @@ class IndentedUnitsField(forms.ModelMultipleChoiceField):
 class StudySessionForm(forms.Form):
     """Plan or record a study session. The documents are named by their numbers."""
 
-    unit = UnitChoiceField(label=_("Organising unit"), queryset=Unit.objects.none())
+    unit = unit_pick(label=_("Organising unit"))
     title = forms.CharField(
         label=_("Title"), max_length=300,
         help_text=_("For example: Hội nghị học tập, quán triệt Nghị quyết Trung ương 6 khóa XII."),

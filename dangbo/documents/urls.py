@@ -5,6 +5,7 @@ from . import views
 app_name = "documents"
 urlpatterns = [
     path("", views.document_list, name="document_list"),
+    path("don-vi/tim/", views.unit_lookup, name="unit_lookup"),
     path("xuat/", views.document_export, name="document_export"),
     path("nhap/", views.document_import, name="document_import"),
     path("nhap/mau.xlsx", views.document_import_template, name="document_import_template"),

@@ -7,12 +7,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangbo.core import policy, uploads, versions
@@ -22,6 +23,7 @@ from dangbo.core.pagination import paginate
 from dangbo.core.policy import Action
 from dangbo.core.xlsx import XLSX
 from dangbo.orgs.selectors import manageable_units
+from dangbo.orgs.views import unit_lookup_response
 
 from . import panels, selectors, services, spreadsheets
 from .files import MAX_TEXT, text_cut
@@ -92,6 +94,24 @@ def document_export(request: HttpRequest) -> HttpResponse:
     """Every document of the register that matches the filters (up to the export cap)."""
     filters, _values = _filters(request)
     return spreadsheets.export_response(selectors.document_list(user=request.user, filters=filters))
+
+
+@login_required
+@require_GET
+@never_cache
+def unit_lookup(request: HttpRequest) -> JsonResponse:
+    """The suggestions of the register's unit pickers, the units whose name matches ``q``
+    among those the form takes: the units whose register the user keeps (registering,
+    importing, a study session's organiser), or (``?scope=issuing``) those a document may
+    name as its issuer."""
+    scope = request.GET.get("scope", "")
+    if scope == "issuing":
+        units = selectors.issuing_unit_choices(user=request.user)
+    elif scope == "":
+        units = manageable_units(user=request.user)
+    else:
+        raise Http404
+    return unit_lookup_response(request, units)
 
 
 @login_required

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.forms import DayInput, VersionedForm
@@ -22,12 +23,6 @@ from .models import (
     MeetingKind,
     MeetingScore,
 )
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Unit) -> str:
-        return ("— " * max(obj.depth - 1, 0)) + obj.name
-
 
 DateInput = DayInput  # typed and shown dd/mm/yyyy in every browser
 
@@ -54,6 +49,20 @@ class MonthField(forms.CharField):
             raise forms.ValidationError(_("Enter a month as YYYY-MM.")) from None
 
 
+def unit_lookup_url(scope: str = ""):
+    """The ``meetings:unit_lookup`` URL answering with the units of ``scope`` (see the view)."""
+    url = reverse_lazy("meetings:unit_lookup")
+    return format_lazy("{}?scope={}", url, scope) if scope else url
+
+
+def unit_pick(label, scope: str = "", **kwargs) -> UnitPickField:
+    """A unit picker of a form that saves, asking ``meetings:unit_lookup`` with ``scope``;
+    the view gives the field its queryset, the same units as the lookup's."""
+    return UnitPickField(
+        label=label, queryset=Unit.objects.none(), lookup_url=unit_lookup_url(scope), filtering=False, **kwargs,
+    )
+
+
 class MeetingFilterForm(forms.Form):
     # A typed picker, not a select: the central clerk sees ~315,000 units at national scale.
     unit = UnitPickField(
@@ -74,7 +83,7 @@ class MeetingFilterForm(forms.Form):
 
 
 class MeetingCreateForm(forms.Form):
-    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = unit_pick(_("Unit"), "change")
     kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
     date = forms.DateField(label=_("Date"), widget=DateInput())
@@ -124,7 +133,7 @@ class MeetingRecordForm(VersionedForm):
 
 
 class ScheduleYearForm(forms.Form):
-    unit = UnitChoiceField(label=_("Cell"), queryset=Unit.objects.none())
+    unit = unit_pick(_("Cell"), "cells")
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     day_of_month = forms.IntegerField(
         label=_("Day of the month"), min_value=1, max_value=28, required=False,
@@ -189,7 +198,7 @@ class GuestForm(forms.Form):
 
 class DecisionForm(forms.Form):
     text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
-    responsible_unit = UnitChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none(), required=False)
+    responsible_unit = unit_pick(_("Responsible unit"), required=False)
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
 
     def __init__(self, *args, units=None, **kwargs):
@@ -207,7 +216,7 @@ ROLL_CALL_CHOICES = [c for c in Attendance.Status.choices if c[0]]
 
 class AssignmentForm(forms.Form):
     person = forms.ModelChoiceField(label=_("Leader"), queryset=Person.objects.none())
-    unit = UnitChoiceField(label=_("Follows"), queryset=Unit.objects.none())
+    unit = unit_pick(_("Follows"), "change")
     start = forms.DateField(label=_("Start"), widget=DateInput())
     end = forms.DateField(label=_("End"), required=False, widget=DateInput())
     decision = forms.CharField(label=_("Decision"), max_length=200, required=False)
@@ -221,7 +230,7 @@ class AssignmentForm(forms.Form):
 
 
 class WorkingGroupForm(forms.Form):
-    unit = UnitChoiceField(label=_("Set up by"), queryset=Unit.objects.none())
+    unit = unit_pick(_("Set up by"), "change")
     name = forms.CharField(label=_("Name"), max_length=200)
     decision = forms.CharField(label=_("Decision"), max_length=200, required=False)
     start = forms.DateField(label=_("Start"), widget=DateInput())
@@ -240,7 +249,7 @@ class WorkingGroupForm(forms.Form):
 
 class VisitForm(forms.Form):
     person = forms.ModelChoiceField(label=_("Leader"), queryset=Person.objects.none())
-    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = unit_pick(_("Unit"), "visit")
     kind = forms.ChoiceField(label=_("Kind"), choices=LeaderVisit.Kind.choices)
     date = forms.DateField(label=_("Date"), widget=DateInput())
     raised = forms.CharField(label=_("What was raised"), widget=forms.Textarea(attrs={"rows": 4}), required=False)

@@ -94,6 +94,11 @@ def meeting_units(*, user) -> QuerySet[Unit]:
     return Unit.objects.filter(policy.scope(user, Unit, Action.CHANGE)).active().select_related("kind")
 
 
+def year_schedule_units(*, user) -> QuerySet[Unit]:
+    """Cells (units holding members) whose year of regular meetings the user may schedule."""
+    return meeting_units(user=user).filter(kind__holds_members=True)
+
+
 def seen_units(*, user) -> QuerySet[Unit]:
     """Units whose meetings the user sees: grants and the leader rule (active or not)."""
     return Unit.objects.filter(sees_q(user, prefix="")).select_related("kind")

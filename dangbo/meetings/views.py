@@ -86,9 +86,21 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def unit_lookup(request: HttpRequest) -> JsonResponse:
-    """The units of the meeting list's unit filter whose name matches ``q`` (those whose
-    meetings the user sees): the suggestions of its unit picker."""
-    return unit_lookup_response(request, selectors.visible_units(user=request.user))
+    """The suggestions of the meetings' unit pickers: the units whose name matches ``q``
+    among those the form takes: ``?scope=`` empty, the units whose meetings the user sees
+    (the list's filter, a decision's responsible unit); ``change``, those whose meetings
+    they may schedule (and lead); ``cells``, the cells among those; ``visit``, those a
+    visit may be logged for."""
+    scopes = {
+        "": selectors.visible_units,
+        "change": selectors.meeting_units,
+        "cells": selectors.year_schedule_units,
+        "visit": selectors.visit_units,
+    }
+    units = scopes.get(request.GET.get("scope", ""))
+    if units is None:
+        raise Http404
+    return unit_lookup_response(request, units(user=request.user))
 
 
 @login_required
@@ -114,7 +126,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def schedule_year(request: HttpRequest) -> HttpResponse:
     _section(request)
-    units = selectors.meeting_units(user=request.user).filter(kind__holds_members=True)
+    units = selectors.year_schedule_units(user=request.user)
     initial: dict[str, object] = {"year": timezone.localdate().year}
     if request.GET.get("unit"):
         initial["unit"] = request.GET["unit"]

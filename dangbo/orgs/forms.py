@@ -185,13 +185,23 @@ class UnitPicker(PersonPicker):
     The same script and fallback as :class:`PersonPicker` (its ``lookup_url`` answers with
     units: ``unit_lookup_response``). On a filter form, a pick sends a ``change`` event from
     the hidden input (what the form reloads on), while the typing in the box does not.
+    On a form that saves (``filtering=False``), the box behaves as the person picker's: the
+    typed text is sent too, and comes back with the units found if none was picked.
     """
 
     template_name = "orgs/widgets/unit_picker.html"
 
-    def __init__(self, attrs: dict[str, Any] | None = None, *, lookup_url: str | Promise) -> None:
+    def __init__(
+        self, attrs: dict[str, Any] | None = None, *, lookup_url: str | Promise, filtering: bool = True,
+    ) -> None:
         super().__init__(attrs)
         self.lookup_url = lookup_url  # lazy: reversed when the page is drawn
+        self.filtering = filtering
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["filtering"] = self.filtering
+        return context
 
     max_length = selectors.UNIT_LOOKUP_MAX_LENGTH
     limit = selectors.UNIT_LOOKUP_LIMIT
@@ -211,7 +221,8 @@ class UnitPicker(PersonPicker):
 
 class UnitPickField(PersonChoiceField):
     """One unit of ``queryset``, chosen with a :class:`UnitPicker` (the query string keeps
-    ``?<name>=<id>``); an id outside the queryset is refused with a field error."""
+    ``?<name>=<id>``); an id outside the queryset is refused with a field error.
+    ``filtering=False`` on a form that saves (see :class:`UnitPicker`)."""
 
     default_error_messages = {
         "invalid_choice": _("This unit is not among the units you may choose. Search by name and pick from the list."),
@@ -219,8 +230,8 @@ class UnitPickField(PersonChoiceField):
         "not_found": _("No unit you may choose matches “%(q)s”. Type part of the name, with or without accents."),
     }
 
-    def __init__(self, queryset, *, lookup_url: str | Promise, **kwargs) -> None:
-        kwargs.setdefault("widget", UnitPicker(lookup_url=lookup_url))
+    def __init__(self, queryset, *, lookup_url: str | Promise, filtering: bool = True, **kwargs) -> None:
+        kwargs.setdefault("widget", UnitPicker(lookup_url=lookup_url, filtering=filtering))
         super().__init__(queryset, **kwargs)
 
     def to_python(self, value):
@@ -272,11 +283,14 @@ class UnitEditForm(VersionedForm):
 
 
 class UnitMoveForm(DecisionMixin):
-    new_parent = UnitChoiceField(label=_("New parent unit"), queryset=Unit.objects.none())
+    new_parent = UnitPickField(
+        label=_("New parent unit"), queryset=Unit.objects.none(), lookup_url="", filtering=False,
+    )
 
-    def __init__(self, *args, parents, **kwargs):
+    def __init__(self, *args, parents, lookup_url: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["new_parent"].queryset = parents
+        self.fields["new_parent"].queryset = parents  # type: ignore[attr-defined]
+        self.fields["new_parent"].widget.lookup_url = lookup_url  # type: ignore[attr-defined]
 
 
 class UnitMergeForm(DecisionMixin):
@@ -285,12 +299,13 @@ class UnitMergeForm(DecisionMixin):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Other units merged together with this one."),
     )
-    target = UnitChoiceField(label=_("Merge into"), queryset=Unit.objects.none())
+    target = UnitPickField(label=_("Merge into"), queryset=Unit.objects.none(), lookup_url="", filtering=False)
 
-    def __init__(self, *args, siblings, targets, **kwargs):
+    def __init__(self, *args, siblings, targets, lookup_url: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["others"].queryset = siblings
-        self.fields["target"].queryset = targets
+        self.fields["others"].queryset = siblings  # type: ignore[attr-defined]
+        self.fields["target"].queryset = targets  # type: ignore[attr-defined]
+        self.fields["target"].widget.lookup_url = lookup_url  # type: ignore[attr-defined]
 
 
 class UnitSplitForm(DecisionMixin):

@@ -315,6 +315,19 @@ def manageable_units(*, user, action: Action | str = Action.CHANGE) -> QuerySet[
     return Unit.objects.filter(policy.scope(user, Unit, action)).active().select_related("kind")
 
 
+def unit_move_parents(*, user, unit: Unit) -> QuerySet[Unit]:
+    """Where the user may move ``unit``: units they may reorganise, of a kind that may hold
+    it, outside its own subtree (the choices of the move form; the service checks again)."""
+    return manageable_units(user=user, action=Action.REORGANISE).exclude(
+        path__startswith=unit.path
+    ).filter(kind__in=unit.kind.allowed_parents.all())
+
+
+def unit_merge_targets(*, user, unit: Unit) -> QuerySet[Unit]:
+    """What the user may merge ``unit`` into: the other units of its kind they may reorganise."""
+    return manageable_units(user=user, action=Action.REORGANISE).filter(kind=unit.kind_id).exclude(pk=unit.pk)
+
+
 def get_position_for_user(user, pk: int, action: Action | str = Action.VIEW) -> Position:
     return policy.get_for_user(user, Position.objects.select_related("unit", "person"), pk, action)
 

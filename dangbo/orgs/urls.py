@@ -13,6 +13,7 @@ urlpatterns = [
     path("don-vi/<int:pk>/sua/", views.unit_edit, name="unit_edit"),
     path("don-vi/<int:pk>/chuyen/", views.unit_move, name="unit_move"),
     path("don-vi/<int:pk>/hop-nhat/", views.unit_merge, name="unit_merge"),
+    path("don-vi/<int:pk>/tim-don-vi/", views.unit_lookup, name="unit_lookup"),
     path("don-vi/<int:pk>/chia-tach/", views.unit_split, name="unit_split"),
     path("don-vi/<int:pk>/nhiem-ky/them/", views.term_create, name="term_create"),
     path("don-vi/<int:pk>/chuc-vu/them/", views.position_create, name="position_create"),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -185,15 +186,32 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request, "orgs")
     unit = selectors.get_unit_for_user(request.user, pk, Action.REORGANISE)
-    parents = selectors.manageable_units(user=request.user, action=Action.REORGANISE).exclude(
-        path__startswith=unit.path
-    ).filter(kind__in=unit.kind.allowed_parents.all())
-    form = UnitMoveForm(request.POST or None, parents=parents)
+    parents = selectors.unit_move_parents(user=request.user, unit=unit)
+    lookup_url = reverse("orgs:unit_lookup", args=[unit.pk]) + "?scope=parent"
+    form = UnitMoveForm(request.POST or None, parents=parents, lookup_url=lookup_url)
     moved = submit(request, form, lambda data: services.unit_move(actor=request.user, unit=unit, **data))
     if moved is not None:
         messages.success(request, _("%(unit)s was moved.") % {"unit": unit.name})
         return redirect("orgs:unit_detail", pk=unit.pk)
     return _form_page(request, "orgs/unit_move.html", unit, form)
+
+
+@login_required
+@require_GET
+@never_cache
+def unit_lookup(request: HttpRequest, pk: int) -> JsonResponse:
+    """The suggestions of the reorganisation forms' unit pickers for the unit ``pk`` (which
+    the user may reorganise): ``?scope=parent`` (the default), where it may move; ``merge``,
+    what it may be merged into."""
+    unit = selectors.get_unit_for_user(request.user, pk, Action.REORGANISE)
+    scope = request.GET.get("scope", "parent")
+    if scope == "parent":
+        units = selectors.unit_move_parents(user=request.user, unit=unit)
+    elif scope == "merge":
+        units = selectors.unit_merge_targets(user=request.user, unit=unit)
+    else:
+        raise Http404
+    return unit_lookup_response(request, units)
 
 
 @login_required
@@ -203,8 +221,9 @@ def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.get_unit_for_user(request.user, pk, Action.REORGANISE)
     same_kind = selectors.manageable_units(user=request.user, action=Action.REORGANISE).filter(kind=unit.kind)
     siblings = same_kind.filter(path__startswith=unit.parent_path, depth=unit.depth).exclude(pk=unit.pk)
-    targets = same_kind.exclude(pk=unit.pk)
-    form = UnitMergeForm(request.POST or None, siblings=siblings, targets=targets)
+    targets = selectors.unit_merge_targets(user=request.user, unit=unit)
+    lookup_url = reverse("orgs:unit_lookup", args=[unit.pk]) + "?scope=merge"
+    form = UnitMergeForm(request.POST or None, siblings=siblings, targets=targets, lookup_url=lookup_url)
 
     def merge(data):
         others = data.pop("others")

@@ -4,11 +4,13 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.assignments.models import Task
 from dangbo.core.forms import VersionedForm
-from dangbo.orgs.forms import DateInput, UnitChoiceField, UnitMultipleChoiceField
+from dangbo.orgs.forms import DateInput, UnitChoiceField, UnitMultipleChoiceField, UnitPickField
 from dangbo.orgs.models import Person, Unit
 
 from .models import (
@@ -25,8 +27,18 @@ from .models import (
 YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
 
 
+def unit_pick(label, scope: str = "", **kwargs: Any) -> UnitPickField:
+    """A unit picker asking ``plans:unit_lookup`` with ``scope`` (see the view); the view gives
+    the field its queryset, the units the lookup answers with."""
+    url = reverse_lazy("plans:unit_lookup")
+    return UnitPickField(
+        label=label, queryset=Unit.objects.none(), filtering=False,
+        lookup_url=format_lazy("{}?scope={}", url, scope) if scope else url, **kwargs,
+    )
+
+
 class ThemeForm(forms.Form):
-    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = unit_pick(_("Unit"))
     year = forms.IntegerField(label=_("Year"), validators=YEAR)
     text = forms.CharField(
         label=_("Theme"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -59,16 +71,19 @@ class ItemForm(VersionedForm):
     title = forms.CharField(label=_("Title"), max_length=500)
     target = forms.CharField(label=_("Target"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     owner_person = forms.ModelChoiceField(label=_("Leader in charge"), queryset=Person.objects.none(), required=False)
-    owner_unit = UnitChoiceField(label=_("Unit in charge"), queryset=Unit.objects.none(), required=False)
+    owner_unit = unit_pick(_("Unit in charge"), required=False)
     upper = forms.ModelChoiceField(
         label=_("Serves the item of the unit above"), queryset=ThemeItem.objects.none(), required=False
     )
     order = forms.IntegerField(label=_("Order"), initial=1, min_value=1, max_value=50)
 
-    def __init__(self, *args: Any, people: Any, units: Any, uppers: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: Any, units: Any, uppers: Any, theme: Theme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner_person"].queryset = people  # type: ignore[attr-defined]
         self.fields["owner_unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["owner_unit"].widget.lookup_url = format_lazy(  # type: ignore[attr-defined]
+            "{}?scope=owner&theme={}", reverse_lazy("plans:unit_lookup"), theme.pk,
+        )
         self.fields["upper"].queryset = uppers  # type: ignore[attr-defined]
         self.fields["upper"].label_from_instance = lambda i: f"{i.theme.unit.name}: {i.title}"  # type: ignore[attr-defined]
 
@@ -116,8 +131,8 @@ class AssignForm(forms.Form):
 
 class CommitmentForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), validators=YEAR)
-    upper_unit = UnitChoiceField(label=_("Upper level"), queryset=Unit.objects.none())
-    lower_unit = UnitChoiceField(label=_("Committing unit"), queryset=Unit.objects.none())
+    upper_unit = unit_pick(_("Upper level"))
+    lower_unit = unit_pick(_("Committing unit"), "lower")
     title = forms.CharField(label=_("Title"), max_length=300)
     lower_signer = forms.ModelChoiceField(label=_("Head who signs"), queryset=Person.objects.none(), required=False)
     upper_signer = forms.ModelChoiceField(

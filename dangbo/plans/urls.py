@@ -6,6 +6,7 @@ app_name = "plans"
 urlpatterns = [
     path("", views.theme_list, name="theme_list"),
     path("moi/", views.theme_create, name="theme_create"),
+    path("don-vi/tim/", views.unit_lookup, name="unit_lookup"),
     path("bang/", views.board, name="board"),
     path("<int:pk>/", views.theme_detail, name="theme_detail"),
     path("<int:pk>/sua/", views.theme_edit, name="theme_edit"),

@@ -8,11 +8,12 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangbo.assignments.models import Task
@@ -24,6 +25,7 @@ from dangbo.core.policy import Action
 from dangbo.documents.models import Document
 from dangbo.orgs.models import Unit
 from dangbo.orgs.selectors import manageable_units
+from dangbo.orgs.views import unit_lookup_response
 
 from . import exports, selectors, services
 from .forms import (
@@ -79,6 +81,28 @@ def theme_list(request: Request) -> HttpResponse:
         "can_create": policy.is_everything(request.user) or bool(policy.paths(request.user, Action.CHANGE)),
     }
     return render(request, "plans/theme_list.html", context)
+
+
+@login_required
+@require_GET
+@never_cache
+def unit_lookup(request: Request) -> JsonResponse:
+    """The suggestions of the unit pickers, among the units the field takes: those the user
+    manages (a theme's unit, a commitment's upper level); ``?scope=lower``, the units a
+    commitment may be signed with; ``?scope=owner&theme=<id>``, the units that may be in
+    charge of an item of a theme the user may change."""
+    scope = request.GET.get("scope", "")
+    theme_id = request.GET.get("theme", "")
+    if scope == "":
+        units = manageable_units(user=request.user)
+    elif scope == "lower":
+        units, _people = selectors.commitment_choices(user=request.user, uppers=manageable_units(user=request.user))
+    elif scope == "owner" and theme_id.isdigit() and len(theme_id) < 12:
+        theme = selectors.get_theme_for_user(request.user, int(theme_id), Action.CHANGE)
+        _people, units = selectors.item_owner_choices(theme=theme)
+    else:
+        raise Http404
+    return unit_lookup_response(request, units)
 
 
 @login_required
@@ -142,7 +166,7 @@ def theme_edit(request: Request, pk: int) -> HttpResponse:
 def _item_form(request: Request, theme: Theme, **kwargs) -> ItemForm:
     people, units = selectors.item_owner_choices(theme=theme)
     uppers = selectors.upper_item_choices(user=request.user, theme=theme)
-    return ItemForm(request.POST or None, people=people, units=units, uppers=uppers, **kwargs)
+    return ItemForm(request.POST or None, people=people, units=units, uppers=uppers, theme=theme, **kwargs)
 
 
 @login_required

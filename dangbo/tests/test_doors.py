@@ -290,9 +290,11 @@ ROUTES: dict[str, Route] = {
     "orgs:position_end": on("position", Action.CHANGE),
     "orgs:person_list": OPEN,
     "orgs:person_lookup": OPEN,
+    "orgs:unit_lookup": on_unit("cell1", Action.REORGANISE),
     "orgs:person_detail": on("person"),
     # documents
     "documents:document_list": OPEN,
+    "documents:unit_lookup": OPEN,
     "documents:document_export": OPEN,
     "documents:document_import": OPEN,
     "documents:document_import_template": OPEN,
@@ -385,6 +387,7 @@ ROUTES: dict[str, Route] = {
     "meetings:ical_revoke": OPEN_POST,
     # plans
     "plans:theme_list": OPEN,
+    "plans:unit_lookup": OPEN,
     "plans:theme_create": OPEN,
     "plans:board": OPEN,
     "plans:theme_detail": on("theme"),
@@ -423,6 +426,7 @@ ROUTES: dict[str, Route] = {
     "plans:indicator_detail": on("indicator"),
     "plans:document_proposals": on("document", Action.CHANGE),
     # citizens
+    "citizens:unit_lookup": OPEN,
     "citizens:case_list": OPEN,
     "citizens:case_create": OPEN,
     "citizens:case_detail": on("case"),
@@ -444,6 +448,10 @@ ROUTES: dict[str, Route] = {
     "citizens:dialogue_detail": on("dialogue"),
     "citizens:response_times": OPEN,
     # people: admission
+    "people:admission_unit_lookup": OPEN,
+    "people:cadre_unit_lookup": OPEN,
+    "people:member_unit_lookup": OPEN,
+    "people:rating_unit_lookup": OPEN,
     "people:admission_pipeline": OPEN,
     "people:candidate_create": OPEN,
     "people:admission_targets": OPEN,

@@ -117,7 +117,7 @@ def test_the_unit_filter_refuses_a_unit_out_of_sight(cast, login, tasks):
 
 
 def test_the_unit_lookup_finds_only_units_the_user_sees(cast, login):
-    url = reverse("assignments:unit_lookup")
+    url = reverse("assignments:unit_lookup") + "?scope=filter"
     found = login(cast.clerk).get(url, {"q": "khu pho 1"}).json()
     assert [i["id"] for i in found["items"]] == [cast.cell1.pk]
     assert login(cast.outsider).get(url, {"q": "khu pho 1"}).json()["items"] == []

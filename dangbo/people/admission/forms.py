@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from dangbo.orgs.forms import DateInput, UnitChoiceField
+from dangbo.orgs.forms import DateInput, UnitChoiceField, UnitPickField
 from dangbo.orgs.models import Person, Unit
 
 from .models import Sector, Stage
@@ -32,7 +34,8 @@ class PipelineForm(forms.Form):
 
 
 class CandidateCreateForm(forms.Form):
-    unit = UnitChoiceField(label=_("Party cell"), queryset=Unit.objects.none())
+    unit = UnitPickField(label=_("Party cell"), queryset=Unit.objects.none(), filtering=False,
+                         lookup_url=reverse_lazy("people:admission_unit_lookup"))
     full_name = forms.CharField(label=_("Full name"), max_length=120)
     gender = forms.ChoiceField(label=_("Gender"), choices=Person.Gender.choices)
     birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
@@ -103,7 +106,8 @@ class StopForm(forms.Form):
 
 
 class TargetForm(forms.Form):
-    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = UnitPickField(label=_("Unit"), queryset=Unit.objects.none(), filtering=False,
+                         lookup_url=format_lazy("{}?scope=target", reverse_lazy("people:admission_unit_lookup")))
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     total = forms.IntegerField(label=_("New members"), min_value=0, max_value=100000)
     residential = forms.IntegerField(label=_("of which in residential areas"), min_value=0, max_value=100000, initial=0)

@@ -10,10 +10,11 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangbo.assignments.selectors import unit_filter_choices
@@ -24,6 +25,7 @@ from dangbo.core.http import Request
 from dangbo.core.pagination import paginate
 from dangbo.core.policy import Action
 from dangbo.orgs.selectors import manageable_units
+from dangbo.orgs.views import unit_lookup_response
 
 from . import selectors, services
 from .forms import (
@@ -79,11 +81,38 @@ def admission_pipeline(request: Request) -> HttpResponse:
     return render(request, "people/admission/pipeline.html", context)
 
 
+def _candidate_cells(request: Request):
+    """The cells a candidate may be added to: those the user manages."""
+    return manageable_units(user=request.user).filter(kind__holds_members=True).order_by("path")
+
+
+def _target_units(request: Request):
+    """The party units whose admission targets the user sets."""
+    return manageable_units(user=request.user).filter(kind__is_party=True).order_by("path")
+
+
+@login_required
+@require_GET
+@never_cache
+def unit_lookup(request: Request) -> JsonResponse:
+    """The suggestions of the admission's unit pickers, among the units the field takes: the
+    cells a candidate may be added to, or (``?scope=target``) the units whose targets the user
+    sets."""
+    scope = request.GET.get("scope", "")
+    if scope == "":
+        units = _candidate_cells(request)
+    elif scope == "target":
+        units = _target_units(request)
+    else:
+        raise Http404
+    return unit_lookup_response(request, units)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def candidate_create(request: Request) -> HttpResponse:
     _section(request)
-    units = manageable_units(user=request.user).filter(kind__holds_members=True).order_by("path")
+    units = _candidate_cells(request)
     form = CandidateCreateForm(request.POST or None, units=units)
     candidate = submit(request, form, lambda data: services.candidate_create(actor=request.user, **data))
     if candidate is not None:
@@ -213,7 +242,7 @@ def admission_targets(request: Request) -> HttpResponse:
     except ValueError:
         year = _today().year
     year = min(max(year, 2000), 2100)
-    units = manageable_units(user=request.user).filter(kind__is_party=True).order_by("path")
+    units = _target_units(request)
     form = TargetForm(request.POST or None, units=units, initial={"year": year})
     target = submit(request, form, lambda data: services.target_set(actor=request.user, **data))
     if target is not None:

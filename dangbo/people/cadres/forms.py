@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core import policy
 from dangbo.core.forms import VersionedForm
-from dangbo.orgs.forms import DateInput, PersonChoiceField, UnitChoiceField
+from dangbo.orgs.forms import DateInput, PersonChoiceField, UnitPickField
 from dangbo.orgs.models import Person, Position
 
 from .models import EducationLevel, Move, TheoryLevel, Training
@@ -17,11 +18,17 @@ def _people(user):
     return policy.visible(user, Person)
 
 
+def _unit(units, label) -> UnitPickField:
+    """A picker of ``units``, the units the user manages: ``people:cadre_unit_lookup`` answers
+    with the same."""
+    return UnitPickField(units, label=label, lookup_url=reverse_lazy("people:cadre_unit_lookup"), filtering=False)
+
+
 class ProfileForm(forms.Form):
     def __init__(self, *args, user, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"] = PersonChoiceField(_people(user), label=_("Person"))
-        self.fields["unit"] = UnitChoiceField(units, label=_("Managing unit"))
+        self.fields["unit"] = _unit(units, _("Managing unit"))
         self.order_fields(["person", "unit"])
 
     education = forms.TypedChoiceField(label=_("Education"), choices=EducationLevel.choices, coerce=int, initial=0)
@@ -56,7 +63,7 @@ class AwardForm(forms.Form):
 class PlanForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"] = UnitChoiceField(units, label=_("Unit"))
+        self.fields["unit"] = _unit(units, _("Unit"))
         self.order_fields(["unit"])
 
     term_code = forms.CharField(label=_("Term"), max_length=20, initial="2025-2030", help_text=_("For example 2025-2030."))
@@ -80,7 +87,7 @@ class MoveForm(forms.Form):
     def __init__(self, *args, user, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"] = PersonChoiceField(_people(user), label=_("Cadre"))
-        self.fields["unit"] = UnitChoiceField(units, label=_("To unit"))
+        self.fields["unit"] = _unit(units, _("To unit"))
         self.fields["from_position"] = forms.ModelChoiceField(
             policy.visible(user, Position.objects.current().filter(unit__kind__holds_members=False), "change")
             .select_related("person", "unit"),
@@ -113,7 +120,7 @@ class CompleteForm(forms.Form):
 class StreamliningForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"] = UnitChoiceField(units, label=_("Unit"))
+        self.fields["unit"] = _unit(units, _("Unit"))
         self.order_fields(["unit"])
 
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)

@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.cadre_list, name="cadre_list"),
     path("moi/", views.cadre_create, name="cadre_create"),
+    path("don-vi/tim/", views.unit_lookup, name="cadre_unit_lookup"),
     path("<int:pk>/", views.cadre_detail, name="cadre_detail"),
     path("<int:pk>/sua/", views.cadre_edit, name="cadre_edit"),
     path("<int:pk>/dao-tao/", views.training_add, name="training_add"),

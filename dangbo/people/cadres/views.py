@@ -7,11 +7,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangbo.core import policy, versions
@@ -22,6 +23,7 @@ from dangbo.core.pagination import paginate
 from dangbo.core.policy import Action
 from dangbo.core.text import fold
 from dangbo.orgs.selectors import manageable_units
+from dangbo.orgs.views import unit_lookup_response
 
 from . import panels, selectors, services
 from .forms import (
@@ -71,6 +73,15 @@ def cadre_list(request: Request) -> HttpResponse:
         "profiles": page_obj.object_list, "page_obj": page_obj, "querystring_base": querystring_base,
         "units": units, "unit": unit, "q": q, "can_create": manageable_units(user=request.user).exists(),
     })
+
+
+@login_required
+@require_GET
+@never_cache
+def unit_lookup(request: Request) -> JsonResponse:
+    """The suggestions of the cadres' unit pickers (a record's managing unit, a planning's,
+    a rotation's, a streamlining's): the units the user manages whose name matches ``q``."""
+    return unit_lookup_response(request, manageable_units(user=request.user))
 
 
 @login_required

@@ -3,14 +3,24 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
+from django.urls import reverse, reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.forms import VersionedForm
-from dangbo.orgs.forms import DateInput, PersonChoiceField, UnitChoiceField
+from dangbo.orgs.forms import DateInput, PersonChoiceField, UnitPickField
 from dangbo.orgs.models import Person, Unit
 
 from . import selectors
 from .models import LEAVING_KINDS
+
+
+def cell_pick(label) -> UnitPickField:
+    """A picker of the cells the user may put members in (``selectors.cells_for``)."""
+    return UnitPickField(
+        label=label, queryset=Unit.objects.none(), filtering=False,
+        lookup_url=format_lazy("{}?scope=cells", reverse_lazy("people:member_unit_lookup")),
+    )
 
 
 class RecordFields(forms.Form):
@@ -39,7 +49,7 @@ class RecordFields(forms.Form):
 
 
 class MemberCreateForm(RecordFields):
-    cell = UnitChoiceField(label=_("Party cell"), queryset=Unit.objects.none())
+    cell = cell_pick(_("Party cell"))
     start = forms.DateField(label=_("On the cell's roll from"), widget=DateInput())
 
     field_order = ["cell", "start"]
@@ -54,18 +64,16 @@ class MemberEditForm(VersionedForm, RecordFields):
 
 
 class TransferForm(forms.Form):
-    to_unit = UnitChoiceField(label=_("To the cell"), queryset=Unit.objects.none())
+    to_unit = cell_pick(_("To the cell"))
     date = forms.DateField(label=_("From"), widget=DateInput())
     decision = forms.CharField(label=_("Decision"), max_length=200, required=False)
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, user, person, **kwargs):
         super().__init__(*args, **kwargs)
-        cells = selectors.cells_for(user)
-        current = selectors.current_membership(person)
-        if current is not None:
-            cells = cells.exclude(pk=current.unit_id)
-        cast(forms.ModelChoiceField, self.fields["to_unit"]).queryset = cells
+        field = cast(UnitPickField, self.fields["to_unit"])
+        field.queryset = selectors.transfer_cells(user, person)
+        field.widget.lookup_url = reverse("people:member_unit_lookup") + f"?scope=transfer&person={person.pk}"  # type: ignore[attr-defined]
 
 
 class TransferOutForm(forms.Form):
@@ -77,7 +85,7 @@ class TransferOutForm(forms.Form):
 
 
 class TransferInForm(RecordFields):
-    cell = UnitChoiceField(label=_("Party cell"), queryset=Unit.objects.none())
+    cell = cell_pick(_("Party cell"))
     date = forms.DateField(label=_("On the cell's roll from"), widget=DateInput())
     origin = forms.CharField(label=_("From the party organisation"), max_length=200)
     letter_number = forms.CharField(label=_("Introduction letter number"), max_length=60, required=False)
@@ -106,8 +114,9 @@ class ImportForm(forms.Form):
 
 class RosterFilters(forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
-    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False,
-                           empty_label=_("All I may see"))
+    # A typed picker: a province's roster narrows to any of its thousands of party units.
+    unit = UnitPickField(label=_("Unit"), queryset=Unit.objects.none(), required=False,
+                         lookup_url=reverse_lazy("people:member_unit_lookup"))
     status = forms.ChoiceField(label=_("Status"), choices=list(selectors.STATUSES.items()), required=False)
     joined_from = forms.DateField(label=_("Admitted from"), required=False, widget=DateInput())
     joined_to = forms.DateField(label=_("Admitted until"), required=False, widget=DateInput())
@@ -117,16 +126,6 @@ class RosterFilters(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = selectors.filter_units(user)
-        self.user = user
-
-    def list_units_near(self, chosen: Unit | None) -> None:
-        """List only the units ``selectors.filter_unit_choices`` offers (any visible one is
-        still accepted): call it after validation, with the unit chosen."""
-        field = cast(UnitChoiceField, self.fields["unit"])
-        shown = selectors.filter_unit_choices(self.user, chosen)
-        if chosen is not None and chosen not in shown:
-            shown.append(chosen)
-        field.widget.choices = [("", field.empty_label), *((u.pk, field.label_from_instance(u)) for u in shown)]
 
 
 
@@ -138,7 +137,7 @@ class AdmitForm(forms.Form):
         label=_("Person"), queryset=Person.objects.none(),
         help_text=_("Someone on no cell's roll. Type part of the name, with or without accents, then choose."),
     )
-    cell = UnitChoiceField(label=_("Party cell"), queryset=Unit.objects.none())
+    cell = cell_pick(_("Party cell"))
     date = forms.DateField(label=_("On the cell's roll from"), widget=DateInput())
     decision = forms.CharField(label=_("Decision"), max_length=200, required=False)
 

@@ -127,34 +127,21 @@ def cells_for(user, action: Action | str = Action.CHANGE) -> QuerySet[Unit]:
     return units.active().order_by("path")
 
 
+def transfer_cells(user, person: Person) -> QuerySet[Unit]:
+    """The cells ``user`` may transfer ``person`` to: those they may put members in, but the
+    one the person is on the roll of."""
+    cells = cells_for(user)
+    current = current_membership(person)
+    if current is not None:
+        cells = cells.exclude(pk=current.unit_id)
+    return cells
+
+
 def filter_units(user) -> QuerySet[Unit]:
     """The units a roster may be narrowed to: the visible party units that hold members or
     have units below them."""
     units: Any = policy.visible(user, Unit, Action.VIEW).filter(kind__is_party=True)
     return units.active().order_by("path")
-
-
-#: How many units the roster's unit filter lists at most.
-FILTER_CHOICES_MAX = 400
-
-
-def filter_unit_choices(user, chosen: Unit | None = None) -> list[Unit]:
-    """The units the roster's unit filter lists (any of ``filter_units`` is accepted): the
-    user's top units and two levels below, and around the unit chosen its siblings and the
-    units just below it. A province's 1,200 cells are not all listed at once (a select of
-    that size costs more to draw than the page); choosing a ward lists its cells. One query."""
-    if policy.is_everything(user):
-        top = 1
-    else:
-        tops = policy.paths(user)
-        if not tops:
-            return []
-        top = min(len(p) for p in tops) // Unit.steplen
-    near = Q(depth__lte=top + 2)
-    if chosen is not None:
-        near |= Q(path__startswith=chosen.path, depth=chosen.depth + 1)
-        near |= Q(path__startswith=chosen.path[: -Unit.steplen], depth=chosen.depth)
-    return list(filter_units(user).filter(near).only("pk", "name", "depth", "path")[:FILTER_CHOICES_MAX])
 
 
 @dataclass(frozen=True)

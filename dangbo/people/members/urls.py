@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.member_list, name="member_list"),
+    path("don-vi/tim/", views.unit_lookup, name="member_unit_lookup"),
     path("them/", views.member_create, name="member_create"),
     path("chuyen-den/", views.member_transfer_in, name="member_transfer_in"),
     path("vao-chi-bo/", views.member_admit, name="member_admit"),

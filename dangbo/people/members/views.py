@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangbo.core import policy, versions
@@ -19,6 +20,7 @@ from dangbo.core.pagination import paginate
 from dangbo.core.policy import Action
 from dangbo.core.uploads import DOCX, attachment
 from dangbo.core.xlsx import XLSX
+from dangbo.orgs.views import unit_lookup_response
 
 from . import exchange, forms, letters, selectors, services
 from .policy import is_board
@@ -38,7 +40,6 @@ def member_list(request: Request) -> HttpResponse:
     _section(request)
     filters = forms.RosterFilters(request.GET or None, user=request.user)
     data = filters.cleaned_data if filters.is_valid() else {}
-    filters.list_units_near(data.get("unit"))
     day = data.get("day")
     rows = selectors.roster(
         user=request.user,
@@ -66,6 +67,26 @@ def member_list(request: Request) -> HttpResponse:
             "is_board": is_board(request.user),
         },
     )
+
+
+@login_required
+@require_GET
+@never_cache
+def unit_lookup(request: Request) -> JsonResponse:
+    """The suggestions of the members' unit pickers, among the units the field takes: the
+    party units a roster narrows to; ``?scope=cells``, the cells the user puts members in;
+    ``?scope=transfer&person=<id>``, those a member they may change is transferred to."""
+    scope = request.GET.get("scope", "")
+    if scope == "":
+        units = selectors.filter_units(request.user)
+    elif scope == "cells":
+        units = selectors.cells_for(request.user)
+    elif scope == "transfer" and request.GET.get("person", "").isdigit() and len(request.GET["person"]) < 12:
+        person = selectors.get_member_for_user(request.user, int(request.GET["person"]), Action.CHANGE)
+        units = selectors.transfer_cells(request.user, person)
+    else:
+        raise Http404
+    return unit_lookup_response(request, units)
 
 
 @login_required

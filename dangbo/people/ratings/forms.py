@@ -3,18 +3,22 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.forms import VersionedForm
-from dangbo.orgs.forms import DateInput, PersonChoiceField, UnitChoiceField
-from dangbo.orgs.models import Person
+from dangbo.orgs.forms import DateInput, PersonChoiceField, UnitPickField
+from dangbo.orgs.models import Person, Unit
 
 from . import rules
 from .models import Discipline, Rating
 
+#: The ratings' unit pickers answer with the units the user manages, as their fields take.
+LOOKUP = reverse_lazy("people:rating_unit_lookup")
+
 
 class CampaignForm(forms.Form):
-    unit = UnitChoiceField(label=_("Unit"), queryset=None)
+    unit = UnitPickField(label=_("Unit"), queryset=Unit.objects.none(), lookup_url=LOOKUP, filtering=False)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
@@ -72,7 +76,8 @@ class DisciplineForm(forms.Form):
     """A disciplinary measure against a member or an organisation (one of the two)."""
 
     person = PersonChoiceField(Person.objects.none(), label=_("Member"), required=False)
-    unit = UnitChoiceField(label=_("Or the organisation"), queryset=None, required=False)
+    unit = UnitPickField(label=_("Or the organisation"), queryset=Unit.objects.none(), required=False,
+                         lookup_url=LOOKUP, filtering=False)
     date = forms.DateField(label=_("Date"), widget=DateInput())
     form = forms.ChoiceField(label=_("Form"), choices=Discipline.Form.choices)
     decision = forms.CharField(label=_("Decision"), max_length=200)

@@ -7,11 +7,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangbo.core import policy, versions
@@ -20,6 +21,7 @@ from dangbo.core.forms import form_page, submit
 from dangbo.core.http import Request
 from dangbo.core.policy import Action
 from dangbo.orgs.selectors import manageable_units, person_list
+from dangbo.orgs.views import unit_lookup_response
 
 from . import exports, rules, selectors, services
 from .forms import CampaignForm, DisciplineForm, RatingForm
@@ -27,6 +29,15 @@ from .forms import CampaignForm, DisciplineForm, RatingForm
 
 def _section(request: Request) -> None:
     request.nav_section = "ratings"  # type: ignore[attr-defined]
+
+
+@login_required
+@require_GET
+@never_cache
+def unit_lookup(request: Request) -> JsonResponse:
+    """The suggestions of the ratings' unit pickers (a campaign's unit, a disciplined
+    organisation): the units the user manages whose name matches ``q``."""
+    return unit_lookup_response(request, manageable_units(user=request.user))
 
 
 @login_required

@@ -1,5 +1,6 @@
 /* The register form proposes the next free number of the issuing unit, type and term:
-   it asks /api/v1/documents/next-number as they change, fills the number when it is empty
+   it asks /api/v1/documents/next-number as they change (the unit's picker says
+   "picker:picked"), fills the number when it is empty
    (or still the last proposal) and says which number it is. */
 (function () {
   "use strict";
@@ -11,7 +12,8 @@
     var choices = JSON.parse(data.textContent);
     var type = document.getElementById("id_type");
     var typeAbbr = document.getElementById("id_type_abbr");
-    var unit = document.getElementById("id_issuing_unit");
+    // The issuing unit's picker: its hidden input holds the chosen unit's id.
+    var unit = document.querySelector("input[name=issuing_unit][data-picker-value]");
     var term = document.getElementById("id_term");
     var proposed = number.value;
     number.parentNode.appendChild(hint);
@@ -30,7 +32,8 @@
           hint.hidden = false;
         });
     }
-    [type, typeAbbr, unit, term].forEach(function (el) { if (el) { el.addEventListener("change", ask); } });
+    [type, typeAbbr, term].forEach(function (el) { if (el) { el.addEventListener("change", ask); } });
+    if (unit) { unit.addEventListener("picker:picked", ask); }
     ask();
   });
 })();

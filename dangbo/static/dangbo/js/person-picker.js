@@ -129,9 +129,16 @@
       }
     }
 
+    // Whatever the form, a "picker:picked" event from the hidden input says its value changed
+    // (a page's own script, e.g. the register's next number, listens for it).
+    function announce(had) {
+      if (value.value !== had) value.dispatchEvent(new CustomEvent("picker:picked", { bubbles: true }));
+    }
+
     function pick(index) {
       const item = items[index];
       if (!item) return;
+      const had = value.value;
       value.value = String(item.id);
       input.value = item.name;
       shown.value = item.name;
@@ -141,6 +148,7 @@
       status.textContent = "";
       showChosen(item);
       input.focus();
+      announce(had);
       if (sendsChange) value.dispatchEvent(new Event("change", { bubbles: true }));
     }
 
@@ -151,6 +159,7 @@
       shown.value = "";
       show([], "");
       showChosen(null);
+      announce(had);
       if (sendsChange && had) value.dispatchEvent(new Event("change", { bubbles: true }));
     }
 
@@ -165,6 +174,7 @@
     input.addEventListener("input", () => {
       const had = value.value;
       value.value = ""; // the text no longer names the person picked before
+      announce(had);
       if (sendsChange && had && !input.value.trim()) {
         value.dispatchEvent(new Event("change", { bubbles: true })); // emptied: no unit chosen
       }
