@@ -667,8 +667,8 @@ def time_scan_parts() -> list[tuple[str, float, object]]:
     from dangbo.assignments.models import Task, UnitTally
     from dangbo.core.models import Notification
 
-    Task.objects.update(reminded_on=None)
-    UnitTally.objects.update(day=None)
+    Task.objects.filter(reminded_on__isnull=False).update(reminded_on=None)
+    UnitTally.objects.exclude(day=None).update(day=None)
     Notification.objects.filter(verb__startswith="task.").delete()
     out = []
     with translation.override("vi"):
@@ -747,6 +747,8 @@ def main() -> None:
                 times, queries, sql_ms, size = time_page(user, url, args.runs)
                 results.append((label, page, statistics.median(times), bench.pct(times, 0.95), queries,
                                 statistics.median(sql_ms), f"{size / 1024:,.0f}"))
+                print(f"  {label}, {page}: median {results[-1][2]:.1f} ms, p95 {results[-1][3]:.1f} ms",
+                      file=sys.stderr, flush=True)
         scan = None
         if not args.no_scan:
             import tasks_bench
@@ -756,6 +758,7 @@ def main() -> None:
         for label, user, _unit in people:
             times, most = time_searches(user)
             searches.append((label, statistics.median(times), bench.pct(times, 0.95), max(times), most))
+            print(f"  search as {label}: median {searches[-1][1]:.1f} ms", file=sys.stderr, flush=True)
     total, biggest = sizes()
     backup = None if args.no_backup else time_backup()
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangbo.core import policy, uploads, versions
 from dangbo.core.audit import history
 from dangbo.core.forms import add_service_errors, submit
-from dangbo.core.pagination import paginate
+from dangbo.core.pagination import COUNT_CAP, paginate
 from dangbo.core.policy import Action
 from dangbo.documents.models import Document
 from dangbo.documents.selectors import find_by_symbol, get_document_for_user
@@ -87,7 +87,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     tasks = selectors.task_list(user=request.user, filters=f, today=_today())
     if request.GET.get("format") == "xlsx":
         return exports.tasks_xlsx(tasks, today=_today())
-    page_obj, querystring_base = paginate(request, tasks, per_page=PER_PAGE)
+    page_obj, querystring_base = paginate(request, tasks, per_page=PER_PAGE, count_cap=COUNT_CAP)
     context = {
         "form": form, "filters": f, "page_obj": page_obj, "querystring_base": querystring_base,
         "today": _today(), "export_query": querystring_base,

@@ -20,7 +20,7 @@ from dangbo.core import dates, policy, uploads, versions
 from dangbo.core.audit import history
 from dangbo.core.forms import submit
 from dangbo.core.http import Request
-from dangbo.core.pagination import paginate
+from dangbo.core.pagination import COUNT_CAP, paginate
 from dangbo.core.policy import Action
 from dangbo.core.versions import StaleEdit
 from dangbo.orgs.selectors import get_unit_for_user, unit_ancestors, visible_roots
@@ -71,7 +71,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = selectors.meeting_list(user=request.user, **filters)
     if request.GET.get("format") == "xlsx":
         return exports.meetings_xlsx(meetings, grades=selectors.thresholds_for_display())
-    page_obj, querystring_base = paginate(request, meetings)
+    page_obj, querystring_base = paginate(request, meetings, count_cap=COUNT_CAP)
     can_schedule = selectors.meeting_units(user=request.user).exists()
     grade_names = {t.code: t.name for t in selectors.thresholds_for_display()}
     context = {

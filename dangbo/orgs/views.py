@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dangbo.core import policy, versions
 from dangbo.core.audit import history, history_rows
 from dangbo.core.forms import submit
-from dangbo.core.pagination import paginate
+from dangbo.core.pagination import COUNT_CAP, paginate
 from dangbo.core.policy import Action
 
 from . import exports, selectors, services
@@ -122,7 +122,7 @@ def unit_members(request: HttpRequest, pk: int) -> HttpResponse:
     members = selectors.unit_members(unit=unit, q=q, current=not show_past)
     if request.GET.get("format") == "xlsx":
         return exports.members_xlsx(unit, members)
-    page_obj, querystring_base = paginate(request, members)
+    page_obj, querystring_base = paginate(request, members, count_cap=COUNT_CAP)
     context = _unit_context(request, unit) | {
         "page_obj": page_obj, "querystring_base": querystring_base, "q": q, "show_past": show_past,
     }

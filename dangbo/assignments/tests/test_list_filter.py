@@ -123,3 +123,21 @@ def test_the_unit_lookup_finds_only_units_the_user_sees(cast, login):
     assert login(cast.outsider).get(url, {"q": "khu pho 1"}).json()["items"] == []
     assert login(cast.outsider).get(url, {"q": "dong luong"}).json()["items"]
     assert login(cast.clerk).get(url, {"q": "\x00"}).status_code == 200
+
+
+def test_a_long_list_is_counted_only_so_far(cast, login, make_task, monkeypatch):
+    """The central office's overdue list holds millions at national scale: the list counts at
+    most COUNT_CAP rows (then says "more than") and still pages on."""
+    from dangbo.assignments import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    monkeypatch.setattr(views, "PER_PAGE", 1)
+    for i in range(5):
+        make_task(title=f"Việc thứ {i}", unit=cast.ward1)
+    client = login(cast.clerk)
+    response = client.get(reverse("assignments:task_list"))
+    assert response.context["page_obj"].paginator.capped
+    body = response.content.decode()
+    assert "More than 2 tasks" in body or "Hơn 2 nhiệm vụ" in body
+    assert response.context["page_obj"].has_next()
+    assert not login(cast.outsider).get(reverse("assignments:task_list")).context["page_obj"].paginator.capped
