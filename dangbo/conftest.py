@@ -157,3 +157,16 @@ def keep_db_connection():
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+def add_cells(ward: Unit, n: int, start: int = 0) -> None:
+    """``n`` new cells under ``ward`` ("Chi bộ Mới <i>"): for the tests that a page neither
+    lists units nor runs more queries as they grow."""
+    kind = UnitKind.objects.get(code="chi-bo")
+    for i in range(start, start + n):
+        services.unit_create(actor=None, parent=ward, kind=kind, name=f"Chi bộ Mới {i}", code=f"moi-{ward.pk}-{i}")
+
+
+def field_errors(response, field: str) -> list[str]:
+    """The error codes of ``field`` in the page's form."""
+    return [e.code for e in response.context["form"].errors.as_data().get(field, [])]

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from dangbo.assignments import services
 from dangbo.assignments.models import Inspection, InspectionProgram, Task
-from dangbo.orgs import services as org_services
-from dangbo.orgs.models import UnitKind
+from dangbo.conftest import add_cells as _add_cells
+from dangbo.conftest import field_errors as _errors
 
 pytestmark = pytest.mark.django_db
 
@@ -20,16 +20,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def program(cast):
     return services.program_create(actor=None, unit=cast.ward1, year=2026, title="Chương trình kiểm tra 2026")
-
-
-def _add_cells(ward, n, start=0):
-    kind = UnitKind.objects.get(code="chi-bo")
-    for i in range(start, start + n):
-        org_services.unit_create(actor=None, parent=ward, kind=kind, name=f"Chi bộ Mới {i}", code=f"moi-{ward.pk}-{i}")
-
-
-def _errors(response, field) -> list[str]:
-    return [e.code for e in response.context["form"].errors.as_data().get(field, [])]
 
 
 def _pages(program):

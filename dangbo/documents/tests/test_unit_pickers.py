@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 
+from dangbo.conftest import field_errors as _errors
 from dangbo.documents import spreadsheets
 from dangbo.documents.models import Document, DocumentType, StudySession
 from dangbo.orgs import services as org_services
@@ -33,10 +34,6 @@ def _workbook() -> io.BytesIO:
     out.seek(0)
     out.name = "so.xlsx"
     return out
-
-
-def _errors(response, field) -> list[str]:
-    return [e.code for e in response.context["form"].errors.as_data().get(field, [])]
 
 
 def _register_data(unit, issuing_unit, number="7"):

@@ -10,9 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from dangbo.conftest import add_cells as _add_cells
 from dangbo.meetings.models import LeaderAssignment, Meeting, MeetingDecision, WorkingGroup
-from dangbo.orgs import services as org_services
-from dangbo.orgs.models import UnitKind
 
 REFUSED = "This unit is not among the units you may choose"
 
@@ -55,12 +54,6 @@ FORMS = [
     ("working_groups", "unit", "change"),
     ("visits", "unit", "visit"),
 ]
-
-
-def _add_cells(ward, n, start=0):
-    kind = UnitKind.objects.get(code="chi-bo")
-    for i in range(start, start + n):
-        org_services.unit_create(actor=None, parent=ward, kind=kind, name=f"Chi bộ Mới {i}", code=f"moi-{ward.pk}-{i}")
 
 
 @pytest.mark.parametrize(("name", "field", "scope"), FORMS)

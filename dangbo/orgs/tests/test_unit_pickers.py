@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from dangbo.conftest import field_errors as _errors
 from dangbo.orgs import services
 from dangbo.orgs.models import Unit, UnitKind
 
@@ -26,10 +27,6 @@ def _wards(n, city, start=0):
     kind = UnitKind.objects.get(code="dang-bo-xa")
     for i in range(start, start + n):
         services.unit_create(actor=None, parent=city, kind=kind, name=f"Đảng bộ xã Mới {i}", code=f"xa-{i}")
-
-
-def _errors(response, field) -> list[str]:
-    return [e.code for e in response.context["form"].errors.as_data().get(field, [])]
 
 
 @pytest.mark.parametrize(("name", "field", "scope"), [("unit_move", "new_parent", "parent"), ("unit_merge", "target", "merge")])

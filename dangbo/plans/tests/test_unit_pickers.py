@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dangbo.orgs import services as org_services
-from dangbo.orgs.models import UnitKind
+from dangbo.conftest import add_cells as _add_cells
+from dangbo.conftest import field_errors as _errors
 from dangbo.plans import services
 from dangbo.plans.models import Commitment, Theme, ThemeItem
 
@@ -28,16 +28,6 @@ def _today():
 @pytest.fixture
 def ward_theme(cast):
     return services.theme_create(actor=None, unit=cast.ward1, year=2026, text="Phường 1 văn minh")
-
-
-def _add_cells(ward, n, start=0):
-    kind = UnitKind.objects.get(code="chi-bo")
-    for i in range(start, start + n):
-        org_services.unit_create(actor=None, parent=ward, kind=kind, name=f"Chi bộ Mới {i}", code=f"moi-{ward.pk}-{i}")
-
-
-def _errors(response, field) -> list[str]:
-    return [e.code for e in response.context["form"].errors.as_data().get(field, [])]
 
 
 def _pages(theme):

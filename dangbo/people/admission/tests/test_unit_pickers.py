@@ -8,22 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dangbo.orgs import services as org_services
-from dangbo.orgs.models import UnitKind
+from dangbo.conftest import add_cells as _add_cells
+from dangbo.conftest import field_errors as _errors
 from dangbo.people.admission.models import AdmissionTarget, Candidate
 
 LOOKUP = "people:admission_unit_lookup"
 PAGES = [("people:candidate_create", ""), ("people:admission_targets", "?scope=target")]
-
-
-def _add_cells(ward, n, start=0):
-    kind = UnitKind.objects.get(code="chi-bo")
-    for i in range(start, start + n):
-        org_services.unit_create(actor=None, parent=ward, kind=kind, name=f"Chi bộ Mới {i}", code=f"moi-{ward.pk}-{i}")
-
-
-def _errors(response, field) -> list[str]:
-    return [e.code for e in response.context["form"].errors.as_data().get(field, [])]
 
 
 @pytest.mark.parametrize(("name", "scope"), PAGES)

@@ -9,19 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dangbo.orgs import services as org_services
-from dangbo.orgs.models import UnitKind
+from dangbo.conftest import add_cells as _add_cells
+from dangbo.conftest import field_errors as _errors
 from dangbo.people.cadres.models import CadreProfile, Move, Plan, Streamlining
 
 PAGES = ["people:cadre_create", "people:plan_create", "people:move_create", "people:streamlining"]
 MODELS = {"people:cadre_create": CadreProfile, "people:plan_create": Plan, "people:move_create": Move,
           "people:streamlining": Streamlining}
-
-
-def _add_cells(ward, n, start=0):
-    kind = UnitKind.objects.get(code="chi-bo")
-    for i in range(start, start + n):
-        org_services.unit_create(actor=None, parent=ward, kind=kind, name=f"Chi bộ Mới {i}", code=f"moi-{ward.pk}-{i}")
 
 
 def _data(name, cadre, unit):
@@ -32,10 +26,6 @@ def _data(name, cadre, unit):
                                "proposed_on": "2025-09-01", "start": "2025-10-01"},
         "people:streamlining": {"unit": unit.pk, "year": 2025, "staff": 20, "reduced": 1},
     }[name]
-
-
-def _errors(response, field) -> list[str]:
-    return [e.code for e in response.context["form"].errors.as_data().get(field, [])]
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -9,21 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dangbo.orgs import services as org_services
-from dangbo.orgs.models import UnitKind
+from dangbo.conftest import add_cells as _add_cells
+from dangbo.conftest import field_errors as _errors
 from dangbo.people.ratings.models import Discipline, RatingCampaign
 
 LOOKUP = "people:rating_unit_lookup"
-
-
-def _add_cells(ward, n, start=0):
-    kind = UnitKind.objects.get(code="chi-bo")
-    for i in range(start, start + n):
-        org_services.unit_create(actor=None, parent=ward, kind=kind, name=f"Chi bộ Mới {i}", code=f"moi-{ward.pk}-{i}")
-
-
-def _errors(response, field) -> list[str]:
-    return [e.code for e in response.context["form"].errors.as_data().get(field, [])]
 
 
 @pytest.mark.parametrize("name", ["people:rating_home", "people:rating_discipline_create"])
