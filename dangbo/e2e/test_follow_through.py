@@ -202,7 +202,7 @@ def test_the_assignment_screen_picks_units_from_a_tree(page: Page, cast, logged_
     ward.get_by_label(cast.cell1.name, exact=False).check()
     ward.get_by_label(cast.ward1.name, exact=True).check()
     page.get_by_role("button", name="Giao", exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text("2")
+    expect(page.locator(".messages[role=status]")).to_contain_text("2")
     assert Task.objects.filter(title="Tổ chức đối thoại với Nhân dân").count() == 2
 
 
