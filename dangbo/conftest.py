@@ -170,3 +170,20 @@ def add_cells(ward: Unit, n: int, start: int = 0) -> None:
 def field_errors(response, field: str) -> list[str]:
     """The error codes of ``field`` in the page's form."""
     return [e.code for e in response.context["form"].errors.as_data().get(field, [])]
+
+
+def page_not_growing(client, url: str, ward: Unit) -> str:
+    """The page at ``url`` after 30 more cells under ``ward``, having asserted it runs as many
+    queries as with 3: what a page that lists no units owes a province."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    add_cells(ward, 3)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    add_cells(ward, 30, start=3)
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(url).content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)
+    return body

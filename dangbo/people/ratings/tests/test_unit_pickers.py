@@ -5,12 +5,10 @@ user manages."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dangbo.conftest import add_cells as _add_cells
 from dangbo.conftest import field_errors as _errors
+from dangbo.conftest import page_not_growing
 from dangbo.people.ratings.models import Discipline, RatingCampaign
 
 LOOKUP = "people:rating_unit_lookup"
@@ -20,14 +18,7 @@ LOOKUP = "people:rating_unit_lookup"
 def test_the_form_lists_no_unit_whatever_their_number(cast, login, name):
     client = login(cast.ward_secretary)
     url = reverse(name)
-    _add_cells(cast.ward1, 3)
-    client.get(url)
-    with CaptureQueriesContext(connection) as few:
-        client.get(url)
-    _add_cells(cast.ward1, 30, start=3)
-    with CaptureQueriesContext(connection) as many:
-        body = client.get(url).content.decode()
-    assert len(many.captured_queries) == len(few.captured_queries)
+    body = page_not_growing(client, url, cast.ward1)
     assert "Chi bộ Mới" not in body and f">{cast.cell1.name}</option>" not in body
     assert f'data-lookup-url="{reverse(LOOKUP)}"' in body and 'name="unit_q"' in body
 
