@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.forms import VersionedForm
 from dangbo.documents.models import Document
+from dangbo.orgs import forms as orgs_forms
 from dangbo.orgs.forms import (
     DateInput,
     PersonChoiceField,
@@ -40,14 +41,8 @@ SORT_CHOICES = [
 
 
 def unit_pick(label, scope: str = "") -> UnitPickField:
-    """A unit picker asking ``assignments:unit_lookup`` with ``scope`` (see the view); the view
-    gives the field its queryset, the units the lookup answers with."""
-    url = reverse_lazy("assignments:unit_lookup")
-    return UnitPickField(
-        label=label, queryset=Unit.objects.none(), filtering=False,
-        lookup_url=format_lazy("{}?scope={}", url, scope) if scope else url,
-    )
-
+    """A unit picker asking ``assignments:unit_lookup`` (see ``orgs.forms.unit_pick``)."""
+    return orgs_forms.unit_pick("assignments:unit_lookup", scope, label=label)
 
 class TaskFilterForm(forms.Form):
     q = forms.CharField(label=_("Title contains"), required=False, max_length=200)

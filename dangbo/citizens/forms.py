@@ -3,11 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.urls import reverse_lazy
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from dangbo.orgs import forms as orgs_forms
 from dangbo.orgs.forms import DateInput, PersonChoiceField, UnitChoiceField, UnitPickField
 from dangbo.orgs.models import Person, Unit
 
@@ -15,14 +14,8 @@ from .models import Case, ReceptionDay
 
 
 def unit_pick(label, scope: str = "") -> UnitPickField:
-    """A unit picker asking ``citizens:unit_lookup`` with ``scope`` (see the view); the view
-    gives the field its queryset, the units the lookup answers with."""
-    url = reverse_lazy("citizens:unit_lookup")
-    return UnitPickField(
-        label=label, queryset=Unit.objects.none(), filtering=False,
-        lookup_url=format_lazy("{}?scope={}", url, scope) if scope else url,
-    )
-
+    """A unit picker asking ``citizens:unit_lookup`` (see ``orgs.forms.unit_pick``)."""
+    return orgs_forms.unit_pick("citizens:unit_lookup", scope, label=label)
 
 class CaseFilterForm(forms.Form):
     unit = UnitChoiceField(

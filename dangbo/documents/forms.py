@@ -3,12 +3,11 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
-from django.urls import reverse_lazy
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dangbo.core.forms import VersionedForm
+from dangbo.orgs import forms as orgs_forms
 from dangbo.orgs.forms import DateInput, UnitPickField
 from dangbo.orgs.models import Term, Unit
 
@@ -26,14 +25,8 @@ class TermChoiceField(forms.ModelChoiceField):
 
 
 def unit_pick(scope: str = "", **kwargs) -> UnitPickField:
-    """A unit picker asking ``documents:unit_lookup`` with ``scope`` (see the view); the view
-    gives the field its queryset, the units the lookup answers with."""
-    url = reverse_lazy("documents:unit_lookup")
-    return UnitPickField(
-        queryset=Unit.objects.none(), lookup_url=format_lazy("{}?scope={}", url, scope) if scope else url,
-        filtering=False, **kwargs,
-    )
-
+    """A unit picker asking ``documents:unit_lookup`` (see ``orgs.forms.unit_pick``)."""
+    return orgs_forms.unit_pick("documents:unit_lookup", scope, **kwargs)
 
 class DocumentForm(VersionedForm):
     """Register or correct a document. The service does the real checks; a correction

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -242,6 +243,15 @@ class UnitPickField(PersonChoiceField):
                 raise ValidationError(self.error_messages["not_found"], code="not_found", params={"q": value.query})
             value = value.chosen
         return forms.ModelChoiceField.to_python(self, value)
+
+
+def unit_pick(route: str, scope: str = "", **kwargs: Any) -> UnitPickField:
+    """A unit picker of a form that saves, asking the lookup ``route`` (``"plans:unit_lookup"``)
+    with ``?scope=`` when given; the view gives the field its queryset, the same units as the
+    lookup's. Other keyword arguments go to the field (``label``, ``required``, ``help_text``)."""
+    url = reverse_lazy(route)
+    lookup_url = format_lazy("{}?scope={}", url, scope) if scope else url
+    return UnitPickField(queryset=Unit.objects.none(), lookup_url=lookup_url, filtering=False, **kwargs)
 
 
 class DecisionMixin(forms.Form):

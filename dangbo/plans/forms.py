@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangbo.assignments.models import Task
 from dangbo.core.forms import VersionedForm
+from dangbo.orgs import forms as orgs_forms
 from dangbo.orgs.forms import DateInput, UnitChoiceField, UnitMultipleChoiceField, UnitPickField
 from dangbo.orgs.models import Person, Unit
 
@@ -28,14 +29,8 @@ YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
 
 
 def unit_pick(label, scope: str = "", **kwargs: Any) -> UnitPickField:
-    """A unit picker asking ``plans:unit_lookup`` with ``scope`` (see the view); the view gives
-    the field its queryset, the units the lookup answers with."""
-    url = reverse_lazy("plans:unit_lookup")
-    return UnitPickField(
-        label=label, queryset=Unit.objects.none(), filtering=False,
-        lookup_url=format_lazy("{}?scope={}", url, scope) if scope else url, **kwargs,
-    )
-
+    """A unit picker asking ``plans:unit_lookup`` (see ``orgs.forms.unit_pick``)."""
+    return orgs_forms.unit_pick("plans:unit_lookup", scope, label=label, **kwargs)
 
 class ThemeForm(forms.Form):
     unit = unit_pick(_("Unit"))
