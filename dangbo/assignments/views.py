@@ -87,7 +87,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     tasks = selectors.task_list(user=request.user, filters=f, today=_today())
     if request.GET.get("format") == "xlsx":
         return exports.tasks_xlsx(tasks, today=_today())
-    page_obj, querystring_base = paginate(request, tasks, per_page=PER_PAGE, count_cap=COUNT_CAP)
+    page_obj, querystring_base = paginate(request, selectors.for_table(tasks), per_page=PER_PAGE, count_cap=COUNT_CAP)
     context = {
         "form": form, "filters": f, "page_obj": page_obj, "querystring_base": querystring_base,
         "today": _today(), "export_query": querystring_base,
@@ -104,7 +104,6 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.get_task_for_user(request.user, pk)
     today = _today()
     subtree = selectors.task_subtree(user=request.user, task=task)
-    children = [t for t in subtree if t.depth == task.depth + 1]
     # How many sub-tasks the progress is rolled up from (0: the reports give it); counted in the
     # SQL, since the page lists only the sub-tasks this user may see.
     rolled_up = task.children.exclude(status=Task.Status.CANCELLED).count()
@@ -112,7 +111,6 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "task": task,
         "today": today,
         "expected": task.expected_progress(today),
-        "children": children,
         "subtree": subtree[: selectors.SUBTREE_LIMIT],
         "subtree_more": len(subtree) > selectors.SUBTREE_LIMIT,
         "reports": selectors.task_reports(task=task)[:20],

@@ -11,6 +11,9 @@ from django.urls import reverse
 
 from dangbo.assignments import services
 from dangbo.assignments.models import Task
+from dangbo.documents import services as document_services
+from dangbo.documents.models import Document, DocumentType
+from dangbo.orgs.models import Person
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -165,9 +168,17 @@ def test_inspection_pages(cast, login):
 
 
 def _many(cast, n, start=0):
+    # Every other row has a document and a responsible person, so a table reading a column its
+    # query did not load (``selectors.for_table``) would run a query per row and fail the counts.
+    document = Document.objects.filter(unit=cast.city).first() or document_services.document_register(
+        actor=None, unit=cast.city, type=DocumentType.objects.get(abbr="CT"), number="07", date=D(2021, 3, 1),
+        title="Về tăng cường theo dõi nhiệm vụ", issuer_abbr="TU", issuing_unit=cast.city,
+    )
+    person = Person.objects.get(user=cast.ward_secretary)
     for i in range(n):
         t = services.task_assign(actor=None, title=f"Nhiệm vụ {start + i}", unit=cast.cell1 if i % 2 else cast.ward1,
-                                 assigning_unit=cast.city, start=D(2024, 1, 1), deadline=D(2026, 10, 1) if i % 3 else D(2026, 12, 10))
+                                 assigning_unit=cast.city, start=D(2024, 1, 1), deadline=D(2026, 10, 1) if i % 3 else D(2026, 12, 10),
+                                 document=None if i % 2 else document, responsible=None if i % 2 else person)
         if i % 4 == 0:
             services.report_submit(actor=None, task=t, percent=20)
         if i % 5 == 0:
