@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
@@ -196,29 +196,33 @@ def branches(unit: Unit, today: dt.date) -> dict[str, dict]:
     answer), added up by PostgreSQL (or SQLite): one grouped query over the subtree's rows,
     so a dashboard gets ~35 rows for the whole country rather than one per unit.
 
-    Rows not of ``today`` are counted again first, as ``read`` does, and added to the sums
-    from that count (a row another reader or writer stored meanwhile is not counted twice:
-    those units are left out of the query). When most of the subtree is stale (a day the
-    scan did not run), ``read`` and ``fold`` do it, since the counting is then the cost.
-    Two queries when the rows are of today."""
-    stale = list(
-        Unit.objects.filter(prefix_q("path", unit.path)).exclude(task_tally__day=today)
-        .values_list("pk", "path").order_by()
-    )
-    if len(stale) > _LIST_LIMIT:
-        return fold(read(unit, today), unit)
-    fresh = _count_units(stale, today) if stale else {}
-    if fresh:
-        _store_if_older(fresh, today)
+    That query also counts the units whose row is not of ``today`` (or missing). When there
+    are some, those are counted again first, as ``read`` does, and added to the sums of the
+    others (a row another reader or writer stored meanwhile is not counted twice: those units
+    are left out of the second sum). When most of the subtree is stale (a day the scan did not
+    run), ``read`` and ``fold`` do it, since the counting is then the cost. One query when the
+    rows are of today."""
     length = len(unit.path) + Unit.steplen
-    rows = _grouped_sums(unit.path, length, [pk for pk, _path in stale])
+    rows = _grouped_sums(unit.path, length, today)
+    stale: list[tuple[int, str]] = []
+    fresh: dict[int, dict] = {}
+    if any(row["stale"] for row in rows):
+        stale = list(
+            Unit.objects.filter(prefix_q("path", unit.path)).exclude(task_tally__day=today)
+            .values_list("pk", "path").order_by()
+        )
+        if len(stale) > _LIST_LIMIT:
+            return fold(read(unit, today), unit)
+        fresh = _count_units(stale, today)
+        _store_if_older(fresh, today)
+        rows = _grouped_sums(unit.path, length, today, leave_out=[pk for pk, _path in stale])
     out: dict[str, dict] = {}
     for row in rows:
         branch = out[row["key"]] = _branch(row["key"])
         _add(branch, {
-            **{name: row[name] for name in COUNT_KEYS},
-            "due_months": [row[f"due{i}"] for i in range(MONTHS)],
-            "done_months": [row[f"done{i}"] for i in range(MONTHS)],
+            **{name: row[name] or 0 for name in COUNT_KEYS},
+            "due_months": [row[f"due{i}"] or 0 for i in range(MONTHS)],
+            "done_months": [row[f"done{i}"] or 0 for i in range(MONTHS)],
         })
     for pk, path in stale:
         key = path[:length]
@@ -246,26 +250,31 @@ def _sum_columns(vendor: str) -> str:
 _SUMS_SQL: dict[str, str] = {}
 
 
-def _grouped_sums(path: str, length: int, leave_out: list[int]) -> list[dict]:
+def _grouped_sums(path: str, length: int, today: dt.date, leave_out: Sequence[int] = ()) -> list[dict]:
     """The tally rows of the subtree at ``path`` (but the units ``leave_out``) summed by the
-    first ``length`` characters of their unit's path: one grouped query, its SQL written once
-    (the ORM spent more time building the 40 sums than the database spent adding them)."""
+    first ``length`` characters of their unit's path, with ``stale``: how many of the group's
+    units have no row of ``today``. One grouped query, its SQL written once (the ORM spent more
+    time building the 40 sums than the database spent adding them)."""
     vendor = connection.vendor
     if vendor not in _SUMS_SQL:
         where = "u.path LIKE %s" + (" AND u.path >= %s AND u.path < %s" if vendor == "sqlite" else "")
         _SUMS_SQL[vendor] = (
-            f"SELECT SUBSTR(u.path, 1, %s), {_sum_columns(vendor)} "  # noqa: S608 - fixed names
-            f"FROM {UnitTally._meta.db_table} t JOIN {Unit._meta.db_table} u ON u.id = t.unit_id "
+            f"SELECT SUBSTR(u.path, 1, %s), SUM(CASE WHEN t.day = %s THEN 0 ELSE 1 END), "  # noqa: S608 - fixed names
+            f"{_sum_columns(vendor)} "
+            f"FROM {Unit._meta.db_table} u LEFT JOIN {UnitTally._meta.db_table} t ON t.unit_id = u.id "
             f"WHERE {where}"
         )
     sql = _SUMS_SQL[vendor]
-    params: list = [length, path + "%"] + ([path, path + "~"] if vendor == "sqlite" else [])
+    params: list = [length, today.isoformat(), path + "%"] + ([path, path + "~"] if vendor == "sqlite" else [])
     if leave_out:
-        sql += f" AND t.unit_id NOT IN ({', '.join(['%s'] * len(leave_out))})"
-        params += leave_out
+        sql += f" AND u.id NOT IN ({', '.join(['%s'] * len(leave_out))})"
+        params += list(leave_out)
     with connection.cursor() as cursor:
         cursor.execute(sql + " GROUP BY 1", params)
-        return [{"key": key, **dict(zip(_SUM_NAMES, sums, strict=True))} for key, *sums in cursor.fetchall()]
+        return [
+            {"key": key, "stale": stale, **dict(zip(_SUM_NAMES, sums, strict=True))}
+            for key, stale, *sums in cursor.fetchall()
+        ]
 
 
 def warm(today: dt.date) -> int:

@@ -150,3 +150,19 @@ def test_the_dashboard_adds_up_in_sql_whatever_the_number_of_units(cast, login, 
     assert summed == by_python
     assert summed[cast.ward1.path]["total"] == 21 and summed[cast.ward1.path]["overdue"] == 14
     assert sum(summed[cast.ward1.path]["due_months"]) == 14
+
+
+def test_branches_are_one_query_when_every_row_is_of_today(cast, make_task, django_assert_num_queries):
+    """The grouped sums also say which branches hold rows of another day: when none does, the
+    dashboard's sums are that one query; when one does, its units are counted again and the
+    answer is the same as adding the rows up one by one."""
+    make_task(unit=cast.cell1, start=D(2026, 1, 1), deadline=D(2026, 11, 1))
+    make_task(unit=cast.cell_dl, start=D(2026, 1, 1), deadline=D(2026, 12, 20))
+    tally.warm(TODAY)
+    with django_assert_num_queries(1):
+        summed = tally.branches(cast.city, TODAY)
+    assert summed == tally.fold(tally.read(cast.city, TODAY), cast.city)
+    UnitTally.objects.filter(unit=cast.cell1).update(day=TODAY - dt.timedelta(days=1), counts=tally.zero())
+    again = tally.branches(cast.city, TODAY)
+    assert again == summed and again[cast.ward1.path]["overdue"] == 1
+    assert UnitTally.objects.get(unit=cast.cell1).day == TODAY  # counted again and stored
