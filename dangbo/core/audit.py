@@ -111,6 +111,10 @@ PERCENT_KEYS: set[str] = set()
 #: Labels of the stored codes of keys that are not fields of the model, by ``(action, key)``
 #: (a relation's kind ``implements`` → "Triển khai thực hiện").
 VALUE_LABELS: dict[tuple[str, str], Mapping[str, Any]] = {}
+#: Keys kept beside another key that says the same thing, by ``(action, key)``: the key they
+#: fold into (a document's term, stored also as its code, shows once: by the code). A folded
+#: key shows only when the other one shows no change.
+FOLDED_KEYS: dict[tuple[str, str], str] = {}
 
 
 def register_labels(
@@ -119,14 +123,18 @@ def register_labels(
     fields: Mapping[str | tuple[str, str], Any] | None = None,
     percent_keys: Iterable[str] = (),
     values: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
+    folded: Mapping[tuple[str, str], str] | None = None,
 ) -> None:
     """How an app's entries read in a history (call it from ``AppConfig.ready``): a label for
     each of its action codes (``"task.assign": _("Task assigned")``), for the keys of its
     ``before``/``after`` that are not fields of the model (``"percent"``, or
     ``("unit.move", "parent")`` for one action only), and the keys holding a percentage. A
     field of the model needs nothing: its ``verbose_name`` is its label. ``values`` names the
-    codes stored under such a key (``{("document.relate", "kind"): {"implements": _(…)}}``)."""
+    codes stored under such a key (``{("document.relate", "kind"): {"implements": _(…)}}``).
+    ``folded`` names the keys that repeat another one (``{("document.update", "term"):
+    "term_code"}``): an entry shows one of the two."""
     ACTION_LABELS.update(actions or {})
+    FOLDED_KEYS.update(folded or {})
     VALUE_LABELS.update(values or {})
     FIELD_LABELS.update(fields or {})
     PERCENT_KEYS.update(percent_keys)
@@ -278,7 +286,7 @@ def _changes(
     if model is not None:  # the model's field order first (jsonb keeps no order)
         order = {f.name: i for i, f in enumerate(model._meta.concrete_fields)}
         keys.sort(key=lambda k: order.get(k, len(order)))
-    result = []
+    result: dict[str, HistoryChange] = {}
     for key in keys:
         model_field = _model_field(model, key)
         key_values = {**values, **VALUE_LABELS.get((entry.action, key), {})}
@@ -286,12 +294,12 @@ def _changes(
         if before is None:
             # Values given at creation: leave out the empty ones (no file, not combined…).
             if after.get(key) or (key in PERCENT_KEYS and model_field is None and new):
-                result.append(HistoryChange(_field_label(model, entry.action, key, labels), None, new))
+                result[key] = HistoryChange(_field_label(model, entry.action, key, labels), None, new)
             continue
         old = _display(before.get(key), key=key, model_field=model_field, values=key_values)
         if old != new and not (entry.reason and new == entry.reason.strip()):  # the reason shows once
-            result.append(HistoryChange(_field_label(model, entry.action, key, labels), old, new))
-    return result
+            result[key] = HistoryChange(_field_label(model, entry.action, key, labels), old, new)
+    return [change for key, change in result.items() if FOLDED_KEYS.get((entry.action, key)) not in result]
 
 
 def history_rows(

@@ -39,6 +39,8 @@ class DocumentsConfig(AppConfig):
                 ("document.relate", "target"): _("Document"), ("document.unrelate", "target"): _("Document"),
             },
             values={(action, "kind"): kinds for action in ("document.relate", "document.unrelate")},
+            # The term is stored twice (the term and its code, both "Nhiệm kỳ"): shown by its code.
+            folded={(action, "term"): "term_code" for action in ("document.register", "document.update")},
         )
         nav.register_link(
             nav.MAIN, section="documents", url_name="documents:document_list", label=_("Documents"), order=20

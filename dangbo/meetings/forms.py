@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -34,19 +36,58 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
-class MonthField(forms.CharField):
-    """``YYYY-MM`` (an ``<input type=month>``) → the first day of that month."""
+#: The month filter lists the months of these years around today's; a month outside them
+#: (from a link) is listed with its year.
+MONTH_YEARS_BACK, MONTH_YEARS_AHEAD = 5, 1
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
 
-    widget = forms.TextInput(attrs={"type": "month"})
+
+def parse_month(value: Any) -> dt.date | None:
+    """``YYYY-MM`` (the list's ``?month=``, the home panel's link) → the first day of that
+    month; ``None`` for anything else."""
+    found = _MONTH.fullmatch(str(value).strip())
+    if found is None or not 1930 <= int(found[1]) <= 2100 or not 1 <= int(found[2]) <= 12:
+        return None
+    return dt.date(int(found[1]), int(found[2]), 1)
+
+
+def month_choices(today: dt.date, chosen: dt.date | None = None) -> list[Any]:
+    """"All months", then the months of each year around ``today``'s (and ``chosen``'s), the
+    newest year first, each month labelled with its year: a closed list reads "Tháng 3/2025"."""
+    years = set(range(today.year - MONTH_YEARS_BACK, today.year + MONTH_YEARS_AHEAD + 1))
+    if chosen is not None:
+        years.add(chosen.year)
+    groups: list[Any] = [("", _("All months"))]
+    for year in sorted(years, reverse=True):
+        groups.append((str(year), [(f"{year}-{month:02d}", _("Month %(month)s/%(year)s") % {"month": month, "year": year})
+                                   for month in range(1, 13)]))
+    return groups
+
+
+class MonthSelect(forms.Select):
+    """The months as a list grouped by year, value ``YYYY-MM``: every browser and phone draws
+    a select alike, where the native ``<input type=month>`` is "--------- ----" in Chromium
+    and awkward in Firefox and Safari on phones. Built when drawn (today's years)."""
+
+    def optgroups(self, name, value, attrs=None):
+        chosen = parse_month(value[0]) if value else None
+        self.choices = month_choices(timezone.localdate(), chosen)
+        return super().optgroups(name, value, attrs)
+
+
+class MonthField(forms.Field):
+    """A month chosen from ``MonthSelect`` or given as ``YYYY-MM`` → its first day."""
+
+    widget = MonthSelect
+    default_error_messages = {"invalid": _("Choose a month from the list.")}
 
     def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
+        if value in self.empty_values:
             return None
-        try:
-            return dt.datetime.strptime(value, "%Y-%m").replace(day=1).date()  # noqa: DTZ007
-        except ValueError:
-            raise forms.ValidationError(_("Enter a month as YYYY-MM.")) from None
+        month = parse_month(value)
+        if month is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return month
 
 
 def unit_lookup_url(scope: str = ""):

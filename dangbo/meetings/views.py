@@ -64,10 +64,11 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     units = selectors.visible_units(user=request.user)
     form = MeetingFilterForm(request.GET or None, units=units)
     filters: dict = {}
-    if form.is_valid():
+    if form.is_bound:
+        form.is_valid()  # a bad value is told next to its field; the other filters still hold
         data = form.cleaned_data
-        held = {"1": True, "0": False}.get(data["held"] or "")
-        filters = {"unit": data["unit"], "kind": data["kind"], "month": data["month"], "held": held}
+        held = {"1": True, "0": False}.get(data.get("held") or "")
+        filters = {"unit": data.get("unit"), "kind": data.get("kind") or "", "month": data.get("month"), "held": held}
     meetings = selectors.meeting_list(user=request.user, **filters)
     if request.GET.get("format") == "xlsx":
         return exports.meetings_xlsx(meetings, grades=selectors.thresholds_for_display())

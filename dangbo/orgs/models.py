@@ -157,6 +157,33 @@ class Unit(MP_Node):
     def ancestor_paths(self) -> list[str]:
         return [self.path[:i] for i in range(self.steplen, len(self.path), self.steplen)]
 
+    @property
+    def committee_name(self) -> str:
+        """The committee that leads the unit, as the party names it after the unit: "Đảng bộ
+        tỉnh Quảng Trị" → "Tỉnh ủy Quảng Trị", "Đảng bộ thành phố Đông Hà" → "Thành ủy Đông Hà",
+        "Đảng bộ Phường 1" → "Đảng ủy Phường 1"; a short name that names the committee
+        ("Tỉnh ủy Quảng Trị") as it is; a cell or any other unit: its name."""
+        if " ủy" in f" {self.short_name.lower()}":
+            return self.short_name
+        return committee_name(self.name)
+
+
+#: The committee of a party organisation named "Đảng bộ <place>": the word of its place's
+#: level when the place says one (tỉnh, thành phố, huyện, thị xã, quận), else "Đảng ủy".
+_COMMITTEE_OF = [("tỉnh ", "Tỉnh ủy "), ("thành phố ", "Thành ủy "), ("huyện ", "Huyện ủy "),
+                 ("thị xã ", "Thị ủy "), ("quận ", "Quận ủy ")]
+
+
+def committee_name(name: str) -> str:
+    """The committee of the unit named ``name`` (see ``Unit.committee_name``)."""
+    if not name.startswith("Đảng bộ "):
+        return name
+    place = name.removeprefix("Đảng bộ ")
+    for word, committee in _COMMITTEE_OF:
+        if place.lower().startswith(word):
+            return committee + place[len(word):]
+    return "Đảng ủy " + place
+
 
 def unit_label(name: str, parent_name: str) -> str:
     return f"{name} – {parent_name}" if parent_name else name

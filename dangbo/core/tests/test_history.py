@@ -226,3 +226,18 @@ def test_a_move_names_the_parent_unit_in_vietnamese(cast):
     assert [(c.label, c.old, c.new) for c in row.changes] == [
         ("Đơn vị cấp trên", "Đảng bộ Phường 1", "Đảng bộ phường Đông Lương")
     ]
+
+
+def test_a_key_that_repeats_another_folds_into_it(cast, monkeypatch):
+    """A value kept twice (a relation and its stored code) shows once: by the key it folds
+    into when that one changed, else by itself."""
+    from dangbo.core import audit
+
+    monkeypatch.setattr(audit, "FOLDED_KEYS", {})
+    audit.register_labels(folded={("unit.recode", "short"): "code"})
+    audit_record(actor=None, action="unit.recode", obj=cast.cell1, before={"short": "KP1", "code": "kp1"},
+                 after={"short": "KP2", "code": "kp2"})
+    audit_record(actor=None, action="unit.recode", obj=cast.cell1, before={"short": "KP2", "code": "kp2"},
+                 after={"short": "KP3", "code": "kp2"})
+    shown = [[(c.old, c.new) for c in row.changes] for row in history(cast.cell1).rows[:2]]
+    assert shown == [[("KP2", "KP3")], [("kp1", "kp2")]]

@@ -311,3 +311,29 @@ def test_template_downloads(cast, login):
     book = load_workbook(io.BytesIO(response.content))
     assert [c.value for c in book.worksheets[0][1]] == [str(h) for _k, h in spreadsheets.COLUMNS]
     assert len(book.worksheets) == 2
+
+
+def test_the_history_names_the_term_once_per_change(cast, login):
+    """The term is kept twice (the term and its code, both "Nhiệm kỳ"): the history shows it
+    once, by its code, at registration and when it changes."""
+    import re
+
+    from dangbo.orgs import services as orgs
+
+    old = orgs.term_create(actor=None, unit=cast.ward1, code="2015-2020", start=D(2015, 10, 1), end=D(2020, 9, 30))
+    new = orgs.term_create(actor=None, unit=cast.ward1, code="2020-2025", start=D(2020, 10, 1))
+    doc = register(cast.ward1, number="05", date=D(2021, 3, 1), term=new)
+    client = login(cast.ward_secretary)
+    data = {
+        "type": doc.type_id, "number": "05", "issuing_unit": cast.ward1.pk, "issuer_abbr": "ĐU",
+        "date": "01/05/2019", "title": doc.title, "status": "in_force", "shared_down": "on", "term": old.pk,
+    }
+    response = client.post(reverse("documents:document_edit", args=[doc.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    url = reverse("documents:document_detail", args=[doc.pk])
+    body = client.get(url).content.decode()
+    rows = dict(re.findall(r'<li data-action="(document\.\w+)">(.*?)</li>', body, re.S))
+    assert rows["document.update"].count("Nhiệm kỳ:") == 1
+    assert "<del>2020-2025</del> → <ins>2015-2020</ins>" in rows["document.update"]
+    assert rows["document.register"].count("Nhiệm kỳ:") == 1 and "2020-2025" in rows["document.register"]
+    assert status_of(login(cast.outsider), url) == 404

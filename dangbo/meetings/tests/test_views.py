@@ -131,6 +131,39 @@ def test_list_shows_only_visible_meetings(cast, held, login):
     assert "Chi bộ Khu phố 1" in body and "Đông Lương" not in body.split("<tbody>")[-1]
 
 
+def test_the_month_is_chosen_from_a_list_and_the_links_month_still_filters(cast, login):
+    """The month filter is a list of months by year ("Tháng 3/2025"), not the browser's month
+    box (drawn as "--------- ----"); ``?month=YYYY-MM`` (the home panel's link) still filters and
+    shows its month chosen; a bad month is told next to the field and the other filters hold."""
+    for unit, day in ((cast.cell1, dt.date(2025, 3, 3)), (cast.cell1, dt.date(2025, 4, 7)),
+                      (cast.cell_dl, dt.date(2025, 3, 4))):
+        services.meeting_create(actor=None, unit=unit, kind=MeetingKind.REGULAR, date=day)
+    url = reverse("meetings:meeting_list")
+    client = login(cast.clerk)
+    page = client.get(url).content.decode()
+    assert 'type="month"' not in page and '<select name="month"' in page
+    assert '<option value="" selected>All months</option>' in page
+    assert '<optgroup label="2026">' in page and '<optgroup label="2020">' in page  # today 20/03/2025
+    assert '<optgroup label="2019">' not in page
+    body = client.get(url, {"unit": cast.ward1.pk, "month": "2025-03"}).content.decode()
+    assert '<option value="2025-03" selected>Month 3/2025</option>' in body
+    rows = body.split("<tbody>")[-1]
+    assert "03/03/2025" in rows and "07/04/2025" not in rows and "Đông Lương" not in rows
+    # A month out of the list's years, from a link, is listed and chosen.
+    assert '<option value="2012-11" selected>Month 11/2012</option>' in client.get(url, {"month": "2012-11"}).content.decode()
+    for bad in ("2025-13", "03/2025", "tháng ba", "0000-01"):
+        response = client.get(url, {"unit": cast.ward1.pk, "month": bad})
+        assert response.status_code == 200
+        assert "Choose a month from the list." in response.content.decode()
+        rows = response.content.decode().split("<tbody>")[-1]
+        assert "07/04/2025" in rows and "Đông Lương" not in rows  # the unit still filters
+    vietnamese = client.get(url, {"month": "2025-13"}, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Chọn một tháng trong danh sách." in vietnamese and ">Mọi tháng</option>" in vietnamese
+    assert ">Tháng 3/2025</option>" in vietnamese
+    outsider = login(cast.outsider).get(url, {"month": "2025-03"}).content.decode().split("<tbody>")[-1]
+    assert "04/03/2025" in outsider and "03/03/2025" not in outsider
+
+
 def test_unit_filter_lists_no_unit_whatever_their_number(cast, held, login, django_assert_num_queries):
     """The filter is a typed picker: the page names the chosen unit only, and its queries
     do not grow with the units the user sees."""

@@ -64,3 +64,24 @@ def test_namesakes_in_the_picker_are_told_apart(cast, client):
         "Chi bộ Khu phố 1 – Phường 1", "Chi bộ Khu phố 3 Đông Lương – Đông Lương",
     ]
     assert "1970" in details[0] and "1985" in details[1]
+
+
+def test_a_units_committee_is_named_after_the_unit(cast):
+    """"Đảng bộ tỉnh Quảng Trị" is led by "Tỉnh ủy Quảng Trị", a ward's party by its "Đảng ủy";
+    a short name that names the committee is taken as it is."""
+    kind = UnitKind.objects.get(code="dang-bo-xa")
+    named = {
+        "Đảng bộ tỉnh Quảng Trị": "Tỉnh ủy Quảng Trị",
+        "Đảng bộ thành phố Đông Hà": "Thành ủy Đông Hà",
+        "Đảng bộ Huyện Cam Lộ": "Huyện ủy Cam Lộ",
+        "Đảng bộ thị xã Quảng Trị": "Thị ủy Quảng Trị",
+        "Đảng bộ quận Hải Châu": "Quận ủy Hải Châu",
+        "Đảng bộ Phường 1": "Đảng ủy Phường 1",
+        "Đảng bộ phường Đông Lương": "Đảng ủy phường Đông Lương",
+        "Chi bộ Khu phố 1": "Chi bộ Khu phố 1",
+        "Văn phòng Thành ủy": "Văn phòng Thành ủy",
+    }
+    for name, committee in named.items():
+        assert Unit(kind=kind, name=name).committee_name == committee
+    assert Unit(kind=kind, name="Đảng bộ tỉnh Quảng Trị", short_name="Tỉnh ủy QT").committee_name == "Tỉnh ủy QT"
+    assert Unit(kind=kind, name="Đảng bộ Phường 1", short_name="Phường 1").committee_name == "Đảng ủy Phường 1"

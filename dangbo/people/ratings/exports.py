@@ -14,7 +14,7 @@ from dangbo.core import uploads, xlsx
 
 from . import rules
 from .models import LEVEL_ORDER, Level, RatingCampaign
-from .selectors import CampaignView, SubjectRow
+from .selectors import CampaignView, Column, SubjectRow
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FONT = "Times New Roman"
@@ -32,13 +32,18 @@ def _cells(campaign: RatingCampaign, row: SubjectRow) -> list[Any]:
     return cells
 
 
+def _headings(columns: list[Column]) -> list[str]:
+    """A heading per level of ``LEVEL_ORDER``: who rates there (``selectors.heading``)."""
+    said = {col.level: col.label for col in columns}
+    return [said.get(lv, str(Level(lv).label)) for lv in LEVEL_ORDER]
+
+
 def _name(row: SubjectRow) -> str:
     return row.subject.full_name if row.kind == "person" else row.subject.name
 
 
 def campaign_xlsx(campaign: RatingCampaign, view: CampaignView) -> HttpResponse:
-    headers = [_("Member or organisation"), _("Unit"), *[Level(lv).label for lv in LEVEL_ORDER], _("Points"),
-               _("Final grade")]
+    headers = [_("Member or organisation"), _("Unit"), *_headings(view.levels), _("Points"), _("Final grade")]
     rows = []
     for row in view.rows:
         points = next((r.points for lv in reversed(LEVEL_ORDER) if (r := row.by_level.get(lv)) and r.points is not None),
@@ -53,7 +58,8 @@ def campaign_xlsx(campaign: RatingCampaign, view: CampaignView) -> HttpResponse:
     sheets = [
         xlsx.Sheet(title=_("Results"), headers=headers, rows=rows),
         xlsx.Sheet(title=_("Leaders and managers"),
-                   headers=[_("Leader"), _("Post"), _("Unit led"), *headers[2:]], rows=leader_rows),
+                   headers=[_("Leader"), _("Post"), _("Unit led"), *_headings(view.leader_levels), *headers[-2:]],
+                   rows=leader_rows),
         xlsx.Sheet(title=_("Distribution"), headers=[_("Grade"), _("Count")],
                    rows=[[g["label"], n] for g, n in view.distribution]
                    + [[f'{_("Leaders and managers")}: {g["label"]}', n] for g, n in view.leader_distribution]),
@@ -83,8 +89,7 @@ def campaign_docx(campaign: RatingCampaign, view: CampaignView) -> HttpResponse:
         p = d.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.add_run(text).bold = bold
-    head = ["STT", "Họ và tên / Tổ chức", "Đơn vị", "Tự đánh giá", "Chi bộ", "Đảng ủy phường", "Thành ủy",
-            "Điểm", "Kết quả"]
+    head = ["STT", "Họ và tên / Tổ chức", "Đơn vị", *_headings(view.levels), "Điểm", "Kết quả"]
     table = d.add_table(rows=1, cols=len(head))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, head, strict=True):
@@ -100,8 +105,8 @@ def campaign_docx(campaign: RatingCampaign, view: CampaignView) -> HttpResponse:
         d.add_paragraph().add_run("Cán bộ lãnh đạo, quản lý").bold = True
         table = d.add_table(rows=1, cols=len(head))
         table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, ["STT", "Họ và tên, chức vụ", "Đơn vị lãnh đạo", *head[3:]],
-                              strict=True):
+        leader_head = ["STT", "Họ và tên, chức vụ", "Đơn vị lãnh đạo", *_headings(view.leader_levels), *head[-2:]]
+        for cell, text in zip(table.rows[0].cells, leader_head, strict=True):
             cell.paragraphs[0].add_run(text).bold = True
         for n, row in enumerate(view.leader_rows, start=1):
             points = next((str(r.points) for lv in reversed(LEVEL_ORDER)

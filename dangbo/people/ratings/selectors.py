@@ -68,9 +68,45 @@ class SubjectRow:
 
 
 @dataclass
+class Column:
+    """A rater level of a results table, headed by who rates there (``heading``)."""
+
+    level: Level
+    label: str
+
+
+#: The levels where a committee rates (not the subject itself, nor its cell).
+COMMITTEE_LEVELS = (Level.WARD, Level.CITY)
+#: At most this many committees at the top level are named in one heading (a city and its province).
+NAMED_AT_THE_TOP = 3
+
+
+def heading(level: str, raters: list[Unit]) -> str:
+    """The heading of the ratings at ``level`` given by ``raters``: the committee's own name
+    ("Tỉnh ủy Quảng Trị", "Đảng ủy Phường 1") when one rates them; several at the top level
+    (the city's and, for the city's own leaders, the province's) named together; else the
+    level's name ("Đảng ủy phường" for the wards of a city)."""
+    names = list(dict.fromkeys(u.committee_name for u in sorted(raters, key=lambda u: u.path)))
+    if level in COMMITTEE_LEVELS and names:
+        if len(names) == 1 or (level == Level.CITY and len(names) <= NAMED_AT_THE_TOP):
+            return " / ".join(names)
+    return str(Level(level).label)
+
+
+def _columns(rows: list[SubjectRow]) -> list[Column]:
+    raters: dict[str, dict[int, Unit]] = {}
+    for row in rows:
+        for level, rating in row.by_level.items():
+            if rating is not None:
+                raters.setdefault(level, {})[rating.rater_unit_id] = rating.rater_unit
+    return [Column(lv, heading(lv, list(raters[lv].values()))) for lv in LEVEL_ORDER if lv in raters]
+
+
+@dataclass
 class CampaignView:
     rows: list[SubjectRow]
-    levels: list[Level]
+    #: The levels rated in the results table, each headed by who rates there.
+    levels: list[Column]
     distribution: list[tuple[dict[str, Any], int]]
     progress: list[dict[str, Any]]
     pending: list[dict[str, Any]]
@@ -81,7 +117,7 @@ class CampaignView:
     truncated: bool = False
     #: The leaders of the units (the tab "Cán bộ lãnh đạo, quản lý") and their levels.
     leader_rows: list[SubjectRow] = field(default_factory=list)
-    leader_levels: list[Level] = field(default_factory=list)
+    leader_levels: list[Column] = field(default_factory=list)
     leader_distribution: list[tuple[dict[str, Any], int]] = field(default_factory=list)
 
 
@@ -144,7 +180,7 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
     broken = [(key, problems_of) for key, codes in by_rater.items()
               if (problems_of := rules.quota_problems(rule, key[2], codes))]
     wanted = Q(path__in={g["rater"] for g in grouped}) | Q(pk__in=[key[0] for key, _p in broken])
-    raters = list(Unit.objects.filter(wanted).only("pk", "name", "path")) if grouped else []
+    raters = list(Unit.objects.filter(wanted).only("pk", "name", "short_name", "path")) if grouped else []
     by_path = {u.path: u for u in raters}
     names = {u.pk: u.name for u in raters}
     progress: list[dict[str, Any]] = []
@@ -152,10 +188,11 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
         rater = by_path.get(g["rater"])
         if rater is None:
             continue
+        below = g["deepest"] > len(rater.path)
         progress.append({
             "rater_unit_id": rater.pk, "rater_unit__name": rater.name, "rater_unit__path": rater.path,
-            "level": g["level"], "total": g["total"], "rated": g["rated"], "below": g["deepest"] > len(rater.path),
-            "level_label": Level(g["level"]).label, "left": g["total"] - g["rated"],
+            "level": g["level"], "total": g["total"], "rated": g["rated"], "below": below,
+            "level_label": heading(g["level"], [] if below else [rater]), "left": g["total"] - g["rated"],
             "percent": round(100 * g["rated"] / g["total"]) if g["total"] else 0,
         })
     progress.sort(key=lambda p: (p["rater_unit__path"], p["level"]))
@@ -202,12 +239,12 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
             row.final_label = (rules.grade(rule, row.final) or {}).get("label", "")
     subjects = [row for row in rows.values() if row.capacity != Capacity.LEADER]
     leaders = [row for row in rows.values() if row.capacity == Capacity.LEADER]
-    levels = [lv for lv in LEVEL_ORDER if any(lv in r.by_level for r in subjects)]
-    leader_levels = [lv for lv in LEVEL_ORDER if any(lv in r.by_level for r in leaders)]
+    levels = _columns(subjects)
+    leader_levels = _columns(leaders)
     for row in subjects:
-        row.cells = [(lv, row.by_level.get(lv)) for lv in levels]
+        row.cells = [(col, row.by_level.get(col.level)) for col in levels]
     for row in leaders:
-        row.cells = [(lv, row.by_level.get(lv)) for lv in leader_levels]
+        row.cells = [(col, row.by_level.get(col.level)) for col in leader_levels]
     units = list(policy.visible(user, Unit.objects.filter(path__startswith=campaign.unit.path,
                                                           depth__lte=campaign.unit.depth + 1)).order_by("path"))
     flagged = [p.full_name for p in Person.objects.filter(pk__in=[pk for kind, pk in twice if kind == "person"])]

@@ -5,6 +5,7 @@ leaders' section, the API's capacity, and the outsider from the sibling ward."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from decimal import Decimal
 
@@ -319,3 +320,37 @@ def test_the_leaders_have_their_own_distribution(cast, settings, django_capture_
     leader_row = next(r for r in view.leader_rows if r.subject == secretary)
     member_row = next(r for r in view.rows if r.subject == secretary)
     assert (leader_row.final, member_row.final) == ("hoan_thanh", "tot")
+
+
+def test_the_campaign_names_each_committee_that_rates_by_its_own_name(cast, login, settings,
+                                                                      django_capture_on_commit_callbacks):
+    """The top committee's row and columns say which committee rates ("Tỉnh ủy Quảng Trị" for a
+    province), never a fixed "Thành ủy"."""
+    from docx import Document
+
+    from dangbo.orgs.models import Unit, UnitKind
+
+    campaign = _city_campaign(cast, settings, django_capture_on_commit_callbacks)
+    url = reverse("people:rating_campaign", args=[campaign.pk])
+    c = login(cast.clerk)
+    view = c.get(url).context["view"]
+    assert [p["level_label"] for p in view.progress if p["rater_unit_id"] == cast.city.pk and p["level"] == "city"] == ["Thành ủy Đông Hà"]
+    # The top unit is a province: its row, its columns and the summary table say so.
+    Unit.objects.filter(pk=cast.city.pk).update(kind=UnitKind.objects.get(code="dang-bo-tinh"),
+                                                name="Đảng bộ tỉnh Quảng Trị")
+    Unit.objects.filter(pk=cast.office.pk).update(name="Văn phòng Tỉnh ủy")
+    response = c.get(url)
+    view = response.context["view"]
+    assert [p["level_label"] for p in view.progress
+            if p["rater_unit_id"] == cast.city.pk and p["level"] == "city"] == ["Tỉnh ủy Quảng Trị"]
+    assert [p["level_label"] for p in view.progress
+            if p["rater_unit_id"] == cast.ward1.pk and p["level"] == "ward"] == ["Đảng ủy Phường 1"]
+    assert [col.label for col in view.levels][-1] == "Tỉnh ủy Quảng Trị"
+    assert [col.label for col in view.leader_levels][-1] == "Tỉnh ủy Quảng Trị"
+    page = response.content.decode()
+    assert "Tỉnh ủy Quảng Trị" in page and "Thành ủy" not in page
+    doc = Document(io.BytesIO(c.get(reverse("people:rating_campaign_export", args=[campaign.pk, "docx"])).content))
+    heads = [cell.text for cell in doc.tables[0].rows[0].cells]
+    assert "Tỉnh ủy Quảng Trị" in heads and not any("Thành ủy" in head for head in heads)
+    assert login(cast.outsider).get(url).status_code == 404
+    assert login(cast.ward_secretary).get(url).status_code == 404
