@@ -215,7 +215,7 @@ def logged_in_client(user):
     from django.test import Client
 
     client = Client(HTTP_ACCEPT_LANGUAGE="vi")
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="dangbo.orgs.auth.AccountBackend")
     return client
 
 

@@ -136,7 +136,7 @@ def login(client):
     """``login(user)`` logs the Django test client in as ``user`` and returns the client."""
 
     def _login(user):
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="dangbo.orgs.auth.AccountBackend")
         return client
 
     return _login

@@ -17,6 +17,7 @@ This module also hands the core policy its readers of grants and people (``confi
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
@@ -31,6 +32,8 @@ def _grants(user) -> list[tuple[str, int]]:
 
 
 def _person(user) -> Person | None:
+    if get_user_model().person.is_cached(user):  # read with the account (``orgs.auth.AccountBackend``)
+        return getattr(user, "person", None)
     return Person.objects.filter(user=user).first()
 
 

@@ -93,5 +93,5 @@ def form_data(html: str | bytes, form_id: str | None = None, **changes: str) -> 
 def session(user) -> Client:
     """A browser of its own (its own cookies), logged in as ``user``."""
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="dangbo.orgs.auth.AccountBackend")
     return client

@@ -57,7 +57,7 @@ def test_home_needs_login(client):
 
 def test_home_of_a_user_without_position_says_what_to_do(client, django_user_model):
     user = django_user_model.objects.create_user("newcomer", password=PASSWORD)
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="dangbo.orgs.auth.AccountBackend")
     body = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Ask the committee office" in body
 

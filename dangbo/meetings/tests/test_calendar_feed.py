@@ -81,7 +81,7 @@ def test_another_user_cannot_revoke_your_link(cast, held, login):
 def test_revoking_needs_a_post_with_the_csrf_token(cast, held, login):
     mine = feed_path(login(cast.member))
     strict = Client(enforce_csrf_checks=True)
-    strict.force_login(cast.member, backend="django.contrib.auth.backends.ModelBackend")
+    strict.force_login(cast.member, backend="dangbo.orgs.auth.AccountBackend")
     assert strict.post(reverse(REVOKE), {"ical": "revoke"}).status_code == 403
     assert strict.get(reverse(MY_VIEW), {"ical": "revoke"}).status_code == 200  # a GET changes nothing
     anonymous = Client().post(reverse(REVOKE), {"ical": "revoke"})

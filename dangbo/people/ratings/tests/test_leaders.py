@@ -245,7 +245,7 @@ def test_a_leaders_rating_page_shows_the_gates_before_a_grade(cast, login):
 def test_the_api_names_the_capacity_and_opens_a_leaders_rating(cast, client, settings,
                                                                django_capture_on_commit_callbacks):
     _city_campaign(cast, settings, django_capture_on_commit_callbacks)
-    client.force_login(cast.clerk, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(cast.clerk, backend="dangbo.orgs.auth.AccountBackend")
     items = client.get("/api/v1/ratings", {"period": 2025, "limit": 200}).json()["items"]
     assert {i["capacity"] for i in items} == {"member", "leader", "organisation"}
     leader = next(i for i in items if i["capacity"] == "leader" and i["level"] == "city"
@@ -261,7 +261,7 @@ def test_the_api_names_the_capacity_and_opens_a_leaders_rating(cast, client, set
     assert saved.json()["id"] == leader["id"] and saved.json()["grade"] == "tot"
     missing = client.post("/api/v1/ratings", json.dumps({**body, "unit_id": None}), content_type="application/json")
     assert missing.status_code == 400 and "unit_id" in missing.json()["fields"]
-    client.force_login(cast.outsider, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(cast.outsider, backend="dangbo.orgs.auth.AccountBackend")
     refused = client.post("/api/v1/ratings", json.dumps(body), content_type="application/json")
     assert refused.status_code in (403, 404) and "error" in refused.json()
     listed = client.get("/api/v1/ratings", {"period": 2025, "capacity": "leader"}).json()["items"]
