@@ -313,7 +313,7 @@ def unit_rows(*, unit: Unit, today: dt.date, branches: dict[str, dict] | None = 
     children = list(
         Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1)
         .active(today)
-        .select_related("kind")
+        .only("name", "short_name", "path", "depth")
         .order_by("kind__level__rank", "name")
     )
     by_branch = _branch_counts(unit, today) if branches is None else branches

@@ -132,7 +132,9 @@ def unit_children(*, unit: Unit, include_inactive: bool = False) -> QuerySet[Uni
 
 def unit_ancestors(*, user, unit: Unit) -> list[tuple[Unit, bool]]:
     """The path from the root to ``unit``'s parent, each with whether the user may open it."""
-    ancestors = list(Unit.objects.filter(path__in=unit.ancestor_paths()).order_by("depth"))
+    ancestors = list(
+        Unit.objects.filter(path__in=unit.ancestor_paths()).only("name", "path", "depth").order_by("depth")
+    )
     return [(a, policy.may(user, Action.VIEW, a)) for a in ancestors]
 
 
