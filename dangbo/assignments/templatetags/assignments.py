@@ -25,7 +25,11 @@ FLAG_BADGES = {
 @register.simple_tag
 def task_flags(task, today: dt.date) -> SafeString:
     """The computed follow-up badges of a task (overdue, behind, due soon, long-running)."""
-    badges = [FLAG_BADGES[flag] for flag in task.flags(today) if flag in FLAG_BADGES]
+    return _flag_badges(task.flags(today))
+
+
+def _flag_badges(flags) -> SafeString:
+    badges = [FLAG_BADGES[flag] for flag in flags if flag in FLAG_BADGES]
     return format_html_join(" ", '<span class="badge {}">{}</span>', badges)
 
 
@@ -60,23 +64,76 @@ def task_rows(tasks, today: dt.date, tree: bool = False) -> SafeString:
     """The rows of a table of tasks (``_task_table.html``): title and document, unit in charge
     and responsible person, deadline with its flags, status, progress. Each cell is labelled for
     the narrow (card) layout. Written here for the same reason as the badges: a list shows up
-    to 30 rows, and the template language spent more on them than the rest of the page."""
+    to 30 rows, and the template language spent more on them than the rest of the page. A
+    badge or bar drawn once is reused by the rows that show the same."""
     task_l, unit_l, deadline_l, status_l, progress_l = (
         _("Task"), _("Unit in charge"), _("Deadline"), _("Status"), _("Progress")
     )
-    return format_html_join("\n", _ROW, (
-        (
+    statuses: dict[str, SafeString] = {}
+    flags: dict[tuple[str, ...], SafeString] = {}
+    bars: dict[int, SafeString] = {}
+
+    def row(task) -> tuple:
+        if task.status not in statuses:
+            statuses[task.status] = status_badge(task)
+        key = tuple(task.flags(today))
+        if key not in flags:
+            flags[key] = _flag_badges(key)
+        if task.progress not in bars:
+            bars[task.progress] = progress_bar(task.progress)
+        return (
             format_html(' class="tree-depth-{}"', task.level) if tree else "",
             task_l, reverse("assignments:task_detail", args=[task.pk]), Truncator(task.title).chars(140),
             format_html('<div class="muted small">{}</div>', task.document.symbol) if task.document else "",
             unit_l, task.unit.label or task.unit.name,
             format_html('<div class="muted small">{}</div>', task.responsible.full_name) if task.responsible else "",
-            deadline_l, task.deadline.strftime("%d/%m/%Y"), task_flags(task, today),
-            status_l, status_badge(task),
-            progress_l, progress_bar(task.progress),
+            deadline_l, task.deadline.strftime("%d/%m/%Y"), flags[key],
+            status_l, statuses[task.status],
+            progress_l, bars[task.progress],
         )
-        for task in tasks
-    ))
+
+    return format_html_join("\n", _ROW, (row(task) for task in tasks))
+
+
+_UNIT_ROW = (
+    '<tr><td data-label="{}"><a href="{}">{}</a></td>'
+    '<td data-label="{}" class="num">{}</td><td data-label="{}" class="num">{}</td>'
+    '<td data-label="{}" class="num">{}</td><td data-label="{}" class="num">{}</td>'
+    '<td data-label="{}" class="num">{}</td><td data-label="{}" class="num">{}</td>'
+    '<td data-label="{}">{}</td></tr>'
+)
+
+
+def _rate(value) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+@register.simple_tag
+def unit_count_rows(rows) -> SafeString:
+    """The rows of an overview's "Units below" table (``selectors.unit_rows``): each unit with
+    its tasks, open, overdue (a link to them), completion and on-time rates, long-running and
+    average progress; drawn here as the task rows are."""
+    unit_l, tasks_l, open_l, overdue_l, completion_l, on_time_l, long_l, progress_l = (
+        _("Unit"), _("Tasks"), _("Open"), _("Overdue"), _("Completion rate"), _("On time"),
+        _("Long-running"), _("Average progress"),
+    )
+    task_list = reverse("assignments:task_list")
+
+    def row(r: dict) -> tuple:
+        unit = r["unit"]
+        overdue = (
+            format_html('<a href="{}?unit={}&amp;flag=overdue">{}</a>', task_list, unit.pk, r["overdue"])
+            if r["overdue"] else "0"
+        )
+        return (
+            unit_l, reverse("assignments:unit_dashboard", args=[unit.pk]), unit.name,
+            tasks_l, r["total"], open_l, r["open"], overdue_l, overdue,
+            completion_l, _rate(r["completion_rate"]), on_time_l, _rate(r["on_time_rate"]),
+            long_l, r["long_running"],
+            progress_l, "—" if r["progress"] is None else progress_bar(r["progress"]),
+        )
+
+    return format_html_join("\n", _UNIT_ROW, (row(r) for r in rows))
 
 
 @register.filter
