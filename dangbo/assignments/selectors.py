@@ -247,7 +247,9 @@ def my_work(*, user, today: dt.date, limit: int = 10) -> dict:
         .select_related(*LIST_RELATED).defer(*LIST_DEFERRED)
         .order_by("deadline", "id"),
     }
-    result = {name: list(qs[:limit]) for name, qs in sections.items()}
+    # Every section but the reports is a table of tasks (``for_table``); the reports' own
+    # table reads each task's cadence and report state too.
+    result = {name: list((qs if name == "reports" else for_table(qs))[:limit]) for name, qs in sections.items()}
     states = report_states(tasks=result["reports"], today=today)
     for task in result["reports"]:
         task.report = states.get(task.pk)
