@@ -60,6 +60,9 @@ class Level(models.TextChoices):
 
 
 LEVEL_ORDER = [Level.SELF, Level.CELL, Level.WARD, Level.CITY]
+#: The levels where a committee rates (not the subject itself, nor its cell): said by the
+#: committee's own name (``Unit.committee_name``), not by the level's word.
+COMMITTEE_LEVELS = (Level.WARD, Level.CITY)
 
 
 class Discipline(models.Model):
@@ -194,10 +197,18 @@ class Rating(models.Model):
         indexes = [models.Index(fields=["year", "level"]), models.Index(fields=["rater_unit", "year"])]
 
     def __str__(self) -> str:
-        return f"{self.subject} – {self.year} – {self.get_level_display()}"
+        return f"{self.subject} – {self.year} – {self.rater_label}"
 
     def get_absolute_url(self) -> str:
         return reverse("people:rating_detail", args=[self.pk])
+
+    @property
+    def rater_label(self) -> str:
+        """Who rates at this level: the committee by its own name ("Tỉnh ủy Quảng Trị",
+        "Đảng ủy Phường 1") at a committee's level, else the level ("Tự đánh giá", "Chi bộ")."""
+        if self.level in COMMITTEE_LEVELS:
+            return self.rater_unit.committee_name
+        return str(Level(self.level).label)
 
     @property
     def subject(self) -> Any:

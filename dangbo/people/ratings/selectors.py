@@ -13,7 +13,16 @@ from dangbo.core.policy import Action
 from dangbo.orgs.models import Person, Unit
 
 from . import rules
-from .models import LEVEL_ORDER, RULE_SUBJECT, Capacity, Discipline, Level, Rating, RatingCampaign
+from .models import (
+    COMMITTEE_LEVELS,
+    LEVEL_ORDER,
+    RULE_SUBJECT,
+    Capacity,
+    Discipline,
+    Level,
+    Rating,
+    RatingCampaign,
+)
 
 
 def get_rating_for_user(user, pk: Any, action: Action | str = Action.VIEW) -> Rating:
@@ -75,8 +84,6 @@ class Column:
     label: str
 
 
-#: The levels where a committee rates (not the subject itself, nor its cell).
-COMMITTEE_LEVELS = (Level.WARD, Level.CITY)
 #: At most this many committees at the top level are named in one heading (a city and its province).
 NAMED_AT_THE_TOP = 3
 
@@ -91,6 +98,14 @@ def heading(level: str, raters: list[Unit]) -> str:
         if len(names) == 1 or (level == Level.CITY and len(names) <= NAMED_AT_THE_TOP):
             return " / ".join(names)
     return str(Level(level).label)
+
+
+def _rater_label(rater: Unit | None, level: str) -> str:
+    """Who broke a quota: the committee by its own name ("Đảng ủy Phường 1"), else the unit and
+    the level ("Chi bộ Khu phố 1 – Chi bộ")."""
+    if rater is not None and level in COMMITTEE_LEVELS:
+        return rater.committee_name
+    return f"{rater.name if rater is not None else ''} – {Level(level).label}"
 
 
 def _columns(rows: list[SubjectRow]) -> list[Column]:
@@ -182,7 +197,7 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
     wanted = Q(path__in={g["rater"] for g in grouped}) | Q(pk__in=[key[0] for key, _p in broken])
     raters = list(Unit.objects.filter(wanted).only("pk", "name", "short_name", "path")) if grouped else []
     by_path = {u.path: u for u in raters}
-    names = {u.pk: u.name for u in raters}
+    by_pk = {u.pk: u for u in raters}
     progress: list[dict[str, Any]] = []
     for g in grouped:
         rater = by_path.get(g["rater"])
@@ -199,8 +214,9 @@ def campaign_view(*, user, campaign: RatingCampaign, focus=None, limit: int | No
     pending = [p for p in progress if p["rated"] < p["total"]]
     problems: list[str] = []
     for (rater_id, level, _kind), found in broken:
+        who = _rater_label(by_pk.get(rater_id), level)
         for _quota, message in found:
-            problems.append(f"{names.get(rater_id, '')} – {Level(level).label}: {message}")
+            problems.append(f"{who}: {message}")
     lowest = codes.index(min(rule.grades, key=lambda g: g["rank"])["code"])
     # Only the subjects graded at the lowest somewhere this year can end there: grouped alone.
     # (Members and organisations: the consequence, striking off the list, is a member's.)

@@ -129,6 +129,36 @@ def test_a_rating_shows_its_evidence_and_gates_and_saves(cast, member, login):
     assert login(cast.outsider).get(url).status_code == 404
 
 
+def test_a_rating_names_the_committee_that_rates_it_after_its_unit(cast, member, login):
+    """A rating by a committee says which one ("Tỉnh ủy Quảng Trị" when the top unit is a
+    province, "Đảng ủy Phường 1"), in the page's title and head and in the campaign's quota
+    warnings, never the fixed word of its level ("Thành ủy")."""
+    from dangbo.orgs.models import Unit, UnitKind
+    from dangbo.people.ratings import selectors
+
+    leader = Person.objects.get(user=cast.ward_secretary)
+    top = services.rating_open(actor=None, person=leader, unit=cast.ward1, capacity="leader", year=2025,
+                               level="city")
+    ward = services.rating_open(actor=None, person=member, year=2025, level="ward")
+    # The top unit is a province (and its office the province's).
+    Unit.objects.filter(pk=cast.city.pk).update(kind=UnitKind.objects.get(code="dang-bo-tinh"),
+                                                name="Đảng bộ tỉnh Quảng Trị")
+    Unit.objects.filter(pk=cast.office.pk).update(name="Văn phòng Tỉnh ủy")
+    c = login(cast.clerk)
+    url = reverse("people:rating_detail", args=[top.pk])
+    page = c.get(url).content.decode()
+    assert "<title>Trần Văn Phú – 2025 – Tỉnh ủy Quảng Trị" in page
+    assert '<p class="lead">Tỉnh ủy Quảng Trị · ' in page and "Thành ủy" not in page
+    page = c.get(reverse("people:rating_detail", args=[ward.pk])).content.decode()
+    assert '<p class="lead">Đảng ủy Phường 1 · ' in page and "Đảng ủy phường" not in page
+    # The campaign's quota warning names the committee that broke it.
+    Rating.objects.filter(pk=ward.pk).update(grade="xuat_sac")
+    campaign = services.campaign_open(actor=None, unit=cast.ward1, year=2025)
+    problems = selectors.campaign_view(user=cast.ward_secretary, campaign=campaign).quota_problems
+    assert len(problems) == 1 and problems[0].startswith("Đảng ủy Phường 1: ")
+    assert login(cast.outsider).get(url).status_code == 404
+
+
 def test_recording_a_discipline_feeds_the_gate(cast, member, login):
     url = reverse("people:rating_discipline_create")
     c = login(cast.cell_secretary)
