@@ -12,9 +12,12 @@ person rewords a sentence, the figures stay linked and "làm mới số liệu" 
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Iterable, Sequence
+from functools import reduce
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 
 from dangbo.core import dates
@@ -73,10 +76,45 @@ def title(period: str, start: dt.date) -> str:
     return f"năm {start.year}"
 
 
+#: The figures of a report (``figures``): each added up over the unit's subtree, but ``below``
+#: (the units directly below) and ``submitted`` (how many of them submitted theirs).
+FIGURES = ("assigned", "done", "overdue", "held", "scored", "good", "cases", "answered", "admitted", "target",
+           "below", "submitted")
+_INDEX = {name: i for i, name in enumerate(FIGURES)}
+
+
 def compose(*, unit: Unit, start: dt.date, end: dt.date, today: dt.date) -> dict[str, Any]:
     """The report as the term review's content (``review.compose``): sections of sentences,
     each a template with its named figures, so the wording is edited and the figures refreshed
     the same way (``review.merge``)."""
+    counts = figures([unit], start=start, end=end, today=today)[unit.path]
+    return build(unit=unit, start=start, end=end, counts=named(counts))
+
+
+def named(values: Sequence[int]) -> dict[str, int]:
+    """A unit's ``figures`` by name."""
+    return dict(zip(FIGURES, values, strict=True))
+
+
+def _roots(paths: Iterable[str]) -> list[str]:
+    """The fewest paths whose subtrees hold every path of ``paths``."""
+    roots: list[str] = []
+    for path in sorted(paths):
+        if not roots or not path.startswith(roots[-1]):
+            roots.append(path)
+    return roots
+
+
+#: Past this many separate subtrees, the grouped queries read the whole tables.
+_ROOTS_LIMIT = 50
+
+
+def figures(units: Sequence[Unit], *, start: dt.date, end: dt.date, today: dt.date) -> dict[str, list[int]]:
+    """The figures (``FIGURES``) of the reports of ``units`` for ``start``–``end``, by unit
+    path: each counted over the unit's subtree (tasks by the unit that assigned them). One
+    grouped query per kind of figure whatever the number of units (the schedule drafts every
+    unit of the country at once): rows by exact path, added up to every unit above them here.
+    Kept as lists (``named`` gives one unit's by name): a country's are 315,000 of them."""
     from dangbo.assignments.models import Task
     from dangbo.citizens.models import Case
     from dangbo.meetings.models import Meeting, MeetingKind
@@ -84,50 +122,94 @@ def compose(*, unit: Unit, start: dt.date, end: dt.date, today: dt.date) -> dict
 
     from .models import PeriodicReport
 
-    under = Q(unit__path__startswith=unit.path)
-    tasks = Task.objects.filter(assigning_path__startswith=unit.path).exclude(status=Task.Status.CANCELLED).aggregate(
-        assigned=Count("id", filter=Q(start__range=(start, end))),
-        done=Count("id", filter=Q(done_on__range=(start, end))),
-        overdue=Count("id", filter=Q(deadline__lte=end, deadline__lt=today, status__in=Task.ACTIVE)))
-    meetings = Meeting.objects.filter(under, kind=MeetingKind.REGULAR, date__range=(start, end),
-                                      status=Meeting.Status.HELD).aggregate(
-        n=Count("id"), scored=Count("id", filter=Q(score__isnull=False)), good=Count("id", filter=Q(grade_rank=1)))
-    cases = Case.objects.filter(under, received_on__range=(start, end)).aggregate(
-        n=Count("id"), answered=Count("id", filter=Q(answered_on__isnull=False)))
-    admitted = Candidate.objects.filter(under, decision_on__range=(start, end)).count()
-    target = sum(AdmissionTarget.objects.filter(under, year=start.year).values_list("total", flat=True))
-    below = Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).aggregate(
-        n=Count("id", distinct=True), submitted=Count("periodic_reports", filter=Q(
-            periodic_reports__start=start, periodic_reports__end=end,
-            periodic_reports__state=PeriodicReport.State.SUBMITTED)))
+    roots = _roots(u.path for u in units)
 
+    def under(field: str) -> Q:
+        if len(roots) > _ROOTS_LIMIT:
+            return Q()
+        return reduce(operator.or_, (Q(**{f"{field}__startswith": root}) for root in roots), Q(pk__in=[]))
+
+    S = Task.Status
+    rows: list[tuple[str, dict[str, int]]] = []
+    past_due = Q(deadline__lte=end, deadline__lt=today, status__in=Task.ACTIVE)
+    for row in (
+        Task.objects.filter(under("assigning_path"), Q(start__range=(start, end)) | Q(done_on__range=(start, end)) | past_due)
+        .exclude(status=S.CANCELLED).values("assigning_path").order_by()
+        .annotate(assigned=Count("id", filter=Q(start__range=(start, end))),
+                  done=Count("id", filter=Q(done_on__range=(start, end))), overdue=Count("id", filter=past_due))
+    ):
+        rows.append((row.pop("assigning_path"), row))
+    grouped = [
+        Meeting.objects.filter(under("unit__path"), kind=MeetingKind.REGULAR, date__range=(start, end),
+                               status=Meeting.Status.HELD)
+        .values("unit__path").order_by()
+        .annotate(held=Count("id"), scored=Count("id", filter=Q(score__isnull=False)), good=Count("id", filter=Q(grade_rank=1))),
+        Case.objects.filter(under("unit__path"), received_on__range=(start, end)).values("unit__path").order_by()
+        .annotate(cases=Count("id"), answered=Count("id", filter=Q(answered_on__isnull=False))),
+        Candidate.objects.filter(under("unit__path"), decision_on__range=(start, end)).values("unit__path").order_by()
+        .annotate(admitted=Count("id")),
+        AdmissionTarget.objects.filter(under("unit__path"), year=start.year).values("unit__path").order_by()
+        .annotate(target=Sum("total")),
+    ]
+    for query in grouped:
+        for row in query:
+            rows.append((row.pop("unit__path"), row))
+    totals: dict[str, list[int]] = {u.path: [0] * len(FIGURES) for u in units}
+    step = Unit.steplen
+    for path, values in rows:
+        pairs = [(_INDEX[name], value or 0) for name, value in values.items()]
+        for cut in range(step, len(path) + 1, step):
+            total = totals.get(path[:cut])
+            if total is not None:
+                for i, value in pairs:
+                    total[i] += value
+    # The units directly below, and which of them submitted the report of this span.
+    wanted = {u.path for u in units}
+    for path in Unit.objects.filter(under("path")).values_list("path", flat=True):
+        if path[:-step] in wanted:
+            totals[path[:-step]][_INDEX["below"]] += 1
+    submitted = (
+        PeriodicReport.objects.filter(under("unit__path"), start=start, end=end, state=PeriodicReport.State.SUBMITTED)
+        .values("unit__path").order_by().annotate(n=Count("id"))
+    )
+    for row in submitted:
+        parent = row["unit__path"][:-step]
+        if parent in wanted:
+            totals[parent][_INDEX["submitted"]] += row["n"]
+    return totals
+
+
+def build(*, unit: Unit, start: dt.date, end: dt.date, counts: dict[str, int]) -> dict[str, Any]:
+    """One unit's report from its ``counts`` (``figures``)."""
+    c = counts
     tasks_url = reverse("assignments:task_list")
     meetings_url = _url("meetings:meeting_list", unit=unit.pk)
     cases_url = _url("citizens:case_list", unit=unit.pk)
     admitted_url = _url("people:admission_pipeline", unit=unit.pk)
     work = [
         Sentence("periodic.tasks", "Trong kỳ, được giao {assigned}; hoàn thành {done}.", {
-            "assigned": Figure(tasks["assigned"], f"{number(tasks['assigned'])} nhiệm vụ", tasks_url, "Nhiệm vụ"),
-            "done": Figure(tasks["done"], f"{number(tasks['done'])} nhiệm vụ", tasks_url, "Nhiệm vụ")}),
+            "assigned": Figure(c["assigned"], f"{number(c['assigned'])} nhiệm vụ", tasks_url, "Nhiệm vụ"),
+            "done": Figure(c["done"], f"{number(c['done'])} nhiệm vụ", tasks_url, "Nhiệm vụ")}),
         Sentence("periodic.overdue", "Còn {overdue} quá hạn chưa hoàn thành.", {
-            "overdue": Figure(tasks["overdue"], f"{number(tasks['overdue'])} nhiệm vụ", tasks_url, "Nhiệm vụ")}),
+            "overdue": Figure(c["overdue"], f"{number(c['overdue'])} nhiệm vụ", tasks_url, "Nhiệm vụ")}),
     ]
     meeting_figures = {
-        "held": Figure(meetings["n"], f"{number(meetings['n'])} buổi", meetings_url, "Sinh hoạt chi bộ"),
-        "scored": Figure(meetings["scored"], number(meetings["scored"]), meetings_url, "Sinh hoạt chi bộ"),
+        "held": Figure(c["held"], f"{number(c['held'])} buổi", meetings_url, "Sinh hoạt chi bộ"),
+        "scored": Figure(c["scored"], number(c["scored"]), meetings_url, "Sinh hoạt chi bộ"),
     }
     template = "Sinh hoạt chi bộ thường kỳ {held}; được chấm điểm {scored}"
-    if meetings["scored"]:
-        share = 100 * meetings["good"] / meetings["scored"]
+    if c["scored"]:
+        share = 100 * c["good"] / c["scored"]
         meeting_figures["good"] = Figure(round(share, 1), percent(share), meetings_url, "Sinh hoạt chi bộ")
         template += ", đạt loại Tốt {good}"
     citizens = [Sentence("periodic.cases", "Tiếp nhận {cases}; đã trả lời {answered}.", {
-        "cases": Figure(cases["n"], f"{number(cases['n'])} ý kiến, phản ánh, kiến nghị", cases_url, "Ý kiến của công dân"),
-        "answered": Figure(cases["answered"], number(cases["answered"]), cases_url, "Ý kiến của công dân")})]
-    admitted_figures = {"admitted": Figure(admitted, f"{number(admitted)} đảng viên", admitted_url, "Phát triển đảng viên")}
+        "cases": Figure(c["cases"], f"{number(c['cases'])} ý kiến, phản ánh, kiến nghị", cases_url, "Ý kiến của công dân"),
+        "answered": Figure(c["answered"], number(c["answered"]), cases_url, "Ý kiến của công dân")})]
+    admitted_figures = {"admitted": Figure(c["admitted"], f"{number(c['admitted'])} đảng viên", admitted_url,
+                                           "Phát triển đảng viên")}
     members_template = "Kết nạp {admitted}"
-    if target:
-        admitted_figures["target"] = Figure(target, number(target), _url("people:admission_targets", unit=unit.pk),
+    if c["target"]:
+        admitted_figures["target"] = Figure(c["target"], number(c["target"]), _url("people:admission_targets", unit=unit.pk),
                                             "Chỉ tiêu phát triển đảng viên")
         members_template += f" (chỉ tiêu năm {start.year}: " + "{target})"
     sections = [
@@ -137,10 +219,10 @@ def compose(*, unit: Unit, start: dt.date, end: dt.date, today: dt.date) -> dict
         ("members", "4. Phát triển đảng viên",
          [Sentence("periodic.admitted", members_template + ".", admitted_figures)]),
     ]
-    if below["n"]:
+    if c["below"]:
         sections.append(("below", "5. Báo cáo của đơn vị trực thuộc", [Sentence(
             "periodic.below", "Đơn vị trực thuộc đã nộp báo cáo: {submitted}.", {
-                "submitted": Figure(below["submitted"], f"{below['submitted']}/{below['n']}",
+                "submitted": Figure(c["submitted"], f"{c['submitted']}/{c['below']}",
                                     _url("reports:periodic_list", unit=unit.pk), "Báo cáo định kỳ")})]))
     return {
         "start": start.isoformat(), "end": end.isoformat(),

@@ -23,14 +23,15 @@ from .periodic import REMIND_DAYS
 
 def draft_due_reports(today: dt.date) -> int:
     """The schedule: once a period has ended, draft its report for every party unit that
-    makes it (``periodic.CELL_PERIODS``, ``COMMITTEE_PERIODS``) and has none yet. Returns how
-    many were drafted. Runs from the daily scan; drafting again changes nothing."""
-    from django.db.models import Q
+    makes it (``periodic.CELL_PERIODS``, ``COMMITTEE_PERIODS``) and has none yet, all at once
+    (``periodic_draft_many``). Returns how many were drafted. Runs from the daily scan; drafting
+    again changes nothing."""
+    from django.db.models import Exists, OuterRef, Q
 
     from dangbo.orgs.models import Unit
 
     from . import periodic
-    from .services import periodic_draft
+    from .services import periodic_draft_many
 
     drafted = 0
     for period in PeriodicReport.Period.values:
@@ -40,10 +41,10 @@ def draft_due_reports(today: dt.date) -> int:
         units = Unit.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today), kind__is_party=True)
         if period not in periodic.CELL_PERIODS:
             units = units.filter(kind__holds_members=False)
-        have = set(PeriodicReport.objects.filter(period=period, start=span[0]).values_list("unit_id", flat=True))
-        for unit in units.exclude(pk__in=have).order_by("path").iterator(chunk_size=500):
-            periodic_draft(actor=None, unit=unit, period=period, start=span[0], today=today)
-            drafted += 1
+        have = PeriodicReport.objects.filter(unit=OuterRef("pk"), period=period, start=span[0])
+        todo = list(units.filter(~Exists(have)).only("pk", "path", "depth", "name").order_by("path"))
+        if todo:
+            drafted += periodic_draft_many(actor=None, units=todo, period=period, start=span[0], today=today)
     return drafted
 
 

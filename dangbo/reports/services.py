@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangbo.core import policy
-from dangbo.core.audit import audit_record
+from dangbo.core.audit import audit_record, audit_record_many
 from dangbo.core.policy import Action
 from dangbo.orgs.models import Term, Unit
 
 from . import periodic, review
 from .models import PeriodicReport, Review, ReviewVersion
+
+#: Reports written per INSERT when the schedule drafts a period's reports.
+DRAFT_CHUNK = 1000
 
 
 def _today() -> dt.date:
@@ -155,6 +159,52 @@ def periodic_draft(*, actor, unit: Unit, period: str, start: dt.date, today: dt.
     audit_record(actor=actor, action="periodic.draft", obj=obj, after={"period": period, "start": first.isoformat(),
                                                                          "version": obj.version})
     return obj
+
+
+def periodic_draft_many(*, actor, units: Sequence[Unit], period: str, start: dt.date,
+                        today: dt.date | None = None) -> int:
+    """``periodic_draft`` for many units that have no report of this period yet (the schedule,
+    when a period ends: every party unit of the country). The figures of all of them come from
+    one grouped query per kind (``periodic.figures``); the reports, their first versions and
+    their audit entries are written a thousand at a time. A chunk where a person drafted a
+    unit's report meanwhile is drafted one by one, leaving that report as it is. Returns how
+    many reports were drafted."""
+    if period not in PeriodicReport.Period.values:
+        raise ValidationError({"period": _("Choose a period.")})
+    for unit in units:
+        policy.require(actor, PeriodicReport(unit=unit), Action.CHANGE)
+    first, last = periodic.bounds(period, start)
+    today = today or _today()
+    values = periodic.figures(units, start=first, end=last, today=today)
+    saved_by = actor if actor is not None and actor.is_authenticated else None
+    drafted = 0
+    for i in range(0, len(units), DRAFT_CHUNK):
+        chunk = units[i : i + DRAFT_CHUNK]
+        reports = [
+            PeriodicReport(unit=unit, period=period, start=first, end=last, due=periodic.due(last),
+                           content=periodic.build(unit=unit, start=first, end=last, counts=periodic.named(values[unit.path])))
+            for unit in chunk
+        ]
+        try:
+            with transaction.atomic():
+                PeriodicReport.objects.bulk_create(reports)
+                ReviewVersion.objects.bulk_create([
+                    ReviewVersion(periodic=r, number=r.version, change=ReviewVersion.Change.DRAFTED, content=r.content,
+                                  saved_by=saved_by) for r in reports
+                ])
+                audit_record_many(actor=actor, action="periodic.draft", entries=[
+                    (r, {"period": period, "start": first.isoformat(), "version": r.version}) for r in reports
+                ])
+            drafted += len(reports)
+        except IntegrityError:  # drafted meanwhile: those stay, the others one by one
+            have = set(PeriodicReport.objects.filter(unit__in=chunk, period=period, start=first)
+                       .values_list("unit_id", flat=True))
+            for unit in chunk:
+                if unit.pk not in have:
+                    with transaction.atomic():
+                        periodic_draft(actor=actor, unit=unit, period=period, start=first, today=today)
+                    drafted += 1
+    return drafted
 
 
 def periodic_refresh(*, actor, report: PeriodicReport, today: dt.date | None = None) -> PeriodicReport:
