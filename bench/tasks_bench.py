@@ -22,7 +22,9 @@ as a secretary, never as a superuser):
 * the task with 30 sub-tasks as the district secretary;
 * the dashboard of district 1 as the district secretary;
 * ``scan_deadlines`` over the whole province (once, after clearing the day's marks and
-  notifications, so it does the whole day's work).
+  notifications, so it does the whole day's work);
+* the drafting of a month's reports for every party unit, as the scan does on the day after a
+  month ends (``draft_due_reports`` on 01/12/2026, rolled back).
 
 Prints one table: page, median ms, p95 ms, SQL queries per request and target. These are
 in-process figures (Django's test client, no HTTP): they tell where the time goes and keep the
@@ -488,6 +490,26 @@ def time_scan() -> tuple[float, dict]:
     return (time.perf_counter() - began) * 1000, summary
 
 
+#: The day after a month ends: the scan drafts the month's report of every party unit.
+MONTH_START = dt.date(2026, 12, 1)
+
+
+def time_drafts() -> tuple[float, int, int]:
+    """``draft_due_reports`` on ``MONTH_START`` (the province's 1,001 party units), rolled back
+    so the data stays as it was: (ms, reports drafted, SQL queries)."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from dangbo.reports.scan import draft_due_reports
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        began = time.perf_counter()
+        drafted = draft_due_reports(MONTH_START)
+        ms = (time.perf_counter() - began) * 1000
+        transaction.set_rollback(True)
+    return ms, drafted, len(queries.captured_queries)
+
+
 def main() -> None:
     parser = bench.parser(__doc__)
     parser.add_argument("--runs", type=int, default=30, help="requests per page (default 30)")
@@ -530,6 +552,10 @@ def main() -> None:
             ms, summary = time_scan()
             print(f"scan: {summary}", file=sys.stderr)
             results.append(("scan_deadlines, province", ms, ms, None, (10_000, None, "")))  # issue 16
+    if not args.no_scan:
+        with time_machine.travel(dt.datetime.combine(MONTH_START, dt.time(9), tzinfo=dt.UTC), tick=True):
+            ms, drafted, queries = time_drafts()
+        results.append((f"month's reports drafted ({drafted:,})", ms, ms, queries, (5_000, None, "")))
     columns = [("backend", "<11"), ("page", "<38"), ("median ms", ">10"), ("p95 ms", ">9"), ("SQL", ">5"),
                ("target", ">14")]
     rows = []
