@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 from dangbo.core.forms import VersionedForm
 from dangbo.orgs import forms as orgs_forms
 from dangbo.orgs.forms import DateInput, UnitPickField
-from dangbo.orgs.models import Term, Unit
+from dangbo.orgs.models import Term
 
 from .models import Document, DocumentRelation, DocumentType, Field, Issuer
 
@@ -152,11 +152,6 @@ class FilterForm(forms.Form):
 
 
 
-class IndentedUnitsField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Unit) -> str:
-        return "\u2003" * max(obj.depth - 1, 0) + obj.name
-
-
 class StudySessionForm(forms.Form):
     """Plan or record a study session. The documents are named by their numbers."""
 
@@ -171,9 +166,8 @@ class StudySessionForm(forms.Form):
         label=_("Documents studied"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Their numbers and symbols, one per line, e.g. 18-NQ/TW. Add the year after a comma when several documents share a number: 18-NQ/TW, 2017."),
     )
-    required_units = IndentedUnitsField(
-        label=_("Units required to attend"), queryset=Unit.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+    required_units = orgs_forms.units_pick(
+        "documents:unit_lookup", label=_("Units required to attend"),
         help_text=_("Every member of these units on the date is expected."),
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

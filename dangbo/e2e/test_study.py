@@ -34,7 +34,9 @@ def test_record_a_session_and_take_attendance_on_a_phone(
     expect(form.locator("input[name=unit][data-picker-value]")).to_have_value(str(cast.ward1.pk))
     form.locator("[name=date]").fill("2021-03-01")
     form.locator("[name=place]").fill("Nhà văn hóa Khu phố 1")
-    form.locator(f"[name=required_units][value='{cast.cell1.pk}']").check()
+    form.locator("[name=required_units_q]").press_sequentially("khu pho 1", delay=20)
+    form.locator("#id_required_units_listbox").get_by_role("option").filter(has_text=cast.cell1.name).first.click()
+    expect(form.locator(f"input[type=hidden][name=required_units][value='{cast.cell1.pk}']")).to_have_count(1)
     axe_check(page)
     with page.expect_navigation():
         form.locator("[type=submit]").click()

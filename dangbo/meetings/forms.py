@@ -13,7 +13,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.forms import DayInput, VersionedForm
-from dangbo.orgs.forms import UnitPickField
+from dangbo.orgs.forms import UnitPickField, UnitsPickField
 from dangbo.orgs.models import Person, Unit
 
 from .models import (
@@ -277,7 +277,7 @@ class WorkingGroupForm(forms.Form):
     start = forms.DateField(label=_("Start"), widget=DateInput())
     end = forms.DateField(label=_("End"), required=False, widget=DateInput())
     members = forms.ModelMultipleChoiceField(label=_("Members"), queryset=Person.objects.none())
-    followed_units = forms.ModelMultipleChoiceField(label=_("Follows"), queryset=Unit.objects.none())
+    followed_units = UnitsPickField(label=_("Follows"), queryset=Unit.objects.none(), lookup_url=unit_lookup_url("change"))
 
     def __init__(self, *args, people=None, units=None, **kwargs):
         super().__init__(*args, **kwargs)

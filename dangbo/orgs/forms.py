@@ -254,6 +254,155 @@ def unit_pick(route: str, scope: str = "", **kwargs: Any) -> UnitPickField:
     return UnitPickField(queryset=Unit.objects.none(), lookup_url=lookup_url, filtering=False, **kwargs)
 
 
+@dataclass(frozen=True)
+class PickedUnits:
+    """What a units picker sends: the chosen ids (``<name>``, repeated), the text in the box
+    (``<name>_q``) and the text the box held when the page was drawn (``<name>_shown``)."""
+
+    pks: tuple[str, ...] = ()
+    query: str = ""
+    shown: str = ""
+
+    @property
+    def wants_search(self) -> bool:
+        """New text in the box, not picked from: look it up (the page comes back with the
+        units found as checkboxes)."""
+        return bool(self.query) and self.query != self.shown
+
+
+class UnitsPicker(forms.Widget):
+    """The chosen units and a text box that finds more by name, for forms that pick several
+    units among thousands: the page lists only the units chosen, whatever their number.
+
+    Each chosen unit is a checked checkbox ``<name>=<id>`` (``?units=1&units=2`` as with a
+    select). With JavaScript (the person picker's script, ``data-units-picker``) the box is the
+    unit picker's combobox asking ``lookup_url``; picking a unit adds it as a chip (a hidden
+    input and a "Remove" button). Without JavaScript the typed text is sent with the form,
+    which comes back with the units found as checkboxes to tick; unticking removes one.
+    """
+
+    template_name = "orgs/widgets/units_picker.html"
+    min_chars = UnitPicker.min_chars
+    max_length = selectors.UNIT_LOOKUP_MAX_LENGTH
+    limit = selectors.UNIT_LOOKUP_LIMIT
+
+    class Media:
+        js = [forms.Script("dangbo/js/person-picker.js", defer=True)]
+
+    def __init__(self, attrs: dict[str, Any] | None = None, *, lookup_url: str | Promise) -> None:
+        super().__init__(attrs)
+        self.lookup_url = lookup_url  # lazy: reversed when the page is drawn
+        self.choices: Any = ()  # a ModelChoiceIterator, set by UnitsPickField
+
+    def value_from_datadict(self, data, files, name) -> PickedUnits:
+        def text(key: str) -> str:
+            return normalize(str(data.get(key) or ""))[: self.max_length]
+
+        values = data.getlist(name) if hasattr(data, "getlist") else data.get(name) or []
+        if isinstance(values, str | int):
+            values = [values]
+        pks = tuple(dict.fromkeys(str(v).strip()[:20] for v in values if str(v).strip()))
+        return PickedUnits(pks=pks, query=text(f"{name}_q"), shown=text(f"{name}_shown"))
+
+    def value_omitted_from_data(self, data, files, name) -> bool:
+        return False  # like checkboxes: nothing sent is nothing chosen
+
+    def format_value(self, value):
+        return None
+
+    @staticmethod
+    def _ids(value) -> list[int]:
+        if isinstance(value, PickedUnits):
+            value = value.pks
+        elif value in (None, "") or isinstance(value, str | int):
+            value = [] if value in (None, "") else [value]
+        ids = []
+        for v in value:
+            pk = getattr(v, "pk", v)
+            try:
+                ids.append(int(pk))
+            except (TypeError, ValueError, OverflowError):
+                continue
+        return [pk for pk in dict.fromkeys(ids) if 0 < pk < 2**63]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        objects = getattr(self.choices, "queryset", None)
+        if objects is None:
+            objects = Unit.objects.none()
+        picked = value if isinstance(value, PickedUnits) else PickedUnits()
+        ids = self._ids(value)
+        chosen: list[selectors.UnitMatch] = []
+        if ids:  # one query, whatever the number chosen
+            rows = objects.filter(pk__in=ids).values_list("pk", "name", "label", "kind__name")
+            found = {pk: selectors.UnitMatch(pk, label or name, kind or "") for pk, name, label, kind in rows}
+            chosen = [found[pk] for pk in ids if pk in found]
+        matches, more = ([], False)
+        if picked.wants_search:
+            matches, more = selectors.unit_matches(objects, q=picked.query)
+            taken = {c.pk for c in chosen}
+            matches = [m for m in matches if m.pk not in taken]
+        widget = context["widget"]
+        widget["attrs"].setdefault("maxlength", self.max_length)
+        widget.update(
+            lookup_url=str(self.lookup_url),
+            min_chars=self.min_chars,
+            chosen=chosen,
+            text=picked.query if picked.wants_search else "",
+            query=picked.query,
+            matches=matches,
+            more=more,
+            limit=self.limit,
+        )
+        return context
+
+
+class UnitsPickField(forms.ModelMultipleChoiceField):
+    """Units of ``queryset``, chosen with a :class:`UnitsPicker` instead of a select or a
+    checkbox per unit. An id outside the queryset is refused with a field error."""
+
+    widget = UnitsPicker
+    default_error_messages = {
+        "invalid_choice": _("A unit you chose is not among the units you may choose. Search by name and pick from the list."),
+        "invalid_pk_value": _("A unit you chose is not among the units you may choose. Search by name and pick from the list."),
+        "search": _("Tick the units among those found, or empty the search box, then save again."),
+        "not_found": _("No unit you may choose matches “%(q)s”. Type part of the name, with or without accents."),
+    }
+
+    def __init__(self, queryset, *, lookup_url: str | Promise, **kwargs) -> None:
+        kwargs.setdefault("widget", UnitsPicker(lookup_url=lookup_url))
+        super().__init__(queryset, **kwargs)
+
+    def label_from_instance(self, obj: Unit) -> str:
+        return obj.name
+
+    def _unwrap(self, value):
+        if not isinstance(value, PickedUnits):
+            return value
+        if value.wants_search:
+            if selectors.units_matching(self.queryset, q=value.query).exists():
+                raise ValidationError(self.error_messages["search"], code="search")
+            raise ValidationError(self.error_messages["not_found"], code="not_found", params={"q": value.query})
+        return list(value.pks)
+
+    def clean(self, value):
+        return super().clean(self._unwrap(value))
+
+    def has_changed(self, initial, data) -> bool:
+        if isinstance(data, PickedUnits):
+            data = list(data.pks)
+        return super().has_changed(initial, data)
+
+
+def units_pick(route: str, scope: str = "", **kwargs: Any) -> UnitsPickField:
+    """A units picker of a form that saves, asking the lookup ``route`` with ``?scope=`` when
+    given, as :func:`unit_pick`; the view gives the field its queryset, the same units as the
+    lookup's. Other keyword arguments go to the field (``label``, ``required``, ``help_text``)."""
+    url = reverse_lazy(route)
+    lookup_url = format_lazy("{}?scope={}", url, scope) if scope else url
+    return UnitsPickField(queryset=Unit.objects.none(), lookup_url=lookup_url, **kwargs)
+
+
 class DecisionMixin(forms.Form):
     date = forms.DateField(label=_("Effective date"), widget=DateInput())
     decision = forms.CharField(
@@ -304,18 +453,20 @@ class UnitMoveForm(DecisionMixin):
 
 
 class UnitMergeForm(DecisionMixin):
-    others = UnitMultipleChoiceField(
-        label=_("Also merge"), queryset=Unit.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple,
+    others = UnitsPickField(
+        label=_("Also merge"), queryset=Unit.objects.none(), required=False, lookup_url="",
         help_text=_("Other units merged together with this one."),
     )
     target = UnitPickField(label=_("Merge into"), queryset=Unit.objects.none(), lookup_url="", filtering=False)
 
     def __init__(self, *args, siblings, targets, lookup_url: str, **kwargs):
+        """``lookup_url``: the unit's ``orgs:unit_lookup``, asked with ``?scope=siblings``
+        (``others``) and ``?scope=merge`` (``target``)."""
         super().__init__(*args, **kwargs)
         self.fields["others"].queryset = siblings  # type: ignore[attr-defined]
+        self.fields["others"].widget.lookup_url = f"{lookup_url}?scope=siblings"  # type: ignore[attr-defined]
         self.fields["target"].queryset = targets  # type: ignore[attr-defined]
-        self.fields["target"].widget.lookup_url = lookup_url  # type: ignore[attr-defined]
+        self.fields["target"].widget.lookup_url = f"{lookup_url}?scope=merge"  # type: ignore[attr-defined]
 
 
 class UnitSplitForm(DecisionMixin):

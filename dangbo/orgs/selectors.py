@@ -330,6 +330,13 @@ def unit_merge_targets(*, user, unit: Unit) -> QuerySet[Unit]:
     return manageable_units(user=user, action=Action.REORGANISE).filter(kind=unit.kind_id).exclude(pk=unit.pk)
 
 
+def unit_merge_siblings(*, user, unit: Unit) -> QuerySet[Unit]:
+    """What may be merged together with ``unit``: the other units of its kind under the same
+    parent that the user may reorganise."""
+    same_kind = manageable_units(user=user, action=Action.REORGANISE).filter(kind=unit.kind_id)
+    return same_kind.filter(path__startswith=unit.parent_path, depth=unit.depth).exclude(pk=unit.pk)
+
+
 def get_position_for_user(user, pk: int, action: Action | str = Action.VIEW) -> Position:
     return policy.get_for_user(user, Position.objects.select_related("unit", "person"), pk, action)
 

@@ -202,13 +202,15 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_lookup(request: HttpRequest, pk: int) -> JsonResponse:
     """The suggestions of the reorganisation forms' unit pickers for the unit ``pk`` (which
     the user may reorganise): ``?scope=parent`` (the default), where it may move; ``merge``,
-    what it may be merged into."""
+    what it may be merged into; ``siblings``, what may be merged together with it."""
     unit = selectors.get_unit_for_user(request.user, pk, Action.REORGANISE)
     scope = request.GET.get("scope", "parent")
     if scope == "parent":
         units = selectors.unit_move_parents(user=request.user, unit=unit)
     elif scope == "merge":
         units = selectors.unit_merge_targets(user=request.user, unit=unit)
+    elif scope == "siblings":
+        units = selectors.unit_merge_siblings(user=request.user, unit=unit)
     else:
         raise Http404
     return unit_lookup_response(request, units)
@@ -219,10 +221,9 @@ def unit_lookup(request: HttpRequest, pk: int) -> JsonResponse:
 def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
     _section(request, "orgs")
     unit = selectors.get_unit_for_user(request.user, pk, Action.REORGANISE)
-    same_kind = selectors.manageable_units(user=request.user, action=Action.REORGANISE).filter(kind=unit.kind)
-    siblings = same_kind.filter(path__startswith=unit.parent_path, depth=unit.depth).exclude(pk=unit.pk)
+    siblings = selectors.unit_merge_siblings(user=request.user, unit=unit)
     targets = selectors.unit_merge_targets(user=request.user, unit=unit)
-    lookup_url = reverse("orgs:unit_lookup", args=[unit.pk]) + "?scope=merge"
+    lookup_url = reverse("orgs:unit_lookup", args=[unit.pk])
     form = UnitMergeForm(request.POST or None, siblings=siblings, targets=targets, lookup_url=lookup_url)
 
     def merge(data):

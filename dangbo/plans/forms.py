@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from dangbo.assignments.models import Task
 from dangbo.core.forms import VersionedForm
 from dangbo.orgs import forms as orgs_forms
-from dangbo.orgs.forms import DateInput, UnitChoiceField, UnitMultipleChoiceField, UnitPickField
+from dangbo.orgs.forms import DateInput, UnitChoiceField, UnitPickField, UnitsPickField
 from dangbo.orgs.models import Person, Unit
 
 from .models import (
@@ -31,6 +31,17 @@ YEAR = [MinValueValidator(1990), MaxValueValidator(2100)]
 def unit_pick(label, scope: str = "", **kwargs: Any) -> UnitPickField:
     """A unit picker asking ``plans:unit_lookup`` (see ``orgs.forms.unit_pick``)."""
     return orgs_forms.unit_pick("plans:unit_lookup", scope, label=label, **kwargs)
+
+
+def units_pick(label, scope: str = "", **kwargs: Any) -> UnitsPickField:
+    """A units picker asking ``plans:unit_lookup`` (see ``orgs.forms.units_pick``)."""
+    return orgs_forms.units_pick("plans:unit_lookup", scope, label=label, **kwargs)
+
+
+def _lookup(scope: str, **params: Any):
+    """The ``plans:unit_lookup`` URL of ``scope`` about one object (``theme=3``)."""
+    (key, value), = params.items()
+    return format_lazy("{}?scope={}&{}={}", reverse_lazy("plans:unit_lookup"), scope, key, value)
 
 class ThemeForm(forms.Form):
     unit = unit_pick(_("Unit"))
@@ -104,9 +115,8 @@ class LinkTasksForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    units = UnitMultipleChoiceField(
-        label=_("Units in charge"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple,
-        help_text=_("Each unit gets its own tracked task, linked to this item."),
+    units = units_pick(
+        _("Units in charge"), help_text=_("Each unit gets its own tracked task, linked to this item."),
     )
     title = forms.CharField(label=_("Title"), max_length=500)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -116,9 +126,10 @@ class AssignForm(forms.Form):
         label=_("Priority"), choices=Task.Priority.choices, coerce=int, initial=Task.Priority.NORMAL
     )
 
-    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, item: ThemeItem, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = units  # type: ignore[attr-defined]
+        self.fields["units"].widget.lookup_url = _lookup("assign", item=item.pk)  # type: ignore[attr-defined]
 
 
 # --- Commitments ---------------------------------------------------------------------------
@@ -226,18 +237,17 @@ class ProposalForm(forms.Form):
     accept = forms.BooleanField(label=_("Accept"), required=False)
     title = forms.CharField(label=_("Task"), max_length=500, required=False,
                             widget=forms.Textarea(attrs={"rows": 2}))
-    units = UnitMultipleChoiceField(label=_("Units in charge"), queryset=Unit.objects.none(), required=False,
-                                    widget=forms.SelectMultiple(attrs={"size": 4}))
-    coordinating = UnitMultipleChoiceField(label=_("Coordinating units"), queryset=Unit.objects.none(),
-                                           required=False, widget=forms.SelectMultiple(attrs={"size": 3}))
+    units = units_pick(_("Units in charge"), required=False)
+    coordinating = units_pick(_("Coordinating units"), required=False)
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput)
     item = forms.ModelChoiceField(label=_("Serves the theme item"), queryset=ThemeItem.objects.none(),
                                   required=False)
 
-    def __init__(self, *args: Any, units: Any, items: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, document: Any, units: Any, items: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = units  # type: ignore[attr-defined]
-        self.fields["coordinating"].queryset = units  # type: ignore[attr-defined]
+        for name in ("units", "coordinating"):
+            self.fields[name].queryset = units  # type: ignore[attr-defined]
+            self.fields[name].widget.lookup_url = _lookup("proposal", document=document.pk)  # type: ignore[attr-defined]
         self.fields["item"].queryset = items  # type: ignore[attr-defined]
         self.fields["item"].label_from_instance = (  # type: ignore[attr-defined]
             lambda item: f"{item.theme.year} · {item.theme.unit.name} · {item.title}"

@@ -620,5 +620,7 @@ def indicator_unit_for_user(user, indicator: Indicator, unit_id: int) -> Unit:
 
 
 def proposal_units(*, user, document) -> QuerySet[Unit]:
-    """The units a proposal of ``document`` may be assigned to, as a queryset in tree order."""
-    return Unit.objects.filter(pk__in=[u.pk for u in proposal_candidates(user=user, document=document)]).order_by("path")
+    """The units a proposal of ``document`` may be assigned to (``proposal_candidates``), as a
+    queryset in tree order: the choices of the page's units pickers and their lookup."""
+    units = Unit.objects.filter(path__startswith=document.unit.path).active()
+    return policy.visible(user, units).order_by("path")

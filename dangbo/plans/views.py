@@ -90,7 +90,9 @@ def unit_lookup(request: Request) -> JsonResponse:
     """The suggestions of the unit pickers, among the units the field takes: those the user
     manages (a theme's unit, a commitment's upper level); ``?scope=lower``, the units a
     commitment may be signed with; ``?scope=owner&theme=<id>``, the units that may be in
-    charge of an item of a theme the user may change."""
+    charge of an item of a theme the user may change; ``?scope=assign&item=<id>``, the units an
+    item's tasks may be assigned to; ``?scope=proposal&document=<id>``, those of the tasks a
+    document proposes."""
     scope = request.GET.get("scope", "")
     theme_id = request.GET.get("theme", "")
     if scope == "":
@@ -100,6 +102,12 @@ def unit_lookup(request: Request) -> JsonResponse:
     elif scope == "owner" and theme_id.isdigit() and len(theme_id) < 12:
         theme = selectors.get_theme_for_user(request.user, int(theme_id), Action.CHANGE)
         _people, units = selectors.item_owner_choices(theme=theme)
+    elif scope == "assign" and (item_id := request.GET.get("item", "")).isdigit() and len(item_id) < 12:
+        item = selectors.get_item_for_user(request.user, int(item_id), Action.CHANGE)
+        units = selectors.assignable_units(user=request.user, item=item)
+    elif scope == "proposal" and (document_id := request.GET.get("document", "")).isdigit() and len(document_id) < 12:
+        document = policy.get_for_user(request.user, Document.objects.all(), int(document_id), Action.CHANGE)
+        units = selectors.proposal_units(user=request.user, document=document)
     else:
         raise Http404
     return unit_lookup_response(request, units)
@@ -283,7 +291,7 @@ def item_assign(request: Request, pk: int) -> HttpResponse:
     _section(request)
     item = selectors.get_item_for_user(request.user, pk, Action.CHANGE)
     units = selectors.assignable_units(user=request.user, item=item)
-    form = AssignForm(request.POST or None, units=units, initial={"deadline": dt.date(item.theme.year, 12, 31)})
+    form = AssignForm(request.POST or None, item=item, units=units, initial={"deadline": dt.date(item.theme.year, 12, 31)})
     tasks = submit(request, form, lambda data: services.item_assign(actor=request.user, item=item, **data))
     if tasks is not None:
         messages.success(request, _("%(n)d task(s) assigned and linked to the item.") % {"n": len(tasks)})
@@ -592,7 +600,7 @@ def document_proposals(request: Request, pk: int) -> HttpResponse:
     items = selectors.proposal_items(user=request.user, document=document)
     forms = [
         ProposalForm(
-            request.POST or None, prefix=f"p{index}", units=units, items=items,
+            request.POST or None, prefix=f"p{index}", document=document, units=units, items=items,
             initial={"accept": not row.done, "title": row.proposal.title, "units": row.units,
                      "coordinating": row.coordinating, "deadline": row.proposal.deadline},
         )

@@ -54,7 +54,7 @@ PAGES = [
     ("document_create", {"unit": "", "issuing_unit": "?scope=issuing"}),
     ("document_edit", {"issuing_unit": "?scope=issuing"}),
     ("document_import", {"unit": ""}),
-    ("study_create", {"unit": ""}),
+    ("study_create", {"unit": "", "required_units": ""}),
 ]
 
 
@@ -75,8 +75,7 @@ def test_the_form_lists_no_unit_whatever_their_number(cast, login, edited, name,
         assert f'name="{field}_q"' in body
     for picker in body.split("data-unit-picker")[1:]:
         assert "<option" not in picker.split("</div>")[0]
-    if name != "study_create":  # its "units required to attend" is still a list of boxes
-        assert "Chi bộ Mới" not in body
+    assert "Chi bộ Mới" not in body and 'name="required_units" value=' not in body
 
 
 def test_the_edit_form_shows_the_issuing_unit_by_name(cast, login, edited):
@@ -160,3 +159,20 @@ def test_a_study_session_is_organised_by_a_picked_unit_only(cast, login, edited)
     response = client.post(url, data | {"unit": cast.ward1.pk})
     assert response.status_code == 302, response.context["form"].errors
     assert StudySession.objects.get().unit == cast.ward1
+
+
+def test_a_study_session_requires_the_picked_units_only(cast, login, edited):
+    """"Units required to attend" is a units picker: the outsider's cell is refused and nothing
+    saved; when the form comes back, the units chosen are still there."""
+    client = login(cast.ward_secretary)
+    url = reverse("documents:study_create")
+    data = {"unit": cast.ward1.pk, "title": "Quán triệt", "date": "2021-03-01", "documents": "03-KH/ĐU, 2016",
+            "required_units": [cast.cell1.pk, cast.cell_dl.pk]}
+    response = client.post(url, data)
+    assert response.status_code == 200 and _errors(response, "required_units") == ["invalid_choice"]
+    assert not StudySession.objects.exists()
+    response = client.post(url, data | {"required_units": [cast.cell1.pk], "title": ""})  # another field wrong
+    assert f'name="required_units" value="{cast.cell1.pk}" checked' in response.content.decode()
+    response = client.post(url, data | {"required_units": [cast.ward1.pk, cast.cell1.pk]})
+    assert response.status_code == 302
+    assert set(StudySession.objects.get().required_units.values_list("pk", flat=True)) == {cast.ward1.pk, cast.cell1.pk}

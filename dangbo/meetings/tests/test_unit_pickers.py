@@ -8,8 +8,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from dangbo.conftest import page_not_growing
+from dangbo.conftest import add_cells, page_not_growing
 from dangbo.meetings.models import LeaderAssignment, Meeting, MeetingDecision, WorkingGroup
+from dangbo.orgs.models import Unit
 
 REFUSED = "This unit is not among the units you may choose"
 
@@ -66,8 +67,9 @@ def test_the_form_lists_no_unit_whatever_their_number(cast, held, login, name, f
     assert f'data-lookup-url="{lookup}"' in body
     picker = body.split(f'name="{field}_q"')[0].rsplit("<label", 1)[-1]
     assert "<option" not in picker
-    if name != "working_groups":  # its "Follows" (several units) is still a list
-        assert "Chi bộ Mới" not in body and f'<option value="{cast.cell1.pk}"' not in body
+    assert "Chi bộ Mới" not in body
+    if name != "working_groups":  # whose members are people: their ids may be a unit's
+        assert f'<option value="{cast.cell1.pk}"' not in body
 
 
 @pytest.mark.parametrize(("name", "field", "scope"), FORMS)
@@ -118,3 +120,23 @@ def test_typed_text_without_scripts_comes_back_with_the_units_found(cast, login)
     body = response.content.decode()
     assert response.status_code == 200 and f'type="radio" name="unit" value="{cast.cell1.pk}"' in body
     assert f'value="{cast.cell_dl.pk}"' not in body
+
+
+def test_a_working_group_follows_the_picked_units_only(cast, login):
+    """"Follows" is a units picker asking the ``change`` lookup: the outsider's cell is refused,
+    nothing is saved; two picked cells are saved."""
+    add_cells(cast.ward1, 1)
+    new = Unit.objects.get(name="Chi bộ Mới 0")
+    client = login(cast.ward_secretary)
+    url = reverse("meetings:working_groups")
+    body = client.get(url).content.decode()
+    lookup = reverse("meetings:unit_lookup") + "?scope=change"
+    assert body.count(f'data-lookup-url="{lookup}"') == 2 and 'name="followed_units_q"' in body
+    data = _data("working_groups", cast, cast.ward1) | {"followed_units": [cast.cell1.pk, cast.cell_dl.pk]}
+    response = client.post(url, data)
+    assert response.status_code == 200 and not WorkingGroup.objects.exists()
+    assert "is not among the units you may choose" in str(response.context["form"].errors["followed_units"])
+    response = client.post(url, data | {"followed_units": [cast.cell1.pk, new.pk]})
+    assert response.status_code == 302
+    group = WorkingGroup.objects.get()
+    assert set(group.followed_units.values_list("pk", flat=True)) == {cast.cell1.pk, new.pk}

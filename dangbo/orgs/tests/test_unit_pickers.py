@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dangbo.conftest import field_errors as _errors
+from dangbo.conftest import page_not_growing
 from dangbo.orgs import services
 from dangbo.orgs.models import Unit, UnitKind
 
@@ -99,3 +100,55 @@ def test_merge_into_a_picked_target_and_refuse_one_not_offered(cast, login):
     response = client.post(url, {"target": cast.cell_dl.pk, "date": "2025-07-01"})
     assert response.status_code == 302
     assert Unit.objects.get(pk=cast.cell1.pk).valid_to == dt.date(2025, 6, 30)
+
+
+# --- The merge form's other units: a units picker (several units, typed) -------------------
+
+
+def test_the_merge_form_lists_no_sibling_whatever_their_number(cast, login):
+    client = login(cast.clerk)
+    url = reverse("orgs:unit_merge", args=[cast.cell1.pk])
+    body = page_not_growing(client, url, cast.ward1)
+    assert "Chi bộ Mới" not in body and "<option" not in body and 'type="checkbox"' not in body
+    lookup = reverse("orgs:unit_lookup", args=[cast.cell1.pk]) + "?scope=siblings"
+    assert f'data-lookup-url="{lookup}"' in body and 'name="others_q"' in body and "data-units-picker" in body
+
+
+def test_the_siblings_lookup_offers_the_cells_beside_the_unit_only(cast, login):
+    _add_cells(cast.ward1, 2)
+    url = reverse("orgs:unit_lookup", args=[cast.cell1.pk])
+    params = {"q": "chi bo", "scope": "siblings"}
+    found = [i["name"] for i in login(cast.clerk).get(url, params).json()["items"]]
+    assert sorted(found) == ["Chi bộ Mới 0 – Đảng bộ Phường 1", "Chi bộ Mới 1 – Đảng bộ Phường 1"]
+    assert login(cast.outsider).get(url, params).status_code == 404
+
+
+def test_merge_picked_siblings_and_refuse_a_unit_not_offered(cast, login):
+    one, two, target = _add_cells(cast.ward1, 3)
+    client = login(cast.clerk)
+    url = reverse("orgs:unit_merge", args=[cast.cell1.pk])
+    data = {"target": target.pk, "date": "2025-07-01"}
+    response = client.post(url, data | {"others": [one.pk, cast.cell_dl.pk]})  # the outsider's cell: no
+    assert response.status_code == 200 and _errors(response, "others") == ["invalid_choice"]
+    assert "không nằm trong các đơn vị" in response.content.decode()
+    assert not Unit.objects.filter(valid_to__isnull=False).exists()
+    response = client.post(url, data | {"others": [one.pk, two.pk]})
+    assert response.status_code == 302
+    merged = Unit.objects.filter(valid_to=dt.date(2025, 6, 30))
+    assert set(merged.values_list("pk", flat=True)) == {cast.cell1.pk, one.pk, two.pk}
+
+
+def test_without_javascript_the_units_found_come_back_to_tick(cast, login):
+    one, two, target = _add_cells(cast.ward1, 3)
+    client = login(cast.clerk)
+    url = reverse("orgs:unit_merge", args=[cast.cell1.pk])
+    data = {"target": target.pk, "date": "2025-07-01"}
+    response = client.post(url, data | {"others": [one.pk], "others_q": "moi 1", "others_shown": ""})
+    assert _errors(response, "others") == ["search"]
+    body = response.content.decode()
+    assert f'name="others" value="{one.pk}" checked' in body  # what was chosen stays chosen
+    assert f'type="checkbox" name="others" value="{two.pk}" id=' in body  # what was found, to tick
+    assert 'name="others_shown" value="moi 1"' in body
+    response = client.post(url, data | {"others": [one.pk, two.pk], "others_q": "moi 1", "others_shown": "moi 1"})
+    assert response.status_code == 302
+    assert Unit.objects.get(pk=two.pk).valid_to == dt.date(2025, 6, 30)

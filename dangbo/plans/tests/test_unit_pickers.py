@@ -103,3 +103,86 @@ def test_a_commitment_between_picked_units_only(cast, login):
     response = client.post(url, data | {"upper_unit": cast.ward1.pk, "lower_unit": cast.cell1.pk})
     assert response.status_code == 302
     assert Commitment.objects.get().lower_unit == cast.cell1
+
+
+# --- Several units: an item's tasks, a document's proposed tasks (UnitsPicker) --------------
+
+
+@pytest.fixture
+def ward_item(ward_theme):
+    return services.item_create(actor=None, theme=ward_theme, title="Khu phố sáng, xanh")
+
+
+def test_the_assign_form_lists_no_unit_whatever_their_number(cast, login, ward_item):
+    client = login(cast.ward_secretary)
+    body = page_not_growing(client, reverse("plans:item_assign", args=[ward_item.pk]), cast.ward1)
+    assert "Chi bộ Mới" not in body and "Chi bộ Khu phố 1</option>" not in body and 'name="units" value' not in body
+    lookup = reverse("plans:unit_lookup") + f"?scope=assign&amp;item={ward_item.pk}"
+    assert f'data-lookup-url="{lookup}"' in body and 'name="units_q"' in body
+
+
+def test_the_assign_lookup_answers_with_the_units_below_the_item(cast, login, ward_item):
+    url = reverse("plans:unit_lookup")
+    params = {"q": "khu pho", "scope": "assign", "item": ward_item.pk}
+    assert [i["id"] for i in login(cast.ward_secretary).get(url, params).json()["items"]] == [cast.cell1.pk]
+    assert login(cast.outsider).get(url, params).status_code == 404
+    assert login(cast.ward_secretary).get(url, params | {"item": "9" * 12}).status_code == 404
+
+
+def test_assign_to_picked_units_only(cast, login, ward_item):
+    client = login(cast.ward_secretary)
+    url = reverse("plans:item_assign", args=[ward_item.pk])
+    data = {"title": "Tổng vệ sinh", "deadline": "01/10/2026", "priority": 2}
+    response = client.post(url, data | {"units": [cast.cell1.pk, cast.cell_dl.pk]})  # the outsider's cell: no
+    assert _errors(response, "units") == ["invalid_choice"] and not ward_item.tasks.exists()
+    response = client.post(url, data | {"units": [cast.cell1.pk, cast.ward1.pk]})
+    assert response.status_code == 302
+    assert set(ward_item.tasks.values_list("unit_id", flat=True)) == {cast.cell1.pk, cast.ward1.pk}
+
+
+PLAN_TEXT = """KẾ HOẠCH năm 2026
+1. Giao Chi bộ Khu phố 1 chủ trì tổ chức ra quân làm sạch đường phố, hoàn thành trước ngày 30/6/2026.
+"""
+
+
+@pytest.fixture
+def ward_plan(cast):
+    from dangbo.documents import services as documents
+    from dangbo.documents.models import DocumentType
+
+    return documents.document_register(
+        actor=None, unit=cast.ward1, type=DocumentType.objects.get(abbr="KH"), number="3", date=dt.date(2026, 2, 1),
+        title="Kế hoạch làm sạch đường phố", issuer_abbr="ĐU", issuing_unit=cast.ward1, full_text=PLAN_TEXT,
+    )
+
+
+def test_the_proposals_page_shows_the_units_read_and_lists_no_other(cast, login, ward_plan):
+    client = login(cast.ward_secretary)
+    body = page_not_growing(client, reverse("plans:document_proposals", args=[ward_plan.pk]), cast.ward1)
+    assert "Chi bộ Mới" not in body and "<option" not in body.split('name="p0-item"')[0]
+    assert f'name="p0-units" value="{cast.cell1.pk}" checked' in body  # the unit read from the text
+    lookup = reverse("plans:unit_lookup") + f"?scope=proposal&amp;document={ward_plan.pk}"
+    assert body.count(f'data-lookup-url="{lookup}"') == 2  # units in charge, coordinating units
+
+
+def test_the_proposal_lookup_answers_with_the_units_below_the_document(cast, login, ward_plan):
+    url = reverse("plans:unit_lookup")
+    params = {"q": "khu pho", "scope": "proposal", "document": ward_plan.pk}
+    assert [i["id"] for i in login(cast.ward_secretary).get(url, params).json()["items"]] == [cast.cell1.pk]
+    assert login(cast.outsider).get(url, params).status_code == 404
+
+
+def test_accept_a_proposal_with_picked_units_only(cast, login, ward_plan):
+    from dangbo.assignments.models import Task
+
+    client = login(cast.ward_secretary)
+    url = reverse("plans:document_proposals", args=[ward_plan.pk])
+    data = {"p0-accept": "on", "p0-title": "Ra quân làm sạch đường phố", "p0-units": [cast.cell1.pk],
+            "p0-coordinating": [cast.cell_dl.pk], "p0-deadline": "30/06/2026"}
+    response = client.post(url, data)
+    assert response.status_code == 200 and not Task.objects.exists()
+    assert [e.code for e in response.context["rows"][0][1].errors.as_data()["coordinating"]] == ["invalid_choice"]
+    response = client.post(url, data | {"p0-coordinating": [cast.ward1.pk]})
+    assert response.status_code == 302
+    task = Task.objects.get()
+    assert task.unit == cast.cell1 and list(task.coordinating_units.all()) == [cast.ward1]

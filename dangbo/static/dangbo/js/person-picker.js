@@ -8,6 +8,11 @@
 // data-picker-change (a filter form that reloads on "change"), the typing in the box sends
 // no change event; picking or emptying the box sends one from the hidden input instead,
 // and only the chosen id is sent.
+// The units picker (orgs.forms.UnitsPicker, data-units-picker) is the same box choosing
+// several units: picking one adds it to the list above the box as a chip (a hidden input
+// named like the field, so the form sends ?units=1&units=2 as a select would, and a
+// "Remove" button) and empties the box for the next one. Without this script, the chosen
+// units are checked checkboxes and the units found come back as checkboxes to tick.
 (() => {
   const DELAY_MS = 200;
 
@@ -22,6 +27,7 @@
     const chosen = root.querySelector("[data-picker-chosen]");
     const minChars = Number(root.dataset.minChars || 2);
     const sendsChange = "pickerChange" in root.dataset;
+    const chips = root.querySelector("[data-picker-chips]"); // several units: the chosen ones
     let items = [];
     let active = -1;
     let timer = null;
@@ -102,6 +108,85 @@
       }
     }
 
+    const say = (message, item) => message.replace("{unit}", item.name);
+
+    function makeChip(item) {
+      const chip = document.createElement("li");
+      chip.className = "units-picker-chip";
+      chip.dataset.pickerChip = "";
+      const name = document.createElement("span");
+      name.className = "units-picker-name";
+      name.textContent = item.name;
+      const kept = document.createElement("input");
+      kept.type = "hidden";
+      kept.name = root.dataset.name;
+      kept.value = String(item.id);
+      chip.append(name, kept, removeButton(item.name));
+      return chip;
+    }
+
+    function removeButton(label) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "units-picker-remove";
+      button.dataset.pickerRemove = "";
+      button.setAttribute("aria-label", say(root.dataset.msgRemove, { name: label }));
+      const cross = document.createElement("span");
+      cross.setAttribute("aria-hidden", "true");
+      cross.textContent = "×";
+      button.append(cross);
+      return button;
+    }
+
+    // The chosen units drawn by the page are checkboxes (for use without the script): each
+    // becomes a chip with a hidden input and its "Remove" button.
+    function setUpChips() {
+      chips.querySelectorAll("[data-picker-chip]").forEach((chip) => {
+        const box = chip.querySelector("[data-picker-keep]");
+        if (!box) return;
+        if (!box.checked) {
+          chip.remove();
+          return;
+        }
+        const kept = document.createElement("input");
+        kept.type = "hidden";
+        kept.name = box.name;
+        kept.value = box.value;
+        box.replaceWith(kept);
+        const button = chip.querySelector("[data-picker-remove]");
+        if (button) button.hidden = false;
+      });
+    }
+
+    function isChosen(id) {
+      return [...chips.querySelectorAll("input")].some((kept) => kept.value === String(id));
+    }
+
+    function add(item) {
+      input.value = "";
+      shown.value = "";
+      show([], "");
+      if (isChosen(item.id)) {
+        status.textContent = say(root.dataset.msgAlready, item);
+      } else {
+        chips.append(makeChip(item));
+        status.textContent = say(root.dataset.msgAdded, item);
+      }
+      input.focus();
+      chips.dispatchEvent(new CustomEvent("picker:picked", { bubbles: true }));
+    }
+
+    function remove(chip) {
+      const name = chip.querySelector(".units-picker-name")?.textContent.trim() || "";
+      const next = chip.nextElementSibling || chip.previousElementSibling;
+      chip.remove();
+      status.textContent = say(root.dataset.msgRemoved, { name });
+      // The focus stays in the list while units remain in it, then goes back to the box.
+      const button = next && next.querySelector("[data-picker-remove]");
+      (button || input).focus();
+      chips.dispatchEvent(new CustomEvent("picker:picked", { bubbles: true }));
+    }
+
     async function search() {
       clearTimeout(timer);
       const q = input.value.trim();
@@ -138,6 +223,10 @@
     function pick(index) {
       const item = items[index];
       if (!item) return;
+      if (chips) {
+        add(item);
+        return;
+      }
       const had = value.value;
       value.value = String(item.id);
       input.value = item.name;
@@ -153,6 +242,11 @@
     }
 
     function clear() {
+      if (chips) {
+        input.value = "";
+        show([], "");
+        return;
+      }
       const had = value.value;
       input.value = "";
       value.value = "";
@@ -172,6 +266,11 @@
     }
 
     input.addEventListener("input", () => {
+      if (chips) {
+        clearTimeout(timer);
+        timer = setTimeout(search, DELAY_MS);
+        return;
+      }
       const had = value.value;
       value.value = ""; // the text no longer names the person picked before
       announce(had);
@@ -213,7 +312,7 @@
           if (isOpen()) {
             event.preventDefault(); // never send the form by accident with the list open
             if (active >= 0) pick(active);
-          } else if (!value.value && input.value.trim()) {
+          } else if ((chips || !value.value) && input.value.trim()) {
             event.preventDefault(); // nobody picked yet: look the text up instead
             search();
           }
@@ -237,7 +336,7 @@
 
     // A click or a tap in the box shows again the people found, until one is picked.
     input.addEventListener("click", () => {
-      if (!isOpen() && items.length && !value.value) open();
+      if (!isOpen() && items.length && (chips || !value.value)) open();
     });
 
     // A click (or a tap) on a person picks them; keep the focus in the text box meanwhile.
@@ -246,6 +345,13 @@
       const option = event.target.closest("[role=option]");
       if (option) pick(Number(option.dataset.index));
     });
+    if (chips) {
+      setUpChips();
+      chips.addEventListener("click", (event) => {
+        const button = event.target.closest("[data-picker-remove]");
+        if (button) remove(button.closest("[data-picker-chip]"));
+      });
+    }
     root.addEventListener("focusout", (event) => {
       if (!root.contains(event.relatedTarget)) close();
     });
