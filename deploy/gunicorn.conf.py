@@ -33,5 +33,16 @@ errorlog = "-"
 loglevel = os.environ.get("DANGBO_LOG_LEVEL", "info").lower()
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 proc_name = "dangbo-web"
-# Load the application once in the master, so a broken configuration stops start-up at once.
+# Load the application once in the master, so a broken configuration stops start-up at once;
+# then build what each worker would build on its first requests (URL tables, catalogues,
+# templates: dangbo.core.warm) before the workers are forked from it.
 preload_app = True
+
+
+def when_ready(server):
+    from dangbo.core.warm import warm_up
+
+    try:
+        server.log.info("warmed up before forking the workers: %s", warm_up())
+    except Exception:  # a slower first request is no reason not to serve
+        server.log.exception("warming up failed; the workers build what they need themselves")

@@ -187,6 +187,8 @@ def test_production_server_serves_the_main_pages(tmp_path: Path) -> None:
         client = Browser(f"http://127.0.0.1:{port}")
         health = wait_healthy(client, proc, log)
         assert health["checks"]["worker"]["ok"] and health["checks"]["scheduler"]["ok"], health
+        # The master built the URL tables, catalogues and templates before forking (core.warm).
+        assert "warmed up before forking the workers" in log.read_text(), log.read_text()[-3000:]
 
         # Not logged in: the home page sends to the login form, served without TLS redirect.
         status, headers, _ = client.request("/")
