@@ -25,8 +25,8 @@ def _project_templates() -> list[str]:
     """The names of the project's own templates (its apps' and ``dangbo/templates``)."""
     root = Path(__file__).resolve().parent.parent
     names: set[str] = set()
-    for folder in engines["django"].template_dirs:
-        folder = Path(folder)
+    for name in engines["django"].template_dirs:
+        folder = Path(name)
         if folder.is_dir() and folder.resolve().is_relative_to(root):
             names.update(str(path.relative_to(folder)) for path in folder.rglob("*.html"))
     return sorted(names)

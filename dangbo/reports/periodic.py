@@ -130,30 +130,31 @@ def figures(units: Sequence[Unit], *, start: dt.date, end: dt.date, today: dt.da
         return reduce(operator.or_, (Q(**{f"{field}__startswith": root}) for root in roots), Q(pk__in=[]))
 
     S = Task.Status
-    rows: list[tuple[str, dict[str, int]]] = []
     past_due = Q(deadline__lte=end, deadline__lt=today, status__in=Task.ACTIVE)
-    for row in (
-        Task.objects.filter(under("assigning_path"), Q(start__range=(start, end)) | Q(done_on__range=(start, end)) | past_due)
-        .exclude(status=S.CANCELLED).values("assigning_path").order_by()
-        .annotate(assigned=Count("id", filter=Q(start__range=(start, end))),
-                  done=Count("id", filter=Q(done_on__range=(start, end))), overdue=Count("id", filter=past_due))
-    ):
-        rows.append((row.pop("assigning_path"), row))
-    grouped = [
-        Meeting.objects.filter(under("unit__path"), kind=MeetingKind.REGULAR, date__range=(start, end),
-                               status=Meeting.Status.HELD)
-        .values("unit__path").order_by()
-        .annotate(held=Count("id"), scored=Count("id", filter=Q(score__isnull=False)), good=Count("id", filter=Q(grade_rank=1))),
-        Case.objects.filter(under("unit__path"), received_on__range=(start, end)).values("unit__path").order_by()
-        .annotate(cases=Count("id"), answered=Count("id", filter=Q(answered_on__isnull=False))),
-        Candidate.objects.filter(under("unit__path"), decision_on__range=(start, end)).values("unit__path").order_by()
-        .annotate(admitted=Count("id")),
-        AdmissionTarget.objects.filter(under("unit__path"), year=start.year).values("unit__path").order_by()
-        .annotate(target=Sum("total")),
+    grouped: list[tuple[str, Any]] = [
+        ("assigning_path", Task.objects.filter(
+            under("assigning_path"), Q(start__range=(start, end)) | Q(done_on__range=(start, end)) | past_due)
+         .exclude(status=S.CANCELLED).values("assigning_path").order_by()
+         .annotate(assigned=Count("id", filter=Q(start__range=(start, end))),
+                   done=Count("id", filter=Q(done_on__range=(start, end))), overdue=Count("id", filter=past_due))),
+        ("unit__path", Meeting.objects.filter(under("unit__path"), kind=MeetingKind.REGULAR, date__range=(start, end),
+                                              status=Meeting.Status.HELD)
+         .values("unit__path").order_by()
+         .annotate(held=Count("id"), scored=Count("id", filter=Q(score__isnull=False)),
+                   good=Count("id", filter=Q(grade_rank=1)))),
+        ("unit__path", Case.objects.filter(under("unit__path"), received_on__range=(start, end))
+         .values("unit__path").order_by()
+         .annotate(cases=Count("id"), answered=Count("id", filter=Q(answered_on__isnull=False)))),
+        ("unit__path", Candidate.objects.filter(under("unit__path"), decision_on__range=(start, end))
+         .values("unit__path").order_by().annotate(admitted=Count("id"))),
+        ("unit__path", AdmissionTarget.objects.filter(under("unit__path"), year=start.year)
+         .values("unit__path").order_by().annotate(target=Sum("total"))),
     ]
-    for query in grouped:
+    rows: list[tuple[str, dict[str, int]]] = []
+    for key, query in grouped:
         for row in query:
-            rows.append((row.pop("unit__path"), row))
+            values = dict(row)
+            rows.append((values.pop(key), values))
     totals: dict[str, list[int]] = {u.path: [0] * len(FIGURES) for u in units}
     step = Unit.steplen
     for path, values in rows:
@@ -170,12 +171,11 @@ def figures(units: Sequence[Unit], *, start: dt.date, end: dt.date, today: dt.da
             totals[path[:-step]][_INDEX["below"]] += 1
     submitted = (
         PeriodicReport.objects.filter(under("unit__path"), start=start, end=end, state=PeriodicReport.State.SUBMITTED)
-        .values("unit__path").order_by().annotate(n=Count("id"))
+        .values("unit__path").order_by().annotate(n=Count("id")).values_list("unit__path", "n")
     )
-    for row in submitted:
-        parent = row["unit__path"][:-step]
-        if parent in wanted:
-            totals[parent][_INDEX["submitted"]] += row["n"]
+    for path, n in submitted:
+        if path[:-step] in wanted:
+            totals[path[:-step]][_INDEX["submitted"]] += n
     return totals
 
 

