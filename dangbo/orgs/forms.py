@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.urls import reverse_lazy
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
@@ -474,7 +475,7 @@ class UnitsPickField(ManyPickField):
         return obj.name
 
     def matching(self, q: str) -> Any:
-        return selectors.units_matching(self.queryset, q=q)
+        return selectors.units_matching(cast("QuerySet[Unit]", self.queryset), q=q)
 
 
 class PersonsPickField(ManyPickField):
@@ -494,7 +495,7 @@ class PersonsPickField(ManyPickField):
         return obj.full_name
 
     def matching(self, q: str) -> Any:
-        return selectors.people_matching(self.queryset, q=q)
+        return selectors.people_matching(cast("QuerySet[Person]", self.queryset), q=q)
 
 
 def _lookup_url(route: str, scope: str) -> str | Promise:
