@@ -13,7 +13,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.core.forms import DayInput, VersionedForm
-from dangbo.orgs.forms import UnitPickField, UnitsPickField
+from dangbo.orgs.forms import UnitPickField, UnitsPickField, persons_pick
 from dangbo.orgs.models import Person, Unit
 
 from .models import (
@@ -276,7 +276,8 @@ class WorkingGroupForm(forms.Form):
     decision = forms.CharField(label=_("Decision"), max_length=200, required=False)
     start = forms.DateField(label=_("Start"), widget=DateInput())
     end = forms.DateField(label=_("End"), required=False, widget=DateInput())
-    members = forms.ModelMultipleChoiceField(label=_("Members"), queryset=Person.objects.none())
+    # Typed, not a select: the people a city's committee may choose are in the thousands.
+    members = persons_pick("meetings:leader_lookup", label=_("Members"))
     followed_units = UnitsPickField(label=_("Follows"), queryset=Unit.objects.none(), lookup_url=unit_lookup_url("change"))
 
     def __init__(self, *args, people=None, units=None, **kwargs):

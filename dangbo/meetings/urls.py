@@ -6,6 +6,7 @@ app_name = "meetings"
 urlpatterns = [
     path("", views.meeting_list, name="meeting_list"),
     path("don-vi/tim/", views.unit_lookup, name="unit_lookup"),
+    path("lanh-dao/tim/", views.leader_lookup, name="leader_lookup"),
     path("them/", views.meeting_create, name="meeting_create"),
     path("lich-nam/", views.schedule_year, name="schedule_year"),
     path("<int:pk>/", views.meeting_detail, name="meeting_detail"),

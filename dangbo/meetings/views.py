@@ -24,7 +24,7 @@ from dangbo.core.pagination import COUNT_CAP, paginate
 from dangbo.core.policy import Action
 from dangbo.core.versions import StaleEdit
 from dangbo.orgs.selectors import get_unit_for_user, unit_ancestors, visible_roots
-from dangbo.orgs.views import unit_lookup_response
+from dangbo.orgs.views import person_lookup_response, unit_lookup_response
 
 from . import exports, panels, selectors, services
 from .forms import (
@@ -102,6 +102,16 @@ def unit_lookup(request: HttpRequest) -> JsonResponse:
     if units is None:
         raise Http404
     return unit_lookup_response(request, units(user=request.user))
+
+
+@login_required
+@require_GET
+@never_cache
+def leader_lookup(request: HttpRequest) -> JsonResponse:
+    """The suggestions of the meetings' person pickers (a working group's members): the
+    people whose name matches ``q`` among those the form takes, who hold a current position
+    in a unit the user sees (``selectors.leader_choices``, the form's queryset)."""
+    return person_lookup_response(request, selectors.leader_choices(user=request.user))
 
 
 @login_required

@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.urls import reverse_lazy
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
@@ -255,9 +256,10 @@ def unit_pick(route: str, scope: str = "", **kwargs: Any) -> UnitPickField:
 
 
 @dataclass(frozen=True)
-class PickedUnits:
-    """What a units picker sends: the chosen ids (``<name>``, repeated), the text in the box
-    (``<name>_q``) and the text the box held when the page was drawn (``<name>_shown``)."""
+class PickedMany:
+    """What a picker of several items sends: the chosen ids (``<name>``, repeated), the text
+    in the box (``<name>_q``) and the text the box held when the page was drawn
+    (``<name>_shown``)."""
 
     pks: tuple[str, ...] = ()
     query: str = ""
@@ -266,25 +268,34 @@ class PickedUnits:
     @property
     def wants_search(self) -> bool:
         """New text in the box, not picked from: look it up (the page comes back with the
-        units found as checkboxes)."""
+        items found as checkboxes)."""
         return bool(self.query) and self.query != self.shown
 
 
-class UnitsPicker(forms.Widget):
-    """The chosen units and a text box that finds more by name, for forms that pick several
-    units among thousands: the page lists only the units chosen, whatever their number.
+#: What a units picker sends (the name it was introduced with).
+PickedUnits = PickedMany
 
-    Each chosen unit is a checked checkbox ``<name>=<id>`` (``?units=1&units=2`` as with a
-    select). With JavaScript (the person picker's script, ``data-units-picker``) the box is the
-    unit picker's combobox asking ``lookup_url``; picking a unit adds it as a chip (a hidden
-    input and a "Remove" button). Without JavaScript the typed text is sent with the form,
-    which comes back with the units found as checkboxes to tick; unticking removes one.
+
+class ManyPicker(forms.Widget):
+    """The chosen items and a text box that finds more by name, for forms that pick several
+    among thousands (units, people): the page lists only the items chosen, whatever their
+    number. Subclasses say what is found and how (:class:`UnitsPicker`, :class:`PersonsPicker`)
+    and draw ``orgs/widgets/many_picker.html`` with their own words.
+
+    Each chosen item is a checked checkbox ``<name>=<id>`` (``?units=1&units=2`` as with a
+    select). With JavaScript (the person picker's script; the chips list, ``data-picker-chips``,
+    makes it pick several) the box is a combobox asking ``lookup_url``; picking an item adds it
+    as a chip (a hidden input and a "Remove" button). Without JavaScript the typed text is sent
+    with the form, which comes back with the items found as checkboxes to tick; unticking
+    removes one.
     """
 
-    template_name = "orgs/widgets/units_picker.html"
-    min_chars = UnitPicker.min_chars
+    template_name = "orgs/widgets/many_picker.html"
+    min_chars = PersonPicker.min_chars
     max_length = selectors.UNIT_LOOKUP_MAX_LENGTH
     limit = selectors.UNIT_LOOKUP_LIMIT
+    #: Whether a chip shows the item's detail too (what tells namesakes apart).
+    chip_detail = False
 
     class Media:
         js = [forms.Script("dangbo/js/person-picker.js", defer=True)]
@@ -292,9 +303,25 @@ class UnitsPicker(forms.Widget):
     def __init__(self, attrs: dict[str, Any] | None = None, *, lookup_url: str | Promise) -> None:
         super().__init__(attrs)
         self.lookup_url = lookup_url  # lazy: reversed when the page is drawn
-        self.choices: Any = ()  # a ModelChoiceIterator, set by UnitsPickField
+        self.choices: Any = ()  # a ModelChoiceIterator, set by the field
 
-    def value_from_datadict(self, data, files, name) -> PickedUnits:
+    # What the box finds, and how: overridden by the subclasses.
+
+    def nothing(self) -> Any:
+        raise NotImplementedError
+
+    def find(self, objects, q: str) -> tuple[list[Any], bool]:
+        """The first matches of ``q`` among ``objects``, and whether there are more."""
+        raise NotImplementedError
+
+    def chosen_among(self, objects, pks: list[int]) -> list[Any]:
+        """The matches of ``objects`` with these ids, in their order: a fixed number of queries."""
+        raise NotImplementedError
+
+    def detail(self, match) -> str:
+        return match.detail
+
+    def value_from_datadict(self, data, files, name) -> PickedMany:
         def text(key: str) -> str:
             return normalize(str(data.get(key) or ""))[: self.max_length]
 
@@ -302,7 +329,7 @@ class UnitsPicker(forms.Widget):
         if isinstance(values, str | int):
             values = [values]
         pks = tuple(dict.fromkeys(str(v).strip()[:20] for v in values if str(v).strip()))
-        return PickedUnits(pks=pks, query=text(f"{name}_q"), shown=text(f"{name}_shown"))
+        return PickedMany(pks=pks, query=text(f"{name}_q"), shown=text(f"{name}_shown"))
 
     def value_omitted_from_data(self, data, files, name) -> bool:
         return False  # like checkboxes: nothing sent is nothing chosen
@@ -312,7 +339,7 @@ class UnitsPicker(forms.Widget):
 
     @staticmethod
     def _ids(value) -> list[int]:
-        if isinstance(value, PickedUnits):
+        if isinstance(value, PickedMany):
             value = value.pks
         elif value in (None, "") or isinstance(value, str | int):
             value = [] if value in (None, "") else [value]
@@ -325,21 +352,20 @@ class UnitsPicker(forms.Widget):
                 continue
         return [pk for pk in dict.fromkeys(ids) if 0 < pk < 2**63]
 
+    def _item(self, match) -> dict[str, Any]:
+        return {"pk": match.pk, "name": match.name, "detail": self.detail(match)}
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         objects = getattr(self.choices, "queryset", None)
         if objects is None:
-            objects = Unit.objects.none()
-        picked = value if isinstance(value, PickedUnits) else PickedUnits()
+            objects = self.nothing()
+        picked = value if isinstance(value, PickedMany) else PickedMany()
         ids = self._ids(value)
-        chosen: list[selectors.UnitMatch] = []
-        if ids:  # one query, whatever the number chosen
-            rows = objects.filter(pk__in=ids).values_list("pk", "name", "label", "kind__name")
-            found = {pk: selectors.UnitMatch(pk, label or name, kind or "") for pk, name, label, kind in rows}
-            chosen = [found[pk] for pk in ids if pk in found]
+        chosen = self.chosen_among(objects, ids) if ids else []  # whatever the number chosen
         matches, more = ([], False)
         if picked.wants_search:
-            matches, more = selectors.unit_matches(objects, q=picked.query)
+            matches, more = self.find(objects, picked.query)
             taken = {c.pk for c in chosen}
             matches = [m for m in matches if m.pk not in taken]
         widget = context["widget"]
@@ -347,40 +373,79 @@ class UnitsPicker(forms.Widget):
         widget.update(
             lookup_url=str(self.lookup_url),
             min_chars=self.min_chars,
-            chosen=chosen,
+            chip_detail=self.chip_detail,
+            chosen=[self._item(c) for c in chosen],
             text=picked.query if picked.wants_search else "",
             query=picked.query,
-            matches=matches,
+            matches=[self._item(m) for m in matches],
             more=more,
             limit=self.limit,
         )
         return context
 
 
-class UnitsPickField(forms.ModelMultipleChoiceField):
-    """Units of ``queryset``, chosen with a :class:`UnitsPicker` instead of a select or a
-    checkbox per unit. An id outside the queryset is refused with a field error."""
+class UnitsPicker(ManyPicker):
+    """The chosen units and a box to add more (:class:`ManyPicker`), asking a unit lookup
+    (``unit_lookup_response``); the page lists none of the country's ~315,000 units."""
 
-    widget = UnitsPicker
-    default_error_messages = {
-        "invalid_choice": _("A unit you chose is not among the units you may choose. Search by name and pick from the list."),
-        "invalid_pk_value": _("A unit you chose is not among the units you may choose. Search by name and pick from the list."),
-        "search": _("Tick the units among those found, or empty the search box, then save again."),
-        "not_found": _("No unit you may choose matches “%(q)s”. Type part of the name, with or without accents."),
-    }
+    template_name = "orgs/widgets/units_picker.html"
+    min_chars = UnitPicker.min_chars
+    max_length = selectors.UNIT_LOOKUP_MAX_LENGTH
+    limit = selectors.UNIT_LOOKUP_LIMIT
+
+    def nothing(self) -> Any:
+        return Unit.objects.none()
+
+    def find(self, objects, q: str) -> tuple[list[Any], bool]:
+        return selectors.unit_matches(objects, q=q)
+
+    def chosen_among(self, objects, pks: list[int]) -> list[Any]:
+        return selectors.units_chosen(objects, pks=pks)
+
+
+class PersonsPicker(ManyPicker):
+    """The chosen people and a box to add more (:class:`ManyPicker`), asking a person lookup
+    (``orgs.views.person_lookup_response``); each chip tells namesakes apart (birth year, unit)."""
+
+    template_name = "orgs/widgets/persons_picker.html"
+    min_chars = PersonPicker.min_chars
+    max_length = selectors.PERSON_LOOKUP_MAX_LENGTH
+    limit = selectors.PERSON_LOOKUP_LIMIT
+    chip_detail = True
+
+    def nothing(self) -> Any:
+        return Person.objects.none()
+
+    def find(self, objects, q: str) -> tuple[list[Any], bool]:
+        return selectors.person_matches(objects, q=q)
+
+    def chosen_among(self, objects, pks: list[int]) -> list[Any]:
+        return selectors.people_chosen(objects, pks=pks)
+
+    def detail(self, match) -> str:
+        return match_detail(match)
+
+
+class ManyPickField(forms.ModelMultipleChoiceField):
+    """Items of ``queryset`` chosen with a :class:`ManyPicker` instead of a select or a
+    checkbox each; an id outside the queryset is refused with a field error. Subclasses give
+    the picker, the words, and :meth:`matching` (what the typed text finds)."""
+
+    picker: type[ManyPicker] = ManyPicker
 
     def __init__(self, queryset, *, lookup_url: str | Promise, **kwargs) -> None:
-        kwargs.setdefault("widget", UnitsPicker(lookup_url=lookup_url))
+        kwargs.setdefault("widget", self.picker(lookup_url=lookup_url))
         super().__init__(queryset, **kwargs)
 
-    def label_from_instance(self, obj: Unit) -> str:
-        return obj.name
+    def matching(self, q: str) -> Any:
+        """The items of the queryset that the text ``q`` finds."""
+        raise NotImplementedError
 
     def _unwrap(self, value):
-        if not isinstance(value, PickedUnits):
+        if not isinstance(value, PickedMany):
             return value
         if value.wants_search:
-            if selectors.units_matching(self.queryset, q=value.query).exists():
+            if self.matching(value.query).exists():
                 raise ValidationError(self.error_messages["search"], code="search")
             raise ValidationError(self.error_messages["not_found"], code="not_found", params={"q": value.query})
         return list(value.pks)
@@ -389,18 +454,68 @@ class UnitsPickField(forms.ModelMultipleChoiceField):
         return super().clean(self._unwrap(value))
 
     def has_changed(self, initial, data) -> bool:
-        if isinstance(data, PickedUnits):
+        if isinstance(data, PickedMany):
             data = list(data.pks)
         return super().has_changed(initial, data)
+
+
+class UnitsPickField(ManyPickField):
+    """Units of ``queryset``, chosen with a :class:`UnitsPicker` instead of a select or a
+    checkbox per unit. An id outside the queryset is refused with a field error."""
+
+    picker = UnitsPicker
+    default_error_messages = {
+        "invalid_choice": _("A unit you chose is not among the units you may choose. Search by name and pick from the list."),
+        "invalid_pk_value": _("A unit you chose is not among the units you may choose. Search by name and pick from the list."),
+        "search": _("Tick the units among those found, or empty the search box, then save again."),
+        "not_found": _("No unit you may choose matches “%(q)s”. Type part of the name, with or without accents."),
+    }
+
+    def label_from_instance(self, obj: Unit) -> str:
+        return obj.name
+
+    def matching(self, q: str) -> Any:
+        return selectors.units_matching(cast("QuerySet[Unit]", self.queryset), q=q)
+
+
+class PersonsPickField(ManyPickField):
+    """People of ``queryset`` (e.g. ``meetings.selectors.leader_choices``), chosen with a
+    :class:`PersonsPicker` instead of a select listing everyone. An id outside the queryset is
+    refused with a field error."""
+
+    picker = PersonsPicker
+    default_error_messages = {
+        "invalid_choice": _("A person you chose is not among the people you may choose. Search by name and pick from the list."),
+        "invalid_pk_value": _("A person you chose is not among the people you may choose. Search by name and pick from the list."),
+        "search": _("Tick the people among those found, or empty the search box, then save again."),
+        "not_found": _("Nobody you may choose matches “%(q)s”. Type part of the name, with or without accents."),
+    }
+
+    def label_from_instance(self, obj: Person) -> str:
+        return obj.full_name
+
+    def matching(self, q: str) -> Any:
+        return selectors.people_matching(cast("QuerySet[Person]", self.queryset), q=q)
+
+
+def _lookup_url(route: str, scope: str) -> str | Promise:
+    url = reverse_lazy(route)
+    return format_lazy("{}?scope={}", url, scope) if scope else url
 
 
 def units_pick(route: str, scope: str = "", **kwargs: Any) -> UnitsPickField:
     """A units picker of a form that saves, asking the lookup ``route`` with ``?scope=`` when
     given, as :func:`unit_pick`; the view gives the field its queryset, the same units as the
     lookup's. Other keyword arguments go to the field (``label``, ``required``, ``help_text``)."""
-    url = reverse_lazy(route)
-    lookup_url = format_lazy("{}?scope={}", url, scope) if scope else url
-    return UnitsPickField(queryset=Unit.objects.none(), lookup_url=lookup_url, **kwargs)
+    return UnitsPickField(queryset=Unit.objects.none(), lookup_url=_lookup_url(route, scope), **kwargs)
+
+
+def persons_pick(route: str, scope: str = "", **kwargs: Any) -> PersonsPickField:
+    """A picker of several people, asking the person lookup ``route`` (answered by
+    ``orgs.views.person_lookup_response``) with ``?scope=`` when given; the view gives the
+    field its queryset, the same people as the lookup's. Other keyword arguments go to the
+    field (``label``, ``required``, ``help_text``)."""
+    return PersonsPickField(queryset=Person.objects.none(), lookup_url=_lookup_url(route, scope), **kwargs)
 
 
 class DecisionMixin(forms.Form):

@@ -98,6 +98,14 @@ def unit_match(units: QuerySet[Unit], *, pk) -> UnitMatch | None:
     return UnitMatch(row[0], row[2] or row[1], row[3] or "")
 
 
+def units_chosen(units: QuerySet[Unit], *, pks: list[int]) -> list[UnitMatch]:
+    """Those of ``units`` whose id is in ``pks``, described as matches in the order of ``pks``
+    (an id not among them is left out): one query whatever their number."""
+    rows = units.filter(pk__in=pks).values_list("pk", "name", "label", "kind__name")
+    found = {pk: UnitMatch(pk, label or name, kind or "") for pk, name, label, kind in rows}
+    return [found[pk] for pk in pks if pk in found]
+
+
 def visible_roots(*, user) -> list[Unit]:
     """The top-most units the user can see: where their tree starts."""
     units = list(
@@ -250,6 +258,15 @@ def person_match(people: QuerySet[Person], *, pk) -> PersonMatch | None:
     if row is None:
         return None
     return PersonMatch(row[0], row[1], row[2], _current_unit_names([row[0]]).get(row[0]) or "")
+
+
+def people_chosen(people: QuerySet[Person], *, pks: list[int]) -> list[PersonMatch]:
+    """Those of ``people`` whose id is in ``pks``, described as matches in the order of
+    ``pks`` (an id not among them is left out): two queries whatever their number."""
+    rows = people.filter(pk__in=pks).values_list("pk", "full_name", "birth_year")
+    found = {pk: (name, year) for pk, name, year in rows}
+    units = _current_unit_names([pk for pk in pks if pk in found])
+    return [PersonMatch(pk, *found[pk], units.get(pk) or "") for pk in pks if pk in found]
 
 
 def person_lookup(*, user, q: str, limit: int = PERSON_LOOKUP_LIMIT) -> tuple[list[PersonMatch], bool]:

@@ -364,12 +364,22 @@ def person_lookup(request: HttpRequest) -> JsonResponse:
     ``{"items": [{"id", "name", "birth_year", "unit", "detail"}], "more": bool, "message": str}``,
     at most ``selectors.PERSON_LOOKUP_LIMIT`` items, scoped like the list of people.
     """
+    return person_lookup_response(request, selectors.person_list(user=request.user), _("Nobody you may see matches “%(q)s”."))
+
+
+def person_lookup_response(request: HttpRequest, people, nobody: str = "") -> JsonResponse:
+    """The answer of a person picker's ``lookup_url``: ``people`` (already scoped to the user
+    by the calling view) whose name matches ``q``; ``nobody`` says none did (``%(q)s``).
+
+    ``{"items": [{"id", "name", "birth_year", "unit", "detail"}], "more": bool, "message": str}``,
+    at most ``selectors.PERSON_LOOKUP_LIMIT`` items; two queries whatever the number of people.
+    """
     q = request.GET.get("q", "").replace("\x00", "").strip()[: selectors.PERSON_LOOKUP_MAX_LENGTH]
     if len(q) < PersonPicker.min_chars:
         return JsonResponse({"items": [], "more": False, "message": ""})
-    matches, more = selectors.person_lookup(user=request.user, q=q)
+    matches, more = selectors.person_matches(people, q=q)
     if not matches:
-        message = _("Nobody you may see matches “%(q)s”.") % {"q": q}
+        message = (nobody or _("Nobody you may choose matches “%(q)s”.")) % {"q": q}
     elif more:
         message = _("The first %(n)s people found are shown: type more of the name to find fewer.") % {
             "n": len(matches)

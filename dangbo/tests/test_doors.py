@@ -348,6 +348,7 @@ ROUTES: dict[str, Route] = {
     # meetings
     "meetings:meeting_list": OPEN,
     "meetings:unit_lookup": OPEN,
+    "meetings:leader_lookup": OPEN,
     "reports:unit_lookup": OPEN,
     "meetings:meeting_create": OPEN,
     "meetings:schedule_year": OPEN,

@@ -68,8 +68,7 @@ def test_the_form_lists_no_unit_whatever_their_number(cast, held, login, name, f
     picker = body.split(f'name="{field}_q"')[0].rsplit("<label", 1)[-1]
     assert "<option" not in picker
     assert "Chi bộ Mới" not in body
-    if name != "working_groups":  # whose members are people: their ids may be a unit's
-        assert f'<option value="{cast.cell1.pk}"' not in body
+    assert f'<option value="{cast.cell1.pk}"' not in body  # a working group's members are typed too
 
 
 @pytest.mark.parametrize(("name", "field", "scope"), FORMS)

@@ -8,11 +8,13 @@
 // data-picker-change (a filter form that reloads on "change"), the typing in the box sends
 // no change event; picking or emptying the box sends one from the hidden input instead,
 // and only the chosen id is sent.
-// The units picker (orgs.forms.UnitsPicker, data-units-picker) is the same box choosing
-// several units: picking one adds it to the list above the box as a chip (a hidden input
-// named like the field, so the form sends ?units=1&units=2 as a select would, and a
-// "Remove" button) and empties the box for the next one. Without this script, the chosen
-// units are checked checkboxes and the units found come back as checkboxes to tick.
+// The pickers of several items (orgs.forms.ManyPicker, data-multi-picker: UnitsPicker,
+// PersonsPicker) are the same box choosing several: picking one adds it to the list above
+// the box as a chip (a hidden input named like the field, so the form sends
+// ?units=1&units=2 as a select would, and a "Remove" button) and empties the box for the
+// next one; with data-chip-detail the chip shows the item's detail too (a person's birth
+// year and unit). The messages' "{name}" is the item's name. Without this script, the
+// chosen items are checked checkboxes and the items found come back as checkboxes to tick.
 (() => {
   const DELAY_MS = 200;
 
@@ -27,7 +29,8 @@
     const chosen = root.querySelector("[data-picker-chosen]");
     const minChars = Number(root.dataset.minChars || 2);
     const sendsChange = "pickerChange" in root.dataset;
-    const chips = root.querySelector("[data-picker-chips]"); // several units: the chosen ones
+    const chips = root.querySelector("[data-picker-chips]"); // several items: the chosen ones
+    const chipDetail = "chipDetail" in root.dataset;
     let items = [];
     let active = -1;
     let timer = null;
@@ -108,15 +111,24 @@
       }
     }
 
-    const say = (message, item) => message.replace("{unit}", item.name);
+    const say = (message, item) => message.replace("{name}", item.name);
 
     function makeChip(item) {
       const chip = document.createElement("li");
-      chip.className = "units-picker-chip";
+      chip.className = "multi-picker-chip";
       chip.dataset.pickerChip = "";
       const name = document.createElement("span");
-      name.className = "units-picker-name";
-      name.textContent = item.name;
+      name.className = "multi-picker-name";
+      const label = document.createElement("span");
+      label.dataset.pickerLabel = "";
+      label.textContent = item.name;
+      name.append(label);
+      if (chipDetail && item.detail) {
+        const detail = document.createElement("span");
+        detail.className = "multi-picker-detail";
+        detail.textContent = item.detail;
+        name.append(" ", detail);
+      }
       const kept = document.createElement("input");
       kept.type = "hidden";
       kept.name = root.dataset.name;
@@ -128,7 +140,7 @@
     function removeButton(label) {
       const button = document.createElement("button");
       button.type = "button";
-      button.className = "units-picker-remove";
+      button.className = "multi-picker-remove";
       button.dataset.pickerRemove = "";
       button.setAttribute("aria-label", say(root.dataset.msgRemove, { name: label }));
       const cross = document.createElement("span");
@@ -138,7 +150,7 @@
       return button;
     }
 
-    // The chosen units drawn by the page are checkboxes (for use without the script): each
+    // The chosen items drawn by the page are checkboxes (for use without the script): each
     // becomes a chip with a hidden input and its "Remove" button.
     function setUpChips() {
       chips.querySelectorAll("[data-picker-chip]").forEach((chip) => {
@@ -177,11 +189,11 @@
     }
 
     function remove(chip) {
-      const name = chip.querySelector(".units-picker-name")?.textContent.trim() || "";
+      const name = chip.querySelector("[data-picker-label]")?.textContent.trim() || "";
       const next = chip.nextElementSibling || chip.previousElementSibling;
       chip.remove();
       status.textContent = say(root.dataset.msgRemoved, { name });
-      // The focus stays in the list while units remain in it, then goes back to the box.
+      // The focus stays in the list while items remain in it, then goes back to the box.
       const button = next && next.querySelector("[data-picker-remove]");
       (button || input).focus();
       chips.dispatchEvent(new CustomEvent("picker:picked", { bubbles: true }));
