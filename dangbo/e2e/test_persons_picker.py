@@ -28,7 +28,7 @@ def test_pick_two_members_remove_one_and_save(
     page.locator("#id_unit_listbox").get_by_role("option").first.click()
     page.get_by_role("textbox", name="Tên", exact=True).fill("Tổ công tác 687")
 
-    box = page.get_by_role("combobox", name="Đảng viên")
+    box = page.get_by_role("combobox", name="Thành viên")
     box.press_sequentially("nguyen van moi", delay=20)
     options = page.get_by_role("listbox", name="Những người tìm thấy").get_by_role("option")
     expect(options).to_have_count(3)

@@ -11,6 +11,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dangbo.core.forms import DayInput, VersionedForm
 from dangbo.orgs.forms import UnitPickField, UnitsPickField, persons_pick
@@ -277,7 +278,7 @@ class WorkingGroupForm(forms.Form):
     start = forms.DateField(label=_("Start"), widget=DateInput())
     end = forms.DateField(label=_("End"), required=False, widget=DateInput())
     # Typed, not a select: the people a city's committee may choose are in the thousands.
-    members = persons_pick("meetings:leader_lookup", label=_("Members"))
+    members = persons_pick("meetings:leader_lookup", label=pgettext_lazy("working group", "Members"))
     followed_units = UnitsPickField(label=_("Follows"), queryset=Unit.objects.none(), lookup_url=unit_lookup_url("change"))
 
     def __init__(self, *args, people=None, units=None, **kwargs):
