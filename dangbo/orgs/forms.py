@@ -250,9 +250,13 @@ def unit_pick(route: str, scope: str = "", **kwargs: Any) -> UnitPickField:
     """A unit picker of a form that saves, asking the lookup ``route`` (``"plans:unit_lookup"``)
     with ``?scope=`` when given; the view gives the field its queryset, the same units as the
     lookup's. Other keyword arguments go to the field (``label``, ``required``, ``help_text``)."""
+    return UnitPickField(queryset=Unit.objects.none(), lookup_url=_lookup_url(route, scope), filtering=False, **kwargs)
+
+
+def _lookup_url(route: str, scope: str) -> str | Promise:
+    """The lookup ``route``, asked with ``?scope=`` when given (reversed when the page is drawn)."""
     url = reverse_lazy(route)
-    lookup_url = format_lazy("{}?scope={}", url, scope) if scope else url
-    return UnitPickField(queryset=Unit.objects.none(), lookup_url=lookup_url, filtering=False, **kwargs)
+    return format_lazy("{}?scope={}", url, scope) if scope else url
 
 
 @dataclass(frozen=True)
@@ -496,11 +500,6 @@ class PersonsPickField(ManyPickField):
 
     def matching(self, q: str) -> Any:
         return selectors.people_matching(cast("QuerySet[Person]", self.queryset), q=q)
-
-
-def _lookup_url(route: str, scope: str) -> str | Promise:
-    url = reverse_lazy(route)
-    return format_lazy("{}?scope={}", url, scope) if scope else url
 
 
 def units_pick(route: str, scope: str = "", **kwargs: Any) -> UnitsPickField:
