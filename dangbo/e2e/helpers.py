@@ -175,3 +175,41 @@ def assert_no_horizontal_scroll(page: Page) -> None:
         f"wide elements: {culprits}",
         pytrace=False,
     )
+
+
+def pick_two_and_remove_the_first(
+    page: Page, box: Any, *, found: str, chosen: str, typed: Sequence[str], names: Sequence[str], field: str,
+    checks: Iterable[Any] = (),
+) -> None:
+    """What people do with a several-item picker (``orgs.forms.ManyPicker``) on a phone: type
+    ``typed[0]`` and pick the first found with the keyboard, type ``typed[1]`` and tap the one
+    found, type ``typed[2]`` (the list draws; ``checks`` run on the page then, e.g. axe), close
+    and empty the box with Escape, then remove ``names[0]`` with its "Bỏ …" button. ``found``
+    and ``chosen`` name the list of matches and of chosen items; ``field`` the form field."""
+    from playwright.sync_api import expect
+
+    options = page.get_by_role("listbox", name=found).get_by_role("option")
+    items = page.get_by_role("list", name=chosen).get_by_role("listitem")
+    box.press_sequentially(typed[0], delay=20)
+    expect(options.first).to_be_visible()
+    box.press("ArrowDown")
+    box.press("Enter")  # the first one, with the keyboard
+    expect(items).to_have_count(1)
+    expect(box).to_have_value("")
+    expect(page.get_by_role("status").filter(has_text=f"Đã thêm {names[0]}")).to_be_visible()
+    box.press_sequentially(typed[1], delay=20)
+    expect(options).to_have_count(1)
+    options.first.click()  # the second, with a tap
+    expect(items).to_have_count(2)
+    box.press_sequentially(typed[2], delay=20)
+    expect(options).to_have_count(1)
+    for check in checks:
+        check(page)
+    box.press("Escape")  # closes the list
+    box.press("Escape")  # empties the box
+    remove = page.get_by_role("button", name=f"Bỏ {names[0]}")
+    remove.focus()
+    remove.press("Enter")
+    expect(items).to_have_count(1)
+    expect(items.first).to_contain_text(names[1])
+    expect(page.locator(f"input[type=hidden][name={field}]")).to_have_count(1)

@@ -8,6 +8,7 @@ import datetime as dt
 from playwright.sync_api import Page, expect
 
 from dangbo.conftest import add_cells
+from dangbo.e2e.helpers import pick_two_and_remove_the_first
 from dangbo.orgs.models import Unit
 
 
@@ -26,30 +27,11 @@ def test_pick_two_units_remove_one_and_save(
     options = page.get_by_role("listbox", name="Các đơn vị tìm được").get_by_role("option")
     expect(options).to_have_count(3)
     expect(page.get_by_role("listbox")).not_to_contain_text("Đông Lương")
-    box.press("ArrowDown")
-    box.press("Enter")  # the first one, with the keyboard
-    chosen = page.get_by_role("list", name="Các đơn vị đã chọn").get_by_role("listitem")
-    expect(chosen).to_have_count(1)
-    expect(box).to_have_value("")
-    expect(page.get_by_role("status").filter(has_text=f"Đã thêm {one.label}")).to_be_visible()
-
-    box.press_sequentially("moi 1", delay=20)
-    expect(options).to_have_count(1)
-    options.first.click()  # the second, with a tap
-    expect(chosen).to_have_count(2)
-    box.press_sequentially("moi 2", delay=20)
-    expect(options).to_have_count(1)
-    no_horizontal_scroll(page)
-    axe_check(page)
-    box.press("Escape")  # closes the list
-    box.press("Escape")  # empties the box
-
-    remove = page.get_by_role("button", name=f"Bỏ {one.label}")
-    remove.focus()
-    remove.press("Enter")
-    expect(chosen).to_have_count(1)
-    expect(chosen.first).to_contain_text(two.label)
-    expect(page.locator("input[type=hidden][name=others]")).to_have_count(1)
+    box.fill("")
+    pick_two_and_remove_the_first(
+        page, box, found="Các đơn vị tìm được", chosen="Các đơn vị đã chọn", typed=("chi bo moi", "moi 1", "moi 2"),
+        names=(one.label, two.label), field="others", checks=(no_horizontal_scroll, axe_check),
+    )
 
     target_box = page.get_by_role("combobox", name="Sáp nhập vào")
     target_box.press_sequentially("moi 2", delay=20)
