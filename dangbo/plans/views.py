@@ -22,7 +22,7 @@ from dangbo.core.audit import history
 from dangbo.core.forms import form_page, submit
 from dangbo.core.http import Request
 from dangbo.core.policy import Action
-from dangbo.documents.models import Document
+from dangbo.documents.selectors import get_document_for_user
 from dangbo.orgs.models import Unit
 from dangbo.orgs.selectors import manageable_units
 from dangbo.orgs.views import unit_lookup_response
@@ -106,7 +106,7 @@ def unit_lookup(request: Request) -> JsonResponse:
         item = selectors.get_item_for_user(request.user, int(item_id), Action.CHANGE)
         units = selectors.assignable_units(user=request.user, item=item)
     elif scope == "proposal" and (document_id := request.GET.get("document", "")).isdigit() and len(document_id) < 12:
-        document = policy.get_for_user(request.user, Document.objects.all(), int(document_id), Action.CHANGE)
+        document = get_document_for_user(request.user, int(document_id), Action.CHANGE)
         units = selectors.proposal_units(user=request.user, document=document)
     else:
         raise Http404
@@ -593,7 +593,7 @@ def commitment_comment(request: Request, pk: int, status_pk: int) -> HttpRespons
 def document_proposals(request: Request, pk: int) -> HttpResponse:
     """The tasks a plan, programme or conclusion's own text proposes: the office accepts,
     edits or drops each; the accepted ones become tracked tasks linked to the document."""
-    document = policy.get_for_user(request.user, Document.objects.select_related("unit", "type"), pk, Action.CHANGE)
+    document = get_document_for_user(request.user, pk, Action.CHANGE)
     readable = document.type_abbr in selectors.PROPOSAL_TYPES
     rows = selectors.document_proposals(user=request.user, document=document) if readable else []
     units = selectors.proposal_units(user=request.user, document=document)
