@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -250,13 +251,15 @@ def unit_pick(route: str, scope: str = "", **kwargs: Any) -> UnitPickField:
     """A unit picker of a form that saves, asking the lookup ``route`` (``"plans:unit_lookup"``)
     with ``?scope=`` when given; the view gives the field its queryset, the same units as the
     lookup's. Other keyword arguments go to the field (``label``, ``required``, ``help_text``)."""
-    return UnitPickField(queryset=Unit.objects.none(), lookup_url=_lookup_url(route, scope), filtering=False, **kwargs)
+    return UnitPickField(queryset=Unit.objects.none(), lookup_url=lookup_url(route, scope), filtering=False, **kwargs)
 
 
-def _lookup_url(route: str, scope: str) -> str | Promise:
-    """The lookup ``route``, asked with ``?scope=`` when given (reversed when the page is drawn)."""
+def lookup_url(route: str, scope: str = "", **params: Any) -> str | Promise:
+    """The lookup ``route``, asked with ``?scope=`` when given and the other ``params``
+    (``item=3``), reversed when the page is drawn."""
+    query = urlencode(({"scope": scope} if scope else {}) | params)
     url = reverse_lazy(route)
-    return format_lazy("{}?scope={}", url, scope) if scope else url
+    return format_lazy("{}?{}", url, query) if query else url
 
 
 @dataclass(frozen=True)
@@ -506,7 +509,7 @@ def units_pick(route: str, scope: str = "", **kwargs: Any) -> UnitsPickField:
     """A units picker of a form that saves, asking the lookup ``route`` with ``?scope=`` when
     given, as :func:`unit_pick`; the view gives the field its queryset, the same units as the
     lookup's. Other keyword arguments go to the field (``label``, ``required``, ``help_text``)."""
-    return UnitsPickField(queryset=Unit.objects.none(), lookup_url=_lookup_url(route, scope), **kwargs)
+    return UnitsPickField(queryset=Unit.objects.none(), lookup_url=lookup_url(route, scope), **kwargs)
 
 
 def persons_pick(route: str, scope: str = "", **kwargs: Any) -> PersonsPickField:
@@ -514,7 +517,7 @@ def persons_pick(route: str, scope: str = "", **kwargs: Any) -> PersonsPickField
     ``orgs.views.person_lookup_response``) with ``?scope=`` when given; the view gives the
     field its queryset, the same people as the lookup's. Other keyword arguments go to the
     field (``label``, ``required``, ``help_text``)."""
-    return PersonsPickField(queryset=Person.objects.none(), lookup_url=_lookup_url(route, scope), **kwargs)
+    return PersonsPickField(queryset=Person.objects.none(), lookup_url=lookup_url(route, scope), **kwargs)
 
 
 class DecisionMixin(forms.Form):

@@ -4,8 +4,6 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.urls import reverse_lazy
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangbo.assignments.models import Task
@@ -37,11 +35,6 @@ def units_pick(label, scope: str = "", **kwargs: Any) -> UnitsPickField:
     """A units picker asking ``plans:unit_lookup`` (see ``orgs.forms.units_pick``)."""
     return orgs_forms.units_pick("plans:unit_lookup", scope, label=label, **kwargs)
 
-
-def _lookup(scope: str, **params: Any):
-    """The ``plans:unit_lookup`` URL of ``scope`` about one object (``theme=3``)."""
-    (key, value), = params.items()
-    return format_lazy("{}?scope={}&{}={}", reverse_lazy("plans:unit_lookup"), scope, key, value)
 
 class ThemeForm(forms.Form):
     unit = unit_pick(_("Unit"))
@@ -87,8 +80,8 @@ class ItemForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["owner_person"].queryset = people  # type: ignore[attr-defined]
         self.fields["owner_unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["owner_unit"].widget.lookup_url = format_lazy(  # type: ignore[attr-defined]
-            "{}?scope=owner&theme={}", reverse_lazy("plans:unit_lookup"), theme.pk,
+        self.fields["owner_unit"].widget.lookup_url = orgs_forms.lookup_url(  # type: ignore[attr-defined]
+            "plans:unit_lookup", "owner", theme=theme.pk,
         )
         self.fields["upper"].queryset = uppers  # type: ignore[attr-defined]
         self.fields["upper"].label_from_instance = lambda i: f"{i.theme.unit.name}: {i.title}"  # type: ignore[attr-defined]
@@ -129,7 +122,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, item: ThemeItem, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = units  # type: ignore[attr-defined]
-        self.fields["units"].widget.lookup_url = _lookup("assign", item=item.pk)  # type: ignore[attr-defined]
+        self.fields["units"].widget.lookup_url = orgs_forms.lookup_url("plans:unit_lookup", "assign", item=item.pk)  # type: ignore[attr-defined]
 
 
 # --- Commitments ---------------------------------------------------------------------------
@@ -247,7 +240,7 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("units", "coordinating"):
             self.fields[name].queryset = units  # type: ignore[attr-defined]
-            self.fields[name].widget.lookup_url = _lookup("proposal", document=document.pk)  # type: ignore[attr-defined]
+            self.fields[name].widget.lookup_url = orgs_forms.lookup_url("plans:unit_lookup", "proposal", document=document.pk)  # type: ignore[attr-defined]
         self.fields["item"].queryset = items  # type: ignore[attr-defined]
         self.fields["item"].label_from_instance = (  # type: ignore[attr-defined]
             lambda item: f"{item.theme.year} · {item.theme.unit.name} · {item.title}"

@@ -521,8 +521,7 @@ def match_units(names: list[str], candidates: list[Unit], *, home: Unit) -> tupl
 def proposal_candidates(*, user, document: Document) -> list[Unit]:
     """The active units under the document's registering unit that the user sees: where its
     tasks may go. One query."""
-    units = Unit.objects.filter(path__startswith=document.unit.path).active().select_related("kind")
-    return list(policy.visible(user, units).order_by("path"))
+    return list(proposal_units(user=user, document=document).select_related("kind"))
 
 
 def document_text(document: Document) -> str:
@@ -620,7 +619,7 @@ def indicator_unit_for_user(user, indicator: Indicator, unit_id: int) -> Unit:
 
 
 def proposal_units(*, user, document) -> QuerySet[Unit]:
-    """The units a proposal of ``document`` may be assigned to (``proposal_candidates``), as a
-    queryset in tree order: the choices of the page's units pickers and their lookup."""
+    """The active units under the document's registering unit that the user sees, in tree
+    order: where its proposed tasks may go (the page's units pickers and their lookup)."""
     units = Unit.objects.filter(path__startswith=document.unit.path).active()
     return policy.visible(user, units).order_by("path")
