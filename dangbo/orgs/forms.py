@@ -279,10 +279,6 @@ class PickedMany:
         return bool(self.query) and self.query != self.shown
 
 
-#: What a units picker sends (the name it was introduced with).
-PickedUnits = PickedMany
-
-
 class ManyPicker(forms.Widget):
     """The chosen items and a text box that finds more by name, for forms that pick several
     among thousands (units, people): the page lists only the items chosen, whatever their
@@ -397,8 +393,6 @@ class UnitsPicker(ManyPicker):
 
     template_name = "orgs/widgets/units_picker.html"
     min_chars = UnitPicker.min_chars
-    max_length = selectors.UNIT_LOOKUP_MAX_LENGTH
-    limit = selectors.UNIT_LOOKUP_LIMIT
 
     def nothing(self) -> Any:
         return Unit.objects.none()
